@@ -1,0 +1,70 @@
+# xinfang: the two commands are `make run` and `make test`. Everything else is a helper they call.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+XF := $(BIN)/xinfang
+DEMO_CASES ?= 3000
+DEMO_SEED ?= 20260301
+PYTEST_ARGS ?=
+PG_URL ?= postgres://postgres@127.0.0.1:5432/xinfang
+
+.PHONY: run test test-pg lint check install install-test system-deps assets demo worker clean bench prod-check
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed assets
+install-test: $(VENV)/.installed-test assets system-deps
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+assets: node_modules/.installed
+
+system-deps:
+	@scripts/system-deps
+
+## make run: set up, load the demo county and demo petitions, start the web server and the worker.
+run: install
+	XF_DEBUG=1 $(XF) migrate --no-input -v0
+	XF_DEBUG=1 $(XF) demo --cases $(DEMO_CASES) --seed $(DEMO_SEED) --if-empty
+	@scripts/run-dev
+
+demo: install
+	XF_DEBUG=1 $(XF) migrate --no-input -v0
+	XF_DEBUG=1 $(XF) demo --cases $(DEMO_CASES) --seed $(DEMO_SEED)
+
+worker: install
+	XF_DEBUG=1 $(XF) run_huey
+
+## make test: install everything the tests need (Debian packages included), lint, check, run the suite.
+test: install-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(XF) check --fail-level WARNING
+	$(XF) makemigrations --check --dry-run
+	XF_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The same suite against PostgreSQL (CI runs it after `make test`).
+test-pg: install-test
+	XF_DATABASE_URL=$(PG_URL) XF_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+clean:
+	rm -rf $(VENV) node_modules var

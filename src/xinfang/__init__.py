@@ -1,0 +1,1 @@
+"""xinfang: petition (信访) case management."""

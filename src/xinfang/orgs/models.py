@@ -1,0 +1,191 @@
+"""Regions (GB/T 2260), organisation units and users with roles (process.md §1)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Level(models.TextChoices):
+    NATIONAL = "national", "国家"
+    PROVINCE = "province", "省"
+    CITY = "city", "市"
+    COUNTY = "county", "县(区)"
+    TOWNSHIP = "township", "乡镇(街道)"
+    VILLAGE = "village", "村(社区)"
+
+
+LEVEL_ORDER = [Level.NATIONAL, Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]
+
+# How many leading digits of a GB/T 2260 code identify the area at each level: a city's counties share
+# its first four digits, a county's townships its six, and so on.
+PREFIX_LENGTH = {
+    Level.NATIONAL: 0,
+    Level.PROVINCE: 2,
+    Level.CITY: 4,
+    Level.COUNTY: 6,
+    Level.TOWNSHIP: 9,
+    Level.VILLAGE: 12,
+}
+
+
+def level_rank(level: str) -> int:
+    """0 for national, 5 for village: larger is lower."""
+    return LEVEL_ORDER.index(Level(level))
+
+
+class Region(models.Model):
+    code = models.CharField("区划代码", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=100)
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Leading code digits shared by everything inside this region; jurisdiction queries use startswith.
+    prefix = models.CharField("区划前缀", max_length=12, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not self.code.isdigit() or len(self.code) not in (6, 9, 12):
+            raise ValidationError({"code": "区划代码应为6位、9位或12位数字（GB/T 2260）。"})
+
+    def save(self, *args, **kwargs):
+        self.prefix = self.code[: PREFIX_LENGTH[Level(self.level)]]
+        super().save(*args, **kwargs)
+
+    def contains(self, other: Region) -> bool:
+        return other.code.startswith(self.prefix)
+
+    @property
+    def full_name(self) -> str:
+        names, region = [], self
+        while region is not None and region.level != Level.NATIONAL:
+            names.append(region.name)
+            region = region.parent
+        return "".join(reversed(names))
+
+
+class UnitKind(models.TextChoices):
+    BUREAU = "bureau", "信访部门"
+    DEPARTMENT = "department", "职能部门"
+    TOWNSHIP = "township", "乡镇(街道)"
+    VILLAGE = "village", "村(社区)"
+    DISCIPLINE = "discipline", "纪检监察机关"
+    POLITICAL_LEGAL = "political_legal", "政法机关"
+    COURT = "court", "法院"
+    PROCURATORATE = "procuratorate", "检察院"
+    LEADERSHIP = "leadership", "党委政府"
+
+
+# Units whose staff see their whole jurisdiction rather than only what was sent to them.
+JURISDICTION_KINDS = {UnitKind.BUREAU, UnitKind.LEADERSHIP}
+
+
+class OrgUnit(models.Model):
+    code = models.CharField("单位代码", max_length=40, unique=True)
+    name = models.CharField("单位名称", max_length=100)
+    short_name = models.CharField("简称", max_length=40, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=UnitKind.choices)
+    region = models.ForeignKey(
+        Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="units"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="向其转送、并在复查时居于其上的单位",
+    )
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["code"]
+        indexes = [models.Index(fields=["kind", "region"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def level(self) -> str:
+        return self.region.level
+
+    @property
+    def sees_jurisdiction(self) -> bool:
+        return self.kind in JURISDICTION_KINDS
+
+    def bureau(self) -> OrgUnit | None:
+        """The petition bureau this unit answers to (itself, for a bureau)."""
+        unit = self
+        while unit is not None and unit.kind != UnitKind.BUREAU:
+            unit = unit.parent
+        return unit
+
+
+class Role(models.TextChoices):
+    REGISTRAR = "registrar", "登记员"
+    HANDLER = "handler", "承办人"
+    UNIT_LEADER = "unit_leader", "单位负责人"
+    SUPERVISOR = "supervisor", "督查员"
+    REVIEWER = "reviewer", "复查复核人员"
+    BUREAU_LEADER = "bureau_leader", "信访局领导"
+    PARTY_LEADER = "party_leader", "党政领导"
+    AUDITOR = "auditor", "审计员"
+    ADMIN = "admin", "系统管理员"
+
+
+# Roles that work with petitioners' identity and so see unmasked ID numbers and phones (process.md §11).
+IDENTITY_ROLES = {Role.REGISTRAR, Role.HANDLER, Role.REVIEWER}
+
+
+def validate_roles(value) -> None:
+    if not isinstance(value, list) or any(role not in Role.values for role in value):
+        raise ValidationError("角色无效。")
+
+
+class User(AbstractUser):
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name="所在单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("手机号码", max_length=20, blank=True)
+    roles = models.JSONField("角色", default=list, blank=True, validators=[validate_roles])
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def has_role(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(role).label for role in self.roles if role in Role.values]
+
+    @property
+    def sees_identity(self) -> bool:
+        return self.has_role(*IDENTITY_ROLES)

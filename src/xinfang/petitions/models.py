@@ -1,0 +1,325 @@
+"""The petition (信访事项), its petitioners, parties and attachments (process.md §2, §12)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from xinfang.orgs.models import Level
+
+
+class Channel(models.TextChoices):
+    LETTER = "letter", "来信"
+    VISIT = "visit", "来访"
+    ONLINE = "online", "网上信访"
+    PHONE = "phone", "电话"
+    SMS = "sms", "短信"
+    WECHAT = "wechat", "微信"
+    MOBILE = "mobile", "手机信访"
+    LEADER_MAILBOX = "leader_mailbox", "领导信箱"
+    VIDEO = "video", "视频接访"
+    FAX = "fax", "传真"
+
+
+# 网信电访: every channel but the in-person visit, grouped in statistics.
+ONLINE_LETTER_PHONE = [c for c in Channel.values if c != Channel.VISIT]
+# Channels that count as "online" for the online share (网上信访占比).
+ONLINE_CHANNELS = [Channel.ONLINE, Channel.SMS, Channel.WECHAT, Channel.MOBILE, Channel.LEADER_MAILBOX]
+
+
+class Source(models.TextChoices):
+    DIRECT = "direct", "群众直接信访"
+    REFERRED_FROM_ABOVE = "referred_from_above", "上级转送交办"
+    INSPECTION_HANDOVER = "inspection_handover", "巡视组移交"
+
+
+class SourceAction(models.TextChoices):
+    TRANSFER = "transfer", "转送"
+    ASSIGN = "assign", "交办"
+
+
+class PetitionClass(models.TextChoices):
+    SUGGESTION = "suggestion", "建议意见类"
+    ACCUSATION = "accusation", "检举控告类"
+    CLAIM = "claim", "申诉求决类"
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", "已登记"
+    TRANSFERRED = "transferred", "已转送"
+    ASSIGNED = "assigned", "已交办"
+    ACCEPTED = "accepted", "办理中"
+    REPLIED = "replied", "已答复"
+    CONCLUDED = "concluded", "已办结"
+    CLOSED = "closed", "已告知终止"
+    UNDER_REVIEW = "under_review", "复查中"
+    REVIEWED = "reviewed", "已复查"
+    UNDER_RE_REVIEW = "under_re_review", "复核中"
+    TERMINATED = "terminated", "三级终结"
+
+
+OPEN_STATUSES = [
+    Status.REGISTERED,
+    Status.TRANSFERRED,
+    Status.ASSIGNED,
+    Status.ACCEPTED,
+    Status.REPLIED,
+    Status.UNDER_REVIEW,
+    Status.UNDER_RE_REVIEW,
+]
+
+
+class Track(models.TextChoices):
+    ORDINARY = "ordinary", "普通程序"
+    SIMPLIFIED = "simplified", "简易办理"
+
+
+class Category(models.Model):
+    """The editable content-category tree (process.md §12)."""
+
+    name = models.CharField("名称", max_length=50)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级类别",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField("完整路径", max_length=200, unique=True, editable=False)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "内容分类"
+        verbose_name_plural = "内容分类"
+        ordering = ["sort_order", "path"]
+
+    def __str__(self) -> str:
+        return self.path
+
+    def save(self, *args, **kwargs):
+        self.path = f"{self.parent.path}/{self.name}" if self.parent_id else self.name
+        super().save(*args, **kwargs)
+
+    @property
+    def top(self) -> str:
+        return self.path.split("/")[0]
+
+
+class CategoryRoute(models.Model):
+    """The unit that routing suggests for a category in a region; a person confirms."""
+
+    category = models.ForeignKey(
+        Category, verbose_name="内容分类", on_delete=models.CASCADE, related_name="routes"
+    )
+    region = models.ForeignKey("orgs.Region", verbose_name="区划", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="默认责任单位", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "分类默认责任单位"
+        verbose_name_plural = "分类默认责任单位"
+        constraints = [models.UniqueConstraint(fields=["category", "region"], name="category_route_unique")]
+
+
+class Petitioner(models.Model):
+    """One record per real person, reused across petitions."""
+
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("身份证号", max_length=18, null=True, blank=True, unique=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True, db_index=True)
+    address = models.CharField("住址", max_length=200, blank=True)
+    region = models.ForeignKey(
+        "orgs.Region",
+        verbose_name="所在区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("建档时间")
+
+    class Meta:
+        verbose_name = "信访人"
+        verbose_name_plural = "信访人"
+        indexes = [models.Index(fields=["name", "phone"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Petition(models.Model):
+    registration_number = models.CharField("登记编号", max_length=40, unique=True)
+    external_id = models.CharField("外部编号", max_length=60, null=True, blank=True, unique=True)
+    query_code_hash = models.CharField("查询码摘要", max_length=64, unique=True, editable=False)
+
+    channel = models.CharField("信访形式", max_length=20, choices=Channel.choices)
+    source = models.CharField("来源", max_length=24, choices=Source.choices, default=Source.DIRECT)
+    source_level = models.CharField(
+        "转交办层级", max_length=10, choices=Level.choices, blank=True, help_text="上级转送交办时，来自哪一级"
+    )
+    source_action = models.CharField("转交办方式", max_length=10, choices=SourceAction.choices, blank=True)
+    received_at = models.DateTimeField("收到时间")
+    registered_at = models.DateTimeField("登记时间")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    receiving_unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="登记单位", on_delete=models.PROTECT, related_name="received_petitions"
+    )
+    responsible_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name="责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_petitions",
+    )
+    # Region codes copied from the two units, so jurisdiction filters are one indexed startswith each.
+    receiving_region_code = models.CharField(max_length=12, editable=False)
+    responsible_region_code = models.CharField(max_length=12, blank=True, editable=False)
+
+    visit_level = models.CharField("来访层级", max_length=10, choices=Level.choices, blank=True)
+    person_count = models.PositiveIntegerField("人次", default=1)
+    is_collective = models.BooleanField("集体访", default=False)
+
+    petition_class = models.CharField("信访类别", max_length=12, choices=PetitionClass.choices)
+    category = models.ForeignKey(
+        Category, verbose_name="内容分类", on_delete=models.PROTECT, related_name="+"
+    )
+    issue_region = models.ForeignKey(
+        "orgs.Region", verbose_name="问题属地", on_delete=models.PROTECT, related_name="+"
+    )
+    issue_region_code = models.CharField(max_length=12, editable=False)
+    subject_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name="被反映单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject_person = models.CharField("被反映人", max_length=100, blank=True)
+    summary = models.CharField("事项摘要", max_length=200)
+    content = models.TextField("诉求内容")
+
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name="重复件关联",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repeats",
+    )
+    is_repeat = models.BooleanField("重复信访", default=False)
+    identity_confidential = models.BooleanField("要求身份保密", default=False)
+
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    track = models.CharField("办理程序", max_length=12, choices=Track.choices, default=Track.ORDINARY)
+    # Bumped by every workflow transition; a form posts the version it saw, so a stale action is refused.
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = "信访事项"
+        verbose_name_plural = "信访事项"
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["-received_at", "-id"], name="petition_recent"),
+            models.Index(fields=["status", "-received_at"], name="petition_status_recent"),
+            models.Index(fields=["receiving_region_code", "-received_at"], name="petition_recv_region"),
+            models.Index(fields=["responsible_region_code", "-received_at"], name="petition_resp_region"),
+            models.Index(fields=["receiving_unit", "-received_at"], name="petition_recv_unit"),
+            models.Index(fields=["responsible_unit", "-received_at"], name="petition_resp_unit"),
+            models.Index(fields=["channel", "-received_at"], name="petition_channel"),
+            models.Index(fields=["category", "-received_at"], name="petition_category"),
+            models.Index(fields=["issue_region_code"], name="petition_issue_region"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(person_count__gte=1), name="petition_person_count_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.registration_number
+
+    @property
+    def is_first_petition(self) -> bool:
+        return not self.is_repeat
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def principal(self) -> Petitioner | None:
+        party = next((p for p in self.parties.all() if p.role == PartyRole.PRINCIPAL), None)
+        return party.petitioner if party else None
+
+
+class PartyRole(models.TextChoices):
+    PRINCIPAL = "principal", "信访人"
+    CO_PETITIONER = "co_petitioner", "联名信访人"
+    REPRESENTATIVE = "representative", "代表"
+
+
+MAX_REPRESENTATIVES = 5  # Regulation Art. 20
+COLLECTIVE_MIN_PERSONS = 5
+
+
+class PetitionParty(models.Model):
+    petition = models.ForeignKey(
+        Petition, verbose_name="信访事项", on_delete=models.PROTECT, related_name="parties"
+    )
+    petitioner = models.ForeignKey(
+        Petitioner, verbose_name="信访人", on_delete=models.PROTECT, related_name="parties"
+    )
+    role = models.CharField("身份", max_length=20, choices=PartyRole.choices)
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "信访当事人"
+        verbose_name_plural = "信访当事人"
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "petitioner"], name="party_unique_per_petition"),
+        ]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Stored by content hash: the same file uploaded twice is one file on disk, and names cannot collide.
+    return f"attachments/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    petition = models.ForeignKey(
+        Petition, verbose_name="信访事项", on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField("文件", upload_to=attachment_path, max_length=200)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小(字节)")
+    sha256 = models.CharField("内容摘要", max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["uploaded_at", "id"]
+
+
+class RegistrationSequence(models.Model):
+    """The last registration number handed out per region and year."""
+
+    region_code = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "year"], name="registration_sequence_unique"),
+        ]

@@ -1,0 +1,55 @@
+"""Reading petitions. Every list, detail, export and API endpoint goes through `visible_to`.
+
+Scope (process.md §1, §11):
+- staff of a bureau or a party/government leadership unit see every petition received by, or now the
+  responsibility of, a unit inside their region;
+- staff of any other unit see petitions their unit received or that were sent to it;
+- an accusation is never visible to the unit it accuses (Arts. 30, 46), whatever the above says;
+- superusers without a unit see everything (system administration).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from .models import Petition, PetitionClass
+
+
+def visible_to(user, queryset: QuerySet[Petition] | None = None) -> QuerySet[Petition]:
+    from xinfang.workflow.models import Routing
+
+    qs = Petition.objects.all() if queryset is None else queryset
+    if user is None or not user.is_authenticated or not user.is_active:
+        return qs.none()
+    unit = user.unit
+    if unit is None:
+        return qs if user.is_superuser else qs.none()
+    if unit.sees_jurisdiction:
+        prefix = unit.region.prefix
+        scope = Q(receiving_region_code__startswith=prefix) | Q(responsible_region_code__startswith=prefix)
+        if not prefix:  # national level: everything
+            scope = Q()
+    else:
+        sent_here = Routing.objects.filter(petition=OuterRef("pk"), to_unit=unit)
+        scope = Q(receiving_unit=unit) | Q(responsible_unit=unit) | Exists(sent_here)
+    return qs.filter(scope).exclude(petition_class=PetitionClass.ACCUSATION, subject_unit=unit)
+
+
+def get_visible_or_404(user, pk, queryset: QuerySet[Petition] | None = None) -> Petition:
+    """The same 404 for a petition that does not exist and one the user may not see."""
+    try:
+        return visible_to(user, queryset).get(pk=pk)
+    except (Petition.DoesNotExist, ValueError, TypeError):
+        raise Http404("信访事项不存在。") from None
+
+
+def earlier_petitions_of(petitioner_ids: list[int], user) -> QuerySet[Petition]:
+    """The earlier petitions of these people that this user may see: the registrar's repeat check."""
+    return (
+        visible_to(user)
+        .filter(parties__petitioner_id__in=petitioner_ids)
+        .distinct()
+        .select_related("category", "responsible_unit")
+        .order_by("-received_at")
+    )

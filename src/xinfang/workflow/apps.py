@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WorkflowConfig(AppConfig):
+    name = "xinfang.workflow"
+    verbose_name = "流转办理"

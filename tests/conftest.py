@@ -1,0 +1,101 @@
+"""Personas: the people of a small county, so each test reads like a scene.
+
+上城区 (330102) under 杭州市 (330100): the county bureau, two townships, a department, the discipline
+organ, and the city bureau above. Named users hold the roles of process.md §1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from xinfang import clock
+from xinfang.orgs.models import Level, Role, UnitKind
+
+from . import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock():
+    yield
+    clock.reset()
+
+
+@pytest.fixture
+def frozen_clock():
+    """Stop the clock; `frozen_clock(datetime)` moves it."""
+    state = {}
+
+    def move(instant: dt.datetime):
+        if instant.tzinfo is None:
+            instant = instant.replace(tzinfo=clock.SHANGHAI)
+        state["now"] = instant
+        clock.set_source(lambda: state["now"])
+        return instant
+
+    yield move
+    clock.reset()
+
+
+@pytest.fixture
+def org(db):
+    national = f.region("100000", "全国", Level.NATIONAL)
+    province = f.region("330000", "浙江省", Level.PROVINCE, national)
+    city = f.region("330100", "杭州市", Level.CITY, province)
+    county = f.region("330102", "上城区", Level.COUNTY, city)
+    qingbo = f.region("330102001", "清波街道", Level.TOWNSHIP, county)
+    hubin = f.region("330102002", "湖滨街道", Level.TOWNSHIP, county)
+    other_county = f.region("330105", "拱墅区", Level.COUNTY, city)
+    city_bureau = f.unit("330100-XFJ", "杭州市信访局", UnitKind.BUREAU, city)
+    bureau = f.unit("330102-XFJ", "上城区信访局", UnitKind.BUREAU, county, city_bureau)
+    other_bureau = f.unit("330105-XFJ", "拱墅区信访局", UnitKind.BUREAU, other_county, city_bureau)
+    housing = f.unit("330102-ZJJ", "上城区住房和城乡建设局", UnitKind.DEPARTMENT, county, bureau)
+    discipline = f.unit("330102-JW", "上城区纪委监委", UnitKind.DISCIPLINE, county, bureau)
+    qingbo_unit = f.unit("330102001", "清波街道办事处", UnitKind.TOWNSHIP, qingbo, bureau)
+    hubin_unit = f.unit("330102002", "湖滨街道办事处", UnitKind.TOWNSHIP, hubin, bureau)
+    return SimpleNamespace(
+        national=national,
+        province=province,
+        city=city,
+        county=county,
+        qingbo=qingbo,
+        hubin=hubin,
+        other_county=other_county,
+        city_bureau=city_bureau,
+        bureau=bureau,
+        other_bureau=other_bureau,
+        housing=housing,
+        discipline=discipline,
+        qingbo_unit=qingbo_unit,
+        hubin_unit=hubin_unit,
+    )
+
+
+def _user(username, unit, *roles, full_name=""):
+    return f.UserFactory(username=username, unit=unit, roles=list(roles), full_name=full_name or username)
+
+
+@pytest.fixture
+def people(org):
+    return SimpleNamespace(
+        registrar=_user("registrar", org.bureau, Role.REGISTRAR, full_name="王登记"),
+        bureau_handler=_user("bureau_handler", org.bureau, Role.HANDLER, Role.SUPERVISOR),
+        bureau_leader=_user("bureau_leader", org.bureau, Role.BUREAU_LEADER, full_name="李局长"),
+        reviewer=_user("reviewer", org.bureau, Role.REVIEWER),
+        township_handler=_user("qingbo_handler", org.qingbo_unit, Role.HANDLER, full_name="赵承办"),
+        township_leader=_user("qingbo_leader", org.qingbo_unit, Role.UNIT_LEADER),
+        other_township_handler=_user("hubin_handler", org.hubin_unit, Role.HANDLER),
+        department_handler=_user("zjj_handler", org.housing, Role.HANDLER),
+        department_leader=_user("zjj_leader", org.housing, Role.UNIT_LEADER),
+        discipline_handler=_user("jw_handler", org.discipline, Role.HANDLER),
+        city_registrar=_user("city_registrar", org.city_bureau, Role.REGISTRAR),
+        other_county_registrar=_user("gs_registrar", org.other_bureau, Role.REGISTRAR),
+        auditor=_user("auditor", org.bureau, Role.AUDITOR),
+    )
