@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "xinfang.petitions",
     "xinfang.deadlines",
     "xinfang.workflow",
+    "xinfang.documents",
     "xinfang.api",
+    "xinfang.demo",
 ]
 
 MIDDLEWARE = [
