@@ -17,6 +17,13 @@ from xinfang.orgs.models import Level, Role, UnitKind
 from . import factories as f
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Password hashing by design is slow; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -37,7 +37,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"工作人员{n}")
-    password = factory.PostGenerationMethodCall("set_password", "xinfang-test-pw")
+    password = factory.django.Password("xinfang-test-pw")
     roles = factory.LazyFunction(lambda: [Role.HANDLER])
 
 

@@ -103,7 +103,13 @@ else:
                     " PRAGMA busy_timeout=30000;"
                 ),
             },
-            "TEST": {"NAME": os.environ.get("XF_SQLITE_TEST_PATH") or None},
+            # A file, not memory: concurrency tests and the browser tests' live server need real connections.
+            # One file per test process, so concurrent test runs never share a database.
+            "TEST": {
+                "NAME": os.environ.get(
+                    "XF_SQLITE_TEST_PATH", str(DATA_DIR / f"test-xinfang-{os.getpid()}.sqlite3")
+                )
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -173,6 +179,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "信访业务系统接口 (petition case management API), version 1",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Level is the choice set of several fields (visit_level, source_level, a region's level): one name.
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "xinfang.orgs.models.Level",
+        "UserRoleEnum": "xinfang.orgs.models.Role",
+        "PartyRoleEnum": "xinfang.petitions.models.PartyRole",
+    },
 }
 
 # --- Background jobs: huey on SQLite by default, Redis when XF_REDIS_URL is set ---------------------------

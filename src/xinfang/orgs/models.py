@@ -58,13 +58,13 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        if not self.code.isdigit() or len(self.code) not in (6, 9, 12):
-            raise ValidationError({"code": "区划代码应为6位、9位或12位数字（GB/T 2260）。"})
-
     def save(self, *args, **kwargs):
         self.prefix = self.code[: PREFIX_LENGTH[Level(self.level)]]
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if not self.code.isdigit() or len(self.code) not in (6, 9, 12):
+            raise ValidationError({"code": "区划代码应为6位、9位或12位数字（GB/T 2260）。"})
 
     def contains(self, other: Region) -> bool:
         return other.code.startswith(self.prefix)

@@ -75,6 +75,30 @@ class Track(models.TextChoices):
     SIMPLIFIED = "simplified", "简易办理"
 
 
+class LegalRoute(models.TextChoices):
+    """Routes (1)-(4) of Art. 31: the matter leaves the petition procedure for another legal procedure."""
+
+    LITIGATION = "litigation", "诉讼、检察或公安程序"
+    ARBITRATION = "arbitration", "仲裁程序"
+    PARTY_APPEAL = "party_appeal", "党员申诉程序"
+    ADMINISTRATIVE = "administrative", "行政复议、裁决、确认、许可、处罚等程序"
+
+
+class ClosedReason(models.TextChoices):
+    LEGAL_ROUTE = "legal_route", "导入法定途径"
+    SAME_MATTER_PENDING = "same_matter_pending", "同一事项正在办理或复查复核期内"
+    MATTER_TERMINATED = "matter_terminated", "同一事项已三级终结"
+
+
+class ReplyOpinion(models.TextChoices):
+    """The handling opinion (Art. 32) or a mediation/settlement agreement (Art. 33)."""
+
+    SUPPORT = "support", "予以支持"
+    EXPLAIN = "explain", "解释说明"
+    NOT_SUPPORT = "not_support", "不予支持"
+    MEDIATION_AGREEMENT = "mediation_agreement", "调解协议"
+
+
 class Category(models.Model):
     """The editable content-category tree (process.md §12)."""
 
@@ -123,6 +147,9 @@ class CategoryRoute(models.Model):
         verbose_name = "分类默认责任单位"
         verbose_name_plural = "分类默认责任单位"
         constraints = [models.UniqueConstraint(fields=["category", "region"], name="category_route_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.category} @ {self.region} → {self.unit}"
 
 
 class Petitioner(models.Model):
@@ -222,6 +249,30 @@ class Petition(models.Model):
     # Bumped by every workflow transition; a form posts the version it saw, so a stale action is refused.
     version = models.PositiveIntegerField("版本", default=1)
 
+    # Facts recorded by the workflow service when transitions happen (only it writes them), so that lists,
+    # colours and a month's statistics per unit read columns instead of replaying events.
+    report_due_on = models.DateField("上级交办报结时限", null=True, blank=True)
+    routed_at = models.DateTimeField("分类处理时间", null=True, blank=True)
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    accepted_on_time = models.BooleanField("按期受理", null=True, blank=True)
+    handling_due_on = models.DateField("办理期限", null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField("延期天数", default=0)
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    replied_on_time = models.BooleanField("按期答复", null=True, blank=True)
+    reply_opinion = models.CharField("处理意见", max_length=24, choices=ReplyOpinion.choices, blank=True)
+    reply_received_on = models.DateField("答复送达日期", null=True, blank=True)
+    concluded_at = models.DateTimeField("办结时间", null=True, blank=True)
+    rating_window_ends_on = models.DateField("评价截止日期", null=True, blank=True)
+    closed_at = models.DateTimeField("告知终止时间", null=True, blank=True)
+    closed_reason = models.CharField("终止原因", max_length=24, choices=ClosedReason.choices, blank=True)
+    legal_route = models.CharField("法定途径", max_length=20, choices=LegalRoute.choices, blank=True)
+    terminated_at = models.DateTimeField("终结时间", null=True, blank=True)
+    is_resolved = models.BooleanField("已化解", default=False)
+    resolved_at = models.DateTimeField("化解时间", null=True, blank=True)
+    next_due_on = models.DateField("最近期限", null=True, blank=True)
+    next_due_stage = models.CharField("最近期限环节", max_length=32, blank=True)
+    last_transition_at = models.DateTimeField("最近流转时间", null=True, blank=True)
+
     class Meta:
         verbose_name = "信访事项"
         verbose_name_plural = "信访事项"
@@ -236,6 +287,8 @@ class Petition(models.Model):
             models.Index(fields=["channel", "-received_at"], name="petition_channel"),
             models.Index(fields=["category", "-received_at"], name="petition_category"),
             models.Index(fields=["issue_region_code"], name="petition_issue_region"),
+            models.Index(fields=["next_due_on"], name="petition_next_due"),
+            models.Index(fields=["responsible_unit", "replied_at"], name="petition_resp_replied"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(person_count__gte=1), name="petition_person_count_positive"),
@@ -286,6 +339,9 @@ class PetitionParty(models.Model):
             models.UniqueConstraint(fields=["petition", "petitioner"], name="party_unique_per_petition"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.petitioner}"
+
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     # Stored by content hash: the same file uploaded twice is one file on disk, and names cannot collide.
@@ -311,6 +367,9 @@ class Attachment(models.Model):
         verbose_name_plural = "附件"
         ordering = ["uploaded_at", "id"]
 
+    def __str__(self) -> str:
+        return self.original_name
+
 
 class RegistrationSequence(models.Model):
     """The last registration number handed out per region and year."""
@@ -323,3 +382,6 @@ class RegistrationSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["region_code", "year"], name="registration_sequence_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code}-{self.year}: {self.last}"
