@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -68,3 +69,27 @@ def problem_exception_handler(exc, context):
         if header in response:
             result[header] = response[header]
     return result
+
+
+class ProblemSerializer(serializers.Serializer):
+    """The error body, for the schema (RFC 9457)."""
+
+    type = serializers.CharField(default="about:blank")
+    title = serializers.CharField(help_text="错误类别，如“请求有误”")
+    status = serializers.IntegerField(help_text="HTTP 状态码")
+    detail = serializers.CharField(help_text="说明")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="校验错误：{字段: [中文说明]}，嵌套字段写作 petitioners.0.id_number",
+    )
+
+
+def problem_responses(*codes: int) -> dict:
+    """`extend_schema(responses=...)` entries for the given error codes, as application/problem+json."""
+    return {
+        (code, "application/problem+json"): OpenApiResponse(
+            ProblemSerializer, description=TITLES.get(code, "")
+        )
+        for code in codes
+    }

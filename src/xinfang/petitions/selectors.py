@@ -53,3 +53,20 @@ def earlier_petitions_of(petitioner_ids: list[int], user) -> QuerySet[Petition]:
         .select_related("category", "responsible_unit")
         .order_by("-received_at")
     )
+
+
+def handles(user, petition: Petition) -> bool:
+    """Handling staff of this petition: identity roles in the unit that received it or must handle it."""
+    unit_id = getattr(user, "unit_id", None)
+    return bool(
+        unit_id
+        and user.sees_identity
+        and unit_id in (petition.receiving_unit_id, petition.responsible_unit_id)
+    )
+
+
+def shows_identity(user, petition: Petition) -> bool:
+    """Whether this user sees the petitioners' names, ID numbers and phones unmasked (process.md §11)."""
+    if not getattr(user, "sees_identity", False):
+        return False
+    return not petition.identity_confidential or handles(user, petition)

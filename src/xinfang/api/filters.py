@@ -1,0 +1,68 @@
+"""Query filters of the petition list and the organisation lists."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.db.models import Q
+
+from xinfang.orgs.models import Level, OrgUnit, Region, UnitKind
+from xinfang.petitions.models import Category, Channel, Petition, PetitionClass, Status
+
+
+class PetitionFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=Status.choices, label="状态（可多选）")
+    channel = filters.MultipleChoiceFilter(choices=Channel.choices, label="信访形式（可多选）")
+    petition_class = filters.ChoiceFilter(choices=PetitionClass.choices, label="信访类别")
+    category = filters.CharFilter(method="filter_category", label="内容分类 id 或路径（含下级分类）")
+    receiving_unit = filters.CharFilter(field_name="receiving_unit__code", label="登记单位代码")
+    responsible_unit = filters.CharFilter(field_name="responsible_unit__code", label="责任单位代码")
+    received_after = filters.IsoDateTimeFilter(
+        field_name="received_at", lookup_expr="gte", label="收到时间不早于（含）"
+    )
+    received_before = filters.IsoDateTimeFilter(
+        field_name="received_at", lookup_expr="lt", label="收到时间早于（不含）"
+    )
+    registration_number = filters.CharFilter(label="登记编号")
+    external_id = filters.CharFilter(label="外部编号")
+    is_repeat = filters.BooleanFilter(label="重复信访")
+    is_collective = filters.BooleanFilter(label="集体访")
+
+    class Meta:
+        model = Petition
+        fields: list[str] = []
+
+    def filter_category(self, queryset, name, value):
+        value = value.strip().strip("/")
+        if value.isdigit():
+            path = Category.objects.filter(pk=int(value)).values_list("path", flat=True).first()
+            if path is None:
+                return queryset.none()
+            value = path
+        return queryset.filter(Q(category__path=value) | Q(category__path__startswith=f"{value}/"))
+
+
+class RegionFilter(filters.FilterSet):
+    level = filters.ChoiceFilter(choices=Level.choices, label="层级")
+    parent = filters.CharFilter(field_name="parent__code", label="上级区划代码")
+
+    class Meta:
+        model = Region
+        fields: list[str] = []
+
+
+class UnitFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=UnitKind.choices, label="单位类型")
+    region = filters.CharFilter(field_name="region__code", label="所属区划代码")
+    within = filters.CharFilter(method="filter_within", label="区划代码：该区划及其下级区划内的单位")
+    parent = filters.CharFilter(field_name="parent__code", label="上级单位代码")
+    is_active = filters.BooleanFilter(label="启用")
+
+    class Meta:
+        model = OrgUnit
+        fields: list[str] = []
+
+    def filter_within(self, queryset, name, value):
+        region = Region.objects.filter(code=value.strip()).first()
+        if region is None:
+            return queryset.none()
+        return queryset.filter(region__code__startswith=region.prefix)

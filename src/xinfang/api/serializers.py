@@ -1,0 +1,300 @@
+"""Petition representations: field names follow the exchange format (shared/domain/exchange-format.md).
+
+Units, regions and categories travel as codes and paths, never as database ids. Reading goes through
+`disclosure` so that identity is masked per user and petition; writing only checks shape and resolves
+codes, and leaves every rule of registration to `petitions.services.register`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from xinfang.audit.models import Event
+from xinfang.orgs.models import Level, OrgUnit, Region
+from xinfang.petitions.models import (
+    Attachment,
+    Category,
+    Channel,
+    PartyRole,
+    Petition,
+    PetitionClass,
+    Source,
+    SourceAction,
+)
+from xinfang.petitions.selectors import visible_to
+from xinfang.petitions.services import PartyInput, Registration
+
+from .disclosure import disclosure_for, petitioner_view
+
+UNKNOWN_FIELD = "不支持的字段。"
+
+# --- Reading ---------------------------------------------------------------------------------------------
+
+
+class PetitionerSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="姓名；身份保密件对非承办人员只显示姓氏")
+    id_number = serializers.CharField(help_text="身份证号；无权查看身份的角色看到的是打码后的号码")
+    phone = serializers.CharField(help_text="联系电话；无权查看身份的角色看到的是打码后的号码")
+    address = serializers.CharField(help_text="住址；身份保密件对非承办人员显示为 ***")
+    role = serializers.ChoiceField(
+        PartyRole.choices, help_text="principal 信访人 / co_petitioner / representative"
+    )
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.StringRelatedField(help_text="上传人")
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at", "uploaded_by"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.StringRelatedField(help_text="操作人")
+    actor_unit = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="操作单位代码")
+    changes = serializers.SerializerMethodField(help_text="变更字段 {字段: [原值, 新值]}")
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "action",
+            "at",
+            "actor",
+            "actor_unit",
+            "target_type",
+            "from_status",
+            "to_status",
+            "reason",
+            "changes",
+        ]
+
+    @extend_schema_field(serializers.DictField(child=serializers.ListField()))
+    def get_changes(self, event: Event) -> dict:
+        # A petitioner's changed phone or address is identity; show it only with full disclosure.
+        if event.target_type == "petitioner" and not self.context.get("full_disclosure", False):
+            return {}
+        return event.changes
+
+
+class PetitionSerializer(serializers.ModelSerializer):
+    """A petition in a list: everything but the long text, attachments and history."""
+
+    receiving_unit = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="登记单位代码")
+    responsible_unit = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="责任单位代码"
+    )
+    category = serializers.SlugRelatedField(slug_field="path", read_only=True, help_text="内容分类路径")
+    issue_region = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="问题属地区划代码"
+    )
+    subject_unit = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="被反映单位代码")
+    repeat_of = serializers.SlugRelatedField(
+        slug_field="registration_number", read_only=True, help_text="重复件关联的原事项登记编号"
+    )
+    status_label = serializers.CharField(source="get_status_display", read_only=True, help_text="状态中文名")
+    petitioners = serializers.SerializerMethodField(help_text="信访人（按权限打码）")
+    identity_masked = serializers.SerializerMethodField(help_text="本次返回的信访人身份信息是否经过打码")
+
+    class Meta:
+        model = Petition
+        fields = [
+            "id",
+            "registration_number",
+            "external_id",
+            "status",
+            "status_label",
+            "channel",
+            "source",
+            "source_level",
+            "source_action",
+            "received_at",
+            "registered_at",
+            "receiving_unit",
+            "responsible_unit",
+            "visit_level",
+            "person_count",
+            "is_collective",
+            "petition_class",
+            "category",
+            "issue_region",
+            "subject_unit",
+            "subject_person",
+            "summary",
+            "repeat_of",
+            "is_repeat",
+            "identity_confidential",
+            "identity_masked",
+            "petitioners",
+        ]
+
+    def _disclosure(self, petition: Petition):
+        return disclosure_for(self.context["request"].user, petition)
+
+    @extend_schema_field(PetitionerSerializer(many=True))
+    def get_petitioners(self, petition: Petition) -> list[dict]:
+        disclosure = self._disclosure(petition)
+        return [petitioner_view(party.petitioner, party.role, disclosure) for party in petition.parties.all()]
+
+    def get_identity_masked(self, petition: Petition) -> bool:
+        return not self._disclosure(petition).is_full
+
+
+class PetitionDetailSerializer(PetitionSerializer):
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    events = serializers.SerializerMethodField(help_text="操作记录（全程留痕），按时间顺序")
+
+    class Meta(PetitionSerializer.Meta):
+        fields = [*PetitionSerializer.Meta.fields, "track", "version", "content", "attachments", "events"]
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, petition: Petition) -> list[dict]:
+        context = {**self.context, "full_disclosure": self._disclosure(petition).is_full}
+        return EventSerializer(petition.events.all(), many=True, context=context).data
+
+
+class RegisteredSerializer(PetitionDetailSerializer):
+    query_code = serializers.SerializerMethodField(
+        help_text="查询码，仅在登记时显示这一次，请告知信访人（系统只保存其摘要）"
+    )
+
+    class Meta(PetitionDetailSerializer.Meta):
+        fields = [*PetitionDetailSerializer.Meta.fields, "query_code"]
+
+    def get_query_code(self, petition: Petition) -> str:
+        return self.context["query_code"]
+
+
+# --- Writing ---------------------------------------------------------------------------------------------
+
+
+class StrictFieldsMixin:
+    """Refuse fields we do not know: a misspelt or unsupported key (e.g. `events`) must not vanish silently."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: [UNKNOWN_FIELD] for name in unknown})
+        return super().to_internal_value(data)
+
+
+def _code_field(queryset, what: str, **kwargs):
+    slug = "path" if queryset.model is Category else "code"
+    return serializers.SlugRelatedField(
+        slug_field=slug,
+        queryset=queryset,
+        error_messages={
+            "does_not_exist": f"{what}“{{value}}”不存在。",
+            "invalid": f"{what}无效。",
+            "null": f"请填写{what}。",
+            "required": f"请填写{what}。",
+        },
+        **kwargs,
+    )
+
+
+class PetitionerInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    name = serializers.CharField(max_length=50, help_text="姓名")
+    id_number = serializers.CharField(max_length=30, allow_blank=True, default="", help_text="18位身份证号")
+    phone = serializers.CharField(max_length=30, allow_blank=True, default="", help_text="手机或固定电话")
+    address = serializers.CharField(max_length=200, allow_blank=True, default="", help_text="住址")
+    role = serializers.ChoiceField(PartyRole.choices, default=PartyRole.PRINCIPAL, help_text="身份")
+
+
+class PetitionCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    channel = serializers.ChoiceField(Channel.choices, help_text="信访形式")
+    source = serializers.ChoiceField(Source.choices, default=Source.DIRECT, help_text="来源")
+    source_level = serializers.ChoiceField(
+        Level.choices, allow_blank=True, default="", help_text="上级转送交办时来自哪一级"
+    )
+    source_action = serializers.ChoiceField(
+        SourceAction.choices, allow_blank=True, default="", help_text="上级转送还是交办"
+    )
+    received_at = serializers.DateTimeField(
+        help_text="收到时间，ISO 8601，如 2026-03-02T09:30:00+08:00；不带时区按北京时间",
+        error_messages={
+            "invalid": "收到时间不是有效的日期时间：日期须真实存在，格式如 2026-03-02T09:30:00+08:00。",
+            "required": "请填写收到时间。",
+            "null": "请填写收到时间。",
+        },
+    )
+    receiving_unit = _code_field(
+        OrgUnit.objects.all(), "单位代码", required=False, help_text="登记单位代码；省略时为登记员所在单位"
+    )
+    visit_level = serializers.ChoiceField(
+        Level.choices, allow_blank=True, default="", help_text="来访层级（仅来访）"
+    )
+    person_count = serializers.IntegerField(
+        min_value=1, max_value=10000, required=False, allow_null=True, help_text="人次；省略时为信访人数"
+    )
+    petitioners = PetitionerInputSerializer(many=True, help_text="信访人、联名信访人或集体访代表")
+    petition_class = serializers.ChoiceField(PetitionClass.choices, help_text="信访类别")
+    category = _code_field(Category.objects.all(), "内容分类", help_text="内容分类路径，如 城乡建设/征收拆迁")
+    issue_region = _code_field(Region.objects.all(), "区划代码", help_text="问题属地区划代码")
+    subject_unit = _code_field(
+        OrgUnit.objects.all(), "单位代码", required=False, allow_null=True, help_text="被反映单位代码"
+    )
+    subject_person = serializers.CharField(max_length=100, allow_blank=True, default="", help_text="被反映人")
+    summary = serializers.CharField(max_length=200, allow_blank=True, default="", help_text="事项摘要")
+    content = serializers.CharField(allow_blank=True, default="", help_text="诉求内容、事实和理由")
+    repeat_of = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="重复信访时原事项的登记编号或外部编号",
+    )
+    external_id = serializers.CharField(max_length=60, required=False, allow_null=True, allow_blank=True)
+    identity_confidential = serializers.BooleanField(default=False, help_text="信访人要求身份保密")
+
+    def validate_receiving_unit(self, unit: OrgUnit) -> OrgUnit:
+        user = self.context["request"].user
+        if unit.pk != user.unit_id:
+            raise serializers.ValidationError("只能登记本单位收到的信访事项。")
+        return unit
+
+    def validate_repeat_of(self, value: str | None) -> Petition | None:
+        if not value:
+            return None
+        match = (
+            visible_to(self.context["request"].user)
+            .filter(Q(registration_number=value) | Q(external_id=value))
+            .first()
+        )
+        if match is None:
+            raise serializers.ValidationError("关联的原信访事项不存在。")
+        return match
+
+    def to_registration(self) -> Registration:
+        data = self.validated_data
+        return Registration(
+            channel=data["channel"],
+            received_at=data["received_at"],
+            petition_class=data["petition_class"],
+            category=data["category"],
+            issue_region=data["issue_region"],
+            summary=data["summary"],
+            content=data["content"],
+            parties=[PartyInput(**party) for party in data["petitioners"]],
+            person_count=data.get("person_count"),
+            visit_level=data["visit_level"],
+            source=data["source"],
+            source_level=data["source_level"],
+            source_action=data["source_action"],
+            subject_unit=data.get("subject_unit"),
+            subject_person=data["subject_person"],
+            repeat_of=data.get("repeat_of"),
+            identity_confidential=data["identity_confidential"],
+            external_id=data.get("external_id") or None,
+            # Left None on purpose: the service then requires the registrar role and uses their unit.
+            receiving_unit=None,
+        )
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="附件文件；按内容判断类型，超过大小上限或内容与扩展名不符将被拒绝")

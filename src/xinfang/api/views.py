@@ -1,0 +1,185 @@
+"""Petition endpoints: list, detail, registration and attachments.
+
+Thin on purpose: every read starts from `visible_to(request.user)`, every write is one service call, and
+every refusal becomes a problem-details answer (problems.py).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from xinfang.audit.models import Event
+from xinfang.orgs.models import Role
+from xinfang.petitions import services
+from xinfang.petitions.models import Attachment, PetitionParty
+from xinfang.petitions.selectors import get_visible_or_404, visible_to
+
+from .filters import PetitionFilter
+from .problems import problem_responses
+from .serializers import (
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    PetitionCreateSerializer,
+    PetitionDetailSerializer,
+    PetitionSerializer,
+    RegisteredSerializer,
+)
+
+# The service names the petitioners "parties"; the API, like the exchange format, calls them "petitioners".
+SERVICE_TO_API_FIELDS = {"parties": "petitioners"}
+
+
+def client_ip(request) -> str | None:
+    # Only the socket address: X-Forwarded-For is whatever the client wants it to be unless a trusted proxy
+    # rewrites it, and the deployment decides that (it can set REMOTE_ADDR there).
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def api_field_errors(exc: DjangoValidationError) -> DjangoValidationError:
+    if not hasattr(exc, "error_dict"):
+        return exc
+    renamed = {}
+    for key, errors in exc.message_dict.items():
+        head, dot, rest = key.partition(".")
+        renamed[SERVICE_TO_API_FIELDS.get(head, head) + dot + rest] = errors
+    return DjangoValidationError(renamed)
+
+
+class PetitionPagination(CursorPagination):
+    ordering = ("-received_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+REGISTRATION_EXAMPLE = {
+    "channel": "visit",
+    "source": "direct",
+    "received_at": "2026-03-02T09:30:00+08:00",
+    "receiving_unit": "330102-XFJ",
+    "visit_level": "county",
+    "person_count": 1,
+    "petitioners": [
+        {"name": "张三", "id_number": "330102197001011235", "phone": "13800000000", "role": "principal"}
+    ],
+    "petition_class": "claim",
+    "category": "城乡建设/征收拆迁",
+    "issue_region": "330102001",
+    "summary": "反映房屋征收补偿标准过低",
+    "content": "……",
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="信访事项列表",
+        description="本人可见范围内的信访事项，按收到时间倒序，游标分页。身份证号、电话按角色打码。",
+        responses={200: PetitionSerializer(many=True), **problem_responses(400, 401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="信访事项详情",
+        description="含信访人、附件信息和操作记录。不存在与无权查看同样返回404。",
+        responses={200: PetitionDetailSerializer, **problem_responses(401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="登记信访事项",
+        description=(
+            "由登记员以本单位名义登记。字段与交换格式一致；单位、区划用代码，内容分类用路径。"
+            "成功返回201，含登记编号和只显示一次的查询码；校验失败返回400 problem+json，不写入任何数据。"
+        ),
+        request=PetitionCreateSerializer,
+        responses={201: RegisteredSerializer, **problem_responses(400, 401, 403)},
+        examples=[OpenApiExample("来访登记", value=REGISTRATION_EXAMPLE, request_only=True)],
+    ),
+)
+@extend_schema(tags=["信访事项"])
+class PetitionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    pagination_class = PetitionPagination
+    filterset_class = PetitionFilter
+    serializer_class = PetitionSerializer
+
+    def get_queryset(self):
+        parties = PetitionParty.objects.select_related("petitioner").order_by("position", "id")
+        qs = visible_to(self.request.user).select_related(
+            "receiving_unit", "responsible_unit", "category", "issue_region", "subject_unit", "repeat_of"
+        )
+        qs = qs.prefetch_related(Prefetch("parties", queryset=parties))
+        if self.action != "list":
+            events = Event.objects.select_related("actor", "actor_unit").order_by("at", "id")
+            attachments = Attachment.objects.select_related("uploaded_by").order_by("uploaded_at", "id")
+            qs = qs.prefetch_related(
+                Prefetch("events", queryset=events), Prefetch("attachments", queryset=attachments)
+            )
+        return qs
+
+    def get_object(self):
+        # The selectors' helper, so "missing" and "not yours" are the same 404.
+        return get_visible_or_404(self.request.user, self.kwargs["pk"], self.get_queryset())
+
+    def get_serializer_class(self):
+        return {
+            "retrieve": PetitionDetailSerializer,
+            "create": PetitionCreateSerializer,
+            "attachments": AttachmentUploadSerializer,
+        }.get(self.action, PetitionSerializer)
+
+    def create(self, request, *args, **kwargs):
+        user = request.user
+        if user.unit_id is None or not user.has_role(Role.REGISTRAR):
+            raise PermissionDenied("只有登记员可以登记信访事项。")
+        serializer = PetitionCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        try:
+            registered = services.register(serializer.to_registration(), user, ip_address=client_ip(request))
+        except DjangoValidationError as exc:
+            raise api_field_errors(exc) from exc
+        petition = get_visible_or_404(user, registered.petition.pk, self.get_queryset())
+        context = {
+            **self.get_serializer_context(),
+            "query_code": services.format_query_code(registered.query_code),
+        }
+        body = RegisteredSerializer(petition, context=context).data
+        location = request.build_absolute_uri(f"{request.path.rstrip('/')}/{petition.pk}/")
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+    @extend_schema(
+        summary="上传附件",
+        description=(
+            "multipart/form-data，字段名 file。仅可见该事项的登记员、承办人可上传。"
+            "按内容判断类型：超过大小上限、类型不受支持或内容与扩展名不符均返回400。"
+        ),
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer, **problem_responses(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, pk=None):
+        petition = get_visible_or_404(request.user, pk)
+        if not request.user.has_role(Role.REGISTRAR, Role.HANDLER):
+            raise PermissionDenied("只有登记员或承办人可以上传附件。")
+        upload = AttachmentUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        # Read at most one byte past the limit: enough for the service to refuse an oversized file by its
+        # own rule, without holding a huge upload in memory.
+        content = file.read(settings.XF_ATTACHMENT_MAX_BYTES + 1)
+        try:
+            row = services.add_attachment(
+                petition,
+                services.AttachmentInput(name=file.name, content=content),
+                request.user,
+                ip_address=client_ip(request),
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"file": exc.messages}) from exc
+        return Response(AttachmentSerializer(row).data, status=status.HTTP_201_CREATED)
