@@ -288,3 +288,20 @@ def test_concurrent_registrations_never_share_a_number(org, people):
     assert errors == []
     assert len(numbers) == 40
     assert len(set(numbers)) == 40
+
+
+def test_external_id_race_is_a_validation_error_not_a_crash(people, monkeypatch):
+    f.register(people.registrar, external_id="ZJ-RACE-1")
+    real_validate = services.validate
+
+    def validate_before_the_other_commit(reg, actor):
+        errors, parties, files = real_validate(reg, actor)
+        errors.pop("external_id", None)  # as if the other transaction had not committed yet
+        return errors, parties, files
+
+    monkeypatch.setattr(services, "validate", validate_before_the_other_commit)
+    before = counts()
+    with pytest.raises(ValidationError) as err:
+        f.register(people.registrar, external_id="ZJ-RACE-1")
+    assert "已经导入过" in err.value.message_dict["external_id"][0]
+    assert counts() == before

@@ -42,6 +42,12 @@ class CheckedFile:
         return len(self.content)
 
 
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MB"
+    return f"{size / 1024:g} KB"
+
+
 def _extension(name: str) -> str:
     dot = name.rfind(".")
     return name[dot:].lower() if dot >= 0 else ""
@@ -53,7 +59,7 @@ def check_upload(name: str, content: bytes) -> CheckedFile:
     if not content:
         raise ValidationError(f"附件“{name}”是空文件。")
     if len(content) > limit:
-        raise ValidationError(f"附件“{name}”超过大小上限（{limit // (1024 * 1024)} MB）。")
+        raise ValidationError(f"附件“{name}”超过大小上限（{human_size(limit)}）。")
     kind = filetype.guess(content)
     detected = kind.mime if kind else None
     if detected is None and _extension(name) == ".txt":
