@@ -10,11 +10,19 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from xinfang import clock
 from xinfang.orgs.models import Level, Role, UnitKind
 
 from . import factories as f
+
+# Property tests judge correctness, not speed: a loaded CI machine must not turn them into deadline failures.
+hypothesis_settings.register_profile(
+    "xinfang", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+hypothesis_settings.load_profile("xinfang")
 
 
 def pytest_configure(config):
@@ -32,6 +40,15 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Templates call {% static %}; the manifest storage of production needs collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture(autouse=True)

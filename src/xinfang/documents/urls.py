@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "documents"
+urlpatterns = [
+    path("<int:pk>/pdf/", views.download, {"fmt": "pdf"}, name="download_pdf"),
+    path("<int:pk>/docx/", views.download, {"fmt": "docx"}, name="download_docx"),
+    path("petition/<int:petition_pk>/", views.petition_documents, name="petition_documents"),
+]
