@@ -9,7 +9,7 @@ DEMO_SEED ?= 20260301
 PYTEST_ARGS ?=
 PG_URL ?= postgres://postgres@127.0.0.1:5432/xinfang
 
-.PHONY: run test test-pg lint check install install-test system-deps assets demo worker clean bench prod-check
+.PHONY: run test test-pg lint check install install-test system-deps assets demo worker clean bench prod-check backup-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,16 @@ test-pg: install-test
 lint: install-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+
+## make prod-check: Django's deployment checks, clean, with production values (docs/deploy.md).
+prod-check: install
+	XF_DEBUG=0 XF_SECURE=1 XF_ALLOWED_HOSTS=xinfang.example.gov.cn XF_LOG_FORMAT=json \
+	  XF_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	  $(XF) check --deploy --fail-level WARNING
+
+## make backup-test: back up a PostgreSQL demo database, restore it into another, compare (PG_URL's server).
+backup-test: install
+	PG_URL=$(PG_URL) scripts/test-backup-restore --cases 2000 --seed 7
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -30,6 +30,7 @@ def pytest_configure(config):
 
     # Password hashing by design is slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # The manifest storage needs `collectstatic`; tests (and the browser tests' live server) serve from finders.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -49,6 +50,14 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()  # rate limits and lockouts must not leak from one test into the next
+    yield
 
 
 @pytest.fixture(autouse=True)

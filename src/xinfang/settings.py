@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
@@ -19,9 +20,13 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DATA_DIR = Path(os.environ.get("XF_DATA_DIR", REPO_DIR / "var"))
 DEBUG = env_bool("XF_DEBUG", False)
-SECRET_KEY = os.environ.get("XF_SECRET_KEY", "insecure-development-key-change-me" if DEBUG else "")
+# XF_SECURE=1 declares a production site behind TLS (nginx): it turns on the settings at the end of this file.
+XF_SECURE = env_bool("XF_SECURE", False)
+SECRET_KEY = os.environ.get("XF_SECRET_KEY", "")
 if not SECRET_KEY:
-    # Production must set a key; development and tests get a fixed one so they run without set-up.
+    if XF_SECURE:
+        raise ImproperlyConfigured("XF_SECURE=1 需要设置 XF_SECRET_KEY（生产环境不能使用开发密钥）。")
+    # Development and tests get a fixed key so they run without set-up.
     SECRET_KEY = "insecure-development-key-change-me"
 ALLOWED_HOSTS = env_list("XF_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("XF_CSRF_TRUSTED_ORIGINS")
@@ -39,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
     "huey.contrib.djhuey",
@@ -47,9 +53,14 @@ INSTALLED_APPS = [
     "xinfang.petitions",
     "xinfang.deadlines",
     "xinfang.workflow",
+    "xinfang.evaluation",
     "xinfang.documents",
+    "xinfang.notifications",
+    "xinfang.supervision",
     "xinfang.api",
+    "xinfang.portal",
     "xinfang.demo",
+    "xinfang.stats",
 ]
 
 MIDDLEWARE = [
@@ -61,7 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Not Django's XFrameOptionsMiddleware: simpleui's ready() deletes that one from MIDDLEWARE (see security.py).
+    "xinfang.security.FrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -86,7 +98,8 @@ TEMPLATES = [
 # --- Database: SQLite (WAL) by default, PostgreSQL through XF_DATABASE_URL -------------------------------
 DATABASE_URL = os.environ.get("XF_DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Health checks: a connection kept across requests is re-tested, so a PostgreSQL restart costs no 500s.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -141,6 +154,8 @@ STATICFILES_DIRS = [
     }.items()
     if (NODE_MODULES / path).is_dir()
 ]
+# The project's own assets (xinfang/app.css, app.js): the `xinfang` package is not an app, so no finder sees it.
+STATICFILES_DIRS.append(BASE_DIR / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -179,6 +194,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "信访业务系统接口 (petition case management API), version 1",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed sidecar package, not a CDN: the app runs offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Level is the choice set of several fields (visit_level, source_level, a region's level): one name.
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "xinfang.orgs.models.Level",
@@ -200,19 +219,58 @@ else:
         "immediate": HUEY_IMMEDIATE,
     }
 
+# The cache holds rate limits and lockouts, so it must be shared by every web process: Redis in production,
+# a file cache on one machine otherwise.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": DATA_DIR / "cache"}
+    }
+
 EMAIL_BACKEND = os.environ.get("XF_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("XF_DEFAULT_FROM_EMAIL", "xinfang@localhost")
 XF_SMS_BACKEND = os.environ.get("XF_SMS_BACKEND", "xinfang.notifications.sms.LoggingSmsBackend")
 
+# --- Production (docs/deploy.md): everything below follows XF_SECURE; the defaults suit plain-HTTP localhost ----
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("XF_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("XF_SECURE_COOKIES", XF_SECURE)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("XF_SSL_REDIRECT", XF_SECURE)
+# Monitors probe gunicorn directly over plain HTTP on 127.0.0.1.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("XF_HSTS_SECONDS", 365 * 24 * 3600 if XF_SECURE else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("XF_HSTS_INCLUDE_SUBDOMAINS", XF_SECURE)
+SECURE_HSTS_PRELOAD = env_bool("XF_HSTS_PRELOAD", XF_SECURE)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Django cannot see the replacement frame-options middleware above, only that its own is missing.
+SILENCED_SYSTEM_CHECKS = ["security.W002"]
+# Behind nginx, which always overwrites X-Forwarded-Proto and X-Real-IP, and with gunicorn listening on
+# 127.0.0.1 only, those headers can be trusted: is_secure() and the client's address (audit, rate limits).
+XF_BEHIND_PROXY = env_bool("XF_BEHIND_PROXY", XF_SECURE)
+if XF_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    MIDDLEWARE.insert(0, "xinfang.security.ClientAddressMiddleware")
 
+# XF_LOG_FORMAT=json: one JSON object per line (journald, log shippers), with one line per request.
+XF_LOG_FORMAT = os.environ.get("XF_LOG_FORMAT", "plain").strip().lower()
+if XF_LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("XF_LOG_FORMAT 只能是 plain 或 json。")
+if env_bool("XF_LOG_REQUESTS", XF_LOG_FORMAT == "json"):
+    MIDDLEWARE.insert(0, "xinfang.logging.RequestLogMiddleware")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "xinfang.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": XF_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("XF_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+if XF_LOG_FORMAT == "json":
+    # The huey consumer adds its own plain handler unless its logger already has one.
+    LOGGING["loggers"]["huey"] = {"handlers": ["console"], "level": "INFO", "propagate": False}

@@ -15,7 +15,12 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("petitions/", include("xinfang.petitions.urls")),
+    path("stats/", include("xinfang.stats.urls")),
+    path("notifications/", include("xinfang.notifications.urls")),
+    path("supervision/", include("xinfang.supervision.urls")),
+    path("documents/", include("xinfang.documents.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("xinfang.api.urls")),
+    path("portal/", include("xinfang.portal.urls")),
 ]

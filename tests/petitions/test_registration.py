@@ -110,16 +110,28 @@ def test_same_person_found_by_name_and_phone_without_id(people):
     assert first.principal.pk == second.principal.pk
 
 
-def test_known_person_gains_missing_phone_with_audit_row(people):
-    bare = f.person(777)
-    bare.phone = ""
-    first = f.register(people.registrar, parties=[bare])
-    with_phone = f.person(777)
-    f.register(people.registrar, parties=[with_phone])
+def test_known_person_gets_latest_phone_with_audit_row(people):
+    first = f.register(people.registrar, parties=[f.person(777)])
+    moved = f.person(777)
+    moved.phone = "13977776666"
+    f.register(people.registrar, parties=[moved])
     person = first.principal
+    old_phone = f.person(777).phone
     person.refresh_from_db()
-    assert person.phone == with_phone.phone
-    assert Event.objects.filter(action="update_petitioner", target_id=str(person.pk)).count() == 1
+    assert person.phone == "13977776666"
+    event = Event.objects.get(action="update_petitioner", target_id=str(person.pk))
+    assert event.changes["phone"] == [old_phone, "13977776666"]
+
+
+def test_id_number_under_another_name_is_refused(people):
+    f.register(people.registrar, parties=[f.person(888)])
+    impostor = f.person(888)
+    impostor.name = "另一个人"
+    before = counts()
+    with pytest.raises(ValidationError) as err:
+        f.register(people.registrar, parties=[impostor])
+    assert "另一姓名" in err.value.message_dict["parties.0.id_number"][0]
+    assert counts() == before
 
 
 def test_referred_from_above_needs_level_and_action(people):

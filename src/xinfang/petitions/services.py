@@ -151,6 +151,16 @@ def _check_parties(reg: Registration, errors: dict[str, list[str]]) -> list[Part
     ids = [p.id_number for p in cleaned if p.id_number]
     if len(ids) != len(set(ids)):
         _add(errors, "parties", "同一身份证号码在本次登记中出现了多次。")
+    # An ID number already on file under another name is a typo or someone else's number: never merge the
+    # two people silently.
+    known = dict(Petitioner.objects.filter(id_number__in=ids).values_list("id_number", "name")) if ids else {}
+    for index, party in enumerate(cleaned):
+        if party.id_number in known and known[party.id_number] != party.name:
+            _add(
+                errors,
+                f"parties.{index}.id_number",
+                "该身份证号码已登记在另一姓名下，请核对姓名和身份证号码。",
+            )
     representatives = sum(1 for p in cleaned if p.role == PartyRole.REPRESENTATIVE)
     if representatives > MAX_REPRESENTATIVES:
         _add(
@@ -261,10 +271,11 @@ def _find_or_create_petitioner(party: PartyInput, at: dt.datetime, actor, petiti
         audit.record(action="create_petitioner", target=person, petition=petition, actor=actor, at=at)
         return person
     before = audit.snapshot(person, ["phone", "address"])
-    # Fill what we did not know; never overwrite what an earlier registration recorded.
-    if party.phone and not person.phone:
+    # The latest contact details win: the petitioner follows the case, and gets its messages, by the phone
+    # they gave this time. The old values stay in the audit row.
+    if party.phone:
         person.phone = party.phone
-    if party.address and not person.address:
+    if party.address:
         person.address = party.address
     changes = audit.diff(before, audit.snapshot(person, ["phone", "address"]))
     if changes:
@@ -281,6 +292,18 @@ def register(reg: Registration, actor, *, ip_address: str | None = None) -> Regi
     errors, parties, checked_files = validate(reg, actor)
     if errors:
         raise ValidationError(errors)
+    try:
+        return _write_registration(reg, actor, receiving_unit, parties, checked_files, ip_address)
+    except IntegrityError:
+        # Two imports of the same external id at the same instant: the unique index decided; say so plainly.
+        if reg.external_id and Petition.objects.filter(external_id=reg.external_id).exists():
+            raise ValidationError(
+                {"external_id": [f"外部编号“{reg.external_id}”已经导入过，不再重复登记。"]}
+            ) from None
+        raise
+
+
+def _write_registration(reg, actor, receiving_unit, parties, checked_files, ip_address) -> Registered:
     person_count = reg.person_count if reg.person_count is not None else len(parties)
     now = clock.now()
     query_code = new_query_code()
@@ -325,6 +348,9 @@ def register(reg: Registration, actor, *, ip_address: str | None = None) -> Regi
             to_status=Status.REGISTERED,
             changes=audit.diff({}, audit.snapshot(petition, SNAPSHOT_FIELDS)),
         )
+        from xinfang.workflow.services import on_registered  # the route/notify periods start at receipt
+
+        on_registered(petition)
         for position, party in enumerate(parties):
             person = _find_or_create_petitioner(party, now, actor, petition)
             row = PetitionParty.objects.create(

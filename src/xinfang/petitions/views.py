@@ -1,10 +1,271 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""The staff workbench for intake: petition list, detail, attachment download, registration, repeat check.
 
-from .selectors import visible_to
+Views stay thin: every read goes through `selectors.visible_to` / `get_visible_or_404`, every write through
+`services.register`.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from xinfang.orgs.models import Role
+
+from . import services
+from .forms import ListFilterForm, RegistrationForm, apply_service_errors, party_formset
+from .identity import IdentityError, normalize_phone, validate_id_number
+from .models import Attachment, Channel, Petition, Petitioner, PetitionParty
+from .selectors import earlier_petitions_of, get_visible_or_404, shows_identity, visible_to
+
+PAGE_SIZE = 50
+RECEIPT_SESSION_KEY = "xf_receipt"
+LOOKUP_LIMIT = 10
+
+
+def client_ip(request) -> str | None:
+    # REMOTE_ADDR only: a forwarded-for header is set by the client unless a trusted proxy rewrites it.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def require_registrar(user) -> None:
+    if user.unit_id is None or not user.has_role(Role.REGISTRAR):
+        raise PermissionDenied("只有登记员可以登记信访事项。")
+
+
+# --- list ---------------------------------------------------------------------------------------------------
+
+
+def encode_cursor(received_at: dt.datetime, pk: int) -> str:
+    raw = f"{received_at.astimezone(dt.UTC).isoformat()}|{pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(value: str | None) -> tuple[dt.datetime, int] | None:
+    if not value:
+        return None
+    try:
+        stamp, pk = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode().split("|")
+        instant = dt.datetime.fromisoformat(stamp)
+        return (instant, int(pk)) if instant.tzinfo is not None else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+@dataclass
+class Page:
+    rows: list[Petition]
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+def keyset_page(qs, *, after=None, before=None, size: int = PAGE_SIZE) -> Page:
+    """One page in (-received_at, -id) order, without OFFSET: a cursor is the last (or first) row seen."""
+    if before is not None:
+        at, pk = before
+        newer = qs.filter(Q(received_at__gt=at) | Q(received_at=at, pk__gt=pk))
+        rows = list(newer.order_by("received_at", "id")[: size + 1])
+        has_more = len(rows) > size
+        rows = rows[:size][::-1]
+        return Page(
+            rows,
+            next_cursor=_cursor(rows[-1]) if rows else None,
+            prev_cursor=_cursor(rows[0]) if has_more else None,
+        )
+    if after is not None:
+        at, pk = after
+        qs = qs.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk))
+    rows = list(qs.order_by("-received_at", "-id")[: size + 1])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    return Page(
+        rows,
+        next_cursor=_cursor(rows[-1]) if has_more else None,
+        prev_cursor=_cursor(rows[0]) if after is not None and rows else None,
+    )
+
+
+def _cursor(petition: Petition) -> str:
+    return encode_cursor(petition.received_at, petition.pk)
+
+
+def _page_query(params, **cursor) -> str:
+    query = params.copy()
+    for key in ("after", "before"):
+        query.pop(key, None)
+    query.update(cursor)
+    return query.urlencode()
+
+
+def list_queryset(user):
+    parties = PetitionParty.objects.select_related("petitioner").order_by("position", "id")
+    return (
+        visible_to(user)
+        .select_related("category", "responsible_unit")
+        .prefetch_related(Prefetch("parties", queryset=parties))
+    )
 
 
 @login_required
+@require_GET
 def petition_list(request):
-    petitions = visible_to(request.user).select_related("category", "responsible_unit")[:50]
-    return render(request, "petitions/list.html", {"petitions": petitions})
+    form = ListFilterForm(request.GET or None, user=request.user)
+    qs = list_queryset(request.user)
+    if form.is_bound:
+        form.is_valid()  # filter by what parsed; the invalid fields show their errors
+        qs = form.filter(qs)
+    page = keyset_page(
+        qs,
+        after=decode_cursor(request.GET.get("after")),
+        before=decode_cursor(request.GET.get("before")),
+        size=PAGE_SIZE,
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "total": qs.count(),
+        "next_query": _page_query(request.GET, after=page.next_cursor) if page.next_cursor else "",
+        "prev_query": _page_query(request.GET, before=page.prev_cursor) if page.prev_cursor else "",
+        "first_query": _page_query(request.GET),
+        "is_paged": bool(request.GET.get("after") or request.GET.get("before")),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "petitions/_table.html", context)
+    return render(request, "petitions/list.html", context)
+
+
+# --- detail and attachments -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def petition_detail(request, pk: int):
+    petition = get_visible_or_404(
+        request.user,
+        pk,
+        Petition.objects.select_related(
+            "category",
+            "issue_region__parent__parent__parent__parent",
+            "receiving_unit",
+            "responsible_unit",
+            "subject_unit",
+            "registered_by",
+            "repeat_of",
+        ),
+    )
+    receipt = request.session.get(RECEIPT_SESSION_KEY)
+    if receipt and receipt.get("petition") == petition.pk:
+        # The query code exists only as a hash in the database: this is the one time it can be shown.
+        del request.session[RECEIPT_SESSION_KEY]
+        receipt = {"query_code": services.format_query_code(receipt["query_code"])}
+    else:
+        receipt = None
+    parties = list(petition.parties.select_related("petitioner").order_by("position", "id"))
+    context = {
+        "petition": petition,
+        "parties": parties,
+        "attachments": list(petition.attachments.select_related("uploaded_by")),
+        "events": list(petition.events.select_related("actor", "actor_unit").order_by("at", "id")),
+        "show_identity": shows_identity(request.user, petition),
+        "receipt": receipt,
+    }
+    return render(request, "petitions/detail.html", context)
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk: int, attachment_id: int):
+    petition = get_visible_or_404(request.user, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, petition=petition)
+    try:
+        handle = default_storage.open(attachment.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404("附件文件不存在。") from None
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+
+
+# --- registration -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request, channel: str):
+    require_registrar(request.user)
+    if channel not in Channel.values:
+        raise Http404("信访形式不存在。")
+    data = request.POST if request.method == "POST" else None
+    form = RegistrationForm(
+        data, request.FILES if data is not None else None, channel=channel, user=request.user
+    )
+    formset = party_formset(channel, data)
+    if data is not None:
+        form_ok, parties_ok = form.is_valid(), formset.is_valid()
+        if form_ok and parties_ok:
+            try:
+                registered = services.register(
+                    form.to_registration(formset.to_parties()), request.user, ip_address=client_ip(request)
+                )
+            except ValidationError as exc:
+                apply_service_errors(exc, form, formset)
+            else:
+                request.session[RECEIPT_SESSION_KEY] = {
+                    "petition": registered.petition.pk,
+                    "query_code": registered.query_code,
+                }
+                return redirect("petitions:detail", pk=registered.petition.pk)
+    repeat_pk = form["repeat_of"].value()
+    repeat_of = visible_to(request.user).filter(pk=repeat_pk).first() if str(repeat_pk).isdigit() else None
+    context = {
+        "form": form,
+        "formset": formset,
+        "channel": Channel(channel),
+        "is_visit": channel == Channel.VISIT,
+        "repeat_of": repeat_of,
+        "had_files": bool(request.FILES),
+    }
+    return render(request, "petitions/register.html", context)
+
+
+def _party_query(params) -> tuple[str, str, str]:
+    """The ID number, name and phone of the petitioner row being typed (fields carry a formset prefix)."""
+    found = {"id_number": "", "name": "", "phone": ""}
+    for key, value in params.items():
+        field = key.rsplit("-", 1)[-1]
+        if field in found and value.strip() and not found[field]:
+            found[field] = value.strip()
+    return found["id_number"], found["name"], found["phone"]
+
+
+@login_required
+@require_GET
+def earlier_petitions(request):
+    """htmx partial: this person's earlier petitions, so the registrar can link a repeat (重复信访)."""
+    require_registrar(request.user)
+    id_number, name, phone = _party_query(request.GET)
+    people = Petitioner.objects.none()
+    searched = False
+    # Whole identifiers only: a partial ID number or a name alone would let staff browse petitioners.
+    if id_number:
+        try:
+            people = Petitioner.objects.filter(id_number=validate_id_number(id_number))
+            searched = True
+        except IdentityError:
+            pass
+    elif name and len(normalize_phone(phone)) >= 7:
+        people = Petitioner.objects.filter(name=name, phone=normalize_phone(phone))
+        searched = True
+    ids = list(people.values_list("pk", flat=True)[:5]) if searched else []
+    petitions = list(earlier_petitions_of(ids, request.user)[:LOOKUP_LIMIT]) if ids else []
+    return render(
+        request, "petitions/_earlier_petitions.html", {"petitions": petitions, "searched": searched}
+    )

@@ -1,0 +1,1 @@
+"""Text and organisation data of the demo county (伏牛县, fictional), kept apart from the generator's logic."""

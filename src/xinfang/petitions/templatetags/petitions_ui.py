@@ -1,0 +1,177 @@
+"""Presentation helpers for the petition workbench: badges, masked identity, form fields, history labels."""
+
+from __future__ import annotations
+
+from django import forms, template
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.html import format_html
+
+from ..identity import mask_id_number, mask_name, mask_phone
+from ..models import Petition, Petitioner, PetitionParty, Status
+from ..selectors import shows_identity
+
+register = template.Library()
+
+STATUS_STYLES = {
+    Status.REGISTERED: "text-bg-secondary",
+    Status.TRANSFERRED: "text-bg-info",
+    Status.ASSIGNED: "text-bg-info",
+    Status.ACCEPTED: "text-bg-primary",
+    Status.REPLIED: "text-bg-warning",
+    Status.CONCLUDED: "text-bg-success",
+    Status.CLOSED: "text-bg-dark",
+    Status.UNDER_REVIEW: "text-bg-warning",
+    Status.REVIEWED: "text-bg-secondary",
+    Status.UNDER_RE_REVIEW: "text-bg-warning",
+    Status.TERMINATED: "text-bg-dark",
+}
+
+# Audit actions written by intake, and the workflow's glossary actions; unknown ones show as recorded.
+ACTION_LABELS = {
+    "register": "登记",
+    "create_petitioner": "建立信访人档案",
+    "update_petitioner": "补充信访人信息",
+    "add_party": "添加信访人",
+    "add_attachment": "上传附件",
+    "correct_details": "更正登记信息",
+    "classify": "依法分类",
+    "route": "转交办",
+    "transfer": "转送",
+    "assign": "交办",
+    "handle_self": "直接受理",
+    "accept": "受理",
+    "decline": "不予受理",
+    "object": "提出异议",
+    "litigation_route": "导入法定途径",
+    "conclude_on_spot": "现场办结",
+    "extend": "延期",
+    "reply": "答复",
+    "deliver": "送达",
+    "conclude": "办结",
+    "evaluate": "满意度评价",
+    "request_review": "申请复查",
+    "review": "复查",
+    "request_re_review": "申请复核",
+    "re_review": "复核",
+    "terminate": "三级终结",
+    "supervise": "督办",
+    "resolve": "化解",
+}
+
+
+@register.simple_tag
+def status_badge(status: str):
+    try:
+        label = Status(status).label
+    except ValueError:
+        label = status
+    return format_html('<span class="badge {}">{}</span>', STATUS_STYLES.get(status, "text-bg-light"), label)
+
+
+@register.simple_tag
+def petitioner_label(petition: Petition, user) -> str:
+    """The principal petitioner for a list row: masked unless this user may see identity (§11)."""
+    parties = list(petition.parties.all())  # prefetched by the list view
+    if not parties:
+        return "—"
+    name = parties[0].petitioner.name
+    shown = name if shows_identity(user, petition) else mask_name(name)
+    return f"{shown} 等{len(parties)}人" if len(parties) > 1 else shown
+
+
+@register.simple_tag
+def party_identity(party: PetitionParty, show: bool) -> dict:
+    person = party.petitioner
+    if show:
+        return {
+            "name": person.name,
+            "id_number": person.id_number or "",
+            "phone": person.phone,
+            "address": person.address,
+        }
+    return {
+        "name": mask_name(person.name),
+        "id_number": mask_id_number(person.id_number),
+        "phone": mask_phone(person.phone),
+        "address": "（已隐藏）" if person.address else "",
+    }
+
+
+@register.filter
+def status_label(status: str) -> str:
+    try:
+        return Status(status).label
+    except ValueError:
+        return status
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+@register.filter
+def field_label(name: str) -> str:
+    for model in (Petition, Petitioner):
+        try:
+            return str(model._meta.get_field(name.removesuffix("_id")).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return name
+
+
+@register.filter
+def change_value(value) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    return str(value)
+
+
+def _widget_kind(widget) -> str:
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    if isinstance(widget, forms.RadioSelect):
+        return "radio"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    return "input"
+
+
+CSS = {"radio": "form-check-input", "checkbox": "form-check-input", "select": "form-select"}
+
+
+@register.inclusion_tag("petitions/_field.html")
+def form_field(bound, size: str = "sm", label: str | None = None, hide_label: bool = False):
+    """A Bootstrap field with its label, help and errors tied together for screen readers."""
+    kind = _widget_kind(bound.field.widget)
+    css = CSS.get(kind, "form-control")
+    if size == "sm" and kind in ("input", "file", "select"):
+        css += f" {'form-select' if kind == 'select' else 'form-control'}-sm"
+    described = []
+    if bound.help_text:
+        described.append(f"{bound.auto_id}_help")
+    if bound.errors:
+        described.append(f"{bound.auto_id}_error")
+        css += " is-invalid"
+    attrs = {"class": css}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if bound.errors:
+        attrs["aria-invalid"] = "true"
+    if kind == "radio":
+        bound.field.widget.attrs.update(attrs)
+    return {
+        "field": bound,
+        "kind": kind,
+        "widget": "" if kind == "radio" else bound.as_widget(attrs=attrs),
+        "label": label or bound.label,
+        "hide_label": hide_label,
+    }

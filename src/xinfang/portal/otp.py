@@ -1,0 +1,49 @@
+"""One-time SMS codes for the petitioner account. Only a hash of the code is kept (in the cache), it expires
+after ``config.OTP_SECONDS`` and is used once. A code is texted only to a phone that has petitions here, so
+the portal cannot be used to send messages to anyone; the page says the same either way."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+
+from xinfang import clock
+
+from . import config, selectors
+
+SESSION_KEY = "xf_portal_otp_phone"
+
+
+def _key(phone: str) -> str:
+    return "xf-portal:otp:" + hashlib.sha256(phone.encode()).hexdigest()[:40]
+
+
+def _digest(phone: str, code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def send(phone: str) -> bool:
+    if not selectors.petitions_of_phone(phone).exists():
+        return False
+    code = f"{secrets.randbelow(10**6):06d}"
+    until = clock.now().timestamp() + config.OTP_SECONDS
+    cache.set(_key(phone), {"digest": _digest(phone, code), "until": until}, config.OTP_SECONDS + 60)
+    try:
+        from xinfang.notifications.sms import send_sms
+    except ImportError:  # no SMS gateway configured in this deployment
+        return False
+    return send_sms(phone, f"【信访】您的查询验证码为{code}，10分钟内有效。如非本人操作，请忽略。")
+
+
+def verify(phone: str, code: str) -> bool:
+    entry = cache.get(_key(phone))
+    if not entry or entry["until"] < clock.now().timestamp():
+        return False
+    if not hmac.compare_digest(entry["digest"], _digest(phone, code.strip())):
+        return False
+    cache.delete(_key(phone))
+    return True

@@ -1,0 +1,81 @@
+"""Rate limits (sliding windows) and lockouts for the public pages, kept in Django's cache.
+
+Counters live in the cache, not the database, so a flood of requests writes nothing durable. With several
+server processes the cache must be shared (Redis or the database cache backend); the default in-process
+cache counts per process. Keys hold a hash of the address, phone or query code, never the value itself.
+Times come from ``xinfang.clock`` so tests can move through a window without sleeping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+
+from xinfang import clock
+
+from . import config
+
+PREFIX = "xf-portal"
+
+
+def _key(kind: str, scope: str, ident: str) -> str:
+    digest = hashlib.sha256(f"{scope}:{ident}".encode()).hexdigest()[:40]
+    return f"{PREFIX}:{kind}:{scope}:{digest}"
+
+
+def _recent(key: str, seconds: int, now: float) -> list[float]:
+    return [stamp for stamp in cache.get(key, []) if stamp > now - seconds]
+
+
+def allowed(scope: str, ident: str | None) -> bool:
+    """Whether one more attempt fits in the window (without counting it)."""
+    if not ident:
+        return True
+    rule = config.limit(scope)
+    now = clock.now().timestamp()
+    return len(_recent(_key("rate", scope, ident), rule.seconds, now)) < rule.count
+
+
+def hit(scope: str, ident: str | None) -> bool:
+    """Count one attempt; False (and not counted) when the window is already full."""
+    if not ident:
+        return True
+    rule = config.limit(scope)
+    now = clock.now().timestamp()
+    key = _key("rate", scope, ident)
+    stamps = _recent(key, rule.seconds, now)
+    if len(stamps) >= rule.count:
+        return False
+    stamps.append(now)
+    cache.set(key, stamps, rule.seconds + 60)
+    return True
+
+
+def is_locked(scope: str, ident: str | None) -> bool:
+    if not ident:
+        return False
+    until = cache.get(_key("lock", scope, ident))
+    return until is not None and until > clock.now().timestamp()
+
+
+def fail(scope: str, ident: str | None) -> bool:
+    """Count a failure; lock the identifier once the failures in the window reach the limit. True if locked."""
+    if not ident:
+        return False
+    rule = config.limit(scope)
+    now = clock.now().timestamp()
+    key = _key("fail", scope, ident)
+    stamps = [*_recent(key, rule.seconds, now), now]
+    cache.set(key, stamps, rule.seconds + 60)
+    if len(stamps) >= rule.count:
+        seconds = config.lock_seconds()
+        cache.set(_key("lock", scope, ident), now + seconds, seconds + 60)
+        cache.delete(key)
+        return True
+    return False
+
+
+def clear_failures(scope: str, ident: str | None) -> None:
+    if ident:
+        cache.delete(_key("fail", scope, ident))

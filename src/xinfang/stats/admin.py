@@ -1,0 +1,119 @@
+from django import forms
+from django.contrib import admin
+
+from xinfang import clock
+
+from .models import (
+    AssessmentRun,
+    AssessmentScheme,
+    AssessmentScore,
+    Bulletin,
+    BulletinTemplate,
+    Indicator,
+    ManualDeduction,
+    StatisticsPolicy,
+)
+
+
+@admin.register(StatisticsPolicy)
+class StatisticsPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "backlog_days",
+        "long_term_visits",
+        "long_term_window_days",
+        "long_term_includes_city",
+    ]
+
+    def has_add_permission(self, request):
+        return not StatisticsPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class BulletinTemplateForm(forms.ModelForm):
+    class Meta:
+        model = BulletinTemplate
+        fields = ["kind", "title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 30, "cols": 120, "style": "font-family: monospace"})}
+
+    def clean(self):
+        data = super().clean()
+        from xinfang.documents.services import check_template
+
+        if data.get("body"):
+            check_template(data.get("title") or "", data["body"])
+        return data
+
+
+@admin.register(BulletinTemplate)
+class BulletinTemplateAdmin(admin.ModelAdmin):
+    form = BulletinTemplateForm
+    list_display = ["kind", "title", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_at = clock.now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Bulletin)
+class BulletinAdmin(admin.ModelAdmin):
+    list_display = ["title", "serial", "issuing_unit", "period_start", "period_end", "issued_at"]
+    list_filter = ["kind"]
+    readonly_fields = [f.name for f in Bulletin._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = [
+        "position",
+        "group",
+        "name",
+        "metric",
+        "method",
+        "weight",
+        "target",
+        "deduction",
+        "full_when_nothing_due",
+    ]
+
+
+@admin.register(AssessmentScheme)
+class AssessmentSchemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "valid_from", "is_active"]
+    inlines = [IndicatorInline]
+
+
+@admin.register(ManualDeduction)
+class ManualDeductionAdmin(admin.ModelAdmin):
+    list_display = ["month", "unit", "indicator", "points", "reason", "recorded_by"]
+    list_filter = ["month"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.recorded_by = request.user
+        obj.recorded_at = clock.now()
+        super().save_model(request, obj, form, change)
+
+
+class ScoreInline(admin.TabularInline):
+    model = AssessmentScore
+    extra = 0
+    can_delete = False
+    fields = ["group", "rank", "unit", "total", "top_streak", "bottom_streak"]
+    readonly_fields = fields
+
+
+@admin.register(AssessmentRun)
+class AssessmentRunAdmin(admin.ModelAdmin):
+    list_display = ["month", "region", "scheme", "computed_at"]
+    readonly_fields = ["scheme", "region", "month", "computed_at", "as_of"]
+    inlines = [ScoreInline]
+
+    def has_add_permission(self, request):
+        return False

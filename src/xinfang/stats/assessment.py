@@ -1,0 +1,254 @@
+"""Monthly assessment (月考评, process.md §8): an administrator's scheme of weighted indicators, scores per
+unit, ranking among peers, and streak flags ("前两名连续三个月", "末位连续两个月").
+
+Scores are computed from the unit table (one grouped query per rate family) plus one grouped query for the
+visit and repeat counts, the supervision counts and the assessors' manual deductions, then stored as an
+`AssessmentRun` so that published rankings do not move when later data arrives; `assess` recomputes on demand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+
+from xinfang import clock
+from xinfang.orgs.models import OrgUnit
+from xinfang.petitions.models import Channel, Petition
+
+from . import metrics as m
+from .metrics import Ctx, Rate
+from .models import (
+    AssessmentRun,
+    AssessmentScheme,
+    AssessmentScore,
+    Indicator,
+    IndicatorMetric,
+    ManualDeduction,
+    ScoringMethod,
+    StatisticsPolicy,
+)
+from .periods import Period
+from .scope import Scope, code_within
+from .tables import rank, rank_group, unit_table
+
+CENT = Decimal("0.01")
+RATE_METRICS = {
+    IndicatorMetric.TIMELY_ACCEPTANCE,
+    IndicatorMetric.ON_TIME_CONCLUSION,
+    IndicatorMetric.PARTICIPATION_UNIT,
+    IndicatorMetric.SATISFACTION_UNIT,
+    IndicatorMetric.FIRST_PETITION_ON_TIME,
+}
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def previous_month(month: dt.date) -> dt.date:
+    return month_start(month - dt.timedelta(days=1))
+
+
+def _q(value) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def score(indicator: Indicator, value) -> Decimal:
+    """The points of one indicator for one unit; `value` is a Rate, a count, or the manual deductions."""
+    weight = indicator.weight
+    if indicator.method == ScoringMethod.PROPORTIONAL:
+        if not value.denominator:
+            return weight if indicator.full_when_nothing_due else Decimal(0)
+        target = indicator.target or Decimal(100)
+        return _q(min(weight, weight * value.percent / target))
+    if indicator.method == ScoringMethod.PER_POINT:
+        if not value.denominator:
+            return weight if indicator.full_when_nothing_due else Decimal(0)
+        target = indicator.target or Decimal(100)
+        shortfall = max(Decimal(0), target - value.percent)
+        return _q(max(Decimal(0), weight - indicator.deduction * shortfall))
+    # per item, manual: deductions from full points
+    taken = indicator.deduction * value if indicator.method == ScoringMethod.PER_ITEM else value
+    return _q(max(Decimal(0), weight - Decimal(taken)))
+
+
+def scheme_units(scheme: AssessmentScheme, region) -> list[OrgUnit]:
+    return list(
+        OrgUnit.objects.filter(
+            code_within("region__code", region.prefix), kind__in=scheme.unit_kinds, is_active=True
+        )
+        .select_related("region")
+        .order_by("code")
+    )
+
+
+def _counts_by_unit(ctx: Ctx, unit_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Visits by upper level, repeat and collective batches per answerable unit: one grouped query."""
+    rows = (
+        Petition.objects.filter(received_at__gte=ctx.period.start_at, received_at__lt=ctx.period.end_before)
+        .annotate(_unit=m.answerable_unit(), upper=m.upper_level())
+        .filter(_unit__in=unit_ids)
+        .order_by()
+        .values("_unit", "upper")
+        .annotate(
+            visits=Count("pk", filter=Q(channel=Channel.VISIT)),
+            repeats=Count("pk", filter=Q(is_repeat=True)),
+            collective=Count("pk", filter=Q(is_collective=True)),
+        )
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        unit = counts[row["_unit"]]
+        if row["upper"]:
+            unit[f"visits.{row['upper']}"] += row["visits"]
+        unit[IndicatorMetric.REPEAT] += row["repeats"]
+        unit[IndicatorMetric.COLLECTIVE] += row["collective"]
+    return counts
+
+
+def _supervision_late(period: Period) -> dict[int, int]:
+    try:
+        from xinfang.supervision.selectors import supervision_counts
+    except ImportError:  # the supervision app is optional for statistics
+        return {}
+    return {
+        row["unit_id"]: row["opened"] - row["answered_on_time"]
+        for row in supervision_counts(period.start, period.end)
+    }
+
+
+def _manual(scheme: AssessmentScheme, month: dt.date) -> dict[tuple[int, int], Decimal]:
+    rows = (
+        ManualDeduction.objects.filter(indicator__scheme=scheme, month=month)
+        .values("indicator_id", "unit_id")
+        .annotate(points=Sum("points"))
+    )
+    return {(row["indicator_id"], row["unit_id"]): row["points"] for row in rows}
+
+
+def compute(scheme: AssessmentScheme, region, month: dt.date, as_of: dt.date) -> list[dict]:
+    """Scores without streaks: [{unit, group, total, rank, details}] ranked within each group."""
+    indicators = list(scheme.indicators.all())
+    units = scheme_units(scheme, region)
+    period = Period.month(month.year, month.month)
+    ctx = Ctx(period, as_of, StatisticsPolicy.current())
+    table = {row.unit.pk: row for row in unit_table(Scope(region=region), ctx, kinds=scheme.unit_kinds)}
+    ids = [u.pk for u in units]
+    counts = _counts_by_unit(ctx, ids) if any(i.method == ScoringMethod.PER_ITEM for i in indicators) else {}
+    late = (
+        _supervision_late(period)
+        if any(i.metric == IndicatorMetric.SUPERVISION_LATE for i in indicators)
+        else {}
+    )
+    manual = _manual(scheme, month)
+    results = []
+    for unit in units:
+        row = table.get(unit.pk)
+        details, total = [], Decimal(0)
+        for indicator in indicators:
+            if indicator.metric in RATE_METRICS:
+                value = row.rates[indicator.metric] if row else Rate(0, 0)
+                shown = value.as_dict()
+            elif indicator.metric == IndicatorMetric.SUPERVISION_LATE:
+                value = shown = late.get(unit.pk, 0)
+            elif indicator.method == ScoringMethod.MANUAL or indicator.metric == IndicatorMetric.MANUAL:
+                value = shown = manual.get((indicator.pk, unit.pk), Decimal(0))
+                shown = str(shown)
+            else:
+                value = shown = counts.get(unit.pk, {}).get(indicator.metric, 0)
+            points = score(indicator, value)
+            total += points
+            details.append(
+                {"indicator": indicator.pk, "name": indicator.name, "value": shown, "points": str(points)}
+            )
+        results.append({"unit": unit, "group": rank_group(unit), "total": _q(total), "details": details})
+    for group in {r["group"] for r in results}:
+        peers = {i: r for i, r in enumerate(results) if r["group"] == group}
+        ranks = rank({i: r["total"] for i, r in peers.items()}, lambda total: total)
+        for i, r in peers.items():
+            r["rank"] = ranks[i]
+    return results
+
+
+def _store(
+    scheme: AssessmentScheme, region, month: dt.date, as_of: dt.date, results: list[dict]
+) -> AssessmentRun:
+    run, _ = AssessmentRun.objects.update_or_create(
+        scheme=scheme, region=region, month=month, defaults={"computed_at": clock.now(), "as_of": as_of}
+    )
+    run.scores.all().delete()
+    AssessmentScore.objects.bulk_create(
+        AssessmentScore(
+            run=run, unit=r["unit"], group=r["group"], total=r["total"], rank=r["rank"], details=r["details"]
+        )
+        for r in results
+    )
+    return run
+
+
+def ensure_run(scheme: AssessmentScheme, region, month: dt.date, as_of: dt.date) -> AssessmentRun:
+    run = AssessmentRun.objects.filter(scheme=scheme, region=region, month=month).first()
+    return run or _store(scheme, region, month, as_of, compute(scheme, region, month, as_of))
+
+
+def _ranks_by_month(scheme, region, months: list[dt.date]) -> dict[dt.date, dict[int, tuple[int, int]]]:
+    """{month: {unit_id: (rank, worst rank of its group)}}."""
+    result: dict[dt.date, dict[int, tuple[int, int]]] = {}
+    runs = AssessmentRun.objects.filter(scheme=scheme, region=region, month__in=months).prefetch_related(
+        "scores"
+    )
+    for run in runs:
+        scores = list(run.scores.all())
+        worst = defaultdict(int)
+        for s in scores:
+            worst[s.group] = max(worst[s.group], s.rank)
+        result[run.month] = {s.unit_id: (s.rank, worst[s.group]) for s in scores}
+    return result
+
+
+def assess(scheme: AssessmentScheme, region, month: dt.date, as_of: dt.date | None = None) -> AssessmentRun:
+    """(Re)compute a month's scores and its streak flags; earlier months are computed once if missing."""
+    month = month_start(month)
+    as_of = as_of or clock.today()
+    span = max(scheme.top_streak_months, scheme.bottom_streak_months)
+    months = [month]
+    while len(months) < span and previous_month(months[-1]) >= month_start(scheme.valid_from):
+        months.append(previous_month(months[-1]))
+    with transaction.atomic():
+        for earlier in months[1:]:
+            ensure_run(scheme, region, earlier, as_of)
+        run = _store(scheme, region, month, as_of, compute(scheme, region, month, as_of))
+        ranks = _ranks_by_month(scheme, region, months)
+        flagged = []
+        for s in run.scores.all():
+            top = months[: scheme.top_streak_months]
+            bottom = months[: scheme.bottom_streak_months]
+            s.top_streak = len(top) == scheme.top_streak_months and all(
+                s.unit_id in ranks.get(mo, {}) and ranks[mo][s.unit_id][0] <= scheme.top_positions
+                for mo in top
+            )
+            s.bottom_streak = len(bottom) == scheme.bottom_streak_months and all(
+                s.unit_id in ranks.get(mo, {}) and ranks[mo][s.unit_id][0] == ranks[mo][s.unit_id][1] > 1
+                for mo in bottom
+            )
+            flagged.append(s)
+        AssessmentScore.objects.bulk_update(flagged, ["top_streak", "bottom_streak"])
+    return run
+
+
+def active_scheme(region, day: dt.date) -> AssessmentScheme | None:
+    """The scheme in force for a region on a day: the latest started one of the region or the nearest
+    region above it, else the latest general one (no region)."""
+    codes = []
+    while region is not None:
+        codes.append(region.pk)
+        region = region.parent
+    schemes = AssessmentScheme.objects.filter(
+        Q(region_id__in=codes) | Q(region__isnull=True), is_active=True, valid_from__lte=day
+    )
+    by_region = {s.region_id: s for s in schemes.order_by("valid_from", "id")}
+    return next((by_region[c] for c in [*codes, None] if c in by_region), None)

@@ -1,0 +1,178 @@
+"""Every statistics table as an xlsx workbook (openpyxl), with the same figures as the screen.
+
+The workbooks are built from the same objects the pages render (`Figures`, the unit table, a drill-down
+queryset, an assessment), never from a second computation.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from xinfang import clock
+from xinfang.petitions.models import Channel
+
+from .metrics import Rate
+from .report import RATE_KEYS, Figures
+from .tables import RATE_COLUMNS, UnitRow
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+RATE_LABELS = {
+    "timely_acceptance": "及时受理率",
+    "on_time_conclusion": "按期办结率",
+    "participation.bureau": "信访部门参评率",
+    "participation.unit": "责任单位参评率",
+    "satisfaction.bureau": "信访部门满意率",
+    "satisfaction.unit": "责任单位满意率",
+    "repeat": "重复信访率",
+    "online_share": "网上信访占比",
+    "first_petition_on_time": "初信初访按期办结率",
+    "backlog_resolution": "积案化解率",
+}
+VISIT_LEVEL_LABELS = {"national": "进京", "province": "赴省", "city": "到市", "local": "本级"}
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+PERCENT_FORMAT = "0.00"
+
+
+def _percent(rate: Rate):
+    return None if rate.percent is None else float(rate.percent)
+
+
+def _sheet(wb: Workbook, title: str, caption: str, header: list[str], rows: Iterable[list]):
+    ws = wb.create_sheet(title)
+    ws.append([caption])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(header)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center")
+    for row in rows:
+        ws.append(row)
+    for index, name in enumerate(header, start=1):
+        width = max(10, min(40, 2 * len(str(name)) + 4))
+        ws.column_dimensions[get_column_letter(index)].width = width
+        if "%" in str(name):
+            for (cell,) in ws.iter_rows(min_row=3, min_col=index, max_col=index):
+                cell.number_format = PERCENT_FORMAT
+    ws.freeze_panes = "A3"
+    return ws
+
+
+def _save(wb: Workbook) -> bytes:
+    del wb[wb.sheetnames[0]]  # the empty default sheet
+    wb.properties.creator = "xinfang"
+    wb.properties.created = clock.now().replace(tzinfo=None)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def caption(figures: Figures) -> str:
+    return f"{figures.scope.name} {figures.ctx.period.label}（截至{figures.ctx.today:%Y-%m-%d}）"
+
+
+def rate_rows(figures: Figures) -> list[list]:
+    return [
+        [
+            RATE_LABELS[key],
+            figures.rates[key].numerator,
+            figures.rates[key].denominator,
+            _percent(figures.rates[key]),
+        ]
+        for key in RATE_KEYS
+    ]
+
+
+def figures_workbook(figures: Figures) -> bytes:
+    wb = Workbook()
+    title = caption(figures)
+    _sheet(wb, "三率", title, ["指标", "分子", "分母", "百分比(%)"], rate_rows(figures))
+    v = figures.volume
+    volume_rows = [["合计", v.total.batches, v.total.persons]]
+    volume_rows += [[f"信访形式：{Channel(k).label}", c.batches, c.persons] for k, c in v.by_channel.items()]
+    volume_rows += [
+        [f"来访层级：{VISIT_LEVEL_LABELS[k]}", c.batches, c.persons] for k, c in v.by_visit_level.items()
+    ]
+    volume_rows += [[f"内容分类：{k}", c.batches, c.persons] for k, c in v.by_category.items()]
+    volume_rows += [
+        ["个访", v.by_collective["individual"].batches, v.by_collective["individual"].persons],
+        ["集体访", v.by_collective["collective"].batches, v.by_collective["collective"].persons],
+    ]
+    _sheet(wb, "信访量", title, ["项目", "批次", "人次"], volume_rows)
+    others = [["信访老户（人）", figures.long_term_petitioners]]
+    backlog = figures.rates["backlog_resolution"]
+    others.append(["积案（未化解，案）", backlog.denominator - backlog.numerator])
+    _sheet(wb, "其他", title, ["项目", "数量"], others)
+    return _save(wb)
+
+
+def unit_table_rows(rows: list[UnitRow]) -> list[list]:
+    out = []
+    for row in rows:
+        line = [row.unit.code, row.unit.name, row.volume.batches, row.volume.persons]
+        for key, _ in RATE_COLUMNS:
+            rate = row.rates[key]
+            line += [rate.numerator, rate.denominator, _percent(rate), row.ranks.get(key)]
+        out.append(line)
+    return out
+
+
+def unit_table_header() -> list[str]:
+    header = ["单位代码", "单位", "批次", "人次"]
+    for _, label in RATE_COLUMNS:
+        header += [f"{label}分子", f"{label}分母", f"{label}(%)", f"{label}排名"]
+    return header
+
+
+def unit_table_workbook(rows: list[UnitRow], title: str) -> bytes:
+    wb = Workbook()
+    _sheet(wb, "各单位", title, unit_table_header(), unit_table_rows(rows))
+    return _save(wb)
+
+
+PETITION_HEADER = [
+    "登记编号",
+    "收到时间",
+    "信访形式",
+    "人次",
+    "内容分类",
+    "问题属地",
+    "责任单位",
+    "状态",
+    "事项摘要",
+]
+
+
+def petition_rows(petitions) -> list[list]:
+    return [
+        [
+            p.registration_number,
+            clock.local_date(p.received_at).isoformat(),
+            p.get_channel_display(),
+            p.person_count,
+            p.category.path,
+            p.issue_region.name,
+            p.responsible_unit.name if p.responsible_unit_id else "",
+            p.get_status_display(),
+            p.summary,
+        ]
+        for p in petitions
+    ]
+
+
+def petitions_workbook(petitions, title: str) -> bytes:
+    wb = Workbook()
+    _sheet(wb, "信访事项", title, PETITION_HEADER, petition_rows(petitions))
+    return _save(wb)
+
+
+def generic_workbook(sheet: str, title: str, header: list[str], rows: list[list]) -> bytes:
+    wb = Workbook()
+    _sheet(wb, sheet, title, header, rows)
+    return _save(wb)

@@ -1,0 +1,141 @@
+"""The full set of figures for one scope and period, with 同比 and 环比, in the shape the CLI prints.
+
+`figures(scope, ctx)` runs one query per metric family (about a dozen in all) and `Figures.as_json()` gives
+exactly the keys documented in docs/statistics.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from . import metrics as m
+from .metrics import Ctx, Rate, Volume
+from .scope import Scope
+
+RATE_KEYS = [
+    "timely_acceptance",
+    "on_time_conclusion",
+    "participation.bureau",
+    "participation.unit",
+    "satisfaction.bureau",
+    "satisfaction.unit",
+    "repeat",
+    "online_share",
+    "first_petition_on_time",
+    "backlog_resolution",
+]
+
+
+@dataclass
+class Figures:
+    scope: Scope
+    ctx: Ctx
+    volume: Volume
+    rates: dict[str, Rate]
+    long_term_petitioners: int
+
+    def rate(self, key: str) -> Rate:
+        return self.rates[key]
+
+    def as_json(self) -> dict:
+        r = self.rates
+        return {
+            "volume": self.volume.as_dict(),
+            "timely_acceptance": r["timely_acceptance"].as_dict(),
+            "on_time_conclusion": r["on_time_conclusion"].as_dict(),
+            "participation": {
+                "bureau": r["participation.bureau"].as_dict(),
+                "unit": r["participation.unit"].as_dict(),
+            },
+            "satisfaction": {
+                "bureau": r["satisfaction.bureau"].as_dict(),
+                "unit": r["satisfaction.unit"].as_dict(),
+            },
+            "repeat": r["repeat"].as_dict(),
+            "online_share": r["online_share"].as_dict(),
+            "first_petition_on_time": r["first_petition_on_time"].as_dict(),
+            "backlog_resolution": r["backlog_resolution"].as_dict(),
+        }
+
+    def as_full_json(self, year_before: Figures | None = None, previous: Figures | None = None) -> dict:
+        data = {
+            "scope": self.scope.as_dict(),
+            "period": self.ctx.period.as_dict(),
+            "as_of": self.ctx.today.isoformat(),
+            **self.as_json(),
+        }
+        data["volume"]["by_collective"] = {k: v.as_dict() for k, v in self.volume.by_collective.items()}
+        backlog = self.rates["backlog_resolution"]
+        data["backlog_open"] = backlog.denominator - backlog.numerator
+        data["long_term_petitioners"] = self.long_term_petitioners
+        if year_before is not None:
+            data["year_on_year"] = changes(self, year_before)
+        if previous is not None:
+            data["period_on_period"] = changes(self, previous)
+        return data
+
+
+def figures(scope: Scope, ctx: Ctx) -> Figures:
+    rates = {}
+    for key in RATE_KEYS:
+        if key in ("repeat", "online_share"):
+            continue  # read off the volume query below
+        rates[key] = m.rate(m.RATES[key], scope, ctx)
+    volume = m.volume(scope, ctx)
+    rates["repeat"] = Rate(volume.repeat.batches, volume.total.batches)
+    rates["online_share"] = Rate(volume.online.batches, volume.total.batches)
+    return Figures(
+        scope=scope,
+        ctx=ctx,
+        volume=volume,
+        rates={key: rates[key] for key in RATE_KEYS},
+        long_term_petitioners=m.long_term_petitioner_count(scope, ctx),
+    )
+
+
+def figures_with_comparison(scope: Scope, ctx: Ctx) -> tuple[Figures, Figures, Figures]:
+    """This period, the same period a year earlier (同比) and the period before (环比)."""
+    return (
+        figures(scope, ctx),
+        figures(scope, replace(ctx, period=ctx.period.year_before())),
+        figures(scope, replace(ctx, period=ctx.period.previous())),
+    )
+
+
+def change_percent(current: int, before: int) -> float | None:
+    """Relative change of a count, in percent (two decimals); None when there is nothing to compare with."""
+    if not before:
+        return None
+    value = (Decimal(current - before) * 100 / Decimal(before)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return float(value)
+
+
+def change_points(current: Rate, before: Rate) -> float | None:
+    """Difference of two rates, in percentage points."""
+    if current.percent is None or before.percent is None:
+        return None
+    return float(current.percent - before.percent)
+
+
+def changes(current: Figures, before: Figures) -> dict:
+    return {
+        "period": before.ctx.period.as_dict(),
+        "volume": {
+            "batches": {
+                "before": before.volume.total.batches,
+                "change_percent": change_percent(current.volume.total.batches, before.volume.total.batches),
+            },
+            "persons": {
+                "before": before.volume.total.persons,
+                "change_percent": change_percent(current.volume.total.persons, before.volume.total.persons),
+            },
+        },
+        "rates": {
+            key: {
+                "before": before.rates[key].as_dict(),
+                "change_points": change_points(current.rates[key], before.rates[key]),
+            }
+            for key in RATE_KEYS
+        },
+    }

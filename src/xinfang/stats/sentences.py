@@ -1,0 +1,152 @@
+"""The work-report paragraphs (process.md §9) in the sentence forms of the bureau reports in the seeds, e.g.
+
+    全县共登记群众到京省市信访511批548人次，其中网信电访435批次，京省市走访66批103人（含京访11批15人、
+    省访30批49人、市访25批39人）
+    全县责任单位及时受理率为98.93%（共受理280案，及时受理277案），按期答复率为99.35%（共307案，按期答复305案），
+    信访部门参评率82.32%，满意率78.28%，责任部门参评率81.54%，满意率77.44%
+
+Every number comes from a `Figures`; nothing here queries the database.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from xinfang.orgs.models import Level
+
+from .metrics import Count2, Rate
+from .report import Figures, change_percent
+
+UPPER_NAMES = {Level.NATIONAL: "京访", Level.PROVINCE: "省访", Level.CITY: "市访"}
+
+
+def percent_text(value: Decimal | None) -> str:
+    """98.93%, 83.2%, 100%: two decimals at most, no trailing zeros, as the reports write them."""
+    if value is None:
+        return "—"
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def whole_of(figures: Figures) -> str:
+    """全县 / 全区 / 全市 for a jurisdiction, the unit's name for a unit."""
+    scope = figures.scope
+    if scope.unit is not None:
+        return scope.unit.name
+    name = scope.region.name
+    if scope.region.level == Level.TOWNSHIP:
+        return name
+    return "全" + (name[-1] if name[-1] in "县区市旗省" else "县")
+
+
+def _bp(count: Count2, person_word: str = "人次") -> str:
+    return f"{count.batches}批{count.persons}{person_word}"
+
+
+def upper_volume(figures: Figures) -> str:
+    v = figures.volume
+    visits = Count2()
+    for count in v.upper_visits.values():
+        visits.add(count.batches, count.persons)
+    parts = "、".join(f"{UPPER_NAMES[level]}{_bp(c, '人')}" for level, c in v.upper_visits.items())
+    return (
+        f"{whole_of(figures)}共登记群众到京省市信访{_bp(v.upper)}，其中网信电访{v.upper_online_letter_phone.batches}批次，"
+        f"京省市走访{_bp(visits, '人')}（含{parts}）"
+    )
+
+
+def local_reception(figures: Figures) -> str:
+    """县群众来访接待中心共接待来访群众2004批3995人，其中交办366批951人，现场协调处理1638批3044人"""
+    v = figures.volume
+    scope = figures.scope
+    if scope.unit is not None:
+        centre = scope.unit.name
+    else:
+        name = scope.region.name
+        centre = (name[-1] if name[-1] in "县区市旗" else name) + "群众来访接待中心"
+    return (
+        f"{centre}共接待来访群众{_bp(v.by_visit_level['local'], '人')}，其中交办{_bp(v.local_handed, '人')}，"
+        f"现场协调处理{_bp(v.local_on_spot, '人')}"
+    )
+
+
+def total_volume(figures: Figures, year_before: Figures | None = None) -> str:
+    v = figures.volume
+    text = f"{whole_of(figures)}共登记信访{_bp(v.total)}"
+    visits = v.by_channel.get("visit", Count2())
+    others = Count2(v.total.batches - visits.batches, v.total.persons - visits.persons)
+    text += f"，其中来访{_bp(visits)}，网信电访{others.batches}批次"
+    collective = v.by_collective["collective"]
+    if collective.batches:
+        text += f"；集体访{_bp(collective)}"
+    if year_before is not None:
+        b = change_percent(v.total.batches, year_before.volume.total.batches)
+        p = change_percent(v.total.persons, year_before.volume.total.persons)
+        if b is not None and p is not None:
+            text += f"，同比批次、人次分别{_up_down(b)}、{_up_down(p)}"
+    return text
+
+
+def _up_down(change: float) -> str:
+    if change == 0:
+        return "持平"
+    word = "上升" if change > 0 else "下降"
+    return f"{word}{percent_text(Decimal(str(abs(change))))}"
+
+
+def three_rates(figures: Figures) -> str:
+    r = figures.rates
+    who = f"{whole_of(figures)}责任单位" if figures.scope.unit is None else whole_of(figures)
+    clauses = []
+    acc = r["timely_acceptance"]
+    if acc.denominator:
+        clauses.append(
+            f"及时受理率为{percent_text(acc.percent)}（共受理{acc.denominator}案，及时受理{acc.numerator}案）"
+        )
+    con = r["on_time_conclusion"]
+    if con.denominator:
+        clauses.append(
+            f"按期答复率为{percent_text(con.percent)}（共{con.denominator}案，按期答复{con.numerator}案）"
+        )
+    for target, name in (("bureau", "信访部门"), ("unit", "责任部门")):
+        part, sat = r[f"participation.{target}"], r[f"satisfaction.{target}"]
+        if part.denominator or sat.denominator:
+            clauses.append(f"{name}参评率{percent_text(part.percent)}，满意率{percent_text(sat.percent)}")
+    if not clauses:
+        return f"{who}本期无到期应受理、应办结的信访事项"
+    return who + "，".join(clauses)
+
+
+def repeat_and_online(figures: Figures) -> str:
+    r = figures.rates
+    repeat, online = r["repeat"], r["online_share"]
+    if not repeat.denominator:
+        return f"{whole_of(figures)}本期未登记信访事项"
+    return (
+        f"重复信访{repeat.numerator}批，重访比例占{percent_text(repeat.percent)}；"
+        f"网上信访{online.numerator}批，网上信访占比{percent_text(online.percent)}"
+    )
+
+
+def backlog(figures: Figures) -> str:
+    b: Rate = figures.rates["backlog_resolution"]
+    text = f"信访积案{b.denominator}案，已化解{b.numerator}案"
+    if b.denominator:
+        text += f"，化解率{percent_text(b.percent)}"
+    first = figures.rates["first_petition_on_time"]
+    if first.denominator:
+        text += f"；初信初访按期办结率{percent_text(first.percent)}"
+    return text + f"；信访老户{figures.long_term_petitioners}人"
+
+
+def work_report(figures: Figures, year_before: Figures | None = None) -> list[str]:
+    """The statistical paragraphs of a work report, each ending with "。"."""
+    paragraphs = [
+        upper_volume(figures),
+        local_reception(figures),
+        total_volume(figures, year_before),
+        three_rates(figures),
+        repeat_and_online(figures),
+        backlog(figures),
+    ]
+    return [p + "。" for p in paragraphs]

@@ -1,0 +1,148 @@
+"""Reading deadlines by colour and supervisions, scoped to what the user may see.
+
+The colour of a deadline (process.md §5) is computed in the database with the same rule as
+``xinfang.deadlines.arithmetic.colour``, so the board can filter, count and page by colour in SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.lookups import LessThanOrEqual
+
+from xinfang import clock
+from xinfang.deadlines import services as deadline_rules
+from xinfang.orgs.models import UnitKind
+from xinfang.petitions.models import PetitionClass
+from xinfang.petitions.selectors import visible_to
+from xinfang.workflow.models import Deadline, DeadlineStatus
+
+from .models import Supervision
+
+COLOURS = ["red", "yellow", "blue", "green"]
+COLOUR_LABELS = {
+    "red": "红色（超期）",
+    "yellow": "黄色（临期）",
+    "blue": "蓝色（在办）",
+    "green": "绿色（办结）",
+}
+# Green rows on the board: deadlines concluded within this many days; older ones are history, not work.
+GREEN_DAYS = 30
+
+
+class DaysBetween(Func):
+    """``later - earlier`` in whole days, for two date expressions."""
+
+    arity = 2
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # PostgreSQL: date - date is an integer number of days.
+        later, later_params = compiler.compile(self.source_expressions[0])
+        earlier, earlier_params = compiler.compile(self.source_expressions[1])
+        return f"({later} - {earlier})", (*later_params, *earlier_params)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        later, later_params = compiler.compile(self.source_expressions[0])
+        earlier, earlier_params = compiler.compile(self.source_expressions[1])
+        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)", (*later_params, *earlier_params)
+
+
+def colour_expression(today: dt.date, *, yellow_days: int, yellow_percent: float | None = None) -> Case:
+    """The colour of a Deadline row on ``today``: green when no longer open, else red/yellow/blue."""
+    whens = [
+        When(~Q(status=DeadlineStatus.OPEN), then=Value("green")),
+        When(due_on__lt=today, then=Value("red")),
+        When(due_on__lte=today + dt.timedelta(days=yellow_days), then=Value("yellow")),
+    ]
+    if yellow_percent is not None:
+        remaining = DaysBetween(F("due_on"), Value(today, output_field=DateField()))
+        period = DaysBetween(F("due_on"), F("starts_on"))
+        whens.append(
+            When(
+                LessThanOrEqual(remaining * 100, period * Value(yellow_percent, output_field=FloatField())),
+                then=Value("yellow"),
+            )
+        )
+    return Case(*whens, default=Value("blue"), output_field=CharField())
+
+
+def with_colour(qs: QuerySet[Deadline], today: dt.date | None = None, rules=None) -> QuerySet[Deadline]:
+    rules = rules or deadline_rules.get_rules()
+    return qs.annotate(
+        colour=colour_expression(
+            today or clock.today(), yellow_days=rules.yellow_days, yellow_percent=rules.yellow_percent
+        )
+    )
+
+
+def board_deadlines(user, today: dt.date | None = None, rules=None) -> QuerySet[Deadline]:
+    """The staff deadlines on the supervision board: open ones, and those concluded lately (green), of the
+    petitions this user may see. A petitioner's own windows (rating, appeal) are not staff work."""
+    today = today or clock.today()
+    recent = clock.now() - dt.timedelta(days=GREEN_DAYS)
+    qs = Deadline.objects.filter(petition__in=visible_to(user), is_window=False).filter(
+        Q(status=DeadlineStatus.OPEN)
+        | Q(status__in=[DeadlineStatus.MET, DeadlineStatus.MISSED], done_at__gte=recent)
+    )
+    return with_colour(qs, today, rules)
+
+
+def colour_counts(qs: QuerySet[Deadline]) -> dict[str, int]:
+    """{colour: rows} for an annotated queryset, in one grouped query."""
+    counts = dict.fromkeys(COLOURS, 0)
+    for row in qs.order_by().values("colour").annotate(n=Count("id")):
+        counts[row["colour"]] = row["n"]
+    return counts
+
+
+def supervisions_visible_to(user) -> QuerySet[Supervision]:
+    """A bureau or leadership unit sees the supervisions of units in its region; any other unit sees those
+    addressed to it; nobody sees one about an accusation against their own unit. Superusers without a unit
+    see all."""
+    qs = Supervision.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return qs.none()
+    unit = user.unit
+    if unit is None:
+        return qs if user.is_superuser else qs.none()
+    if unit.kind in (UnitKind.BUREAU, UnitKind.LEADERSHIP):
+        prefix = unit.region.prefix
+        qs = qs.filter(Q(unit__region__code__startswith=prefix) | Q(bureau=unit))
+    else:
+        qs = qs.filter(unit=unit)
+    # An accusation is never shown to the unit it accuses, not even as a supervision (Arts. 30, 46).
+    return qs.exclude(petition__petition_class=PetitionClass.ACCUSATION, petition__subject_unit=unit)
+
+
+def supervision_counts(period_start: dt.date, period_end: dt.date) -> QuerySet:
+    """Per supervised unit, for supervisions opened from ``period_start`` to ``period_end`` (inclusive, days in
+    Asia/Shanghai): opened, answered, answered on time, listed. One grouped query; rows are dicts with
+    ``unit_id``, ``unit__name``, ``opened``, ``answered``, ``answered_on_time``, ``listed``."""
+    start = dt.datetime.combine(period_start, dt.time.min, tzinfo=clock.SHANGHAI)
+    end = dt.datetime.combine(period_end + dt.timedelta(days=1), dt.time.min, tzinfo=clock.SHANGHAI)
+    return (
+        Supervision.objects.filter(opened_at__gte=start, opened_at__lt=end)
+        .values("unit_id", "unit__name")
+        .annotate(
+            opened=Count("id"),
+            answered=Count("id", filter=Q(answered_at__isnull=False)),
+            answered_on_time=Count("id", filter=Q(answered_on_time=True)),
+            listed=Count("id", filter=Q(is_listed=True)),
+        )
+        .order_by("unit__name", "unit_id")
+    )

@@ -1,0 +1,236 @@
+"""The supervision board (四色督办) and the supervision pages. Views parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from xinfang import clock
+from xinfang.deadlines import services as deadline_rules
+from xinfang.orgs.models import OrgUnit
+from xinfang.petitions.selectors import get_visible_or_404
+from xinfang.workflow.models import Deadline
+
+from . import services
+from .forms import AnswerForm, BoardFilterForm, CloseForm, OpenForm, apply_errors
+from .models import ReasonKind, SupervisionStatus
+from .selectors import COLOUR_LABELS, board_deadlines, colour_counts, supervisions_visible_to
+
+PAGE_SIZE = 100
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+# --- board --------------------------------------------------------------------------------------------------
+
+
+def _after(value: str) -> tuple[dt.date, int] | None:
+    try:
+        day, pk = value.split("_")
+        return dt.date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
+
+
+@login_required
+@require_GET
+def board(request):
+    today = clock.today()
+    base = board_deadlines(request.user, today, deadline_rules.get_rules())
+    units = OrgUnit.objects.filter(pk__in=base.order_by().values("unit_id")).order_by("code")
+    form = BoardFilterForm(request.GET or None, units=units)
+    qs, colour = base, ""
+    if form.is_valid():
+        if form.cleaned_data["unit"]:
+            qs = qs.filter(unit=form.cleaned_data["unit"])
+        if form.cleaned_data["stage"]:
+            qs = qs.filter(stage=form.cleaned_data["stage"])
+        colour = form.cleaned_data["colour"]
+    counts = colour_counts(qs)
+    qs = qs.filter(colour=colour) if colour else qs.exclude(colour="green")
+    after = _after(request.GET.get("after", ""))
+    if after:
+        qs = qs.filter(Q(due_on__gt=after[0]) | Q(due_on=after[0], pk__gt=after[1]))
+    rows = list(qs.select_related("petition", "unit").order_by("due_on", "id")[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    for row in rows:
+        row.days_left = (row.due_on - today).days
+        row.days_over = -row.days_left
+    params = request.GET.copy()
+    params.pop("after", None)
+    if more:
+        params["after"] = f"{rows[-1].due_on.isoformat()}_{rows[-1].pk}"
+    context = {
+        "form": form,
+        "rows": rows,
+        "counts": counts,
+        "open_total": counts["red"] + counts["yellow"] + counts["blue"],
+        "colour": colour,
+        "colour_labels": COLOUR_LABELS,
+        "today": today,
+        "next_query": params.urlencode() if more else "",
+        "may_supervise": services.can_open(request.user),
+    }
+    template = "supervision/_board_results.html" if request.htmx else "supervision/board.html"
+    return render(request, template, context)
+
+
+# --- supervisions -------------------------------------------------------------------------------------------
+
+
+def _get_supervision(user, pk: int):
+    supervision = (
+        supervisions_visible_to(user)
+        .select_related("petition", "unit", "bureau", "opened_by", "answered_by", "closed_by", "letter")
+        .filter(pk=pk)
+        .first()
+    )
+    if supervision is None:
+        raise Http404("督办不存在。")
+    return supervision
+
+
+@login_required
+@require_GET
+def supervision_list(request):
+    qs = supervisions_visible_to(request.user).select_related("petition", "unit", "bureau")
+    status = request.GET.get("status", "")
+    if status in SupervisionStatus.values:
+        qs = qs.filter(status=status)
+    if request.GET.get("listed") == "1":
+        qs = qs.filter(is_listed=True)
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        qs = qs.filter(pk__lt=int(before))
+    rows = list(qs.order_by("-id")[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    context = {
+        "supervisions": rows,
+        "status": status,
+        "listed": request.GET.get("listed") == "1",
+        "statuses": SupervisionStatus.choices,
+        "next_before": rows[-1].pk if more else None,
+        "may_supervise": services.can_open(request.user),
+        "today": clock.today(),
+    }
+    return render(request, "supervision/list.html", context)
+
+
+def _detail(request, supervision, *, answer_form=None, close_form=None, status=200):
+    context = {
+        "s": supervision,
+        "reminders": list(supervision.reminders.all()),
+        "may_answer": services.can_answer(request.user, supervision),
+        "may_close": services.can_close(request.user, supervision),
+        "answer_form": answer_form or AnswerForm(),
+        "close_form": close_form or CloseForm(),
+        "today": clock.today(),
+    }
+    return render(request, "supervision/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def supervision_detail(request, pk: int):
+    return _detail(request, _get_supervision(request.user, pk))
+
+
+@login_required
+@require_POST
+def supervision_answer(request, pk: int):
+    supervision = _get_supervision(request.user, pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer(
+                supervision, request.user, text=form.cleaned_data["text"], ip_address=client_ip(request)
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "督办回复已提交。")
+            return redirect("supervision:detail", pk=supervision.pk)
+    return _detail(request, supervision, answer_form=form, status=400)
+
+
+@login_required
+@require_POST
+def supervision_close(request, pk: int):
+    supervision = _get_supervision(request.user, pk)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close(
+                supervision, request.user, note=form.cleaned_data["note"], ip_address=client_ip(request)
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "督办已结束。")
+            return redirect("supervision:detail", pk=supervision.pk)
+    return _detail(request, supervision, close_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supervision_open(request):
+    if not services.can_open(request.user):
+        raise PermissionDenied("只有信访部门的督查人员或局领导可以督办。")
+    source = request.POST if request.method == "POST" else request.GET
+    petition = deadline = None
+    if source.get("petition"):
+        petition = get_visible_or_404(request.user, source.get("petition"))
+    if source.get("deadline") and petition is not None:
+        deadline = Deadline.objects.filter(pk=source.get("deadline"), petition=petition).first()
+    bureau = request.user.unit
+    units = (
+        OrgUnit.objects.filter(region__code__startswith=bureau.region.prefix, is_active=True)
+        .exclude(pk=bureau.pk)
+        .order_by("kind", "code")
+    )
+    if request.method == "POST":
+        form = OpenForm(request.POST, units=units)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                supervision = services.open_supervision(
+                    request.user,
+                    unit=data["unit"],
+                    petition=petition,
+                    deadline=deadline,
+                    reason_kind=data["reason_kind"],
+                    text=data["text"],
+                    response_due=data["response_due"],
+                    is_listed=data["is_listed"],
+                    ip_address=client_ip(request),
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "已发出督办。")
+                return redirect("supervision:detail", pk=supervision.pk)
+    else:
+        initial_unit = (deadline.unit if deadline else None) or (
+            petition.responsible_unit if petition else None
+        )
+        form = OpenForm(
+            units=units,
+            initial={
+                "unit": initial_unit,
+                "reason_kind": ReasonKind.DEADLINE_MISSED if deadline else None,
+                "response_due": clock.today() + dt.timedelta(days=7),
+            },
+        )
+    context = {"form": form, "petition": petition, "deadline": deadline}
+    return render(request, "supervision/open.html", context, status=400 if form.errors else 200)

@@ -1,0 +1,249 @@
+"""The one service that changes a petition's state: ``perform``.
+
+    perform(petition, action, actor, *, at=None, expected_version=None, ip_address=None, **data) -> Event
+
+It looks the action up in the transition table, locks the petition row, refuses a stale version, checks the
+state, the actor's role and unit and the event's time, lets the action's handler check its own rules and
+write its records (routing, reply, extension, rating, review, deadlines), then saves the petition with its
+new state and version and writes one audit event, all in one transaction. A refusal raises
+``TransitionRefused`` (``StaleVersion`` for a stale version) and changes nothing. Notices are issued inside the
+transaction (``hooks.notice_issuers``); notifications run after commit (``hooks.after_transition``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from xinfang import clock
+from xinfang.audit import services as audit
+from xinfang.audit.models import Event
+from xinfang.deadlines.models import Stage
+from xinfang.orgs.models import UnitKind
+from xinfang.petitions.models import Petition, Source, SourceAction
+
+from . import actors, hooks, transitions
+from . import petition_deadlines as deadlines
+from .errors import StaleVersion, TransitionRefused
+from .handlers import HANDLERS, Context
+from .transitions import TABLE, Transition
+from .units import unit_may_act
+
+# A browser's or client's clock may run slightly ahead of the server's (the same tolerance as registration).
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+COMMON_KEYS = frozenset({"note"})
+
+# The petition fields an event's ``changes`` shows.
+TRACKED_FIELDS = [
+    "status",
+    "track",
+    "version",
+    "responsible_unit_id",
+    "routed_at",
+    "accepted_at",
+    "accepted_on_time",
+    "handling_due_on",
+    "extension_days",
+    "replied_at",
+    "replied_on_time",
+    "reply_opinion",
+    "reply_received_on",
+    "concluded_at",
+    "rating_window_ends_on",
+    "closed_at",
+    "closed_reason",
+    "legal_route",
+    "terminated_at",
+    "is_resolved",
+    "resolved_at",
+    "next_due_on",
+    "next_due_stage",
+]
+
+
+def perform(
+    petition: Petition,
+    action: str,
+    actor,
+    *,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+    ip_address: str | None = None,
+    **data,
+) -> Event:
+    """Take ``action`` on ``petition`` as ``actor`` at ``at`` (default: now). Returns the audit event.
+
+    ``actor`` is a ``User``, a ``PetitionerActor`` (or None: the petitioner through the portal) or a
+    ``UnitActor``. ``data`` holds the action's keys (see the transition table). The caller's ``petition``
+    object is refreshed afterwards.
+    """
+    row = TABLE.get(action)
+    handler = HANDLERS.get(action)
+    if row is None or handler is None:
+        raise TransitionRefused(f"未知的操作“{action}”。", code="action")
+    if actor is None:
+        actor = actors.PetitionerActor(via=data.get("via") or "portal")
+    if actors.is_petitioner(actor) and actor.via not in actors.PETITIONER_VIAS:
+        raise TransitionRefused("信访人办理渠道无效。", code="data", field="via")
+    at = at or clock.now()
+    if timezone.is_naive(at):
+        raise TransitionRefused("操作时间须带时区。", code="time")
+    _check_keys(row, data)
+    if expected_version is not None:
+        try:
+            expected_version = int(expected_version)
+        except (TypeError, ValueError):
+            raise StaleVersion() from None
+
+    with transaction.atomic():
+        locked = (
+            Petition.objects.select_for_update(of=("self",))
+            .select_related("responsible_unit__region", "receiving_unit__region", "subject_unit")
+            .get(pk=petition.pk)
+        )
+        if expected_version is not None and expected_version != locked.version:
+            raise StaleVersion()
+        from_status = locked.status
+        if not row.allows_state(from_status):
+            raise TransitionRefused(
+                f"该事项当前状态为“{locked.get_status_display()}”，不能{row.label}。", code="state"
+            )
+        _check_actor(row, locked, actor)
+        _check_time(locked, at)
+
+        before = audit.snapshot(locked, TRACKED_FIELDS)
+        ctx = Context(petition=locked, row=row, actor=actor, at=at, data=data, notice=row.notice)
+        handler(ctx)
+        locked.status = row.resulting_state(from_status)
+        locked.version += 1
+        locked.last_transition_at = at
+        deadlines.refresh_petition(locked)
+        locked.save()
+        record = {**actors.describe(actor), **ctx.record}
+        if data.get("note"):
+            record["note"] = str(data["note"])[:2000]
+        if ctx.notice:
+            record["notice"] = ctx.notice
+        event = audit.record(
+            action=action,
+            target=locked,
+            petition=locked,
+            actor=actor,
+            at=at,
+            ip_address=ip_address,
+            changes=audit.diff(before, audit.snapshot(locked, TRACKED_FIELDS)),
+            from_status=from_status,
+            to_status=locked.status,
+            reason=ctx.reason,
+            data=record,
+        )
+        if ctx.notice:
+            hooks.issue_notice(locked, ctx.notice, event, actor)
+        hooks.schedule_after_commit(
+            hooks.Performed(
+                petition=locked,
+                event=event,
+                action=action,
+                actor=actor,
+                from_status=from_status,
+                to_status=locked.status,
+                notice=ctx.notice,
+                data=record,
+            )
+        )
+    petition.refresh_from_db()
+    return event
+
+
+def _check_keys(row: Transition, data: dict) -> None:
+    unknown = set(data) - set(row.required) - set(row.optional) - COMMON_KEYS
+    if unknown:
+        raise TransitionRefused(f"“{row.label}”不接受这些参数：{'、'.join(sorted(unknown))}。", code="data")
+    for key in row.required:
+        if data.get(key) in (None, ""):
+            raise TransitionRefused("请填写此项。", code="data", field=key)
+
+
+def _check_actor(row: Transition, petition: Petition, actor) -> None:
+    if actors.is_petitioner(actor):
+        if not row.petitioner:
+            raise TransitionRefused(f"信访人不能{row.label}。", code="role")
+        return
+    if not getattr(actor, "is_active", True) or not hasattr(actor, "has_role"):
+        raise TransitionRefused("请先登录。", code="role")
+    if row.unit is None or not actor.has_role(*row.roles):
+        raise TransitionRefused(f"您的角色无权{row.label}。", code="role")
+    if not unit_may_act(row.unit, petition, getattr(actor, "unit", None)):
+        raise TransitionRefused(f"只有{row.unit.label}可以{row.label}。", code="unit")
+
+
+def _check_time(petition: Petition, at: dt.datetime) -> None:
+    if at > clock.now() + FUTURE_TOLERANCE:
+        raise TransitionRefused("操作时间不能晚于当前时间。", code="time")
+    previous = petition.last_transition_at or petition.received_at
+    if at < previous:
+        local = previous.astimezone(clock.SHANGHAI)
+        raise TransitionRefused(
+            f"操作时间不能早于该事项上一次办理的时间（{local:%Y-%m-%d %H:%M}）。", code="time"
+        )
+
+
+def register_action(row: Transition, handler) -> Transition:
+    """Add an action to the table with its handler (``handler(ctx: handlers.Context)``), e.g. supervision's."""
+    transitions.add(row)
+    HANDLERS[row.action] = handler
+    return row
+
+
+# --- Registration ---------------------------------------------------------------------------------------------
+
+
+def registration_deadlines(petition: Petition):
+    """The periods that start when a matter is received (unsaved, so bulk paths can ``bulk_create`` them):
+    the bureau's 15 days to route it, or a unit's 15 days to tell a petitioner who came to it directly; and
+    the report owed to a higher bureau that assigned it (交办)."""
+    unit = petition.receiving_unit
+    received_on = clock.local_date(petition.received_at)
+    stage = Stage.ROUTE if unit.kind == UnitKind.BUREAU else Stage.NOTIFY_DIRECT
+    rows = [deadlines.build(petition, stage, unit, received_on, petition.received_at)]
+    if petition.source == Source.REFERRED_FROM_ABOVE and petition.source_action == SourceAction.ASSIGN:
+        if petition.report_due_on:
+            rows.append(
+                deadlines.build(
+                    petition,
+                    Stage.REPORT,
+                    unit,
+                    received_on,
+                    petition.received_at,
+                    due_on=petition.report_due_on,
+                )
+            )
+        else:
+            # The higher bureau named no date: default to the handling period (60 days, policy ``handle``).
+            from xinfang.deadlines.services import policy_for
+
+            days = policy_for(Stage.HANDLE).days
+            rows.append(
+                deadlines.build(petition, Stage.REPORT, unit, received_on, petition.received_at, days=days)
+            )
+    return rows
+
+
+def on_registered(petition: Petition) -> None:
+    """Start the registration deadlines; called by ``petitions.services.register`` in its transaction."""
+    for row in registration_deadlines(petition):
+        row.save()
+    deadlines.refresh_petition(petition)
+    petition.save(update_fields=["next_due_on", "next_due_stage"])
+
+
+__all__ = [
+    "StaleVersion",
+    "TransitionRefused",
+    "on_registered",
+    "perform",
+    "register_action",
+    "registration_deadlines",
+]

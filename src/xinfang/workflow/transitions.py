@@ -1,0 +1,432 @@
+"""The transition table: every action on a petition, in one place (process.md §3-§7).
+
+Each row says from which states an action may be taken and to which state it leads, who may take it (roles,
+and which unit relative to the petition), which deadlines it starts, stops (done: met or missed) or cancels,
+which notice it produces and which data it needs. ``services.perform`` enforces the row; the action's own
+rules (windows, confidentiality, approval) live in ``handlers``. Other apps add rows with ``add``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from xinfang.deadlines.models import Stage
+from xinfang.orgs.models import Role
+from xinfang.petitions.models import Status
+
+
+class UnitRule(StrEnum):
+    """Which unit may act, relative to the petition (resolved in ``units.py``)."""
+
+    HOLDER = "holder"
+    HOLDING_BUREAU = "holding_bureau"
+    RESPONSIBLE = "responsible"
+    REVIEWING = "reviewing"
+    RE_REVIEWING = "re_reviewing"
+    BUREAU_OVER = "bureau_over"
+    RESPONSIBLE_OR_BUREAU_OVER = "responsible_or_bureau_over"
+
+    @property
+    def label(self) -> str:
+        return UNIT_RULE_LABELS[self]
+
+
+UNIT_RULE_LABELS = {
+    UnitRule.HOLDER: "持有该事项的单位（登记单位、异议退回后的信访部门，或转送交办的接收单位）",
+    UnitRule.HOLDING_BUREAU: "持有该事项的信访部门",
+    UnitRule.RESPONSIBLE: "责任单位",
+    UnitRule.REVIEWING: "原办理单位的上一级单位（复查单位）",
+    UnitRule.RE_REVIEWING: "复查单位的上一级单位（复核单位）",
+    UnitRule.BUREAU_OVER: "辖区信访部门",
+    UnitRule.RESPONSIBLE_OR_BUREAU_OVER: "责任单位或辖区信访部门",
+}
+
+
+class Notice(StrEnum):
+    """Document kinds a transition produces; the documents app renders them."""
+
+    ACCEPTANCE = "acceptance_notice"  # 受理告知书
+    NON_ACCEPTANCE = "non_acceptance_notice"  # 不予受理告知书
+    TRANSFER = "transfer_notice"  # 转送告知
+    EXTENSION = "extension_notice"  # 延期告知书
+    HANDLING_OPINION = "handling_opinion"  # 信访处理意见书
+    REVIEW_OPINION = "review_opinion"  # 复查意见书
+    RE_REVIEW_OPINION = "re_review_opinion"  # 复核意见书
+    NO_REACCEPTANCE = "no_reacceptance_notice"  # 不再受理告知书
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    from_states: frozenset[str]
+    to_state: str | None  # None: the state does not change
+    roles: frozenset[str]
+    unit: UnitRule | None  # None: staff may not take it (petitioner only)
+    petitioner: bool = False  # the petitioner may take it (portal, or recorded by staff on their behalf)
+    starts: tuple[str, ...] = ()
+    stops: tuple[str, ...] = ()
+    cancels: tuple[str, ...] = ()
+    notice: str = ""  # the notice kind, or "" for none; "a/b" when the data decide (see handlers)
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    rules: str = ""  # the action's own rules, for the docs
+
+    def allows_state(self, status: str) -> bool:
+        return status in self.from_states
+
+    def resulting_state(self, status: str) -> str:
+        return self.to_state or status
+
+
+S = Status
+PRE_ACCEPTANCE = frozenset({S.REGISTERED, S.TRANSFERRED, S.ASSIGNED})
+AFTER_ACCEPTANCE = frozenset(
+    {S.ACCEPTED, S.REPLIED, S.CONCLUDED, S.UNDER_REVIEW, S.REVIEWED, S.UNDER_RE_REVIEW, S.TERMINATED}
+)
+AFTER_DELIVERY = frozenset({S.CONCLUDED, S.UNDER_REVIEW, S.REVIEWED, S.UNDER_RE_REVIEW, S.TERMINATED})
+
+BUREAU_STAFF = frozenset({Role.REGISTRAR, Role.HANDLER, Role.BUREAU_LEADER})
+UNIT_STAFF = frozenset({Role.HANDLER, Role.UNIT_LEADER, Role.BUREAU_LEADER})
+INTAKE_STAFF = BUREAU_STAFF | UNIT_STAFF
+REVIEW_STAFF = frozenset({Role.REVIEWER, Role.UNIT_LEADER, Role.BUREAU_LEADER})
+REQUEST_STAFF = frozenset({Role.REGISTRAR, Role.REVIEWER, Role.HANDLER})
+FOLLOW_UP_STAFF = frozenset({Role.REGISTRAR, Role.HANDLER, Role.SUPERVISOR})
+RESOLVE_STAFF = frozenset({Role.HANDLER, Role.UNIT_LEADER, Role.BUREAU_LEADER, Role.SUPERVISOR})
+
+ACCEPTANCE_STAGES = (Stage.ROUTE, Stage.NOTIFY_DIRECT, Stage.ACCEPT)
+HANDLING_STAGES = (Stage.HANDLE, Stage.SIMPLIFIED)
+
+TABLE: dict[str, Transition] = {}
+
+
+def add(row: Transition) -> Transition:
+    """Add a row (the supervision app adds its own). An action name is defined once."""
+    if row.action in TABLE:
+        raise ValueError(f"action {row.action!r} is already in the transition table")
+    TABLE[row.action] = row
+    return row
+
+
+def row_for(action: str) -> Transition | None:
+    return TABLE.get(action)
+
+
+def allowed_actions(status: str) -> list[Transition]:
+    return [row for row in TABLE.values() if row.allows_state(status)]
+
+
+add(
+    Transition(
+        "transfer",
+        "转送",
+        PRE_ACCEPTANCE,
+        S.TRANSFERRED,
+        BUREAU_STAFF,
+        UnitRule.HOLDING_BUREAU,
+        starts=(Stage.ACCEPT,),
+        stops=(Stage.ROUTE, Stage.ACCEPT),
+        notice=Notice.TRANSFER,
+        required=("to_unit",),
+        rules="送有权处理的单位；检举控告不得送被检举单位或其工作人员所在单位。已转送、交办给信访部门的，由该信访部门再转送。",
+    )
+)
+add(
+    Transition(
+        "assign",
+        "交办",
+        PRE_ACCEPTANCE,
+        S.ASSIGNED,
+        BUREAU_STAFF,
+        UnitRule.HOLDING_BUREAU,
+        starts=(Stage.ACCEPT, Stage.REPORT),
+        stops=(Stage.ROUTE, Stage.ACCEPT),
+        notice=Notice.TRANSFER,
+        required=("to_unit",),
+        optional=("report_due", "report_days"),
+        rules="须定报结时限（report_due 日期，或 report_days 天）；保密规则同转送。",
+    )
+)
+add(
+    Transition(
+        "handle_self",
+        "直接受理",
+        frozenset({S.REGISTERED}),
+        S.ACCEPTED,
+        INTAKE_STAFF,
+        UnitRule.HOLDER,
+        starts=HANDLING_STAGES,
+        stops=(Stage.ROUTE, Stage.NOTIFY_DIRECT),
+        notice=Notice.ACCEPTANCE,
+        optional=("track", "ground"),
+        rules="持有单位自行办理（信访部门直接受理，或有关单位受理直接向其提出的信访事项）。",
+    )
+)
+add(
+    Transition(
+        "direct_to_legal_route",
+        "导入法定途径",
+        PRE_ACCEPTANCE,
+        S.CLOSED,
+        INTAKE_STAFF,
+        UnitRule.HOLDER,
+        stops=(Stage.ROUTE, Stage.NOTIFY_DIRECT, Stage.ACCEPT, Stage.REPORT),
+        notice=Notice.NON_ACCEPTANCE,
+        required=("legal_route", "body"),
+        optional=("text",),
+        rules="条例第三十一条第(一)至(四)项：书面告知信访人应通过的程序和机关，事项退出信访程序。",
+    )
+)
+add(
+    Transition(
+        "conclude_on_spot",
+        "现场协调处理",
+        frozenset({S.REGISTERED}),
+        S.CONCLUDED,
+        INTAKE_STAFF,
+        UnitRule.HOLDER,
+        stops=(Stage.ROUTE, Stage.NOTIFY_DIRECT),
+        required=("text",),
+        optional=("outcome",),
+        rules="仅限来访，且在收到当日办结。",
+    )
+)
+add(
+    Transition(
+        "decline",
+        "不予受理",
+        PRE_ACCEPTANCE,
+        S.CLOSED,
+        INTAKE_STAFF,
+        UnitRule.HOLDER,
+        stops=(Stage.ROUTE, Stage.NOTIFY_DIRECT, Stage.ACCEPT, Stage.REPORT),
+        notice=f"{Notice.NON_ACCEPTANCE}/{Notice.NO_REACCEPTANCE}",
+        required=("reason",),
+        optional=("text",),
+        rules="仅限重复信访：原事项仍在办理或复查复核期内（same_matter_pending，不予受理告知书），"
+        "或原事项已三级终结（matter_terminated，不再受理告知书）。",
+    )
+)
+add(
+    Transition(
+        "accept",
+        "受理",
+        frozenset({S.TRANSFERRED, S.ASSIGNED}),
+        S.ACCEPTED,
+        UNIT_STAFF,
+        UnitRule.HOLDER,
+        starts=HANDLING_STAGES,
+        stops=(Stage.ACCEPT,),
+        notice=Notice.ACCEPTANCE,
+        optional=("track", "ground"),
+        rules="收到之日起15日内受理并书面告知（逾期受理计入及时受理率）。",
+    )
+)
+add(
+    Transition(
+        "object",
+        "提出异议",
+        frozenset({S.TRANSFERRED, S.ASSIGNED}),
+        S.REGISTERED,
+        UNIT_STAFF,
+        UnitRule.HOLDER,
+        starts=(Stage.ROUTE,),
+        cancels=(Stage.ACCEPT, Stage.REPORT),
+        required=("reason",),
+        rules="收到之日起5个工作日内说明理由；退回转出的信访部门重新分类处理。",
+    )
+)
+add(
+    Transition(
+        "extend",
+        "延期",
+        frozenset({S.ACCEPTED}),
+        None,
+        UNIT_STAFF,
+        UnitRule.RESPONSIBLE,
+        notice=Notice.EXTENSION,
+        required=("days", "reason", "approved_by"),
+        rules="普通程序，办理期限届满前；经本单位负责人批准；只能延长一次，不超过30日；告知信访人理由。",
+    )
+)
+add(
+    Transition(
+        "switch_to_simplified",
+        "转为简易办理",
+        frozenset({S.ACCEPTED}),
+        None,
+        UNIT_STAFF,
+        UnitRule.RESPONSIBLE,
+        starts=(Stage.SIMPLIFIED,),
+        cancels=(Stage.HANDLE,),
+        required=("ground",),
+        optional=("reason",),
+        rules="普通程序、未延期，且简易办理期限（受理后10个工作日）尚未届满；事实清楚简单的须为初信初访。",
+    )
+)
+add(
+    Transition(
+        "switch_to_ordinary",
+        "转为普通程序",
+        frozenset({S.ACCEPTED}),
+        None,
+        UNIT_STAFF,
+        UnitRule.RESPONSIBLE,
+        starts=(Stage.HANDLE,),
+        cancels=(Stage.SIMPLIFIED,),
+        required=("reason",),
+        rules="简易办理的事项转回普通程序，办理期限按受理之日起60日重算。",
+    )
+)
+add(
+    Transition(
+        "reply",
+        "答复",
+        frozenset({S.ACCEPTED}),
+        S.REPLIED,
+        UNIT_STAFF,
+        UnitRule.RESPONSIBLE,
+        stops=(*HANDLING_STAGES, Stage.REPORT),
+        notice=Notice.HANDLING_OPINION,
+        required=("opinion", "text"),
+        optional=("form",),
+        rules="处理意见：予以支持、解释说明、不予支持，或调解协议；简易办理可电话、短信、网上答复。",
+    )
+)
+add(
+    Transition(
+        "deliver",
+        "送达",
+        frozenset({S.REPLIED}),
+        S.CONCLUDED,
+        UNIT_STAFF,
+        UnitRule.RESPONSIBLE,
+        starts=(Stage.RATING,),
+        required=("method", "received_on"),
+        rules="记录送达方式和信访人收到日期；收到之日起计算评价期和复查请求期。",
+    )
+)
+add(
+    Transition(
+        "rate",
+        "满意度评价",
+        AFTER_DELIVERY,
+        None,
+        FOLLOW_UP_STAFF,
+        UnitRule.BUREAU_OVER,
+        petitioner=True,
+        stops=(Stage.RATING,),
+        required=("target", "rating"),
+        optional=("reason", "via"),
+        rules="仅限按信访程序办理（非导入法定途径、非检举控告）且已送达答复的事项；评价期内；"
+        "信访部门和责任单位各评价一次；不满意须说明理由。",
+    )
+)
+add(
+    Transition(
+        "request_review",
+        "请求复查",
+        frozenset({S.CONCLUDED}),
+        S.UNDER_REVIEW,
+        REQUEST_STAFF,
+        UnitRule.REVIEWING,
+        petitioner=True,
+        starts=(Stage.REVIEW,),
+        optional=("text", "via"),
+        rules="收到处理意见之日起30日内；由原办理单位的上一级单位复查。",
+    )
+)
+add(
+    Transition(
+        "review_opinion",
+        "复查意见",
+        frozenset({S.UNDER_REVIEW}),
+        S.REVIEWED,
+        REVIEW_STAFF,
+        UnitRule.REVIEWING,
+        stops=(Stage.REVIEW,),
+        notice=Notice.REVIEW_OPINION,
+        required=("decision", "text", "received_on"),
+        rules="收到复查请求之日起30日内提出复查意见，并记录信访人收到日期。",
+    )
+)
+add(
+    Transition(
+        "request_re_review",
+        "请求复核",
+        frozenset({S.REVIEWED}),
+        S.UNDER_RE_REVIEW,
+        REQUEST_STAFF,
+        UnitRule.RE_REVIEWING,
+        petitioner=True,
+        starts=(Stage.RE_REVIEW,),
+        optional=("text", "via"),
+        rules="收到复查意见之日起30日内；由复查单位的上一级单位复核。",
+    )
+)
+add(
+    Transition(
+        "record_hearing",
+        "记录听证",
+        frozenset({S.UNDER_RE_REVIEW}),
+        None,
+        REVIEW_STAFF,
+        UnitRule.RE_REVIEWING,
+        required=("hearing_days",),
+        optional=("text",),
+        rules="听证所需时间不计入复核期限，复核期限相应顺延。",
+    )
+)
+add(
+    Transition(
+        "re_review_opinion",
+        "复核意见",
+        frozenset({S.UNDER_RE_REVIEW}),
+        S.TERMINATED,
+        REVIEW_STAFF,
+        UnitRule.RE_REVIEWING,
+        stops=(Stage.RE_REVIEW,),
+        notice=Notice.RE_REVIEW_OPINION,
+        required=("decision", "text", "received_on"),
+        optional=("hearing_days",),
+        rules="收到复核请求之日起30日内（听证时间不计入）；复核后同一事实和理由不再受理（三级终结）。",
+    )
+)
+add(
+    Transition(
+        "resolve",
+        "化解",
+        AFTER_ACCEPTANCE,
+        None,
+        RESOLVE_STAFF,
+        UnitRule.RESPONSIBLE_OR_BUREAU_OVER,
+        optional=("text",),
+        rules="标记矛盾纠纷已实际化解（受理之后任何状态，一次）。",
+    )
+)
+
+
+def as_markdown() -> str:
+    """The table as Markdown (``xinfang workflow table``; docs/workflow.md)."""
+
+    def states(values) -> str:
+        return ", ".join(sorted(values))
+
+    lines = [
+        "| action | 中文 | from | to | roles | unit | starts | stops | cancels | notice | data |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in TABLE.values():
+        who = ", ".join(sorted(row.roles))
+        if row.petitioner:
+            who = f"petitioner (portal); {who}"
+        data = ", ".join(row.required)
+        if row.optional:
+            data += (" " if data else "") + "[" + ", ".join(row.optional) + "]"
+        lines.append(
+            f"| {row.action} | {row.label} | {states(row.from_states)} | {row.to_state or '(same)'} | {who} "
+            f"| {row.unit.value if row.unit else '-'} | {', '.join(row.starts) or '-'} "
+            f"| {', '.join(row.stops) or '-'} | {', '.join(row.cancels) or '-'} | {row.notice or '-'} | {data} |"
+        )
+    return "\n".join(lines) + "\n"

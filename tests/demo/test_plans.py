@@ -1,0 +1,81 @@
+"""Plans: the workflow actions a replay would perform on each generated petition."""
+
+import pytest
+
+from xinfang import clock
+from xinfang.demo.data import county as data
+from xinfang.demo.generator import generate
+from xinfang.demo.plans import plans
+from xinfang.petitions.models import PetitionClass
+
+ROUTING = {"transfer", "assign", "handle_self", "conclude_on_spot", "direct_to_legal_route", "decline"}
+
+
+@pytest.fixture
+def planned(demo_county):
+    generate(300, 5)
+    return list(plans(5))
+
+
+def test_every_registered_petition_gets_a_plan_in_time_order_up_to_now(planned):
+    now = clock.now()
+
+    assert len(planned) == 300
+    for petition, actions in planned:
+        times = [a.at for a in actions]
+        assert times == sorted(times) and all(petition.registered_at < t <= now for t in times)
+        if actions:
+            assert actions[0].action in ROUTING and actions[0].by_unit == data.BUREAU
+
+
+def test_plans_are_reproducible_and_depend_on_the_seed(planned):
+    again = list(plans(5))
+    other = list(plans(6))
+
+    assert [a for _, a in again] == [a for _, a in planned]
+    assert [a for _, a in other] != [a for _, a in planned]
+
+
+def test_accusations_go_to_the_discipline_organ_never_to_the_accused(planned):
+    accusations = [(p, a) for p, a in planned if p.petition_class == PetitionClass.ACCUSATION]
+
+    assert accusations
+    for petition, actions in accusations:
+        targets = {a.data.get("to_unit") for a in actions} - {None}
+        assert targets <= {data.DISCIPLINE}
+        assert petition.subject_unit.code not in targets
+        assert "rate" not in {a.action for a in actions}
+
+
+def test_ratings_follow_delivery_and_reviews_follow_ratings(planned):
+    seen = set()
+    for _, actions in planned:
+        names = [a.action for a in actions]
+        seen.update(names)
+        if "rate" in names:
+            assert names.index("deliver") < names.index("rate")
+        if "deliver" in names:
+            assert names.index("reply") < names.index("deliver")
+        if "request_review" in names:
+            assert names.index("rate") < names.index("request_review")
+
+    assert {"transfer", "accept", "reply", "deliver", "rate"} <= seen
+
+
+def test_old_petitions_are_further_along_than_recent_ones(planned):
+    by_age = sorted(planned, key=lambda item: item[0].received_at)
+    old, recent = by_age[:60], by_age[-60:]
+
+    assert sum(len(a) for _, a in old) > sum(len(a) for _, a in recent)
+
+
+def test_actions_carry_the_data_the_transition_table_requires(planned):
+    from xinfang.workflow.transitions import TABLE
+
+    for _, actions in planned:
+        for action in actions:
+            row = TABLE[action.action]
+            assert set(row.required) - {"approved_by"} <= set(action.data), action
+            assert set(action.data) <= set(row.required) | set(row.optional), action
+            if "approved_by" in row.required:
+                assert action.approver_role == "unit_leader"

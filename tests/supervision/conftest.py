@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.supervision.scenes import Scene, make_leaders
+from xinfang.deadlines import services as deadline_rules
+from xinfang.workflow import hooks
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rules():
+    deadline_rules.clear_cache()
+    yield
+    deadline_rules.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _no_notice_rendering(monkeypatch):
+    # Transfer notices are the documents app's business; rendering PDFs would only slow these tests.
+    monkeypatch.setattr(hooks, "notice_issuers", [lambda *args: None])
+
+
+@pytest.fixture
+def leaders(org):
+    return make_leaders(org)
+
+
+@pytest.fixture
+def scene(org, people, frozen_clock):
+    return Scene(org, people, frozen_clock)

@@ -1,0 +1,228 @@
+"""The supervision board and pages: scoped by visible_to, bounded in queries, refusals answered."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests import viewtests
+from tests.supervision.scenes import day, when
+from xinfang.supervision import services
+from xinfang.supervision.models import ReasonKind, Supervision, SupervisionStatus
+
+BOARD = reverse("supervision:board")
+
+
+@pytest.fixture
+def no_letters(monkeypatch):
+    monkeypatch.setattr(services, "_issue_letter", lambda *args: None)
+
+
+@pytest.fixture
+def two_units(scene, org):
+    """One petition at 清波 and one at 湖滨, both transferred on 2026-03-03 (due 2026-03-18), seen on 03-19."""
+    qingbo = scene.transferred(summary="清波的事项")
+    hubin = scene.transferred(unit=org.hubin_unit, summary="湖滨的事项")
+    scene.move(when("2026-03-19 09:00"))
+    return qingbo, hubin
+
+
+def test_a_township_sees_only_its_own_deadlines(client, people, two_units):
+    qingbo, hubin = two_units
+    client.force_login(people.township_handler)
+    page = client.get(BOARD).content.decode()
+    assert qingbo.registration_number in page
+    assert hubin.registration_number not in page
+    assert "红色（超期） 1" in page
+
+
+def test_the_bureau_sees_both_and_may_supervise(client, people, two_units):
+    client.force_login(people.bureau_handler)
+    page = client.get(BOARD).content.decode()
+    assert all(p.registration_number in page for p in two_units)
+    assert "红色（超期） 2" in page
+    assert f"{reverse('supervision:open')}?petition={two_units[0].pk}" in page
+
+
+def test_filters_by_colour_unit_and_stage(client, people, org, two_units, scene):
+    qingbo, hubin = two_units
+    client.force_login(people.bureau_handler)
+    page = client.get(BOARD, {"unit": org.hubin_unit.pk}).content.decode()
+    assert hubin.registration_number in page and qingbo.registration_number not in page
+    page = client.get(BOARD, {"colour": "yellow"}).content.decode()
+    assert qingbo.registration_number not in page
+    scene.move(when("2026-03-16 09:00"))
+    page = client.get(BOARD, {"colour": "yellow", "stage": "accept"}).content.decode()
+    assert qingbo.registration_number in page and hubin.registration_number in page
+    page = client.get(BOARD, {"stage": "handle"}).content.decode()
+    assert qingbo.registration_number not in page
+
+
+def test_htmx_gets_the_results_partial(client, people, two_units):
+    client.force_login(people.bureau_handler)
+    response = client.get(BOARD, {"colour": "red"}, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert "<html" not in page and two_units[0].registration_number in page
+
+
+def test_board_queries_do_not_grow_with_rows(client, people, scene, org):
+    scene.transferred()
+    scene.move(when("2026-03-19 09:00"))
+    _, few = viewtests.count_queries(client, BOARD, people.bureau_handler)
+    for _ in range(5):
+        scene.transferred(unit=org.housing)
+    scene.move(when("2026-03-19 09:00"))
+    response, many = viewtests.count_queries(client, BOARD, people.bureau_handler)
+    assert response.status_code == 200
+    assert many == few
+    assert many <= 8, many
+
+
+def test_the_board_needs_a_login(client, db):
+    viewtests.assert_login_required(client, BOARD)
+
+
+@pytest.fixture
+def supervision(two_units, people, no_letters):
+    return services.open_supervision(
+        people.bureau_handler,
+        petition=two_units[0],
+        reason_kind=ReasonKind.DEADLINE_MISSED,
+        text="请立即受理。",
+        response_due=day("2026-03-25"),
+    )
+
+
+def test_supervision_detail_access(client, people, supervision):
+    url = reverse("supervision:detail", args=[supervision.pk])
+    viewtests.assert_view_access(
+        client, url, allowed=people.township_handler, outsider=people.other_township_handler, max_queries=12
+    )
+    viewtests.assert_ok_within(client, url, people.bureau_leader, max_queries=12)
+
+
+def test_supervision_list_is_scoped(client, people, supervision):
+    url = reverse("supervision:list")
+    client.force_login(people.township_handler)
+    assert "清波街道办事处" in client.get(url).content.decode()
+    client.force_login(people.other_township_handler)
+    assert "清波街道办事处" not in client.get(url).content.decode()
+
+
+def test_only_supervisors_reach_the_open_page(client, people, two_units):
+    url = f"{reverse('supervision:open')}?petition={two_units[0].pk}"
+    viewtests.assert_forbidden_for(client, url, people.township_handler)
+    viewtests.assert_forbidden_for(client, url, people.registrar)
+    page = viewtests.assert_ok_within(client, url, people.bureau_handler, max_queries=12).content.decode()
+    assert two_units[0].registration_number in page
+
+
+def test_opening_through_the_page(client, people, org, two_units, no_letters):
+    client.force_login(people.bureau_leader)
+    response = client.post(
+        reverse("supervision:open"),
+        {
+            "petition": two_units[1].pk,
+            "unit": org.hubin_unit.pk,
+            "reason_kind": "shirked_or_delayed",
+            "text": "请说明未按期受理的原因。",
+            "response_due": "2026-03-26",
+            "is_listed": "on",
+        },
+    )
+    supervision = Supervision.objects.get()
+    assert response.status_code == 302 and response.url == reverse(
+        "supervision:detail", args=[supervision.pk]
+    )
+    assert (
+        supervision.is_listed and supervision.unit == org.hubin_unit and supervision.petition == two_units[1]
+    )
+
+
+def test_the_open_page_shows_service_refusals(client, people, org, two_units, no_letters):
+    client.force_login(people.bureau_leader)
+    response = client.post(
+        reverse("supervision:open"),
+        {
+            "petition": two_units[1].pk,
+            "unit": org.qingbo_unit.pk,
+            "reason_kind": "deadline_missed",
+            "text": "x",
+            "response_due": "2026-03-26",
+        },
+    )
+    assert response.status_code == 400
+    assert "该单位未承办此信访事项" in response.content.decode()
+    assert not Supervision.objects.exists()
+
+
+def test_answering_through_the_page(client, people, supervision):
+    url = reverse("supervision:answer", args=[supervision.pk])
+    client.force_login(people.other_township_handler)
+    assert client.post(url, {"text": "冒名回复"}).status_code == 404
+    client.force_login(people.bureau_handler)
+    assert client.post(url, {"text": "督办方代答"}).status_code == 403
+    client.force_login(people.township_handler)
+    response = client.post(url, {"text": "已受理并告知信访人。"})
+    assert response.status_code == 302
+    supervision.refresh_from_db()
+    assert (
+        supervision.status == SupervisionStatus.ANSWERED
+        and supervision.answered_by == people.township_handler
+    )
+
+
+def test_closing_through_the_page(client, people, supervision):
+    url = reverse("supervision:close", args=[supervision.pk])
+    client.force_login(people.township_leader)
+    assert client.post(url, {"note": ""}).status_code == 403
+    client.force_login(people.bureau_leader)
+    assert client.post(url, {"note": "已落实"}).status_code == 302
+    supervision.refresh_from_db()
+    assert supervision.status == SupervisionStatus.CLOSED
+
+
+def test_the_nav_links_to_the_board_and_messages(client, people, two_units):
+    client.force_login(people.township_handler)
+    page = client.get(reverse("supervision:list")).content.decode()
+    assert f'href="{BOARD}"' in page and "督查督办" in page
+    assert reverse("notifications:bell") in page
+
+
+def test_a_supervision_of_a_unit_without_a_petition_is_listed_for_it(client, people, org, scene):
+    scene.move(when("2026-03-19 09:00"))
+    services.open_supervision(
+        people.bureau_leader,
+        unit=org.housing,
+        reason_kind=ReasonKind.LEADER_INSTRUCTION,
+        text="集中清理积案。",
+        response_due=day("2026-04-10"),
+    )
+    client.force_login(people.department_handler)
+    assert (
+        "集中清理积案" not in client.get(reverse("supervision:list")).content.decode()
+    )  # the list shows no text
+    assert "领导批示" in client.get(reverse("supervision:list")).content.decode()
+
+
+def test_the_accused_unit_never_sees_a_supervision_of_its_accusation(
+    client, people, org, scene, leaders, no_letters
+):
+    petition = scene.transferred(
+        unit=org.discipline,
+        petition_class="accusation",
+        subject_unit=leaders.committee,
+        subject_person="某领导",
+    )
+    scene.move(when("2026-03-19 09:00"))
+    services.open_supervision(
+        people.bureau_handler,
+        petition=petition,
+        reason_kind=ReasonKind.DEADLINE_MISSED,
+        text="请加快核查。",
+        response_due=day("2026-03-25"),
+    )
+    client.force_login(leaders.secretary)
+    assert petition.registration_number not in client.get(reverse("supervision:list")).content.decode()
+    client.force_login(people.bureau_leader)
+    assert petition.registration_number in client.get(reverse("supervision:list")).content.decode()
