@@ -52,6 +52,25 @@ def _plain_static_storage(settings):
     }
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (threads, the browser tests' live server) empty the database when they end, seed
+    rows from data migrations included (categories, deadline policies, document templates...). Serialized
+    rollback puts the migrated state back before each of them, so no test depends on which ran first."""
+    for item in items:
+        if _is_transactional(item):
+            marker = item.get_closest_marker("django_db")
+            extra = {k: v for k, v in (marker.kwargs if marker else {}).items() if k not in {"transaction"}}
+            extra["serialized_rollback"] = True
+            item.add_marker(pytest.mark.django_db(transaction=True, **extra), append=False)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
