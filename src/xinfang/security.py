@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 
 from django.middleware.clickjacking import XFrameOptionsMiddleware
@@ -35,9 +36,8 @@ class ClientAddressMiddleware:
 
     def __call__(self, request):
         forwarded = request.META.get("HTTP_X_REAL_IP", "").strip()
+        # Not an address: keep the socket's peer rather than trust garbage.
         if forwarded:
-            try:
+            with contextlib.suppress(ValueError):
                 request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(forwarded))
-            except ValueError:
-                pass  # not an address: keep the socket's peer rather than trust garbage
         return self.get_response(request)

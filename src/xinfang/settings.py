@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "xinfang.portal",
     "xinfang.demo",
     "xinfang.stats",
+    "xinfang.exchange",
+    "xinfang.search",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("notifications/", include("xinfang.notifications.urls")),
     path("supervision/", include("xinfang.supervision.urls")),
     path("documents/", include("xinfang.documents.urls")),
+    path("workflow/", include("xinfang.workflow.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("xinfang.api.urls")),

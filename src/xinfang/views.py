@@ -62,4 +62,6 @@ def healthz(request):
             result, healthy = {"status": "error", "error": type(exc).__name__}, False
         result["ms"] = round((time.perf_counter() - started) * 1000, 1)
         results[name] = result
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503
+    )

@@ -17,7 +17,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest  # noqa: E402
 from django.db import connections  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from pytest_django.plugin import blocking_manager_key  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -92,19 +91,6 @@ def _snapshot(alias: str):
 def browser():
     yield _SharedBrowser.acquire()
     _SharedBrowser.release()
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    yield
-    # The live-server test ended with Django flushing every table. Put the migrated seed data back, so that
-    # a later transactional test without serialized_rollback finds the database as migrations left it.
-    if item.get_closest_marker("browser") is None:
-        return
-    with item.config.stash[blocking_manager_key].unblock():
-        for alias in connections:
-            if _snapshot(alias):
-                connections[alias].creation.deserialize_db_from_string(_snapshot(alias))
 
 
 def _slug(text: str) -> str:

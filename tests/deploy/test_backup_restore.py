@@ -61,13 +61,19 @@ def test_sqlite_backup_and_restore_round_trip(sqlite_site, tmp_path):
     assert restored.returncode == 0, restored.stderr
     assert _rows(target) == _rows(data / "xinfang.sqlite3")
     assert len(_rows(target)) == 500
-    assert (tmp_path / "restored-media" / "attachments" / "ab" / "abcdef.pdf").read_bytes() == b"%PDF-1.7 demo"
+    assert (
+        tmp_path / "restored-media" / "attachments" / "ab" / "abcdef.pdf"
+    ).read_bytes() == b"%PDF-1.7 demo"
 
 
 def test_old_backups_are_deleted_after_a_good_one(sqlite_site, tmp_path):
     backups = tmp_path / "backups"
     backups.mkdir()
-    old, recent, foreign = backups / "xinfang-db-old.sqlite3", backups / "xinfang-db-recent.sqlite3", backups / "notes.txt"
+    old, recent, foreign = (
+        backups / "xinfang-db-old.sqlite3",
+        backups / "xinfang-db-recent.sqlite3",
+        backups / "notes.txt",
+    )
     for path in (old, recent, foreign):
         path.write_text("x")
     twenty_days_ago = time.time() - 20 * 86400
@@ -90,7 +96,10 @@ def test_failed_backup_deletes_nothing(sqlite_site, tmp_path):
     old.write_text("x")
     os.utime(old, (time.time() - 20 * 86400,) * 2)
 
-    made = run([SCRIPTS / "backup-db", "--dir", backups], env={**sqlite_site, "XF_SQLITE_PATH": str(tmp_path / "gone")})
+    made = run(
+        [SCRIPTS / "backup-db", "--dir", backups],
+        env={**sqlite_site, "XF_SQLITE_PATH": str(tmp_path / "gone")},
+    )
 
     assert made.returncode != 0
     assert old.exists()
@@ -116,7 +125,9 @@ def test_env_file_is_read_literally(sqlite_site, tmp_path):
         f"XF_BACKUP_KEEP_DAYS=3\n"
     )
 
-    made = run([SCRIPTS / "backup-db", "--env-file", env_file, "--dir", tmp_path / "backups"], env=sqlite_site)
+    made = run(
+        [SCRIPTS / "backup-db", "--env-file", env_file, "--dir", tmp_path / "backups"], env=sqlite_site
+    )
 
     assert made.returncode == 0, made.stderr
     assert "超过 3 天" in made.stdout

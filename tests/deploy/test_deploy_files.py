@@ -32,7 +32,18 @@ def test_systemd_units_verify_clean(tmp_path):
 def test_nginx_site_passes_nginx_t(tmp_path):
     key, cert = tmp_path / "privkey.pem", tmp_path / "fullchain.pem"
     made = run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=xinfang.test"]
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=xinfang.test",
+        ]
         + ["-keyout", key, "-out", cert]
     )
     assert made.returncode == 0, made.stderr
@@ -69,7 +80,12 @@ def test_nginx_accepts_the_largest_attachment_and_never_serves_media():
 def test_environment_template_names_only_variables_that_are_read():
     readers = "\n".join(
         path.read_text()
-        for path in [REPO / "src/xinfang/settings.py", DEPLOY / "gunicorn.conf.py", *SCRIPTS.glob("backup-*")]
+        for path in [
+            REPO / "src/xinfang/settings.py",
+            DEPLOY / "gunicorn.conf.py",
+            *SCRIPTS.glob("backup-*"),
+            SCRIPTS / "lib.sh",
+        ]
     )
     names = re.findall(r"^#?(XF_[A-Z0-9_]+)=", (DEPLOY / "xinfang.env.example").read_text(), re.M)
 
@@ -87,3 +103,14 @@ def test_gunicorn_configuration_loads(production_env):
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(
+    not shutil.which("shellcheck"), reason="shellcheck is not installed (apt-get install shellcheck)"
+)
+def test_scripts_pass_shellcheck():
+    scripts = [SCRIPTS / name for name in ("backup-db", "restore-db", "test-backup-restore", "lib.sh")]
+
+    result = run(["shellcheck", "-x", *scripts, DEPLOY / "xinfang-manage"], cwd=REPO)
+
+    assert result.returncode == 0, result.stdout

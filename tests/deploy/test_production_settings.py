@@ -52,7 +52,10 @@ def test_development_runs_without_set_up():
 
 
 def test_production_switches_follow_xf_secure(production_env):
-    result = run([sys.executable, "-c", SETTINGS_DUMP], env={**production_env, "DJANGO_SETTINGS_MODULE": "xinfang.settings"})
+    result = run(
+        [sys.executable, "-c", SETTINGS_DUMP],
+        env={**production_env, "DJANGO_SETTINGS_MODULE": "xinfang.settings"},
+    )
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [

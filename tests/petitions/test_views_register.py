@@ -121,9 +121,22 @@ def test_an_unknown_channel_is_404(client, people):
 
 
 def test_the_lookup_is_for_registrars_only(client, people):
-    assert_login_required(client, reverse("petitions:earlier"))
-    response = get(client, reverse("petitions:earlier"), people.township_handler)
-    assert response.status_code == 403
+    url = reverse("petitions:earlier")
+    client.logout()
+    response = client.post(url, {"parties-0-id_number": "x"})
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    client.force_login(people.township_handler)
+    assert client.post(url, {"parties-0-id_number": "x"}).status_code == 403
+
+
+def test_the_lookup_takes_no_identity_in_the_url(client, people):
+    person = f.register(people.registrar).principal
+    client.force_login(people.registrar)
+    url = reverse("petitions:earlier")
+    assert client.get(url, {"parties-0-id_number": person.id_number}).status_code == 405
+    html = get(client, register_url("letter"), people.registrar).content.decode()
+    assert f'hx-post="{url}"' in html
+    assert 'hx-params="parties-0-id_number,parties-0-name,parties-0-phone"' in html
 
 
 # --- the form per channel -----------------------------------------------------------------------------------
@@ -340,7 +353,7 @@ def test_a_future_receipt_time_is_refused_by_the_service(client, people):
 def lookup(client, user, **params):
     client.force_login(user)
     query = {f"parties-0-{key}": value for key, value in params.items()}
-    return client.get(reverse("petitions:earlier"), query, headers={"HX-Request": "true"})
+    return client.post(reverse("petitions:earlier"), query, headers={"HX-Request": "true"})
 
 
 def test_the_lookup_finds_earlier_petitions_by_id_number(client, people):
@@ -381,7 +394,7 @@ def test_the_lookup_runs_a_bounded_number_of_queries(client, people, django_asse
         f.register(people.registrar, parties=[PartyInput(person.name, person.id_number)])
     client.force_login(people.registrar)
     with django_assert_max_num_queries(6):
-        response = client.get(reverse("petitions:earlier"), {"parties-0-id_number": person.id_number})
+        response = client.post(reverse("petitions:earlier"), {"parties-0-id_number": person.id_number})
     assert response.content.decode().count("关联为重复件") == 10
 
 

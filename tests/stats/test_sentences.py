@@ -54,7 +54,9 @@ def test_volume_sentences(scene, org, people):
     )
     assert paragraphs[1] == "区群众来访接待中心共接待来访群众3批7人，其中交办1批2人，现场协调处理1批4人。"
     assert paragraphs[2].startswith("全区共登记信访8批15人次，其中来访6批13人次，网信电访2批次")
-    assert paragraphs[3] == "全区责任单位及时受理率为0%（共受理1案，及时受理0案）。"  # the handed one, overdue
+    assert (
+        paragraphs[3] == "全区责任单位及时受理率为0%（共受理1案，及时受理0案）。"
+    )  # the handed one, overdue
     assert paragraphs[4] == "重复信访0批，重访比例占0%；网上信访1批，网上信访占比12.5%。"
     assert paragraphs[5] == "信访积案0案，已化解0案；信访老户0人。"
     # Each count drills down to its petitions.

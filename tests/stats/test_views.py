@@ -210,3 +210,26 @@ def test_assessment_page(client, march, org, people):
     own = client.get(reverse("stats:assessment") + "?month=2026-03").content.decode()
     assert 'data-unit="330102001"' in own and 'data-unit="330102002"' not in own
     assert client.post(reverse("stats:assessment"), {"month": "2026-03"}).status_code == 403
+
+
+def test_drill_down_counts_but_withholds_accusations_about_the_viewers_unit(client, scene, org, people):
+    from xinfang.petitions.models import PetitionClass
+
+    scene.petition("2026-03-05 09:00")
+    scene.petition(
+        "2026-03-06 09:00", petition_class=PetitionClass.ACCUSATION, subject_unit=org.bureau, summary="举报"
+    )
+    client.force_login(people.bureau_leader)
+    html = client.get(url("stats:petitions", region="330102", volume="total", **MARCH)).content.decode()
+    assert 'data-total="2"' in html and "其中 1 件为检举控告类保密事项" in html
+    assert html.count("<tr>") == 2  # the header row and the one petition shown
+
+
+def test_cli_refuses_unknown_scope_and_bad_dates(org):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("stats", "--region", "999999", "--from", "2026-03-01", "--to", "2026-03-31", "--json")
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("stats", "--region", "330102", "--from", "2026-3-1", "--to", "2026-03-31", "--json")

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from xinfang.orgs.models import Level, OrgUnit, Region, UnitKind
 from xinfang.petitions.models import Category, Channel, Petition, PetitionClass, Status
+from xinfang.search.query import search_petitions
 
 
 class PetitionFilter(filters.FilterSet):
@@ -26,10 +27,14 @@ class PetitionFilter(filters.FilterSet):
     external_id = filters.CharFilter(label="外部编号")
     is_repeat = filters.BooleanFilter(label="重复信访")
     is_collective = filters.BooleanFilter(label="集体访")
+    q = filters.CharFilter(method="filter_text", label="关键词（全文检索：事由、内容、登记编号、单位名称）")
 
     class Meta:
         model = Petition
         fields: list[str] = []
+
+    def filter_text(self, queryset, name, value):
+        return search_petitions(queryset, value)
 
     def filter_category(self, queryset, name, value):
         value = value.strip().strip("/")

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import auth, orgs, views
+from . import actions, auth, orgs, views
 
 app_name = "api"
 
@@ -14,5 +14,12 @@ router.register("categories", orgs.CategoryViewSet, basename="category")
 urlpatterns = [
     path("auth/token", auth.ObtainTokenView.as_view(), name="token"),
     path("me", auth.MeView.as_view(), name="me"),
+    path("petitions/<int:id>/actions/", actions.AvailableActionsView.as_view(), name="petition-actions"),
+    path(
+        "petitions/<int:id>/actions/<str:action>/",
+        actions.PerformActionView.as_view(),
+        name="petition-action",
+    ),
+    path("petitions/<int:id>/deadlines/", actions.DeadlinesView.as_view(), name="petition-deadlines"),
     *router.urls,
 ]

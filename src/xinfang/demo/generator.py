@@ -489,7 +489,7 @@ class Generator:
             petition.next_due_on, petition.next_due_stage = first.due_on, first.stage
 
     def pick_template(self, path: str, channel: str) -> tuple[texts.Template, int]:
-        """A template for the category and how many people come (0 means one person)."""
+        """A template for the category, and how many people come or sign."""
         rng = self.rng
         templates = texts.TEMPLATES[path]
         group_templates = [t for t in templates if t.group]

@@ -36,6 +36,9 @@ from .data import replies
 OPINIONS = {"support": 35, "explain": 45, "not_support": 20}
 RATINGS = {"satisfied": 78, "basically_satisfied": 14, "dissatisfied": 8}
 DELIVERY_METHODS = {"post": 40, "in_person": 25, "online": 20, "sms": 15}
+# Actions after which a petition is closed to the same matter being declined as pending.
+CLOSING_ACTIONS = {"conclude_on_spot", "direct_to_legal_route", "decline"}
+REVIEW_REQUEST_DAYS = 30  # a replied matter stays "pending" while its review may still be requested
 
 
 @dataclass(frozen=True)
@@ -53,9 +56,10 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
 
 
 class _Planner:
-    def __init__(self, petition: Petition, route_unit: str | None, seed: int):
+    def __init__(self, petition: Petition, route_unit: str | None, seed: int, now: dt.datetime):
         self.petition = petition
         self.route_unit = route_unit
+        self.seed, self.now = seed, now
         self.rng = random.Random(f"{seed}:{petition.registration_number}")
         self.bureau = data.BUREAU
         self.at = petition.registered_at
@@ -108,9 +112,10 @@ class _Planner:
             return self.actions
         if petition.is_repeat and rng.random() < 0.3:
             at = self.later(1, 10)
-            reason = ClosedReason.SAME_MATTER_PENDING.value
-            self.add("decline", at, self.bureau, reason=reason, text=replies.DECLINE_TEXT)
-            return self.actions
+            if self.earlier_pending(clock.local_date(at)):
+                reason = ClosedReason.SAME_MATTER_PENDING.value
+                self.add("decline", at, self.bureau, reason=reason, text=replies.DECLINE_TEXT)
+                return self.actions
         unit = self.route()
         if unit == self.bureau:
             self.add("handle_self", self.later(1, 8), self.bureau)
@@ -118,6 +123,19 @@ class _Planner:
             unit = self.accept(unit)
         self.handle(unit)
         return self.actions
+
+    def earlier_pending(self, day: dt.date) -> bool:
+        """Whether the earlier petition is still being handled, or open to review, on `day` (Art. 19(3)):
+        only then may the repeat be declined. Its own plan says how far it got."""
+        earlier = self.petition.repeat_of
+        actions = _Planner(earlier, self.route_unit, self.seed, self.now).plan()
+        done = [a for a in actions if a.at <= self.now]
+        if done and done[-1].action in CLOSING_ACTIONS:
+            return False
+        received = [a.data["received_on"] for a in done if "received_on" in a.data]
+        if not received:
+            return True  # not replied yet: still being handled
+        return day <= dt.date.fromisoformat(received[-1]) + dt.timedelta(days=REVIEW_REQUEST_DAYS)
 
     def route(self) -> str:
         unit = self.responsible_unit()
@@ -169,12 +187,15 @@ class _Planner:
             return  # accusations are not rated; others may let the rating window pass
         self.at = max(self.at, dt.datetime.combine(received_on, dt.time(8), clock.SHANGHAI))
         rating = _weighted(rng, RATINGS)
-        self.add("rate", self.later(0.5, 20, working_hours=False), None, target="unit", rating=rating)
+        self.rate(self.later(0.5, 20, working_hours=False), "unit", rating)
         bureau_rating = rating if rng.random() < 0.8 else _weighted(rng, RATINGS)
-        at = self.later(0.0005, 0.002, working_hours=False)
-        self.add("rate", at, None, target="bureau", rating=bureau_rating)
-        if rating == "dissatisfied" and rng.random() < 0.35:
-            self.add("request_review", self.later(3, 25, working_hours=False), None)
+        self.rate(self.later(0.0005, 0.002, working_hours=False), "bureau", bureau_rating)
+        last_day = dt.datetime.combine(received_on, dt.time(20), clock.SHANGHAI) + dt.timedelta(
+            days=REVIEW_REQUEST_DAYS - 2
+        )
+        if rating == "dissatisfied" and rng.random() < 0.35 and self.at < last_day:
+            self.at += (last_day - self.at) * rng.uniform(0.1, 1)  # within the 30 days to ask for review
+            self.add("request_review", self.at, None)
             # Review is by the unit one level up: the county bureau, or the city bureau for its own cases.
             reviewer = data.CITY_BUREAU if unit == self.bureau else self.bureau
             at = self.later(10, 29)
@@ -188,6 +209,10 @@ class _Planner:
                 received_on=received_on.isoformat(),
             )
 
+    def rate(self, at: dt.datetime, target: str, rating: str) -> None:
+        reason = {"reason": self.rng.choice(replies.DISSATISFIED_REASONS)} if rating == "dissatisfied" else {}
+        self.add("rate", at, None, target=target, rating=rating, **reason)
+
 
 def plan_for(
     petition: Petition, *, route_unit: str | None, seed: int, now: dt.datetime
@@ -196,7 +221,7 @@ def plan_for(
 
     `route_unit` is the code of the category's default responsible unit (CategoryRoute), if any.
     """
-    return [action for action in _Planner(petition, route_unit, seed).plan() if action.at <= now]
+    return [action for action in _Planner(petition, route_unit, seed, now).plan() if action.at <= now]
 
 
 def plans(seed: int, *, now: dt.datetime | None = None) -> Iterator[tuple[Petition, list[PlannedAction]]]:
@@ -207,7 +232,7 @@ def plans(seed: int, *, now: dt.datetime | None = None) -> Iterator[tuple[Petiti
     )
     petitions = (
         Petition.objects.filter(receiving_unit__code=data.BUREAU, status=Status.REGISTERED)
-        .select_related("category")
+        .select_related("category", "repeat_of__category")
         .order_by("received_at", "pk")
     )
     for petition in petitions.iterator(chunk_size=2000):

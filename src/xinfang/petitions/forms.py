@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from xinfang import clock
 from xinfang.orgs.models import Level, OrgUnit, Region
+from xinfang.search.query import search_petitions
 
 from . import services
 from .models import (
@@ -374,7 +375,7 @@ class ListFilterForm(forms.Form):
         data = self.cleaned_data
         if data.get("q"):
             text = data["q"].strip()
-            qs = qs.filter(Q(registration_number__icontains=text) | Q(summary__icontains=text))
+            qs = search_petitions(qs, text)  # the full-text index, never a LIKE scan
         for name in ("status", "channel", "receiving_unit", "responsible_unit"):
             if data.get(name):
                 qs = qs.filter(**{name: data[name]})

@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang.orgs.models import Role
 
@@ -107,7 +107,9 @@ def _page_query(params, **cursor) -> str:
 
 def list_queryset(user):
     parties = PetitionParty.objects.select_related("petitioner").order_by("position", "id")
-    return (
+    from xinfang.workflow.worklist import with_due_colour  # the 期限 column's colour, in SQL
+
+    return with_due_colour(
         visible_to(user)
         .select_related("category", "responsible_unit")
         .prefetch_related(Prefetch("parties", queryset=parties))
@@ -247,11 +249,14 @@ def _party_query(params) -> tuple[str, str, str]:
 
 
 @login_required
-@require_GET
+@require_POST
 def earlier_petitions(request):
-    """htmx partial: this person's earlier petitions, so the registrar can link a repeat (重复信访)."""
+    """htmx partial: this person's earlier petitions, so the registrar can link a repeat (重复信访).
+
+    POST, not GET: ID numbers and phones must not end up in URLs, and so in access logs (process.md §11).
+    """
     require_registrar(request.user)
-    id_number, name, phone = _party_query(request.GET)
+    id_number, name, phone = _party_query(request.POST)
     people = Petitioner.objects.none()
     searched = False
     # Whole identifiers only: a partial ID number or a name alone would let staff browse petitioners.

@@ -243,7 +243,7 @@ def periodic_context(kind: str, unit: OrgUnit, period: Period, today: dt.date) -
     scope = Scope(region=unit.region)
     ctx = Ctx(period, today, StatisticsPolicy.current())
     figures = report.figures(scope, ctx)
-    year_before = report.figures(scope, replace(ctx, period=period.year_before()))
+    year_before = report.figures(scope, replace(ctx, period=period.year_before()), heavy=False)
     red, _ = red_and_yellow(scope, today)
     data = {
         "summary_paragraphs": sentences.work_report(figures, year_before),

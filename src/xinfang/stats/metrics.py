@@ -21,9 +21,24 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 
 from xinfang import clock
 from xinfang.deadlines.models import Stage
@@ -90,6 +105,10 @@ class Ctx:
     def of(cls, period: Period, today: dt.date | None = None) -> Ctx:
         return cls(period, today or clock.today())
 
+    @cached_property
+    def window_margin(self) -> int:
+        return _window_margin_days()
+
 
 # --- building blocks -------------------------------------------------------------------------------------
 
@@ -140,17 +159,54 @@ def answerable_unit():
     return Coalesce("responsible_unit_id", "receiving_unit_id")
 
 
+class DaysAfterReceipt(Func):
+    """Days from a petition's receipt to another of its instants, computed by the database itself: Django's
+    `F() + timedelta` calls a Python function per row on SQLite, far too slow over a million petitions."""
+
+    output_field = FloatField()
+
+    def __init__(self, field: str):
+        super().__init__(F("received_at"), F(field))
+
+    def as_sql(self, compiler, connection, **extra):
+        (earlier, earlier_params), (later, later_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        if connection.vendor == "sqlite":
+            sql = f"(julianday({later}) - julianday({earlier}))"
+        else:
+            sql = f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0)"
+        return sql, [*later_params, *earlier_params]
+
+
+class Unindexed(Func):
+    """A column SQLite's planner will not answer from an index (`+col` is a no-op on any value there).
+
+    For a range that covers most of the table (every petition older than a year) walking an index and
+    fetching each row is several times slower than reading the table; PostgreSQL's planner knows that by
+    itself, so elsewhere this is the plain column."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
+
+
+def _settled_within(field: str, days: int) -> Q:
+    return Q(**{f"{field}__isnull": False}) & Q(LessThan(DaysAfterReceipt(field), days))
+
+
 def _backlog_set(ctx: Ctx) -> Q:
     """Backlog cases (积案) at the end of the period: registered more than `backlog_days` before it, and not
     resolved, concluded or closed within `backlog_days` of registration."""
-    limit = dt.timedelta(days=ctx.policy.backlog_days)
-    became_backlog = F("received_at") + limit
+    days = ctx.policy.backlog_days
     settled_early = (
-        Q(resolved_at__lt=became_backlog)
-        | Q(concluded_at__lt=became_backlog)
-        | Q(closed_at__lt=became_backlog)
+        _settled_within("resolved_at", days)
+        | _settled_within("concluded_at", days)
+        | _settled_within("closed_at", days)
     )
-    return Q(received_at__lt=ctx.period.end_before - limit) & ~settled_early
+    cutoff = ctx.period.end_before - dt.timedelta(days=days)
+    return Q(LessThan(Unindexed(F("received_at"), output_field=DateTimeField()), cutoff)) & ~settled_early
 
 
 # --- rate definitions ------------------------------------------------------------------------------------
@@ -168,13 +224,16 @@ class RateDef:
     petition_field: str = "petition"  # "pk" when the rows are petitions
     numerator_label: str = ""
     denominator_label: str = ""
+    scope_indexed: bool = True  # False: the rows are most of the table; scan rather than seek by region
 
     @property
     def on_petitions(self) -> bool:
         return self.petition_field == "pk"
 
     def scope_q(self, scope: Scope) -> Q:
-        return scope.petition_q() if self.on_petitions else scope.unit_q(self.unit_field)
+        if self.on_petitions:
+            return scope.petition_q(indexed=self.scope_indexed)
+        return scope.unit_q(self.unit_field)
 
     def queryset(self, scope: Scope | None, ctx: Ctx) -> QuerySet:
         per_unit = scope is None or scope.unit is not None
@@ -209,10 +268,26 @@ def _first_handling_rows(ctx: Ctx, per_unit: bool) -> Q:
     return _handling_rows(ctx, per_unit) & Q(petition__is_repeat=False)
 
 
+def _window_margin_days() -> int:
+    """How long after its opening a rating window can close: the policy's days, plus a month for a last day
+    moved past a holiday. A window rated in the period closes on or after the rating day, so its due date
+    lies in [period start, period end + margin]: an index range that narrows the OR below."""
+    from xinfang.deadlines.services import UnknownStage, policy_for
+
+    try:
+        days = policy_for(Stage.RATING).days
+    except UnknownStage:
+        days = 30
+    return days + 31
+
+
 def _window_rows(target: str) -> Callable[[Ctx, bool], Q]:
     def rows(ctx: Ctx, per_unit: bool) -> Q:
-        return Q(stage=Stage.RATING, rating_target=target, counts=True) & (
-            _rated_in(ctx) | _window_expired_in(ctx)
+        reach = ctx.period.end + dt.timedelta(days=ctx.window_margin)
+        return (
+            Q(stage=Stage.RATING, due_on__gte=ctx.period.start, due_on__lte=reach)
+            & Q(rating_target=target, counts=True)
+            & (_rated_in(ctx) | _window_expired_in(ctx))
         )
 
     return rows
@@ -328,6 +403,7 @@ BACKLOG_RESOLUTION = RateDef(
     petition_field="pk",
     numerator_label="已化解",
     denominator_label="积案",
+    scope_indexed=False,
 )
 
 RATES: dict[str, RateDef] = {
@@ -438,7 +514,9 @@ def upper_level():
     )
 
 
-ON_SPOT = Q(concluded_at__isnull=False, accepted_at__isnull=True, replied_at__isnull=True, closed_at__isnull=True)
+ON_SPOT = Q(
+    concluded_at__isnull=False, accepted_at__isnull=True, replied_at__isnull=True, closed_at__isnull=True
+)
 HANDED = Q(routed_at__isnull=False, responsible_unit__isnull=False) & ~Q(responsible_unit=F("receiving_unit"))
 
 
@@ -452,16 +530,13 @@ def local_handling():
     )
 
 
-def category_tops() -> dict[int, str]:
-    return {pk: path.split("/")[0] for pk, path in Category.objects.values_list("pk", "path")}
-
-
-def top_categories() -> list[str]:
-    return list(
-        Category.objects.filter(parent__isnull=True, is_active=True)
-        .order_by("sort_order", "path")
-        .values_list("name", flat=True)
+def categories() -> tuple[dict[int, str], list[str]]:
+    """{category id: its top-level name} and the active top-level names in display order, in one query."""
+    rows = list(
+        Category.objects.order_by("sort_order", "path").values_list("pk", "path", "parent_id", "is_active")
     )
+    tops = {pk: path.split("/")[0] for pk, path, _, _ in rows}
+    return tops, [path for _, path, parent, active in rows if parent is None and active]
 
 
 def volume(scope: Scope, ctx: Ctx) -> Volume:
@@ -474,12 +549,12 @@ def volume(scope: Scope, ctx: Ctx) -> Volume:
         .values("channel", "visit_level", "upper", "category_id", "is_collective", "is_repeat", "handling")
         .annotate(batches=Count("pk"), persons=Sum("person_count"))
     )
-    tops = category_tops()
+    tops, top_names = categories()
     result = Volume(
         total=Count2(),
         by_channel={c: Count2() for c in Channel.values},
         by_visit_level={k: Count2() for k in VISIT_LEVEL_KEYS},
-        by_category={name: Count2() for name in top_categories()},
+        by_category={name: Count2() for name in top_names},
         by_collective={"individual": Count2(), "collective": Count2()},
         upper=Count2(),
         upper_online_letter_phone=Count2(),

@@ -33,7 +33,7 @@ class Figures:
     ctx: Ctx
     volume: Volume
     rates: dict[str, Rate]
-    long_term_petitioners: int
+    long_term_petitioners: int | None
 
     def rate(self, key: str) -> Rate:
         return self.rates[key]
@@ -76,11 +76,17 @@ class Figures:
         return data
 
 
-def figures(scope: Scope, ctx: Ctx) -> Figures:
+# Figures that read most of the table (every petition older than a year; two years of visits); left out of
+# the comparison periods, where nobody reads them and they would double the cost of a dashboard.
+HEAVY_KEYS = {"backlog_resolution"}
+
+
+def figures(scope: Scope, ctx: Ctx, *, heavy: bool = True) -> Figures:
+    """Every figure of a scope and period; `heavy=False` skips the backlog and long-term counts."""
     rates = {}
     for key in RATE_KEYS:
-        if key in ("repeat", "online_share"):
-            continue  # read off the volume query below
+        if key in ("repeat", "online_share") or (key in HEAVY_KEYS and not heavy):
+            continue  # repeat and online share are read off the volume query below
         rates[key] = m.rate(m.RATES[key], scope, ctx)
     volume = m.volume(scope, ctx)
     rates["repeat"] = Rate(volume.repeat.batches, volume.total.batches)
@@ -89,8 +95,8 @@ def figures(scope: Scope, ctx: Ctx) -> Figures:
         scope=scope,
         ctx=ctx,
         volume=volume,
-        rates={key: rates[key] for key in RATE_KEYS},
-        long_term_petitioners=m.long_term_petitioner_count(scope, ctx),
+        rates={key: rates[key] for key in RATE_KEYS if key in rates},
+        long_term_petitioners=m.long_term_petitioner_count(scope, ctx) if heavy else None,
     )
 
 
@@ -98,8 +104,8 @@ def figures_with_comparison(scope: Scope, ctx: Ctx) -> tuple[Figures, Figures, F
     """This period, the same period a year earlier (同比) and the period before (环比)."""
     return (
         figures(scope, ctx),
-        figures(scope, replace(ctx, period=ctx.period.year_before())),
-        figures(scope, replace(ctx, period=ctx.period.previous())),
+        figures(scope, replace(ctx, period=ctx.period.year_before()), heavy=False),
+        figures(scope, replace(ctx, period=ctx.period.previous()), heavy=False),
     )
 
 
@@ -111,9 +117,9 @@ def change_percent(current: int, before: int) -> float | None:
     return float(value)
 
 
-def change_points(current: Rate, before: Rate) -> float | None:
-    """Difference of two rates, in percentage points."""
-    if current.percent is None or before.percent is None:
+def change_points(current: Rate, before: Rate | None) -> float | None:
+    """Difference of two rates, in percentage points (None when either is missing or has no denominator)."""
+    if before is None or current.percent is None or before.percent is None:
         return None
     return float(current.percent - before.percent)
 
@@ -137,5 +143,6 @@ def changes(current: Figures, before: Figures) -> dict:
                 "change_points": change_points(current.rates[key], before.rates[key]),
             }
             for key in RATE_KEYS
+            if key in before.rates
         },
     }

@@ -18,6 +18,7 @@ from .scope import Scope
 RESPONSIBLE_KINDS = [k for k in UnitKind.values if k != UnitKind.LEADERSHIP]
 
 TABLE_RATES = m.UNIT_TABLE_RATES
+MAX_LISTED_UNITS = 5000  # beyond this (a whole province), group over every unit without an IN list
 
 
 def rank_group(unit: OrgUnit) -> str:
@@ -60,7 +61,8 @@ def rank(values: dict[int, object], key) -> dict[int, int | None]:
 def unit_table(scope: Scope, ctx: Ctx, kinds: list[str] | None = None) -> list[UnitRow]:
     """Rows for the units inside `scope` (a jurisdiction: its units; a unit: itself), in code order."""
     units = list(scope.units().filter(kind__in=kinds or RESPONSIBLE_KINDS))
-    ids = None if scope.unit is None and not scope.prefix else [u.pk for u in units]
+    # Naming the units (even all of them) lets the database seek the (unit, stage, due_on) index per unit.
+    ids = [u.pk for u in units] if len(units) <= MAX_LISTED_UNITS else None
     volumes = m.volumes_by_unit(ctx, ids)
     rates = {d.key: m.rates_by_unit(d, ctx, ids) for d in TABLE_RATES}
     rows = [

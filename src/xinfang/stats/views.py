@@ -154,8 +154,8 @@ def rate_cards(q: StatsQuery, figures: report.Figures, year_before, previous) ->
                 "denominator_label": m.RATES[key].denominator_label,
                 "numerator_url": rate_link(q, key, "numerator"),
                 "denominator_url": rate_link(q, key, "denominator"),
-                "yoy": report.change_points(rate, year_before.rates[key]),
-                "mom": report.change_points(rate, previous.rates[key]),
+                "yoy": report.change_points(rate, year_before.rates.get(key)),
+                "mom": report.change_points(rate, previous.rates.get(key)),
             }
         )
     return cards

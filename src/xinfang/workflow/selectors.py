@@ -17,11 +17,11 @@ from .transitions import TABLE, Transition
 from .units import holder, unit_may_act
 
 
-def petition_colour(petition: Petition, today: dt.date | None = None) -> str:
+def petition_colour(petition: Petition, today: dt.date | None = None, rules=None) -> str:
     """The colour of the petition's next duty (``next_due_on``): red, yellow or blue; green when none is open."""
     if petition.next_due_on is None:
         return deadline_rules.Colour.GREEN
-    return deadline_rules.colour_for(petition.next_due_on, today=today)
+    return deadline_rules.colour_for(petition.next_due_on, today=today, rules=rules)
 
 
 @dataclass(frozen=True)
@@ -30,15 +30,20 @@ class DeadlineView:
     colour: str
 
 
-def deadlines_of(petition: Petition, today: dt.date | None = None) -> list[DeadlineView]:
+def deadlines_of(petition: Petition, today: dt.date | None = None, rules=None) -> list[DeadlineView]:
     """Every period of the petition, oldest first, with its colour (green once closed)."""
     rows = petition.deadlines.select_related("unit").order_by("opened_at", "id")
     today = today or clock.today()
+    rules = rules or deadline_rules.get_rules()  # once, not once per row
     return [
         DeadlineView(
             row,
             deadline_rules.colour_for(
-                row.due_on, concluded=row.status != DeadlineStatus.OPEN, start=row.starts_on, today=today
+                row.due_on,
+                concluded=row.status != DeadlineStatus.OPEN,
+                start=row.starts_on,
+                today=today,
+                rules=rules,
             ),
         )
         for row in rows
@@ -48,6 +53,7 @@ def deadlines_of(petition: Petition, today: dt.date | None = None) -> list[Deadl
 def available_actions(petition: Petition, actor) -> list[Transition]:
     """The actions this actor may offer on this petition now (state, role and unit; not the data rules)."""
     result = []
+    unit_verdicts: dict = {}  # several rows share a unit rule; each rule's lookup (holder ...) runs once
     for row in TABLE.values():
         if not row.allows_state(petition.status):
             continue
@@ -57,7 +63,9 @@ def available_actions(petition: Petition, actor) -> list[Transition]:
             continue
         if row.unit is None or not actor.has_role(*row.roles):
             continue
-        if unit_may_act(row.unit, petition, getattr(actor, "unit", None)):
+        if row.unit not in unit_verdicts:
+            unit_verdicts[row.unit] = unit_may_act(row.unit, petition, getattr(actor, "unit", None))
+        if unit_verdicts[row.unit]:
             result.append(row)
     return result
 

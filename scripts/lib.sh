@@ -1,4 +1,5 @@
-# Shared by backup-db and restore-db (sourced, not run).
+# shellcheck shell=bash
+# Shared by the deployment scripts: backup-db, restore-db, test-backup-restore, deploy/xinfang-manage (sourced).
 # The database and MEDIA_ROOT come from xinfang's own settings module, so the scripts back up exactly what the
 # app uses; PostgreSQL connection details travel as PG* variables, never on a command line that `ps` shows.
 

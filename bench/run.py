@@ -1,0 +1,139 @@
+"""python -m bench.run --size N --db sqlite|postgres: build a throwaway database of N petitions, measure, report.
+
+The database is bench/data/bench-N.sqlite3 or the PostgreSQL database xinfang_bench_N (XF_BENCH_PG, default
+postgres://postgres@127.0.0.1:5432); it is dropped and rebuilt each run. The Markdown table goes to stdout
+and to bench/results/<date>-<size>-<db>.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "bench" / "data"
+RESULTS = REPO / "bench" / "results"
+
+
+def configure(db: str, size: int) -> str:
+    DATA.mkdir(parents=True, exist_ok=True)
+    os.environ["XF_DATA_DIR"] = str(DATA / f"var-{db}-{size}")
+    os.environ["XF_STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+    os.environ.setdefault("XF_HUEY_IMMEDIATE", "0")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "xinfang.settings"
+    if db == "sqlite":
+        path = DATA / f"bench-{size}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.environ.pop("XF_DATABASE_URL", None)
+        os.environ["XF_SQLITE_PATH"] = str(path)
+        return str(path)
+    import psycopg
+
+    server = os.environ.get("XF_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+    name = f"xinfang_bench_{size}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["XF_DATABASE_URL"] = f"{server}/{name}"
+    return name
+
+
+def table(rows: list[tuple], header: tuple) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", type=int, required=True)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30, help="length of the HTTP intake load")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--skip", default="", help="comma-separated: intake,lists,search,rates,scan,import,helpdesk")
+    parser.add_argument("--no-write", action="store_true", help="print only; no file in bench/results/")
+    args = parser.parse_args(argv)
+    skip = {s for s in args.skip.split(",") if s}
+    where = configure(args.db, args.size)
+    sys.path.insert(0, str(REPO / "src"))
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from xinfang import clock
+
+    from . import generate, machine, measure
+
+    def log(msg):
+        print(msg, file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    log(f"[bench] {args.db} {where}: migrating")
+    call_command("migrate", verbosity=0, interactive=False)
+    machine_rows = machine.describe(str(DATA))
+    log(f"[bench] generating {args.size} petitions")
+    gen = generate.build(args.size, log=log)
+    rows = [
+        (
+            f"Generate {gen.size:,} petitions (base {gen.base:,} by the demo generator + search index; rest copied in SQL)",
+            f"{gen.size / gen.seconds:,.0f} petitions/s overall ({gen.seconds:.0f} s: base {gen.base_seconds:.0f} s "
+            f"= {gen.base / gen.base_seconds:,.0f}/s, index {gen.index_seconds:.0f} s, copies {gen.copy_seconds:.0f} s)",
+            "≥ 20,000/s bulk",
+            measure.verdict(gen.size / gen.seconds, 20_000, higher_is_better=True),
+        )
+    ]
+    notes = []
+    steps = [
+        ("lists", measure.list_rows),
+        ("search", measure.search_rows),
+        ("rates", measure.rates_rows),
+        ("scan", measure.scan_rows),
+    ]
+    for name, fn in steps:
+        if name in skip:
+            continue
+        log(f"[bench] {name}")
+        rows += fn()
+    if "intake" not in skip:
+        log("[bench] intake")
+        intake, detail = measure.intake_rows(users=args.users, seconds=args.seconds, workers=args.workers)
+        rows += intake
+        notes.append(f"Intake status codes: {detail['statuses']}; first errors: {detail['errors'] or 'none'}")
+    if "import" not in skip:
+        log("[bench] import")
+        rows += measure.import_rows()
+    if "helpdesk" not in skip:
+        log("[bench] helpdesk")
+        from . import helpdesk
+
+        rows += helpdesk.compare(args.size, rows)
+    total = time.perf_counter() - started
+    body = "\n\n".join(
+        [
+            f"# xinfang bench: {args.size:,} petitions on {'PostgreSQL' if args.db == 'postgres' else 'SQLite'}",
+            f"Run {clock.now():%Y-%m-%d %H:%M} (Asia/Shanghai), {total / 60:.1f} min in all. "
+            f"Command: `make bench SIZE={args.size} DB={args.db}`.",
+            "## Machine\n\n" + table(machine_rows, ("", "")),
+            "## Figures\n\n" + table(rows, ("Measure", "Figure", "Target", "Verdict")),
+            *(["## Notes\n\n" + "\n".join(f"- {n}" for n in notes)] if notes else []),
+            "How the data is made and what the figures mean: bench/README.md; what they imply: docs/scaling.md.",
+        ]
+    )
+    print(body)
+    if not args.no_write:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        out = RESULTS / f"{clock.today():%Y-%m-%d}-{args.size}-{args.db}.md"
+        out.write_text(body + "\n", encoding="utf-8")
+        log(f"[bench] written {out.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

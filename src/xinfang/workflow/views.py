@@ -1,0 +1,121 @@
+"""Workbench pages of the workflow: one form per action, and 我的待办 (my tasks).
+
+Views are thin: the petition is fetched through ``get_visible_or_404`` (another unit's petition is the same
+404 as a missing one), the form parses, ``services.perform`` decides. A refusal is shown in the form and
+changes nothing: 403 for the wrong role or unit, 409 for a stale version, 400 otherwise. htmx requests get
+the form partial back (status 200, since htmx does not swap error responses) and a client redirect on success.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from xinfang.documents.models import Document
+from xinfang.petitions.models import Petition
+from xinfang.petitions.selectors import get_visible_or_404
+
+from . import services
+from .errors import StaleVersion, TransitionRefused
+from .forms import apply_refusal, form_for
+from .selectors import available_actions
+from .transitions import TABLE, Transition
+from .worklist import my_tasks
+
+TODO_PAGE_SIZE = 50
+STATUS_FOR_CODE = {"role": 403, "unit": 403, "stale": 409}
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def refusal_reason(row: Transition, petition: Petition, user) -> str | None:
+    """Why this user may not take this action now (state, role, unit), or None when they may."""
+    if any(offered.action == row.action for offered in available_actions(petition, user)):
+        return None
+    if not row.allows_state(petition.status):
+        return f"该事项当前状态为“{petition.get_status_display()}”，不能{row.label}。"
+    if row.unit is None or not user.has_role(*row.roles):
+        return f"您的角色无权{row.label}。"
+    return f"只有{row.unit.label}可以{row.label}。"
+
+
+def _success_message(petition: Petition, row: Transition, event) -> str:
+    documents = list(Document.objects.filter(event=event).order_by("id"))
+    text = f"已{row.label}。当前状态：{petition.get_status_display()}。"
+    if documents:
+        text += "已出具文书：" + "、".join(f"{d.title}（{d.number}）" for d in documents) + "。"
+    return text
+
+
+def _render_form(request, petition, row, form, *, status=200, stale=False, refusal=""):
+    context = {
+        "petition": petition,
+        "row": row,
+        "form": form,
+        "stale": stale,
+        "refusal": refusal,
+        "action_url": reverse("workflow:action", args=[petition.pk, row.action]),
+        "detail_url": reverse("petitions:detail", args=[petition.pk]),
+    }
+    if request.htmx:
+        return render(request, "workflow/_form.html", context)
+    return render(request, "workflow/action.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action(request, pk: int, action: str):
+    petition = get_visible_or_404(
+        request.user,
+        pk,
+        Petition.objects.select_related("responsible_unit__region", "receiving_unit__region", "subject_unit"),
+    )
+    row = TABLE.get(action)
+    if row is None:
+        raise Http404("没有这项操作。")
+    if request.method == "GET":
+        reason = refusal_reason(row, petition, request.user)
+        if reason:
+            return _render_form(request, petition, row, None, status=403, refusal=reason)
+        return _render_form(request, petition, row, form_for(row, petition, request.user))
+
+    form = form_for(row, petition, request.user, request.POST)
+    if not form.is_valid():
+        return _render_form(request, petition, row, form, status=400)
+    try:
+        event = services.perform(
+            petition,
+            row.action,
+            request.user,
+            expected_version=form.cleaned_data["expected_version"],
+            ip_address=client_ip(request),
+            **form.action_data(),
+        )
+    except StaleVersion as refusal:
+        apply_refusal(form, refusal)
+        return _render_form(request, petition, row, form, status=409, stale=True)
+    except TransitionRefused as refusal:
+        apply_refusal(form, refusal)
+        return _render_form(request, petition, row, form, status=STATUS_FOR_CODE.get(refusal.code, 400))
+    messages.success(request, _success_message(petition, row, event))
+    detail = reverse("petitions:detail", args=[petition.pk])
+    if request.htmx:
+        return HttpResponseClientRedirect(detail)
+    return redirect(detail)
+
+
+@login_required
+@require_GET
+def todo(request):
+    qs = my_tasks(request.user).select_related("category", "responsible_unit")
+    page = Paginator(qs, TODO_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "unit": request.user.unit}
+    return render(request, "workflow/todo.html", context)
