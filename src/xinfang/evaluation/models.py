@@ -57,7 +57,10 @@ class Rating(models.Model):
         verbose_name_plural = "满意度评价"
         ordering = ["rated_at", "id"]
         constraints = [models.UniqueConstraint(fields=["petition", "target"], name="rating_once_per_target")]
-        indexes = [models.Index(fields=["unit", "rated_at"], name="rating_unit_rated")]
+        # Covering index for the monthly participation and satisfaction rates of every unit.
+        indexes = [
+            models.Index(fields=["unit", "rated_at", "target", "rating", "petition"], name="rating_unit_rated_cov")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_target_display()}：{self.get_rating_display()}"

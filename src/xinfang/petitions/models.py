@@ -287,6 +287,11 @@ class Petition(models.Model):
             models.Index(fields=["channel", "-received_at"], name="petition_channel"),
             models.Index(fields=["category", "-received_at"], name="petition_category"),
             models.Index(fields=["issue_region_code"], name="petition_issue_region"),
+            # Covering index for monthly volumes per unit (stats.metrics).
+            models.Index(
+                fields=["received_at", "responsible_unit", "receiving_unit", "person_count"],
+                name="petition_volume_cov",
+            ),
             models.Index(fields=["next_due_on"], name="petition_next_due"),
             models.Index(fields=["responsible_unit", "replied_at"], name="petition_resp_replied"),
         ]
