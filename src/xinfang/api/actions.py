@@ -333,8 +333,7 @@ class PerformActionView(APIView):
             )
         except TransitionRefused as refusal:
             return refusal_problem(refusal)
-        petition = Petition.objects.select_related("responsible_unit").get(pk=petition.pk)
-        result = {
+        result = {  # ``perform`` refreshed ``petition``
             "petition": petition,
             "event": event,
             "documents": Document.objects.filter(event=event).order_by("id"),

@@ -57,7 +57,9 @@ def days_left(due: dt.date | None, today: dt.date | None = None) -> str:
 # Buttons not worth offering: the petition's own columns already show the service would refuse them.
 # (Only presentation: the service's rules stay the authority, and a crafted request is still refused there.)
 MOOT = {
-    "conclude_on_spot": lambda p: p.channel != Channel.VISIT or clock.local_date(p.received_at) != clock.today(),
+    "conclude_on_spot": lambda p: (
+        p.channel != Channel.VISIT or clock.local_date(p.received_at) != clock.today()
+    ),
     "decline": lambda p: p.repeat_of_id is None,
     "switch_to_simplified": lambda p: p.track == Track.SIMPLIFIED or p.extension_days > 0,
     "switch_to_ordinary": lambda p: p.track != Track.SIMPLIFIED,
