@@ -19,6 +19,9 @@ XINFANG = Path(sys.executable).with_name("xinfang")
 def run(args, env=None, timeout=600, **kwargs) -> subprocess.CompletedProcess:
     """Run a command with the test's environment plus `env`; a value of None removes the variable."""
     merged = {**os.environ, "XF_PYTHON": sys.executable}
+    # The browser tests allow Django's ORM from async contexts in this process; a deployment check must not
+    # inherit that (Django's check --deploy warns about it).
+    merged.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     for key, value in (env or {}).items():
         if value is None:
             merged.pop(key, None)
