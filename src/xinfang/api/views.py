@@ -23,6 +23,7 @@ from xinfang.petitions import services
 from xinfang.petitions.models import Attachment, PetitionParty
 from xinfang.petitions.selectors import get_visible_or_404, visible_to
 
+from .disclosure import disclosure_for
 from .filters import PetitionFilter
 from .problems import problem_responses
 from .serializers import (
@@ -126,6 +127,14 @@ class PetitionViewSet(
     def get_object(self):
         # The selectors' helper, so "missing" and "not yours" are the same 404.
         return get_visible_or_404(self.request.user, self.kwargs["pk"], self.get_queryset())
+
+    def retrieve(self, request, *args, **kwargs):
+        petition = self.get_object()
+        if disclosure_for(request.user, petition).identity:
+            services.record_identity_disclosure(
+                petition, request.user, via="api", ip_address=client_ip(request)
+            )
+        return Response(self.get_serializer(petition).data)
 
     def get_serializer_class(self):
         return {

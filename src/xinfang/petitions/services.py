@@ -461,3 +461,17 @@ def correct_details(petition: Petition, changes: dict, actor, *, reason: str, ip
             reason=reason.strip(),
         )
     return locked
+
+
+def record_identity_disclosure(petition: Petition, user, *, via: str, ip_address: str | None = None) -> None:
+    """Log each showing of a protected identity (process.md §11): an accuser's, or one the petitioner asked
+    to keep confidential. Ordinary petitions are not logged on every view; their masking is by role."""
+    if petition.identity_confidential or petition.petition_class == PetitionClass.ACCUSATION:
+        audit.record(
+            action="disclose_identity",
+            target=petition,
+            petition=petition,
+            actor=user,
+            ip_address=ip_address,
+            data={"via": via},
+        )

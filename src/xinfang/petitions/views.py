@@ -171,12 +171,17 @@ def petition_detail(request, pk: int):
     else:
         receipt = None
     parties = list(petition.parties.select_related("petitioner").order_by("position", "id"))
+    show_identity = shows_identity(request.user, petition)
+    if show_identity:
+        services.record_identity_disclosure(
+            petition, request.user, via="workbench", ip_address=request.META.get("REMOTE_ADDR")
+        )
     context = {
         "petition": petition,
         "parties": parties,
         "attachments": list(petition.attachments.select_related("uploaded_by")),
         "events": list(petition.events.select_related("actor", "actor_unit").order_by("at", "id")),
-        "show_identity": shows_identity(request.user, petition),
+        "show_identity": show_identity,
         "receipt": receipt,
     }
     return render(request, "petitions/detail.html", context)

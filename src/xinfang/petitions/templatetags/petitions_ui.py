@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "update_petitioner": "补充信访人信息",
     "add_party": "添加信访人",
     "add_attachment": "上传附件",
+    "disclose_identity": "查看受保护的信访人身份",
     "correct_details": "更正登记信息",
     "classify": "依法分类",
     "route": "转交办",
