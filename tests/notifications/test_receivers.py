@@ -74,3 +74,34 @@ def test_a_dissatisfied_rating_tells_the_supervisor(scene, people, django_captur
     assert kinds_for(people.bureau_handler) == [Kind.DISSATISFIED]
     assert kinds_for(people.bureau_leader) == []
     assert "答复不及时" in Notification.objects.get(kind=Kind.DISSATISFIED).body
+
+
+def petitioner_texts():
+    from xinfang.notifications.models import SmsMessage
+
+    return list(SmsMessage.objects.order_by("id").values_list("text", flat=True))
+
+
+def test_the_petitioner_is_told_each_step_by_sms(scene, people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        petition = scene.transferred()
+    texts = petitioner_texts()
+    assert len(texts) == 1
+    assert "已转送清波街道办事处办理" in texts[0]
+    assert petition.registration_number in texts[0]
+    assert "查询码" in texts[0]
+
+
+def test_steps_the_petitioner_takes_or_the_importer_replays_send_nothing(scene, people):
+    from xinfang.notifications import receivers
+    from xinfang.workflow.actors import PetitionerActor, UnitActor
+    from xinfang.workflow.hooks import Performed
+
+    petition = scene.petition()
+    for actor in (None, PetitionerActor(via="portal"), UnitActor(scene.org.bureau)):
+        receivers._tell_petitioner(
+            Performed(
+                petition=petition, event=None, action="transfer", actor=actor, from_status="", to_status=""
+            )
+        )
+    assert petitioner_texts() == []

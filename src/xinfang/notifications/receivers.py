@@ -2,7 +2,8 @@
 
 * transferred or assigned → the handlers of the unit it was sent to;
 * a unit objects → the routing staff of the bureau it went back to;
-* a petitioner is dissatisfied → the supervisors of the bureau that received the petition.
+* a petitioner is dissatisfied → the supervisors of the bureau that received the petition;
+* every step the petitioner must know of → the petitioner, by SMS with the query-code hint (Arts. 18, 21).
 """
 
 from __future__ import annotations
@@ -43,7 +44,47 @@ def _unit(code) -> OrgUnit | None:
     return OrgUnit.objects.filter(code=code).first() if code else None
 
 
+def _cn_date(value) -> str:
+    return f"{value:%Y年%m月%d日}" if value else ""
+
+
+# What the petitioner is told at each step. Plain words, no staff names, nothing about the accused: the same
+# text goes to an accuser. Steps the petitioner takes themselves (rating, appeals) are not echoed back.
+PETITIONER_MESSAGES = {
+    "transfer": lambda p, d: f"您的信访事项已转送{_unit_name(d.get('to_unit'), p)}办理。",
+    "assign": lambda p, d: f"您的信访事项已交办{_unit_name(d.get('to_unit'), p)}办理。",
+    "handle_self": lambda p, d: "信访部门已受理您的信访事项。",
+    "accept": lambda p, d: f"您的信访事项已受理，将于{_cn_date(p.handling_due_on)}前作出处理意见。",
+    "extend": lambda p, d: f"您的信访事项办理期限延长至{_cn_date(p.handling_due_on)}，延期理由见书面告知。",
+    "reply": lambda p, d: "您的信访事项已作出处理意见，请查收处理意见书。",
+    "deliver": lambda p, d: (
+        "处理意见书已送达。如不服，可在收到之日起30日内请求复查；也可在网上对办理情况进行评价。"
+    ),
+    "direct_to_legal_route": lambda p, d: (
+        "您反映的事项应通过法定途径解决，请按告知书所列途径向有关机关提出。"
+    ),
+    "decline": lambda p, d: "您的信访事项不予受理，理由见书面告知。",
+    "review_opinion": lambda p, d: "复查意见已作出。如不服，可在收到之日起30日内请求复核。",
+    "re_review_opinion": lambda p, d: "复核意见已作出。该信访事项已经复核，同一事实和理由不再受理。",
+}
+
+
+def _unit_name(code, petition) -> str:
+    unit = _unit(code) or petition.responsible_unit
+    return unit.name if unit else "有关单位"
+
+
+def _tell_petitioner(performed) -> None:
+    message = PETITIONER_MESSAGES.get(performed.action)
+    if message is None or not getattr(performed.actor, "pk", None):
+        # Not a step to report; or the petitioner acted themselves (portal, phone); or the importer is
+        # replaying history, which the petitioner was told of at the time.
+        return
+    services.notify_petitioner(performed.petition, message(performed.petition, performed.data or {}))
+
+
 def _dispatch(performed) -> None:
+    _tell_petitioner(performed)
     petition, data = performed.petition, performed.data or {}
     url = reverse("petitions:detail", args=[petition.pk])
     number = petition.registration_number
