@@ -136,3 +136,11 @@ def test_mark_read_touches_only_the_users_own_rows(handler, people):
     theirs.refresh_from_db()
     assert theirs.read_at is None
     assert services.unread_count(handler) == 0
+
+
+def test_sms_record_blanks_the_query_code(db):
+    from xinfang.notifications.models import SmsMessage
+    from xinfang.notifications.sms import send_sms
+
+    send_sms("13800138000", "您的查询码为 ABCD-EFGH-JK23，请妥善保管。")
+    assert SmsMessage.objects.get().text == "您的查询码为 ****-****-****，请妥善保管。"

@@ -7,6 +7,7 @@ Deployments write one for their operator's gateway; development and tests use :c
 from __future__ import annotations
 
 import logging
+import re
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -17,6 +18,15 @@ from xinfang.petitions.identity import mask_phone
 from .models import SmsMessage, SmsStatus
 
 logger = logging.getLogger(__name__)
+
+
+# A query code is a bearer secret (only its hash is in the petitions table); the SMS record keeps the
+# message for the audit of what was sent, with the code itself blanked.
+QUERY_CODE_RE = re.compile(r"\b[2-9A-HJ-NP-Z]{4}-?[2-9A-HJ-NP-Z]{4}-?[2-9A-HJ-NP-Z]{4}\b")
+
+
+def redact(text: str) -> str:
+    return QUERY_CODE_RE.sub("****-****-****", text)
 
 
 class SmsError(Exception):
@@ -36,7 +46,7 @@ class LoggingSmsBackend(SmsBackend):
         logger.info("SMS to %s: %s", mask_phone(phone), text)
         SmsMessage.objects.create(
             phone=phone,
-            text=text,
+            text=redact(text),
             backend=f"{type(self).__module__}.{type(self).__qualname__}",
             created_at=clock.now(),
         )
@@ -56,7 +66,7 @@ def send_sms(phone: str, text: str) -> bool:
         logger.exception("SMS to %s failed", mask_phone(phone))
         SmsMessage.objects.create(
             phone=phone,
-            text=text,
+            text=redact(text),
             backend=settings.XF_SMS_BACKEND,
             status=SmsStatus.FAILED,
             error=str(exc)[:300],
