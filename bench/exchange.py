@@ -101,6 +101,7 @@ def main() -> None:
     parser.add_argument("--petitions", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=20260301)
     parser.add_argument("--keep", help="also keep the exported file here")
+    parser.add_argument("--file", help="skip making and exporting: import this file (from an earlier --keep)")
     args = parser.parse_args()
 
     from tests.exchange.histories import generate
@@ -113,22 +114,25 @@ def main() -> None:
         empty_petition_tables()
     scene = world()
 
-    started = time.perf_counter()
-    with replaying_history():  # the histories are made as the UI makes them, minus rendering documents
-        generated = generate(scene, args.petitions, seed=args.seed)
-    events = sum(generated.counts.values())
-    made = time.perf_counter() - started
-    print(f"made {args.petitions} petitions, {events} events through the workflow in {made:.1f} s")
-    expire_windows()
+    if args.file:
+        path = Path(args.file)
+    else:
+        started = time.perf_counter()
+        with replaying_history():  # the histories are made as the UI makes them, minus rendering documents
+            generated = generate(scene, args.petitions, seed=args.seed)
+        events = sum(generated.counts.values())
+        made = time.perf_counter() - started
+        print(f"made {args.petitions} petitions, {events} events through the workflow in {made:.1f} s")
+        expire_windows()
 
-    path = Path(args.keep or tempfile.mktemp(suffix=".jsonl"))
-    started = time.perf_counter()
-    with path.open("w", encoding="utf-8") as out:
-        count = sum(1 for line in export_petitions() if out.write(line + "\n"))
-    seconds = time.perf_counter() - started
-    print(
-        f"export: {count} petitions in {seconds:.2f} s = {count / seconds:.0f} petitions/s ({path.stat().st_size / 1e6:.1f} MB)"
-    )
+        path = Path(args.keep or tempfile.mktemp(suffix=".jsonl"))
+        started = time.perf_counter()
+        with path.open("w", encoding="utf-8") as out:
+            count = sum(1 for line in export_petitions() if out.write(line + "\n"))
+        seconds = time.perf_counter() - started
+        print(
+            f"export: {count} petitions in {seconds:.2f} s = {count / seconds:.0f} petitions/s ({path.stat().st_size / 1e6:.1f} MB)"
+        )
 
     empty_petition_tables()
     counted = [0]
@@ -137,16 +141,19 @@ def main() -> None:
         counted[0] += 1
         return execute(sql, params, many, context)
 
+    cpu = time.process_time()
     with path.open(encoding="utf-8") as lines, connection.execute_wrapper(count):
         result = import_petitions(lines)
+    cpu = time.process_time() - cpu
     per_petition = counted[0] / max(result.imported, 1)
     print(f"import: {result.summary}")
+    print(f"import: {cpu:.1f} s of this process's CPU = {result.imported / cpu:.1f} petitions per CPU-second")
     print(
         f"import: {result.rate:.1f} petitions/s, {result.events / result.seconds:.0f} events/s, {per_petition:.0f} queries/petition"
     )
     for rejection in result.rejected[:5]:
         print("  ", rejection)
-    if not args.keep:
+    if not (args.keep or args.file):
         path.unlink()
 
 

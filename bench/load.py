@@ -21,13 +21,19 @@ class LoadResult:
         return self.statuses.get(201, 0)
 
 
-def run_load(port: int, token: str, bodies, *, users: int, seconds: float) -> LoadResult:
+def run_load(
+    port: int, token: str, bodies, *, users: int, seconds: float, path: str = "/api/v1/petitions/"
+) -> LoadResult:
     """`bodies(i)` gives the JSON body of request i (each registration different)."""
     result = LoadResult()
     lock = threading.Lock()
     counter = iter(range(10**9))
     stop_at = time.perf_counter() + seconds
-    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json", "Accept": "application/json"}
+    headers = {
+        "Authorization": f"Token {token}",
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+    }
 
     def user():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -37,7 +43,7 @@ def run_load(port: int, token: str, bodies, *, users: int, seconds: float) -> Lo
             body = json.dumps(bodies(i), ensure_ascii=False).encode()
             started = time.perf_counter()
             try:
-                conn.request("POST", "/api/v1/petitions/", body=body, headers=headers)
+                conn.request("POST", path, body=body, headers=headers)
                 response = conn.getresponse()
                 payload = response.read()
                 status = response.status

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import django
 from django.db import connection
@@ -15,7 +16,7 @@ from django.db import connection
 
 def _cpu_model() -> str:
     try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
             if line.startswith("model name"):
                 return line.split(":", 1)[1].strip()
     except OSError:
@@ -25,7 +26,7 @@ def _cpu_model() -> str:
 
 def _ram_gib() -> str:
     try:
-        for line in open("/proc/meminfo", encoding="utf-8"):
+        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
             if line.startswith("MemTotal"):
                 return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
     except OSError:

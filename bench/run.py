@@ -16,17 +16,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "bench" / "data"
 RESULTS = REPO / "bench" / "results"
+HELPDESK_MAX = 100_000
 
 
-def configure(db: str, size: int) -> str:
+def configure(db: str, size: int, reuse: bool = False) -> str:
     DATA.mkdir(parents=True, exist_ok=True)
     os.environ["XF_DATA_DIR"] = str(DATA / f"var-{db}-{size}")
+    (DATA / f"var-{db}-{size}").mkdir(exist_ok=True)
     os.environ["XF_STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
     os.environ.setdefault("XF_HUEY_IMMEDIATE", "0")
     os.environ["DJANGO_SETTINGS_MODULE"] = "xinfang.settings"
     if db == "sqlite":
         path = DATA / f"bench-{size}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm") if not reuse else ():
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.environ.pop("XF_DATABASE_URL", None)
         os.environ["XF_SQLITE_PATH"] = str(path)
@@ -35,9 +37,10 @@ def configure(db: str, size: int) -> str:
 
     server = os.environ.get("XF_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
     name = f"xinfang_bench_{size}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    if not reuse:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["XF_DATABASE_URL"] = f"{server}/{name}"
     return name
 
@@ -48,18 +51,54 @@ def table(rows: list[tuple], header: tuple) -> str:
     return "\n".join(lines)
 
 
+def _generate(args, generate, measure, log) -> list[tuple]:
+    log(f"[bench] generating {args.size} petitions")
+    gen = generate.build(args.size, base_max=args.base, log=log)
+    return [
+        (
+            f"Generate {gen.size:,} petitions (base {gen.base:,} by the demo generator + search index; rest copied in SQL)",
+            f"{gen.size / gen.seconds:,.0f} petitions/s overall ({gen.seconds:.0f} s: base {gen.base_seconds:.0f} s "
+            f"= {gen.base / gen.base_seconds:,.0f}/s, index {gen.index_seconds:.0f} s, copies {gen.copy_seconds:.0f} s)",
+            "≥ 20,000/s bulk",
+            measure.verdict(gen.size / gen.seconds, 20_000, higher_is_better=True),
+        )
+    ]
+
+
+def _earlier_rows(db: str, size: int) -> list[tuple]:
+    files = sorted(RESULTS.glob(f"*-{size}-{db}.md"))
+    if not files:
+        return []
+    rows = []
+    for line in files[-1].read_text(encoding="utf-8").splitlines():
+        if line.startswith("| Generate") or line.startswith("| django-helpdesk"):
+            rows.append(tuple(cell.strip() for cell in line.strip("|").split(" | ")))
+    return rows
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", type=int, required=True)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--base", type=int, default=10_000, help="petitions made by the demo generator; the rest are copies"
+    )
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30, help="length of the HTTP intake load")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
-    parser.add_argument("--skip", default="", help="comma-separated: intake,lists,search,rates,scan,import,helpdesk")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated: intake,lists,search,rates,scan,import,helpdesk"
+    )
     parser.add_argument("--no-write", action="store_true", help="print only; no file in bench/results/")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the database an earlier run built (after VACUUM ANALYZE); its generation and "
+        "django-helpdesk rows are carried over from its results file",
+    )
     args = parser.parse_args(argv)
     skip = {s for s in args.skip.split(",") if s}
-    where = configure(args.db, args.size)
+    where = configure(args.db, args.size, args.reuse)
     sys.path.insert(0, str(REPO / "src"))
 
     import django
@@ -78,18 +117,19 @@ def main(argv=None) -> int:
     log(f"[bench] {args.db} {where}: migrating")
     call_command("migrate", verbosity=0, interactive=False)
     machine_rows = machine.describe(str(DATA))
-    log(f"[bench] generating {args.size} petitions")
-    gen = generate.build(args.size, log=log)
-    rows = [
-        (
-            f"Generate {gen.size:,} petitions (base {gen.base:,} by the demo generator + search index; rest copied in SQL)",
-            f"{gen.size / gen.seconds:,.0f} petitions/s overall ({gen.seconds:.0f} s: base {gen.base_seconds:.0f} s "
-            f"= {gen.base / gen.base_seconds:,.0f}/s, index {gen.index_seconds:.0f} s, copies {gen.copy_seconds:.0f} s)",
-            "≥ 20,000/s bulk",
-            measure.verdict(gen.size / gen.seconds, 20_000, higher_is_better=True),
-        )
-    ]
+    earlier = _earlier_rows(args.db, args.size) if args.reuse else []
+    if args.reuse:
+        generate.analyze()
+        rows = [r for r in earlier if r[0].startswith("Generate")]
+        skip.add("helpdesk")
+    else:
+        rows = _generate(args, generate, measure, log)
     notes = []
+    if args.reuse:
+        notes.append(
+            "Measured on the database built by the earlier run (reused after VACUUM ANALYZE); the generation "
+            "and django-helpdesk rows are that run's."
+        )
     steps = [
         ("lists", measure.list_rows),
         ("search", measure.search_rows),
@@ -109,12 +149,25 @@ def main(argv=None) -> int:
     if "import" not in skip:
         log("[bench] import")
         rows += measure.import_rows()
-    if "helpdesk" not in skip:
+    if args.reuse:
+        rows += [r for r in earlier if r[0].startswith("django-helpdesk")]
+    elif "helpdesk" not in skip and args.size > HELPDESK_MAX:
+        notes.append(
+            f"django-helpdesk is compared up to {HELPDESK_MAX:,} tickets only: its API ticket list loads every "
+            "ticket on each request (see the 100,000 results), so at this size one request takes many minutes."
+        )
+    elif "helpdesk" not in skip:
         log("[bench] helpdesk")
         from . import helpdesk
 
-        rows += helpdesk.compare(args.size, rows)
+        try:
+            rows += helpdesk.compare(
+                args.size, args.db, users=args.users, seconds=args.seconds, workers=args.workers
+            )
+        except Exception as exc:  # the comparison must not cost xinfang's own figures
+            rows.append(("django-helpdesk side by side", f"failed: {exc}", "—", "—"))
     total = time.perf_counter() - started
+    machine_rows.append(("Load average at end", " ".join(f"{x:.1f}" for x in os.getloadavg())))
     body = "\n\n".join(
         [
             f"# xinfang bench: {args.size:,} petitions on {'PostgreSQL' if args.db == 'postgres' else 'SQLite'}",

@@ -398,3 +398,16 @@ def test_download_of_a_file_missing_from_storage_is_404(client, scene, people, s
     settings.MEDIA_ROOT = tmp_path / "elsewhere"
     client.force_login(people.township_handler)
     assert client.get(download_url(scene.qingbo_file)).status_code == 404
+
+
+def test_list_count_is_capped_for_huge_lists(client, people, monkeypatch):
+    from xinfang.petitions import views
+
+    for _ in range(3):
+        f.register(people.registrar)
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 2)
+    client.force_login(people.registrar)
+    response = client.get("/petitions/")
+    assert response.context["total"] == 2
+    assert response.context["total_capped"] is True
+    assert 'id="petition-total">2+</strong>' in response.content.decode()

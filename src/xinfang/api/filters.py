@@ -11,8 +11,11 @@ from xinfang.search.query import search_petitions
 
 
 class PetitionFilter(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=Status.choices, label="状态（可多选）")
-    channel = filters.MultipleChoiceFilter(choices=Channel.choices, label="信访形式（可多选）")
+    # distinct=False: own columns cannot duplicate rows, and DISTINCT makes PostgreSQL sort every match (bench/).
+    status = filters.MultipleChoiceFilter(choices=Status.choices, label="状态（可多选）", distinct=False)
+    channel = filters.MultipleChoiceFilter(
+        choices=Channel.choices, label="信访形式（可多选）", distinct=False
+    )
     petition_class = filters.ChoiceFilter(choices=PetitionClass.choices, label="信访类别")
     category = filters.CharFilter(method="filter_category", label="内容分类 id 或路径（含下级分类）")
     receiving_unit = filters.CharFilter(field_name="receiving_unit__code", label="登记单位代码")

@@ -116,6 +116,9 @@ def list_queryset(user):
     )
 
 
+LIST_COUNT_CAP = 10_000
+
+
 @login_required
 @require_GET
 def petition_list(request):
@@ -130,10 +133,14 @@ def petition_list(request):
         before=decode_cursor(request.GET.get("before")),
         size=PAGE_SIZE,
     )
+    # An exact COUNT over a province's millions is linear; past the cap a list says "10000+", which is all a
+    # person paging through it needs (bench/results: 0.9 s at 1M uncapped).
+    total = qs.order_by().values("pk")[: LIST_COUNT_CAP + 1].count()
     context = {
         "form": form,
         "page": page,
-        "total": qs.count(),
+        "total": min(total, LIST_COUNT_CAP),
+        "total_capped": total > LIST_COUNT_CAP,
         "next_query": _page_query(request.GET, after=page.next_cursor) if page.next_cursor else "",
         "prev_query": _page_query(request.GET, before=page.prev_cursor) if page.prev_cursor else "",
         "first_query": _page_query(request.GET),

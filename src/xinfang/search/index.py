@@ -27,14 +27,18 @@ def document_text(petition: Petition, unit_names: dict[int, str] | None = None) 
 
 
 def index_petition(petition: Petition) -> None:
-    SearchDocument.objects.update_or_create(petition_id=petition.pk, defaults={"tokens": document_text(petition)})
+    SearchDocument.objects.update_or_create(
+        petition_id=petition.pk, defaults={"tokens": document_text(petition)}
+    )
 
 
 def _unit_names(ids: set[int] | None = None) -> dict[int, str]:
     from xinfang.orgs.models import OrgUnit
 
     units = OrgUnit.objects.all() if ids is None else OrgUnit.objects.filter(pk__in=ids)
-    return dict(units.values_list("pk", "name"))
+    return {
+        pk: f"{name} {short_name}" for pk, name, short_name in units.values_list("pk", "name", "short_name")
+    }
 
 
 def index_bulk(petitions: Iterable[Petition]) -> int:
@@ -51,7 +55,9 @@ def index_missing(chunk: int = CHUNK) -> int:
     total, last = 0, 0
     while True:
         batch = list(
-            Petition.objects.filter(pk__gt=last, search_document__isnull=True).order_by("pk").only(*only)[:chunk]
+            Petition.objects.filter(pk__gt=last, search_document__isnull=True)
+            .order_by("pk")
+            .only(*only)[:chunk]
         )
         if not batch:
             return total
