@@ -20,7 +20,9 @@ from . import factories as f
 
 # Property tests judge correctness, not speed: a loaded CI machine must not turn them into deadline failures.
 hypothesis_settings.register_profile(
-    "xinfang", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    "xinfang",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 hypothesis_settings.load_profile("xinfang")
 

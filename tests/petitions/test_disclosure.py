@@ -24,7 +24,9 @@ def test_workbench_detail_logs_a_confidential_identity_shown(client, people, con
 
 
 def test_accusation_identity_shown_is_logged_via_api(client, org, people):
-    accusation = f.register(people.registrar, petition_class=PetitionClass.ACCUSATION, subject_unit=org.housing)
+    accusation = f.register(
+        people.registrar, petition_class=PetitionClass.ACCUSATION, subject_unit=org.housing
+    )
     client.force_login(people.registrar)
     assert client.get(f"/api/v1/petitions/{accusation.pk}/").status_code == 200
     assert disclosures(accusation) == [("registrar", {"via": "api"})]

@@ -59,7 +59,9 @@ class Rating(models.Model):
         constraints = [models.UniqueConstraint(fields=["petition", "target"], name="rating_once_per_target")]
         # Covering index for the monthly participation and satisfaction rates of every unit.
         indexes = [
-            models.Index(fields=["unit", "rated_at", "target", "rating", "petition"], name="rating_unit_rated_cov")
+            models.Index(
+                fields=["unit", "rated_at", "target", "rating", "petition"], name="rating_unit_rated_cov"
+            )
         ]
 
     def __str__(self) -> str:

@@ -191,7 +191,16 @@ class Deadline(models.Model):
         indexes = [
             # Covering index: a month's rates for every unit read only the index (stats.metrics).
             models.Index(
-                fields=["unit", "stage", "due_on", "status", "counts", "rating_target", "done_at", "petition"],
+                fields=[
+                    "unit",
+                    "stage",
+                    "due_on",
+                    "status",
+                    "counts",
+                    "rating_target",
+                    "done_at",
+                    "petition",
+                ],
                 name="deadline_unit_stage_due_cov",
             ),
             models.Index(fields=["status", "due_on"], name="deadline_status_due"),
