@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 XF := $(BIN)/xinfang
 DEMO_CASES ?= 3000
 DEMO_SEED ?= 20260301
+DEMO_HISTORIES ?= 120
 PYTEST_ARGS ?=
 PG_URL ?= postgres://postgres@127.0.0.1:5432/xinfang
 
@@ -38,12 +39,12 @@ system-deps:
 ## make run: set up, load the demo county and demo petitions, start the web server and the worker.
 run: install
 	XF_DEBUG=1 $(XF) migrate --no-input -v0
-	XF_DEBUG=1 $(XF) demo --cases $(DEMO_CASES) --seed $(DEMO_SEED) --if-empty
+	XF_DEBUG=1 $(XF) demo --cases $(DEMO_CASES) --seed $(DEMO_SEED) --histories $(DEMO_HISTORIES) --if-empty
 	@scripts/run-dev
 
 demo: install
 	XF_DEBUG=1 $(XF) migrate --no-input -v0
-	XF_DEBUG=1 $(XF) demo --cases $(DEMO_CASES) --seed $(DEMO_SEED)
+	XF_DEBUG=1 $(XF) demo --cases $(DEMO_CASES) --seed $(DEMO_SEED) --histories $(DEMO_HISTORIES)
 
 worker: install
 	XF_DEBUG=1 $(XF) run_huey

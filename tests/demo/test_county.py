@@ -114,3 +114,12 @@ def test_demo_logins_before_the_demo_is_loaded(db, capsys):
     call_command("demo_logins")
 
     assert "请先运行 xinfang demo" in capsys.readouterr().out
+
+
+def test_demo_auditor_reads_the_audit_trail_in_the_admin(demo_county, client):
+    from django.urls import reverse
+
+    client.force_login(User.objects.get(username="auditor"))
+
+    assert client.get(reverse("admin:audit_event_changelist")).status_code == 200
+    assert client.get(reverse("admin:orgs_user_changelist")).status_code == 403

@@ -107,3 +107,16 @@ def test_plans_replay_through_the_workflow_service_without_refusal(demo_county):
 
     assert performed > 80
     assert Petition.objects.filter(status=Status.CONCLUDED).count() > 15
+
+
+def test_demo_replays_a_spread_of_histories_through_the_workflow(demo_county):
+    from xinfang.demo.plans import replay
+    from xinfang.petitions.models import Petition, Status
+
+    generate(60, 11)
+    petitions, actions = replay(11, limit=6)
+    assert petitions >= 6
+    assert actions > petitions
+    moved = Petition.objects.exclude(status=Status.REGISTERED)
+    assert moved.count() >= 5
+    assert all(p.events.filter(action="register").exists() for p in moved)

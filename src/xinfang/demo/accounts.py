@@ -27,10 +27,10 @@ def ensure_demo_users() -> int:
             unit=units[unit_code],
             roles=[str(role) for role in roles],
             password=password,
-            is_staff=superuser,
-            is_superuser=superuser,
+            is_staff=bool(access),
+            is_superuser=access == "superuser",
         )
-        for username, full_name, unit_code, roles, superuser in missing
+        for username, full_name, unit_code, roles, access in missing
     )
     return len(missing)
 

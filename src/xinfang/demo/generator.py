@@ -45,6 +45,7 @@ from xinfang.petitions.models import (
     Source,
     Status,
 )
+from xinfang.search.index import index_bulk
 from xinfang.workflow.models import Deadline
 from xinfang.workflow.services import registration_deadlines
 
@@ -597,6 +598,7 @@ class Generator:
         }.values():
             if matter.latest is not None and matter.latest.pk is not None:
                 matter.latest, matter.latest_pk = None, matter.latest.pk
+        index_bulk(petitions)  # their search documents: bulk inserts send no post_save
         self.count(cases)
 
     @staticmethod

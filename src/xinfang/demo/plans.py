@@ -237,3 +237,35 @@ def plans(seed: int, *, now: dt.datetime | None = None) -> Iterator[tuple[Petiti
     )
     for petition in petitions.iterator(chunk_size=2000):
         yield petition, plan_for(petition, route_unit=routes.get(petition.category_id), seed=seed, now=now)
+
+
+def replay(seed: int, *, limit: int, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Drive about `limit` generated petitions, spread over the whole year, through their planned histories
+    with the workflow service (so notices, deadlines and facts are real). Returns (petitions, actions)."""
+    from xinfang.orgs.models import OrgUnit
+    from xinfang.workflow import actors, services
+
+    total = Petition.objects.filter(receiving_unit__code=data.BUREAU, status=Status.REGISTERED).count()
+    if limit <= 0 or total == 0:
+        return 0, 0
+    step = max(1, -(-total // limit))  # every step-th petition, so recent months get histories too
+    units = {unit.code: unit for unit in OrgUnit.objects.all()}
+    petitions = actions_done = 0
+    for index, (petition, actions) in enumerate(list(plans(seed, now=now))):
+        if index % step:
+            continue
+        for action in actions:
+            actor = (
+                actors.UnitActor(units[action.by_unit])
+                if action.by_unit
+                else actors.PetitionerActor("import")
+            )
+            payload = dict(action.data)
+            if "to_unit" in payload:
+                payload["to_unit"] = units[payload["to_unit"]]
+            if action.approver_role:
+                payload["approved_by"] = actor
+            services.perform(petition, action.action, actor, at=action.at, **payload)
+            actions_done += 1
+        petitions += 1
+    return petitions, actions_done

@@ -200,13 +200,14 @@ def _write(line: PetitionLine, lookups: Lookups) -> Petition:
 
 def _import_line(number: int, text: str, lookups: Lookups, result: ImportResult) -> None:
     try:
-        record = parsing.load(text)
-        external_id = parsing.external_id_of(record)
-        if external_id and Petition.objects.filter(external_id=external_id).exists():
-            result.skipped.append(Skipped(number, external_id))
-            return
-        line = parsing.parse(number, record, external_id, lookups)
+        # The reading too, so a database error anywhere leaves a dry run's outer transaction usable.
         with transaction.atomic():
+            record = parsing.load(text)
+            external_id = parsing.external_id_of(record)
+            if external_id and Petition.objects.filter(external_id=external_id).exists():
+                result.skipped.append(Skipped(number, external_id))
+                return
+            line = parsing.parse(number, record, external_id, lookups)
             _write(line, lookups)
     except (LineError, _Rejected) as exc:
         result.rejected.append(Rejection(number, str(exc)))

@@ -219,7 +219,8 @@ def _issue_letter(supervision: Supervision, actor, at: dt.datetime):
 
 def _locked(supervision: Supervision) -> Supervision:
     return (
-        Supervision.objects.select_for_update()
+        # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of the outer join to the petition.
+        Supervision.objects.select_for_update(of=("self",))
         .select_related("petition", "unit", "bureau")
         .get(pk=supervision.pk)
     )

@@ -59,23 +59,24 @@ CATEGORY_ROUTES = {
 DEMO_PASSWORD = "xinfang-demo-2026"
 REGISTRAR = "registrar"  # registers the generated petitions
 
-# (username, full name, unit code, roles, superuser): one account per role of process.md §1.
+# (username, full name, unit code, roles, admin site access: "", "staff" or "superuser"): one account
+# per role of process.md §1. The auditor reads the audit trail in the admin site.
 DEMO_USERS = [
-    ("registrar", "王丽娟", BUREAU, [Role.REGISTRAR], False),
-    ("handler_chengguan", "李志强", "411331001", [Role.HANDLER], False),
-    ("leader_chengguan", "赵国庆", "411331001", [Role.UNIT_LEADER], False),
-    ("handler_shiqiao", "张红霞", "411331101", [Role.HANDLER], False),
-    ("leader_shiqiao", "刘建军", "411331101", [Role.UNIT_LEADER], False),
-    ("handler_zjj", "陈晓东", "411331-ZJJ", [Role.HANDLER], False),
-    ("leader_zjj", "杨卫东", "411331-ZJJ", [Role.UNIT_LEADER], False),
-    ("handler_rsj", "孙丽萍", "411331-RSJ", [Role.HANDLER], False),
-    ("leader_rsj", "周振华", "411331-RSJ", [Role.UNIT_LEADER], False),
-    ("handler_jw", "吴明", DISCIPLINE, [Role.HANDLER], False),
-    ("supervisor", "郑海燕", BUREAU, [Role.SUPERVISOR], False),
-    ("reviewer", "马文斌", BUREAU, [Role.REVIEWER], False),
-    ("bureau_leader", "黄志刚", BUREAU, [Role.BUREAU_LEADER], False),
-    ("party_leader", "高建华", LEADERSHIP, [Role.PARTY_LEADER], False),
-    ("auditor", "徐静", BUREAU, [Role.AUDITOR], False),
-    ("city_registrar", "何文", CITY_BUREAU, [Role.REGISTRAR], False),
-    ("admin", "系统管理员", BUREAU, [Role.ADMIN], True),
+    ("registrar", "王丽娟", BUREAU, [Role.REGISTRAR], ""),
+    ("handler_chengguan", "李志强", "411331001", [Role.HANDLER], ""),
+    ("leader_chengguan", "赵国庆", "411331001", [Role.UNIT_LEADER], ""),
+    ("handler_shiqiao", "张红霞", "411331101", [Role.HANDLER], ""),
+    ("leader_shiqiao", "刘建军", "411331101", [Role.UNIT_LEADER], ""),
+    ("handler_zjj", "陈晓东", "411331-ZJJ", [Role.HANDLER], ""),
+    ("leader_zjj", "杨卫东", "411331-ZJJ", [Role.UNIT_LEADER], ""),
+    ("handler_rsj", "孙丽萍", "411331-RSJ", [Role.HANDLER], ""),
+    ("leader_rsj", "周振华", "411331-RSJ", [Role.UNIT_LEADER], ""),
+    ("handler_jw", "吴明", DISCIPLINE, [Role.HANDLER], ""),
+    ("supervisor", "郑海燕", BUREAU, [Role.SUPERVISOR], ""),
+    ("reviewer", "马文斌", BUREAU, [Role.REVIEWER], ""),
+    ("bureau_leader", "黄志刚", BUREAU, [Role.BUREAU_LEADER], ""),
+    ("party_leader", "高建华", LEADERSHIP, [Role.PARTY_LEADER], ""),
+    ("auditor", "徐静", BUREAU, [Role.AUDITOR], "staff"),
+    ("city_registrar", "何文", CITY_BUREAU, [Role.REGISTRAR], ""),
+    ("admin", "系统管理员", BUREAU, [Role.ADMIN], "superuser"),
 ]

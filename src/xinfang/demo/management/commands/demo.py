@@ -1,4 +1,6 @@
-"""xinfang demo --cases N --seed S [--if-empty]: the demo county and N generated petitions in it."""
+"""xinfang demo --cases N --seed S [--if-empty] [--histories N]: the demo county and generated petitions."""
+
+import time
 
 from django.core.management.base import BaseCommand
 
@@ -15,8 +17,14 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=1000, help="生成的信访事项件数（默认1000）")
         parser.add_argument("--seed", type=int, default=20260301, help="随机种子：相同种子生成相同数据")
         parser.add_argument("--if-empty", action="store_true", help="已有信访事项时什么也不做")
+        parser.add_argument(
+            "--histories",
+            type=int,
+            default=0,
+            help="其中约多少件按办理流程演示转送、受理、答复、评价等（默认0）",
+        )
 
-    def handle(self, *args, cases, seed, if_empty, **options):
+    def handle(self, *args, cases, seed, if_empty, histories=0, **options):
         if if_empty and Petition.objects.exists():
             self.stdout.write("已有信访事项，跳过演示数据。")
             return
@@ -31,6 +39,14 @@ class Command(BaseCommand):
             return
         generated = generate(cases, seed)
         self.stdout.write(generated.summary)
+        if histories:
+            from xinfang.demo.plans import replay
+
+            started = time.monotonic()
+            petitions, actions = replay(seed, limit=histories)
+            self.stdout.write(
+                f"按办理流程演示{petitions}件（{actions}个办理环节），用时{time.monotonic() - started:.1f}秒。"
+            )
         sample = generated.last_number
         self.stdout.write(f"示例：{sample} 的查询码为 {format_query_code(demo_query_code(seed, sample))}。")
         self.stdout.write("演示账号和密码：xinfang demo_logins")
