@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from xinfang.deadlines.models import Stage
+from xinfang.documents.models import DeliveryMethod  # one list of delivery methods for replies and notices
 from xinfang.evaluation.models import RatingTarget
 from xinfang.petitions.models import ReplyOpinion, Track
 
@@ -61,13 +62,6 @@ class ReplyForm(models.TextChoices):
     PHONE = "phone", "电话"
     SMS = "sms", "短信"
     ONLINE = "online", "网上"
-
-
-class DeliveryMethod(models.TextChoices):
-    IN_PERSON = "in_person", "直接送达"
-    POST = "post", "邮寄送达"
-    ONLINE = "online", "网上送达"
-    SMS = "sms", "短信送达"
 
 
 class Reply(models.Model):
