@@ -90,11 +90,6 @@ def test_export_then_import_into_an_empty_instance_reproduces_everything(world):
     }  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="workflow.handlers.still_pending judges the earlier petition by its state now, not on the day of "
-    "the decline; on import the earlier one has already been replayed to its end (reported, docs/exchange.md)",
-)
 def test_a_repeat_declined_while_the_first_was_pending_survives_the_round_trip(world):
     from tests import factories as f
     from xinfang import clock

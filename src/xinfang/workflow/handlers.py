@@ -333,14 +333,30 @@ def _ancestors(petition: Petition, limit: int = 50):
         current = current.repeat_of
 
 
-def still_pending(earlier: Petition, day: dt.date) -> bool:
-    """Whether an earlier petition on the same matter is within its handling or review period (Art. 19(3))."""
-    if earlier.status in OPEN_STATUSES:
+def status_at(petition: Petition, at: dt.datetime) -> str:
+    """The petition's state at a past instant, from its audit trail (the importer replays history later)."""
+    from xinfang.audit.models import Event
+
+    last = (
+        Event.objects.filter(petition=petition, at__lte=at)
+        .exclude(to_status="")
+        .order_by("-at", "-id")
+        .values_list("to_status", flat=True)
+        .first()
+    )
+    return last or petition.status
+
+
+def still_pending(earlier: Petition, day: dt.date, at: dt.datetime | None = None) -> bool:
+    """Whether an earlier petition on the same matter is within its handling or review period (Art. 19(3)),
+    judged at the moment of the decision (`at`), not today."""
+    status = status_at(earlier, at) if at is not None else earlier.status
+    if status in OPEN_STATUSES:
         return True
     try:
-        if earlier.status == Status.CONCLUDED and earlier.reply_received_on:
+        if status == Status.CONCLUDED and earlier.reply_received_on:
             return day <= deadline_rules.compute_due(Stage.REQUEST_REVIEW, earlier.reply_received_on).due
-        if earlier.status == Status.REVIEWED:
+        if status == Status.REVIEWED:
             review = Review.objects.filter(petition=earlier, level=ReviewLevel.REVIEW).first()
             if review is not None and review.received_on:
                 return day <= deadline_rules.compute_due(Stage.REQUEST_RE_REVIEW, review.received_on).due
@@ -366,7 +382,7 @@ def decline(ctx: Context) -> None:
             ctx.refuse("原信访事项尚未三级终结。", field="reason")
         ctx.notice = Notice.NO_REACCEPTANCE
     else:
-        match = next((p for p in earlier if still_pending(p, ctx.day)), None)
+        match = next((p for p in earlier if still_pending(p, ctx.day, ctx.at)), None)
         if match is None:
             ctx.refuse("原信访事项已不在办理或复查复核期内。", field="reason")
         ctx.notice = Notice.NON_ACCEPTANCE
