@@ -19,7 +19,8 @@ from xinfang.workflow.models import Deadline, DeadlineStatus, Reply, Routing
 
 from .conftest import jsonl
 
-FORMAT_DOC = Path("/work/shared/domain/exchange-format.md")
+# The shared spec sits beside the repository (../shared), on developers' machines and in CI alike.
+FORMAT_DOC = Path(__file__).resolve().parents[3] / "shared" / "domain" / "exchange-format.md"
 REPO_FORMAT_DOC = Path(__file__).resolve().parents[2] / "docs" / "exchange.md"
 
 
