@@ -21,12 +21,11 @@ from .conftest import jsonl
 
 # The shared spec sits beside the repository (../shared), on developers' machines and in CI alike.
 FORMAT_DOC = Path(__file__).resolve().parents[3] / "shared" / "domain" / "exchange-format.md"
-REPO_FORMAT_DOC = Path(__file__).resolve().parents[2] / "docs" / "exchange.md"
 
 
 def documented_example() -> dict:
     """The petition object shown in exchange-format.md (the ```json block of the petitions section)."""
-    text = FORMAT_DOC.read_text(encoding="utf-8") if FORMAT_DOC.exists() else REPO_FORMAT_DOC.read_text()
+    text = FORMAT_DOC.read_text(encoding="utf-8")
     section = text[text.index("## Petitions") :]
     block = re.search(r"```json\n(.*?)```", section, re.S).group(1)
     return json.loads(block)
