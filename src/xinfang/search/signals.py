@@ -6,14 +6,20 @@ from django.dispatch import receiver
 from xinfang.orgs.models import OrgUnit
 from xinfang.petitions.models import Petition
 
-from .index import index_petition
+from .index import TEXT_FIELDS, UNIT_FIELDS, index_petition
 from .segment import add_word
 
 
 @receiver(post_save, sender=Petition, dispatch_uid="search_index_petition")
-def _index_on_save(sender, instance, raw=False, **kwargs):
-    if not raw:
-        index_petition(instance)
+def _index_on_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    # A save that names only other fields (the deadline bookkeeping after every transition) cannot change
+    # the document: skip the segmentation and unit look-ups on that hot path.
+    if raw or (update_fields is not None and not INDEXED.intersection(update_fields)):
+        return
+    index_petition(instance)
+
+
+INDEXED = frozenset(TEXT_FIELDS) | frozenset(UNIT_FIELDS) | {f"{name}_id" for name in UNIT_FIELDS}
 
 
 @receiver(post_save, sender=OrgUnit, dispatch_uid="search_unit_words")
