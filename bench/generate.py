@@ -1,52 +1,68 @@
-"""Bench data: a base of demo petitions, multiplied in SQL to the size asked for.
+"""Bench data: a base of demo petitions with real histories, multiplied in SQL to the size asked for.
 
-The base is the demo generator's own output (`xinfang.demo.generator.generate`: realistic texts, parties,
-repeats, deadlines, audit events; bulk INSERT / COPY) and its search documents (jieba, in Python). Python
-writes about 1–2 thousand petitions a second that way, too slow for millions, so the base is then copied
-inside the database with INSERT ... SELECT, copy k shifted back (k mod 10) × 52 weeks (weekdays kept), with
-new ids, registration numbers and query-code hashes: the petitions, their parties, deadlines, audit events
-and search documents. Petitioners are shared by the copies (one county's people, petitioning over years).
+1. **Base** (`--base`, default 4,000): the demo generator's petitions (`xinfang.demo.generator.generate`: realistic
+   texts, parties, collective visits, repeats; bulk INSERT / COPY), their search documents (jieba), and then **every
+   one of them driven through its planned history with `workflow.services.perform`** (`xinfang.demo.plans`:
+   transfer or assign to a township or department, accept, object, extend, reply, deliver, rate, request review, ...),
+   so routings, deadlines met and missed, replies, ratings and reviews are the workflow's own rows across the
+   county's units. Documents and notifications are not produced for the replayed steps (`replaying_history`).
+2. **Copies**: the base is copied inside the database with one `INSERT ... SELECT ... CROSS JOIN <copy numbers>` per
+   table and chunk of copies, copy k shifted back (k mod 10) × 364 days (weekdays kept) so the records span ten
+   years. Every copied table (petitions, parties, deadlines, routings, replies, extensions, ratings, reviews, audit
+   events, search documents) gets new keys (key + k × the base's largest key of that table) and every reference
+   between copied rows is shifted the same way; registration numbers and query-code hashes are made unique.
+   Petitioners are shared by the copies (one county's people, petitioning over the years).
+3. **Settled**: a copy moved back a year or more had its open steps finished long ago: open deadlines are written
+   met (rating windows: expired unrated) and open petitions concluded, in the same statement.
 
-Copies older than SETTLE_DAYS are written settled — deadlines met, petition concluded — in SQL, not replayed
-through the workflow, so that a decade of records is not a decade of overdue cases (see bench/README.md).
+Secondary indexes are dropped for the copy and rebuilt once; foreign keys are not re-checked row by row for the
+copy (PostgreSQL `session_replication_role = replica`, SQLite `foreign_keys = OFF`): every reference is an
+existing row shifted by the same rule. Then `VACUUM ANALYZE` / `ANALYZE`, as autovacuum would after a bulk load.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 import math
 import time
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import DateField, DateTimeField, F, ForeignKey
+from django.db.models import AutoField, BigAutoField, DateField, DateTimeField, ForeignKey, OneToOneField
 
-from xinfang import clock
 from xinfang.audit.models import Event
 from xinfang.demo.county import load_demo_county
 from xinfang.demo.generator import generate
-from xinfang.petitions.models import Petition, PetitionParty, Status
+from xinfang.demo.plans import replay
+from xinfang.evaluation.models import Rating, Review
+from xinfang.exchange.importer import replaying_history
+from xinfang.petitions.models import OPEN_STATUSES, Petition, PetitionParty, Status
 from xinfang.search.index import index_missing
 from xinfang.search.models import SearchDocument
-from xinfang.workflow.models import Deadline, DeadlineStatus
+from xinfang.workflow.models import Deadline, DeadlineStatus, Extension, Reply, Routing
 
-BASE_MAX = 10_000
+BASE_MAX = 4_000
 YEARS = 10
-SETTLE_DAYS = 120
 SEED = 20260301
+COPIES_PER_STATEMENT = 25
+# Parents before children; every row of these tables belongs to one petition and is copied with it.
+COPIED = (Petition, PetitionParty, Deadline, Routing, Reply, Extension, Rating, Review, Event, SearchDocument)
 
 
 @dataclass
 class Generation:
     size: int = 0
     base: int = 0
+    actions: int = 0
     base_seconds: float = 0.0
     index_seconds: float = 0.0
+    history_seconds: float = 0.0
     copy_seconds: float = 0.0
+    rows_copied: int = 0
 
     @property
     def seconds(self) -> float:
-        return self.base_seconds + self.index_seconds + self.copy_seconds
+        return self.base_seconds + self.index_seconds + self.history_seconds + self.copy_seconds
 
 
 def build(size: int, base_max: int = BASE_MAX, log=print) -> Generation:
@@ -61,10 +77,18 @@ def build(size: int, base_max: int = BASE_MAX, log=print) -> Generation:
     index_missing()
     out.index_seconds = time.perf_counter() - started
     log(f"  search index of the base: {out.index_seconds:.1f} s")
+    started = time.perf_counter()
+    with replaying_history(), transaction.atomic():
+        replayed, out.actions = replay(SEED, limit=base)
+    out.history_seconds = time.perf_counter() - started
+    log(
+        f"  histories: {replayed} petitions, {out.actions} workflow actions in {out.history_seconds:.1f} s "
+        f"({out.actions / max(out.history_seconds, 1e-9):.0f} actions/s)"
+    )
     copies = math.ceil(size / base) - 1
     started = time.perf_counter()
     if copies:
-        amplify(copies, size - base)
+        out.rows_copied = amplify(copies, size - base, log=log)
     out.copy_seconds = time.perf_counter() - started
     started = time.perf_counter()
     analyze()
@@ -73,7 +97,8 @@ def build(size: int, base_max: int = BASE_MAX, log=print) -> Generation:
     if copies:
         rate = (out.size - base) / out.copy_seconds
         log(
-            f"  {copies} copies in SQL: {out.size - base} petitions in {out.copy_seconds:.1f} s ({rate:.0f}/s)"
+            f"  {copies} copies in SQL: {out.size - base} petitions ({out.rows_copied} rows) in "
+            f"{out.copy_seconds:.1f} s ({rate:.0f} petitions/s)"
         )
     return out
 
@@ -81,110 +106,187 @@ def build(size: int, base_max: int = BASE_MAX, log=print) -> Generation:
 # --- copying in SQL -------------------------------------------------------------------------------------
 
 
-def _shift(column: str, field, days: int) -> str:
-    if days == 0:
-        return column
-    if connection.vendor == "postgresql":
-        return f"({column} - interval '{days} days')" + ("::date" if isinstance(field, DateField) else "")
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _days() -> str:
+    return f"((k % {YEARS}) * 364)"
+
+
+def _shift(column: str, field) -> str:
+    if _pg():
+        if isinstance(field, DateTimeField):
+            return f"({column} - {_days()} * interval '1 day')"
+        return f"({column} - {_days()})"
     if isinstance(field, DateTimeField):
-        return f"strftime('%Y-%m-%d %H:%M:%f', {column}, '-{days} days')"
-    return f"date({column}, '-{days} days')"
+        return f"strftime('%Y-%m-%d %H:%M:%f', {column}, '-' || {_days()} || ' days')"
+    return f"date({column}, '-' || {_days()} || ' days')"
 
 
-def _is_petition_fk(field) -> bool:
-    return isinstance(field, ForeignKey) and field.related_model is Petition
+def _settled(expression: str, settled: str) -> str:
+    """`settled` in a copy moved back a year or more, else the base row's value."""
+    return f"CASE WHEN k % {YEARS} <> 0 AND {{open}} THEN {settled} ELSE {expression} END"
 
 
-def _copy_sql(model, k: int, offset: int, days: int, limit_pk: int, overrides: dict[str, str]) -> str:
+def _overrides(model, strides: dict, quote) -> dict[str, str]:
+    pg = _pg()
+    if model is Petition:
+        stride = strides[Petition]
+        # The year of the registration number is the local (Asia/Shanghai) year of the shifted receipt.
+        year = (
+            f"to_char({_shift('received_at', DateTimeField())} AT TIME ZONE 'Asia/Shanghai', 'YYYY')"
+            if pg
+            else f"strftime('%Y', received_at, '+8 hours', '-' || {_days()} || ' days')"
+        )
+        number = f"lpad((id + k * {stride})::text, 8, '0')" if pg else f"printf('%08d', id + k * {stride})"
+        code_hash = (
+            "md5(query_code_hash || k::text) || md5(k::text || query_code_hash)"
+            if pg
+            else "lower(hex(randomblob(32)))"
+        )
+        is_open = "status IN ({})".format(", ".join(f"'{s.value}'" for s in OPEN_STATUSES))
+        return {
+            "registration_number": f"'XF-' || receiving_region_code || '-' || {year} || '-' || {number}",
+            "query_code_hash": code_hash,
+            "external_id": "NULL",
+            "status": _settled("status", f"'{Status.CONCLUDED.value}'").format(open=is_open),
+            "next_due_on": _settled(_shift("next_due_on", DateField()), "NULL").format(open=is_open),
+            "next_due_stage": _settled("next_due_stage", "''").format(open=is_open),
+        }
+    if model is Deadline:
+        is_open = f"status = '{DeadlineStatus.OPEN.value}'"
+        status = (
+            f"CASE WHEN is_window THEN '{DeadlineStatus.MISSED.value}' ELSE '{DeadlineStatus.MET.value}' END"
+        )
+        true, false = ("true", "false") if pg else ("1", "0")
+        done_at = _shift("opened_at", DateTimeField())
+        return {
+            "status": _settled("status", status).format(open=is_open),
+            "on_time": _settled("on_time", f"CASE WHEN is_window THEN {false} ELSE {true} END").format(
+                open=is_open
+            ),
+            "done_at": _settled(
+                _shift("done_at", DateTimeField()), f"CASE WHEN is_window THEN NULL ELSE {done_at} END"
+            ).format(open=is_open),
+        }
+    if model is Event:
+        target = f"CAST(CAST(target_id AS {'bigint' if pg else 'INTEGER'}) + k * {strides[Petition]} AS TEXT)"
+        return {"target_id": f"CASE WHEN target_type = 'petition' THEN {target} ELSE target_id END"}
+    return {}
+
+
+def _copy_sql(model, strides: dict, first: int, last: int, limit_petition: int) -> str:
+    """Copies `first`..`last` of the base rows of `model`; the last copy only up to petition `limit_petition`."""
     quote = connection.ops.quote_name
+    overrides = _overrides(model, strides, quote)
     columns, values = [], []
     for field in model._meta.concrete_fields:
-        if field.primary_key and not _is_petition_fk(field) and model is not Petition:
-            continue  # rows nobody points to get fresh keys
-        column = field.column
-        if column in overrides:
-            value = overrides[column]
-        elif field.primary_key or _is_petition_fk(field):
-            value = f"{quote(column)} + {offset}"
+        column = quote(field.column)
+        if field.column in overrides:
+            value = overrides[field.column]
+        elif isinstance(field, (ForeignKey, OneToOneField)) and field.related_model in strides:
+            value = f"{column} + k * {strides[field.related_model]}"
+        elif field.primary_key and isinstance(field, (AutoField, BigAutoField)):
+            value = f"{column} + k * {strides[model]}"
         elif isinstance(field, (DateField, DateTimeField)):
-            value = _shift(quote(column), field, days)
+            value = _shift(column, field)
         else:
-            value = quote(column)
-        columns.append(quote(column))
+            value = column
+        columns.append(column)
         values.append(value)
-    key = "petition_id" if model is not Petition else "id"
+    petition = "id" if model is Petition else "petition_id"
+    copies = f"generate_series({first}, {last}) AS ks(k)" if _pg() else "ks"
+    with_ks = (
+        ""
+        if _pg()
+        else f"WITH RECURSIVE ks(k) AS (SELECT {first} UNION ALL SELECT k + 1 FROM ks WHERE k < {last}) "
+    )
     return (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "
-        f"SELECT {', '.join(values)} FROM {quote(model._meta.db_table)} WHERE {key} <= {limit_pk}"
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) {with_ks}"
+        f"SELECT {', '.join(values)} FROM {quote(model._meta.db_table)} CROSS JOIN {copies} "
+        f"WHERE {petition} <= {strides[Petition]} AND (k < {last} OR {petition} <= {limit_petition})"
     )
 
 
-def _petition_overrides(k: int, stride: int, days: int) -> dict[str, str]:
-    pg = connection.vendor == "postgresql"
-    year = (
-        f"to_char(received_at - interval '{days} days', 'YYYY')"
-        if pg
-        else (f"strftime('%Y', received_at, '-{days} days')")
-    )
-    number = f"lpad((id + {k * stride})::text, 8, '0')" if pg else f"printf('%08d', id + {k * stride})"
-    if pg:
-        code_hash = f"md5(query_code_hash || '{k}') || md5('{k}' || query_code_hash)"
-    else:
-        code_hash = "lower(hex(randomblob(32)))"
-    return {
-        "registration_number": f"'XF-' || receiving_region_code || '-' || {year} || '-' || {number}",
-        "query_code_hash": code_hash,
-        "external_id": "NULL",
-    }
+def _strides() -> dict:
+    """The base's largest key of each copied table: copy k of a row gets key + k × stride."""
+    strides = {}
+    for model in COPIED:
+        key = model._meta.pk.attname
+        strides[model] = model.objects.order_by(f"-{key}").values_list(key, flat=True).first() or 0
+    strides[SearchDocument] = strides[Petition]
+    return strides
 
 
-def amplify(copies: int, wanted: int) -> None:
-    base_max = Petition.objects.order_by("-pk").values_list("pk", flat=True).first()
-    stride = base_max
-    written = 0
-    today = clock.today()
-    settle_before = today - dt.timedelta(days=SETTLE_DAYS)
-    tables = [m._meta.db_table for m in (Petition, PetitionParty, Deadline, Event, SearchDocument)]
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Foreign keys checked per statement, so no trigger events are pending when indexes are rebuilt.
+@contextlib.contextmanager
+def _unchecked_references():
+    """Foreign keys not re-checked row by row while copying (every reference is a shifted existing row)."""
+    with connection.cursor() as cursor:
+        if _pg():
+            cursor.execute("SET session_replication_role = replica")
+            try:
+                yield
+            finally:
+                cursor.execute("SET session_replication_role = DEFAULT")
+        else:
+            cursor.execute("PRAGMA foreign_keys = OFF")  # only takes effect outside a transaction
+            try:
+                yield
+            finally:
+                cursor.execute("PRAGMA foreign_keys = ON")
+
+
+def amplify(copies: int, wanted: int, log=print) -> int:
+    """Write `copies` copies of the base, `wanted` petitions in all (the last copy may be partial)."""
+    strides = _strides()
+    stride = strides[Petition]
+    base_ids = list(Petition.objects.order_by("pk").values_list("pk", flat=True))
+    # The last copy takes the base petitions up to this key (all of them when it is whole).
+    last_limit = base_ids[wanted - (copies - 1) * len(base_ids) - 1]
+    tables = [m._meta.db_table for m in COPIED]
+    rows = 0
+    with _unchecked_references(), transaction.atomic():
+        if _pg():
             with connection.cursor() as cursor:
+                # Checks still pending from earlier in the transaction run now: CREATE INDEX refuses a table
+                # with pending trigger events.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         dropped = _drop_indexes(tables)
-        for k in range(1, copies + 1):
-            days = (k % YEARS) * 364
-            offset = k * stride
-            remaining = wanted - written
-            limit = base_max if remaining >= base_max else remaining
+        started = time.perf_counter()
+        for first in range(1, copies + 1, COPIES_PER_STATEMENT):
+            last = min(first + COPIES_PER_STATEMENT - 1, copies)
+            limit = last_limit if last == copies else stride
             with connection.cursor() as cursor:
-                cursor.execute(
-                    _copy_sql(Petition, k, offset, days, limit, _petition_overrides(k, stride, days))
-                )
-                cursor.execute(
-                    f"UPDATE petitions_petition SET repeat_of_id = NULL WHERE id > {offset} AND id <= "
-                    f"{offset + limit} AND repeat_of_id > {offset + limit}"
-                )
-                event_target = f"CAST(petition_id + {offset} AS TEXT)"
-                cursor.execute(_copy_sql(PetitionParty, k, offset, days, limit, {}))
-                cursor.execute(_copy_sql(Deadline, k, offset, days, limit, {}))
-                cursor.execute(_copy_sql(Event, k, offset, days, limit, {"target_id": event_target}))
-                cursor.execute(_copy_sql(SearchDocument, k, offset, days, limit, {}))
-            written += limit
+                for model in COPIED:
+                    cursor.execute(_copy_sql(model, strides, first, last, limit))
+                    rows += cursor.rowcount
+                # A repeat whose earlier petition lies beyond a partial last copy points nowhere: unlink it.
+                if last == copies and limit < stride:
+                    low = copies * stride
+                    cursor.execute(
+                        f"UPDATE petitions_petition SET repeat_of_id = NULL WHERE id > {low} "
+                        f"AND repeat_of_id > {low + limit}"
+                    )
+            done = min(last * len(base_ids), wanted)
+            log(f"    copies {first}–{last}: {done:,} petitions, {time.perf_counter() - started:.0f} s")
+        index_started = time.perf_counter()
         _recreate_indexes(dropped)
-        _settle(settle_before, base_max)
+        log(f"    indexes rebuilt in {time.perf_counter() - index_started:.0f} s")
         _fix_sequences()
+    return rows
 
 
 def analyze() -> None:
     """What autovacuum does after a bulk load anyway: planner statistics, hint bits, the visibility map."""
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if _pg() else "ANALYZE")
 
 
 def _drop_indexes(tables: list[str]) -> list[str]:
     """Secondary indexes are rebuilt once after the copy rather than updated row by row (unique ones stay)."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if _pg():
             cursor.execute(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef NOT LIKE %s",
                 [tables, "CREATE UNIQUE%"],
@@ -207,21 +309,13 @@ def _recreate_indexes(statements: list[str]) -> None:
             cursor.execute(sql)
 
 
-def _settle(before: dt.date, base_max: int) -> None:
-    """Old copies as concluded cases: their deadlines met on time (see the module docstring)."""
-    cutoff = dt.datetime.combine(before, dt.time(), clock.SHANGHAI)
-    old = Petition.objects.filter(pk__gt=base_max, received_at__lt=cutoff)
-    Deadline.objects.filter(petition__in=old, status=DeadlineStatus.OPEN).update(
-        status=DeadlineStatus.MET, on_time=True, done_at=F("opened_at")
-    )
-    old.update(status=Status.CONCLUDED, next_due_on=None, next_due_stage="")
-
-
 def _fix_sequences() -> None:
-    if connection.vendor != "postgresql":
+    if not _pg():
         return
     with connection.cursor() as cursor:
-        for model in (Petition, PetitionParty, Deadline, Event):
+        for model in COPIED:
+            if model is SearchDocument:
+                continue
             table = model._meta.db_table
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"

@@ -54,15 +54,28 @@ def table(rows: list[tuple], header: tuple) -> str:
 def _generate(args, generate, measure, log) -> list[tuple]:
     log(f"[bench] generating {args.size} petitions")
     gen = generate.build(args.size, base_max=args.base, log=log)
-    return [
+    copied = gen.size - gen.base
+    rows = [
         (
-            f"Generate {gen.size:,} petitions (base {gen.base:,} by the demo generator + search index; rest copied in SQL)",
-            f"{gen.size / gen.seconds:,.0f} petitions/s overall ({gen.seconds:.0f} s: base {gen.base_seconds:.0f} s "
-            f"= {gen.base / gen.base_seconds:,.0f}/s, index {gen.index_seconds:.0f} s, copies {gen.copy_seconds:.0f} s)",
-            "≥ 20,000/s bulk",
-            measure.verdict(gen.size / gen.seconds, 20_000, higher_is_better=True),
+            f"Generate {gen.size:,} petitions: base {gen.base:,} (demo generator, search index, every history "
+            "replayed through the workflow), the rest copied in SQL",
+            f"{gen.size / gen.seconds:,.0f} petitions/s overall ({gen.seconds:.0f} s: base {gen.base_seconds:.0f} s, "
+            f"index {gen.index_seconds:.0f} s, histories {gen.history_seconds:.0f} s = "
+            f"{gen.actions / max(gen.history_seconds, 1e-9):,.0f} workflow actions/s, copies {gen.copy_seconds:.0f} s)",
+            "—",
+            "—",
         )
     ]
+    if copied:
+        rows.append(
+            (
+                f"Bulk copy in SQL ({copied:,} petitions, {gen.rows_copied:,} rows in 10 tables, indexes rebuilt)",
+                f"{copied / gen.copy_seconds:,.0f} petitions/s ({gen.rows_copied / gen.copy_seconds:,.0f} rows/s)",
+                "≥ 20,000/s",
+                measure.verdict(copied / gen.copy_seconds, 20_000, higher_is_better=True),
+            )
+        )
+    return rows
 
 
 def _earlier_rows(db: str, size: int) -> list[tuple]:
@@ -71,7 +84,7 @@ def _earlier_rows(db: str, size: int) -> list[tuple]:
         return []
     rows = []
     for line in files[-1].read_text(encoding="utf-8").splitlines():
-        if line.startswith("| Generate") or line.startswith("| django-helpdesk"):
+        if line.startswith(("| Generate", "| Bulk copy", "| django-helpdesk")):
             rows.append(tuple(cell.strip() for cell in line.strip("|").split(" | ")))
     return rows
 
@@ -81,7 +94,10 @@ def main(argv=None) -> int:
     parser.add_argument("--size", type=int, required=True)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument(
-        "--base", type=int, default=10_000, help="petitions made by the demo generator; the rest are copies"
+        "--base",
+        type=int,
+        default=4_000,
+        help="petitions made by the demo generator and driven through their histories; the rest are copies",
     )
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30, help="length of the HTTP intake load")
@@ -120,7 +136,7 @@ def main(argv=None) -> int:
     earlier = _earlier_rows(args.db, args.size) if args.reuse else []
     if args.reuse:
         generate.analyze()
-        rows = [r for r in earlier if r[0].startswith("Generate")]
+        rows = [r for r in earlier if r[0].startswith(("Generate", "Bulk copy"))]
         skip.add("helpdesk")
     else:
         rows = _generate(args, generate, measure, log)
@@ -171,7 +187,7 @@ def main(argv=None) -> int:
     body = "\n\n".join(
         [
             f"# xinfang bench: {args.size:,} petitions on {'PostgreSQL' if args.db == 'postgres' else 'SQLite'}",
-            f"Run {clock.now():%Y-%m-%d %H:%M} (Asia/Shanghai), {total / 60:.1f} min in all. "
+            f"Run {clock.now().astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M} (Asia/Shanghai), {total / 60:.1f} min in all. "
             f"Command: `make bench SIZE={args.size} DB={args.db}`.",
             "## Machine\n\n" + table(machine_rows, ("", "")),
             "## Figures\n\n" + table(rows, ("Measure", "Figure", "Target", "Verdict")),

@@ -120,3 +120,22 @@ def test_demo_replays_a_spread_of_histories_through_the_workflow(demo_county):
     moved = Petition.objects.exclude(status=Status.REGISTERED)
     assert moved.count() >= 5
     assert all(p.events.filter(action="register").exists() for p in moved)
+
+
+def test_a_notice_still_in_the_post_is_not_delivered_before_it_arrives(frozen_clock):
+    """The workflow refuses a received-on date after today: a plan stops before such a delivery."""
+    import datetime as dt
+
+    from xinfang.demo.plans import PlannedAction, _done
+
+    now = frozen_clock(dt.datetime(2026, 6, 15, 10, 0))
+    tomorrow = (clock.local_date(now) + dt.timedelta(days=1)).isoformat()
+    hour = dt.timedelta(hours=1)
+    actions = [
+        PlannedAction("reply", now - 3 * hour, "U1", {"opinion": "support"}),
+        PlannedAction("deliver", now - 2 * hour, "U1", {"method": "post", "received_on": tomorrow}),
+        PlannedAction("rate", now - hour, None, {"target": "unit", "rating": "satisfied"}),
+    ]
+
+    assert [a.action for a in _done(actions, now)] == ["reply"]
+    assert [a.action for a in _done(actions, now + dt.timedelta(days=1))] == ["reply", "deliver", "rate"]

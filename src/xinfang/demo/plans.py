@@ -128,8 +128,7 @@ class _Planner:
         """Whether the earlier petition is still being handled, or open to review, on `day` (Art. 19(3)):
         only then may the repeat be declined. Its own plan says how far it got."""
         earlier = self.petition.repeat_of
-        actions = _Planner(earlier, self.route_unit, self.seed, self.now).plan()
-        done = [a for a in actions if a.at <= self.now]
+        done = _done(_Planner(earlier, self.route_unit, self.seed, self.now).plan(), self.now)
         if done and done[-1].action in CLOSING_ACTIONS:
             return False
         received = [a.data["received_on"] for a in done if "received_on" in a.data]
@@ -221,7 +220,18 @@ def plan_for(
 
     `route_unit` is the code of the category's default responsible unit (CategoryRoute), if any.
     """
-    return [action for action in _Planner(petition, route_unit, seed, now).plan() if action.at <= now]
+    return _done(_Planner(petition, route_unit, seed, now).plan(), now)
+
+
+def _done(actions: list[PlannedAction], now: dt.datetime) -> list[PlannedAction]:
+    """The actions taken by `now`: a notice still in the post is recorded as delivered when it arrives."""
+    today = clock.local_date(now).isoformat()
+    done = []
+    for action in actions:
+        if action.at > now or action.data.get("received_on", "") > today:
+            break
+        done.append(action)
+    return done
 
 
 def plans(seed: int, *, now: dt.datetime | None = None) -> Iterator[tuple[Petition, list[PlannedAction]]]:

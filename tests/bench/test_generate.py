@@ -1,0 +1,95 @@
+"""The bench generator's copies are whole, consistent petitions: every copied row points at rows of its own copy,
+keys and registration numbers stay unique, dates move back by whole years, old copies are settled."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.db.models import Max, Min
+
+from bench import generate
+from xinfang import clock
+from xinfang.audit.models import Event
+from xinfang.demo.county import load_demo_county
+from xinfang.demo.generator import generate as generate_petitions
+from xinfang.demo.plans import replay
+from xinfang.evaluation.models import Rating
+from xinfang.exchange.importer import replaying_history
+from xinfang.petitions.models import OPEN_STATUSES, Petition, PetitionParty
+from xinfang.search.index import index_missing
+from xinfang.search.models import SearchDocument
+from xinfang.workflow.models import Deadline, DeadlineStatus, Extension, Reply, Routing
+
+BASE = 40
+COPIES = 11  # copy 10 is moved back 0 years: the current year twice
+
+
+@pytest.fixture
+def amplified(db):
+    load_demo_county()
+    generate_petitions(BASE, 3)
+    index_missing()
+    with replaying_history():
+        replay(3, limit=BASE)
+    counts = {model: model.objects.count() for model in generate.COPIED}
+    ids = Petition.objects.aggregate(first=Min("pk"), last=Max("pk"))  # keys need not start at 1 (PostgreSQL)
+    generate.amplify(COPIES, COPIES * BASE - 7)  # the last copy partial
+    return SimpleNamespace(counts=counts, first=ids["first"], stride=ids["last"])
+
+
+def _copy(amplified, k: int) -> dict:
+    """The key range of copy k (0: the base)."""
+    return {"pk__gt": k * amplified.stride, "pk__lte": (k + 1) * amplified.stride}
+
+
+def test_each_full_copy_has_as_many_rows_of_every_table_as_the_base(amplified):
+    assert Petition.objects.count() == BASE * (COPIES + 1) - 7
+    assert Petition.objects.filter(**_copy(amplified, 0)).count() == BASE
+    copy_3 = Petition.objects.filter(**_copy(amplified, 3))
+    for model, count in amplified.counts.items():
+        rows = copy_3 if model is Petition else model.objects.filter(petition__in=copy_3)
+        assert rows.count() == count, model
+
+
+def test_references_stay_within_their_copy(amplified):
+    for model in (PetitionParty, Deadline, Routing, Reply, Rating, Event, SearchDocument):
+        assert not model.objects.filter(petition__isnull=True).exists()
+    for extension in Extension.objects.select_related("deadline"):
+        assert extension.deadline.petition_id == extension.petition_id
+    for event in Event.objects.filter(target_type="petition").only("target_id", "petition_id"):
+        assert event.target_id == str(event.petition_id)
+    repeats = Petition.objects.filter(repeat_of__isnull=False).values_list("pk", "repeat_of_id")
+    stride = amplified.stride
+    assert repeats and all((pk - 1) // stride == (earlier - 1) // stride for pk, earlier in repeats)
+
+
+def test_numbers_and_query_codes_are_unique_and_dates_move_back_whole_years(amplified):
+    numbers = Petition.objects.values_list("registration_number", flat=True)
+    assert len(set(numbers)) == len(numbers)
+    assert Petition.objects.values("query_code_hash").distinct().count() == len(numbers)
+    original = Petition.objects.get(pk=amplified.first + 5)
+    for k in (1, 3, 10):
+        copy = Petition.objects.get(pk=original.pk + k * amplified.stride)
+        assert original.received_at - copy.received_at == dt.timedelta(days=(k % 10) * 364)
+        assert copy.content == original.content
+        assert copy.received_at.weekday() == original.received_at.weekday()
+        assert copy.registration_number.split("-")[2] == str(clock.local_date(copy.received_at).year)
+
+
+def test_copies_moved_back_are_settled_and_the_current_year_keeps_its_open_cases(amplified):
+    moved = Petition.objects.filter(**_copy(amplified, 1))
+    assert not moved.filter(status__in=OPEN_STATUSES).exists()
+    assert not Deadline.objects.filter(petition__in=moved, status=DeadlineStatus.OPEN).exists()
+    base_open = Petition.objects.filter(**_copy(amplified, 0), status__in=OPEN_STATUSES).count()
+    same_year = Petition.objects.filter(**_copy(amplified, 10), status__in=OPEN_STATUSES).count()
+    assert base_open > 0 and same_year == base_open
+
+
+def test_histories_reach_the_units_and_ratings_span_the_years(amplified):
+    assert Routing.objects.values("to_unit").distinct().count() >= 3
+    years = Rating.objects.aggregate(first=Min("rated_at"), last=Max("rated_at"))
+    assert (years["last"] - years["first"]).days > 8 * 364
+    assert (
+        Rating.objects.filter(petition__in=Petition.objects.filter(**_copy(amplified, 7))).count()
+        == (amplified.counts[Rating])
+    )
