@@ -6,8 +6,13 @@
 The database is migrated, given the test county of tests/conftest.py (as organisation lines, through
 `import_orgs`) and its staff, and emptied of petitions. Then: N petitions with varied histories are made through
 the workflow (tests/exchange/histories.py, committed as the UI commits them), exported (`export_petitions`),
-the petition tables emptied, and the file imported (`import_petitions`, one transaction per line, as the
-command does). Prints the rates and the queries per petition. Use a database of its own: it is emptied.
+the petition tables emptied, and the file imported (`import_petitions`, as the command does: a savepoint per
+line, a transaction per chunk). Then a ledger (台账: `--ledger` lines without events, as a migration from
+spreadsheets brings them; deterministic per seed) is imported into the emptied tables: those lines go through
+the batched registration (`register_many`, 1,000 lines a transaction). Prints both rates and the queries per
+petition. Use a database of its own: it is emptied.
+
+    .venv/bin/python bench/exchange.py --petitions 1000 --ledger 20000 [--profile ledger.prof]
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from xinfang.exchange.exporter import export_petitions  # noqa: E402
 from xinfang.exchange.importer import import_petitions, replaying_history  # noqa: E402
 from xinfang.orgs.importer import import_orgs  # noqa: E402
 from xinfang.orgs.models import OrgUnit, Region, Role, User  # noqa: E402
-from xinfang.petitions.models import Petition  # noqa: E402
+from xinfang.petitions.models import Category, Petition  # noqa: E402
 from xinfang.workflow.petition_deadlines import expire_windows  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=clock.SHANGHAI)
@@ -102,9 +107,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20260301)
     parser.add_argument("--keep", help="also keep the exported file here")
     parser.add_argument("--file", help="skip making and exporting: import this file (from an earlier --keep)")
+    parser.add_argument("--ledger", type=int, default=20000, help="lines of the ledger import (0: skip)")
+    parser.add_argument("--profile", help="write a cProfile of the ledger import here")
+    parser.add_argument("--skip-histories", action="store_true", help="only the ledger import")
     args = parser.parse_args()
 
-    from tests.exchange.histories import generate
     from tests.exchange.state import empty_petition_tables
 
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
@@ -113,6 +120,17 @@ def main() -> None:
     if Petition.objects.exists():
         empty_petition_tables()
     scene = world()
+
+    if not args.skip_histories:
+        histories(args, scene)
+    if args.ledger:
+        empty_petition_tables()
+        ledger(args.ledger, args.seed, args.profile)
+
+
+def histories(args, scene) -> None:
+    from tests.exchange.histories import generate
+    from tests.exchange.state import empty_petition_tables
 
     if args.file:
         path = Path(args.file)
@@ -135,6 +153,23 @@ def main() -> None:
         )
 
     empty_petition_tables()
+    with path.open(encoding="utf-8") as lines:
+        result, cpu, queries = counted_import(lines)
+    print(f"histories: {result.summary}")
+    print(
+        f"histories: {cpu:.1f} s of this process's CPU = {result.imported / cpu:.1f} petitions per CPU-second"
+    )
+    print(
+        f"histories: {result.rate:.1f} petitions/s, {result.events / result.seconds:.0f} events/s, "
+        f"{queries / max(result.imported, 1):.0f} queries/petition"
+    )
+    for rejection in result.rejected[:5]:
+        print("  ", rejection)
+    if not (args.keep or args.file):
+        path.unlink()
+
+
+def counted_import(lines):
     counted = [0]
 
     def count(execute, sql, params, many, context):
@@ -142,19 +177,89 @@ def main() -> None:
         return execute(sql, params, many, context)
 
     cpu = time.process_time()
-    with path.open(encoding="utf-8") as lines, connection.execute_wrapper(count):
+    with connection.execute_wrapper(count):
         result = import_petitions(lines)
-    cpu = time.process_time() - cpu
-    per_petition = counted[0] / max(result.imported, 1)
-    print(f"import: {result.summary}")
-    print(f"import: {cpu:.1f} s of this process's CPU = {result.imported / cpu:.1f} petitions per CPU-second")
+    return result, time.process_time() - cpu, counted[0]
+
+
+# --- a ledger -----------------------------------------------------------------------------------------------
+
+CATEGORIES = ["城乡建设/征收拆迁", "城乡建设/物业管理", "劳动和社会保障/拖欠工资", "自然资源/土地征收"]
+CHANNELS = ["letter", "visit", "online", "phone"]
+SNIPPETS = [
+    "反映小区物业服务不到位，楼道照明长期损坏，多次向物业公司报修未果，请求督促整改。",
+    "本人在某建筑工地务工，工程完工后工资一直未结清，包工头联系不上，请求帮助追讨。",
+    "房屋征收补偿标准低于周边项目，安置房交付时间一再推迟，请求依法重新评估并公开补偿方案。",
+    "村集体土地被征收后，征地补偿款分配方案未经村民代表大会讨论，请求公开账目。",
+]
+
+
+def ledger_records(count: int, seed: int) -> list[dict]:
+    """A ledger of ``count`` registrations over the past year: a fifth of the petitioners come again (by ID
+    number), a tenth have no ID number (found again by name and phone), some are joint letters."""
+    import random
+
+    from xinfang.petitions.identity import make_id_number
+
+    rng = random.Random(seed)
+    categories = [c for c in CATEGORIES if Category.objects.filter(path=c, is_active=True).exists()]
+    people = []
+    records = []
+    for n in range(count):
+        if people and rng.random() < 0.2:
+            principal = rng.choice(people)
+        else:
+            k = len(people) + 1
+            birth = dt.date(1950, 1, 1) + dt.timedelta(days=k // 997)  # unique with the sequence k % 997
+            principal = {"name": f"台账{k}", "phone": f"13{rng.randrange(10**9):09d}"}
+            if rng.random() < 0.9:
+                principal["id_number"] = make_id_number("330102", birth, k % 997)
+            people.append(principal)
+        petitioners = [dict(principal, role="principal")]
+        if rng.random() < 0.1:
+            petitioners.append(
+                {"name": f"联名{n}", "phone": f"15{rng.randrange(10**9):09d}", "role": "co_petitioner"}
+            )
+        channel = rng.choice(CHANNELS)
+        received = NOW - dt.timedelta(days=rng.randrange(1, 360), minutes=rng.randrange(600))
+        record = {
+            "external_id": f"TZ-{seed}-{n:07d}",
+            "channel": channel,
+            "received_at": received.isoformat(),
+            "receiving_unit": "330102-XFJ",
+            "petitioners": petitioners,
+            "petition_class": "claim",
+            "category": rng.choice(categories),
+            "issue_region": rng.choice(["330102001", "330102002"]),
+            "content": rng.choice(SNIPPETS) + f"（台账第{n + 1}条）",
+        }
+        if channel == "visit":
+            record["visit_level"] = "county"
+        records.append(record)
+    return records
+
+
+def ledger(count: int, seed: int, profile: str | None) -> None:
+    import json
+
+    lines = [json.dumps(r, ensure_ascii=False) for r in ledger_records(count, seed)]
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    result, cpu, queries = counted_import(lines)
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    print(f"ledger: {result.summary}")
     print(
-        f"import: {result.rate:.1f} petitions/s, {result.events / result.seconds:.0f} events/s, {per_petition:.0f} queries/petition"
+        f"ledger: {result.rate:,.0f} petitions/s, {result.imported / cpu:,.0f} petitions per CPU-second, "
+        f"{queries / max(result.imported, 1):.2f} queries/petition"
     )
     for rejection in result.rejected[:5]:
         print("  ", rejection)
-    if not (args.keep or args.file):
-        path.unlink()
 
 
 if __name__ == "__main__":

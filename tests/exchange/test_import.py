@@ -342,3 +342,84 @@ def test_an_unreadable_file_is_a_command_error(world, tmp_path):
     latin.write_bytes("信访".encode("gb18030"))
     with pytest.raises(CommandError, match="不是UTF-8编码"):
         call_command("import-petitions", str(latin))
+
+
+# --- ledgers: lines without events, registered in batches -------------------------------------------------
+
+
+def ledger_line(n: int, **changes) -> dict:
+    """A line of a ledger (台账): a registration without events."""
+    return line(**({"external_id": f"L-{n}", "petitioners": [person(n)], "events": None} | changes))
+
+
+def test_a_ledger_is_registered_in_batches_and_bad_lines_are_refused_by_number(world):
+    impostor = dict(person(2), name="冒名者")
+    wrong_digit = dict(person(5), id_number=person(5)["id_number"][:-1] + "X")
+    same_person_twice = [
+        {"name": "钱七", "phone": "13600000007"},
+        {"name": "钱七", "phone": "13600000007", "role": "co_petitioner"},
+    ]
+    lines = jsonl(
+        ledger_line(1),
+        ledger_line(2),
+        ledger_line(3, petitioners=[impostor]),  # refused: line 2 put that ID number under another name
+        ledger_line(4, category="城乡建设/违章建筑"),  # refused while reading
+        ledger_line(5, petitioners=[wrong_digit]),  # refused by registration
+        ledger_line(1),  # skipped: line 1 of this file
+        ledger_line(7, repeat_of="L-2", events=[]),
+        ledger_line(8, petitioners=same_person_twice),  # refused by the database: the batch is redone by line
+        ledger_line(9, petitioners=[person(1)]),  # the same petitioner as line 1
+        ledger_line(10),
+    )
+
+    result = import_petitions(lines, batch_size=4)
+
+    assert (result.imported, [s.line for s in result.skipped]) == (5, [6])
+    reasons = {r.line: r.reason for r in result.rejected}
+    assert sorted(reasons) == [3, 4, 5, 8]
+    assert (
+        reasons[3]
+        == "登记被拒绝：petitioners第1项的id_number：该身份证号码已登记在另一姓名下，请核对姓名和身份证号码。"
+    )
+    assert reasons[4] == "未知的内容分类“城乡建设/违章建筑”（category）。"
+    assert reasons[5].startswith("登记被拒绝：petitioners第1项的id_number：")
+    assert reasons[8].startswith("数据库拒绝写入：")
+    # Numbers follow the file's order, without gaps for refused lines; nothing of a refused line is written.
+    numbers = dict(Petition.objects.values_list("external_id", "registration_number"))
+    assert [numbers[f"L-{n}"][-2:] for n in (1, 2, 7, 9, 10)] == ["01", "02", "03", "04", "05"]
+    assert Petitioner.objects.count() == 4  # lines 1 (= 9), 2, 7, 10
+    assert set(Event.objects.values_list("petition__external_id", flat=True)) == set(numbers)
+    assert Deadline.objects.count() == 5
+    repeat = Petition.objects.get(external_id="L-7")
+    assert repeat.is_repeat and repeat.repeat_of.external_id == "L-2"
+    assert (
+        Petition.objects.get(external_id="L-9").principal == Petition.objects.get(external_id="L-1").principal
+    )
+
+
+def test_ledger_and_history_lines_keep_the_files_order(world):
+    lines = jsonl(
+        ledger_line(1),
+        line(external_id="H-2", petitioners=[person(2)], events=_events(TRANSFER)),
+        ledger_line(3),
+        ledger_line(4, repeat_of="H-2"),
+    )
+    result = import_petitions(lines)
+    assert (result.imported, result.events, result.rejected) == (4, 1, [])
+    ordered = Petition.objects.order_by("registration_number").values_list("external_id", flat=True)
+    assert list(ordered) == ["L-1", "H-2", "L-3", "L-4"]
+    assert Petition.objects.get(external_id="H-2").status == Status.TRANSFERRED
+
+
+def test_a_ledger_costs_the_same_queries_for_20_or_60_lines(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(first: int, count: int) -> int:
+        lines = jsonl(*(ledger_line(n) for n in range(first, first + count)))
+        with CaptureQueriesContext(connection) as queries:
+            assert import_petitions(lines).imported == count
+        return len(queries.captured_queries)
+
+    run(100, 2)  # the sequence row exists from here on
+    assert run(200, 20) == run(300, 60)

@@ -304,14 +304,13 @@ def test_concurrent_registrations_never_share_a_number(org, people):
 
 def test_external_id_race_is_a_validation_error_not_a_crash(people, monkeypatch):
     f.register(people.registrar, external_id="ZJ-RACE-1")
-    real_validate = services.validate
+    real_read = services.OnFile.__init__
 
-    def validate_before_the_other_commit(reg, actor):
-        errors, parties, files = real_validate(reg, actor)
-        errors.pop("external_id", None)  # as if the other transaction had not committed yet
-        return errors, parties, files
+    def read_before_the_other_commit(self, items):
+        real_read(self, items)
+        self.external_ids.clear()  # as if the other transaction had not committed yet
 
-    monkeypatch.setattr(services, "validate", validate_before_the_other_commit)
+    monkeypatch.setattr(services.OnFile, "__init__", read_before_the_other_commit)
     before = counts()
     with pytest.raises(ValidationError) as err:
         f.register(people.registrar, external_id="ZJ-RACE-1")

@@ -40,7 +40,14 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return {name: jsonable(getattr(instance, name)) for name in names}
 
 
-def record(
+def record(**kwargs) -> Event:
+    """Write one event (see ``build`` for the arguments)."""
+    event = build(**kwargs)
+    event.save()
+    return event
+
+
+def build(
     *,
     action: str,
     target: models.Model,
@@ -54,7 +61,8 @@ def record(
     reason: str = "",
     data: dict | None = None,
 ) -> Event:
-    return Event.objects.create(
+    """An unsaved event, for bulk paths that insert many at once (``petitions.services.register_many``)."""
+    return Event(
         petition=petition,
         target_type=target._meta.model_name,
         target_id=str(target.pk),

@@ -1,10 +1,15 @@
 """Importing petitions from the exchange format by replaying their histories (exchange-format.md).
 
-Each line is registered through ``petitions.services.register`` and its events are replayed through
+Each line is registered through ``petitions.services`` and its events are replayed through
 ``workflow.services.perform`` (supervision through ``supervision.services``), each at its own time, so an
-imported history obeys every rule the UI enforces and its deadlines follow the policy in force. One line is
-one transaction: a line that breaks a rule is rejected with its line number and the reason, nothing of it is
-written, and the other lines are still imported. A line whose external id is already known is skipped.
+imported history obeys every rule the UI enforces and its deadlines follow the policy in force.
+
+Lines without events (a ledger of registrations, the usual migration) are registered in batches by
+``register_many`` (the same checks and rows as ``register``, written with multi-row inserts), up to
+``BATCH_SIZE`` lines a transaction. A line with events is registered and replayed on its own, in a savepoint;
+such lines share a transaction for up to ``CHUNK_LINES`` lines or ``CHUNK_SECONDS``. Either way a line that
+breaks a rule is rejected with its line number and the reason, nothing of it is written, and the other lines
+are still imported. A line whose external id is already known is skipped.
 
 Replayed history issues no documents and tells nobody: the notices were issued, and the people told, when
 it happened, in the system the file comes from. The events still record which notice each one produced.
@@ -33,6 +38,11 @@ from xinfang.workflow.services import perform
 from . import parsing
 from .actors import ExchangeUnit
 from .parsing import EventLine, Lookups, PetitionLine
+
+BATCH_SIZE = 1000  # lines without events registered together, in one transaction
+CHUNK_LINES = 200  # lines with events sharing one transaction (a savepoint each) ...
+CHUNK_SECONDS = 1.0  # ... for at most about this long
+LOOKUP_CHUNK = 900  # values per IN (...)
 
 # Registration's field names, as the exchange format spells them.
 FORMAT_KEYS = {"parties": "petitioners", "__all__": ""}
@@ -198,25 +208,119 @@ def _write(line: PetitionLine, lookups: Lookups) -> Petition:
     return petition
 
 
-def _import_line(number: int, text: str, lookups: Lookups, result: ImportResult) -> None:
-    try:
-        # The reading too, so a database error anywhere leaves a dry run's outer transaction usable.
+class _Run:
+    """One import: lines are read in order and written in chunks, one transaction each.
+
+    Lines without events (a ledger of registrations) wait in ``pending`` and are registered together by
+    ``petitions.services.register_many`` (``flush``): up to ``batch_size`` lines a transaction. A line with
+    events is registered and replayed on its own, in a savepoint, after the pending lines before it are
+    flushed (so registration numbers follow the file's order); such lines share a transaction until it has
+    run ``CHUNK_SECONDS`` or ``CHUNK_LINES`` lines, which bounds how long a chunk holds the registration
+    sequence's row lock against live intake."""
+
+    def __init__(self, result: ImportResult, batch_size: int):
+        self.result = result
+        self.batch_size = batch_size
+        self.lookups = Lookups()
+        self.pending: list[tuple[int, dict, str | None]] = []
+        self.pending_ids: set[str] = set()
+
+    def chunk(self, numbered: Iterator[tuple[int, str]]) -> bool:
+        """Import lines in one transaction until the chunk is full; False when the file is done."""
         with transaction.atomic():
-            record = parsing.load(text)
-            external_id = parsing.external_id_of(record)
+            started, replayed = time.perf_counter(), 0
+            for number, text in numbered:
+                try:
+                    record = parsing.load(text)
+                    external_id = parsing.external_id_of(record)
+                except LineError as exc:
+                    self.result.rejected.append(Rejection(number, str(exc)))
+                    continue
+                if record.get("events"):
+                    self.flush()
+                    self.replay_line(number, record, external_id)
+                    replayed += 1
+                    if replayed >= CHUNK_LINES or time.perf_counter() - started > CHUNK_SECONDS:
+                        return True
+                    continue
+                repeat_of = record.get("repeat_of")
+                if external_id in self.pending_ids or (
+                    isinstance(repeat_of, str) and repeat_of.strip() in self.pending_ids
+                ):
+                    # The same external id again, or a repeat of a pending line: write the pending ones first,
+                    # so this line sees them as a line-by-line import would.
+                    self.flush()
+                self.pending.append((number, record, external_id))
+                if external_id:
+                    self.pending_ids.add(external_id)
+                if len(self.pending) >= self.batch_size:
+                    self.flush()
+                    return True
+            self.flush()
+            return False
+
+    def flush(self) -> None:
+        """Register the pending lines together; a refused line is reported and nothing of it written."""
+        if not self.pending:
+            return
+        pending, self.pending, self.pending_ids = self.pending, [], set()
+        wanted = [external_id for _, _, external_id in pending if external_id]
+        known = set()
+        for start in range(0, len(wanted), LOOKUP_CHUNK):
+            chunk = wanted[start : start + LOOKUP_CHUNK]
+            known.update(Petition.objects.filter(external_id__in=chunk).values_list("external_id", flat=True))
+        lines = []
+        for number, record, external_id in pending:
+            if external_id in known:
+                self.result.skipped.append(Skipped(number, external_id))
+                continue
+            try:
+                lines.append(parsing.parse(number, record, external_id, self.lookups))
+            except LineError as exc:
+                self.result.rejected.append(Rejection(number, str(exc)))
+        if not lines:
+            return
+        registrations = [line.registration for line in lines]
+        try:
+            with transaction.atomic():
+                outcomes = petitions.register_many(
+                    registrations, [ExchangeUnit(reg.receiving_unit) for reg in registrations]
+                )
+        except DatabaseError:
+            # A constraint the checks did not foresee: the batch is rolled back; find the line line by line.
+            for line in lines:
+                self.write_line(line)
+            return
+        for line, outcome in zip(lines, outcomes, strict=True):
+            if isinstance(outcome, ValidationError):
+                self.result.rejected.append(Rejection(line.number, f"登记被拒绝：{_messages(outcome)}"))
+            else:
+                self.result.imported += 1
+
+    def replay_line(self, number: int, record: dict, external_id: str | None) -> None:
+        try:
             if external_id and Petition.objects.filter(external_id=external_id).exists():
-                result.skipped.append(Skipped(number, external_id))
+                self.result.skipped.append(Skipped(number, external_id))
                 return
-            line = parsing.parse(number, record, external_id, lookups)
-            _write(line, lookups)
-    except (LineError, _Rejected) as exc:
-        result.rejected.append(Rejection(number, str(exc)))
-        return
-    except DatabaseError as exc:  # a constraint the checks above did not foresee: the line is rolled back
-        result.rejected.append(Rejection(number, f"数据库拒绝写入：{exc}"))
-        return
-    result.imported += 1
-    result.events += len(line.events)
+            line = parsing.parse(number, record, external_id, self.lookups)
+        except LineError as exc:
+            self.result.rejected.append(Rejection(number, str(exc)))
+            return
+        self.write_line(line)
+
+    def write_line(self, line: PetitionLine) -> None:
+        """One line in a savepoint: registered, its events replayed; rolled back on the first refusal."""
+        try:
+            with transaction.atomic():
+                _write(line, self.lookups)
+        except (LineError, _Rejected) as exc:
+            self.result.rejected.append(Rejection(line.number, str(exc)))
+            return
+        except DatabaseError as exc:  # a constraint the checks above did not foresee: the line is rolled back
+            self.result.rejected.append(Rejection(line.number, f"数据库拒绝写入：{exc}"))
+            return
+        self.result.imported += 1
+        self.result.events += len(line.events)
 
 
 def _numbered(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
@@ -226,22 +330,27 @@ def _numbered(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
             yield number, text
 
 
-def import_petitions(lines: Iterable[str], *, dry_run: bool = False) -> ImportResult:
+def import_petitions(
+    lines: Iterable[str], *, dry_run: bool = False, batch_size: int = BATCH_SIZE
+) -> ImportResult:
     """Import petition lines (str, one JSON object each); see the module docstring.
 
     ``dry_run`` checks everything (each line against the lines before it, as a real import would) inside one
     transaction that is rolled back at the end.
     """
     result = ImportResult(dry_run=dry_run)
-    lookups = Lookups()
+    run = _Run(result, batch_size)
+    numbered = _numbered(lines)
     started = time.perf_counter()
     with replaying_history(), transaction.atomic() if dry_run else contextlib.nullcontext():
-        for number, text in _numbered(lines):
-            _import_line(number, text, lookups, result)
+        while run.chunk(numbered):
+            pass
         if result.imported:
             # The daily scan closes rating windows that ended unrated; an imported history is already past them.
             expire_windows()
         if dry_run:
             transaction.set_rollback(True)
+    result.skipped.sort(key=lambda skipped: skipped.line)
+    result.rejected.sort(key=lambda rejection: rejection.line)
     result.seconds = time.perf_counter() - started
     return result

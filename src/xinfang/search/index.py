@@ -43,7 +43,8 @@ def _unit_names(ids: set[int] | None = None) -> dict[int, str]:
 
 def index_bulk(petitions: Iterable[Petition]) -> int:
     """Index petitions that have no document yet (newly written in bulk, without signals)."""
-    names = _unit_names()
+    petitions = list(petitions)
+    names = _unit_names({getattr(p, f"{name}_id") for p in petitions for name in UNIT_FIELDS} - {None})
     docs = [SearchDocument(petition_id=p.pk, tokens=document_text(p, names)) for p in petitions]
     SearchDocument.objects.bulk_create(docs, batch_size=500)
     return len(docs)

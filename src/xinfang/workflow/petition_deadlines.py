@@ -47,6 +47,7 @@ def build(
     is_window: bool = False,
     rating_target: str = "",
     counts: bool = True,
+    rules=None,
 ) -> Deadline:
     """An unsaved deadline (bulk paths such as the demo generator save many at once)."""
     deadline = Deadline(
@@ -63,7 +64,7 @@ def build(
         due_on=due_on or starts_on,
     )
     if due_on is None:
-        due = compute(deadline)
+        due = compute(deadline, rules)
         deadline.due_on, deadline.provisional = due.due, due.provisional
     return deadline
 
@@ -104,6 +105,12 @@ def refresh_petition(petition: Petition) -> None:
         .order_by("due_on", "id")
         .values("stage", "due_on", "is_window", "extension_days")
     )
+    summarise(petition, open_rows)
+
+
+def summarise(petition: Petition, open_rows: list[dict]) -> None:
+    """``refresh_petition`` from the open rows in hand (dicts of stage, due_on, is_window, extension_days,
+    ordered by due date then creation), e.g. rows about to be inserted in bulk."""
     duties = [row for row in open_rows if not row["is_window"]]
     petition.next_due_on = duties[0]["due_on"] if duties else None
     petition.next_due_stage = duties[0]["stage"] if duties else ""
