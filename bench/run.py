@@ -103,6 +103,10 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=30, help="length of the HTTP intake load")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument(
+        "--rate", type=float, default=100.0, help="petitions/s offered in the open-loop intake"
+    )
+    parser.add_argument("--arrivals", choices=["even", "poisson"], default="even", help="open-loop arrivals")
+    parser.add_argument(
         "--skip", default="", help="comma-separated: intake,lists,search,rates,scan,import,helpdesk"
     )
     parser.add_argument("--no-write", action="store_true", help="print only; no file in bench/results/")
@@ -159,7 +163,13 @@ def main(argv=None) -> int:
         rows += fn()
     if "intake" not in skip:
         log("[bench] intake")
-        intake, detail = measure.intake_rows(users=args.users, seconds=args.seconds, workers=args.workers)
+        intake, detail = measure.intake_rows(
+            users=args.users,
+            seconds=args.seconds,
+            workers=args.workers,
+            rate=args.rate,
+            arrivals=args.arrivals,
+        )
         rows += intake
         notes.append(f"Intake status codes: {detail['statuses']}; first errors: {detail['errors'] or 'none'}")
     if "import" not in skip:

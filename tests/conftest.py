@@ -77,7 +77,10 @@ def pytest_collection_modifyitems(items):
 def _clear_cache():
     from django.core.cache import cache
 
+    from xinfang.api import lookups
+
     cache.clear()  # rate limits and lockouts must not leak from one test into the next
+    lookups.clear_all()  # nor reference rows cached per process from a test whose rows were rolled back
     yield
 
 

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ApiConfig(AppConfig):
     name = "xinfang.api"
     verbose_name = "接口"
+
+    def ready(self) -> None:
+        from . import lookups
+
+        lookups.connect()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -28,6 +29,7 @@ from xinfang.petitions.models import (
 from xinfang.petitions.selectors import visible_to
 from xinfang.petitions.services import PartyInput, Registration
 
+from . import lookups
 from .disclosure import disclosure_for, petitioner_view
 
 UNKNOWN_FIELD = "不支持的字段。"
@@ -183,9 +185,24 @@ class StrictFieldsMixin:
         return super().to_internal_value(data)
 
 
+class CodeField(serializers.SlugRelatedField):
+    """A unit, region or category named by code or path, resolved through the per-process cache (lookups.py):
+    the same answers and errors as DRF's field, without a query per registration."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            return super().to_internal_value(data)  # DRF's own handling of odd input
+        try:
+            return lookups.lookup(self.queryset.model, self.slug_field).get(data)
+        except ObjectDoesNotExist:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+
+
 def _code_field(queryset, what: str, **kwargs):
     slug = "path" if queryset.model is Category else "code"
-    return serializers.SlugRelatedField(
+    # The cache holds every row of the model: only for a field that may name any of them.
+    field_class = serializers.SlugRelatedField if queryset.query.has_filters() else CodeField
+    return field_class(
         slug_field=slug,
         queryset=queryset,
         error_messages={
