@@ -13,10 +13,11 @@ from itertools import groupby
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 from xinfang import clock
 from xinfang.orgs.models import Level, OrgUnit, Region
-from xinfang.search.query import search_petitions
+from xinfang.search.query import TextSearch
 
 from . import services
 from .models import (
@@ -371,11 +372,18 @@ class ListFilterForm(forms.Form):
             self.add_error("received_to", "截止日期不能早于起始日期。")
         return data
 
-    def filter(self, qs):
+    @cached_property
+    def text_search(self) -> TextSearch | None:
+        """The keyword search (the full-text index, never a LIKE scan), looked up once per request."""
+        text = (getattr(self, "cleaned_data", {}).get("q") or "").strip()
+        return TextSearch(text) if text else None
+
+    def filter(self, qs, *, text: bool = True):
+        """`qs` narrowed by the valid fields; without the keyword search when `text` is false (the count
+        applies it itself: `TextSearch.count`)."""
         data = self.cleaned_data
-        if data.get("q"):
-            text = data["q"].strip()
-            qs = search_petitions(qs, text)  # the full-text index, never a LIKE scan
+        if text and self.text_search is not None:
+            qs = self.text_search.filter(qs)
         for name in ("status", "channel", "receiving_unit", "responsible_unit"):
             if data.get(name):
                 qs = qs.filter(**{name: data[name]})
