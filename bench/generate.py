@@ -139,7 +139,11 @@ def _overrides(model, strides: dict, quote) -> dict[str, str]:
             if pg
             else f"strftime('%Y', received_at, '+8 hours', '-' || {_days()} || ' days')"
         )
-        number = f"lpad((id + k * {stride})::text, 8, '0')" if pg else f"printf('%08d', id + k * {stride})"
+        number = (
+            f"lpad((id + k * {stride})::text, greatest(8, length((id + k * {stride})::text)), '0')"
+            if pg
+            else f"printf('%08d', id + k * {stride})"
+        )
         code_hash = (
             "md5(query_code_hash || k::text) || md5(k::text || query_code_hash)"
             if pg
@@ -172,8 +176,37 @@ def _overrides(model, strides: dict, quote) -> dict[str, str]:
         }
     if model is Event:
         target = f"CAST(CAST(target_id AS {'bigint' if pg else 'INTEGER'}) + k * {strides[Petition]} AS TEXT)"
-        return {"target_id": f"CASE WHEN target_type = 'petition' THEN {target} ELSE target_id END"}
+        return {
+            "target_id": f"CASE WHEN target_type = 'petition' THEN {target} ELSE target_id END",
+            "data": _shift_json_dates("data"),
+        }
     return {}
+
+
+def _shift_json_dates(column: str) -> str:
+    """The event's own data (what the exporter writes back out as the event) with its dates moved too:
+    every top-level value that is a date (`received_on`, `handling_due_on`, `report_due`, ...)."""
+    if _pg():
+        value = "(e.value #>> '{}')"
+        shifted = (
+            f"CASE WHEN jsonb_typeof(e.value) = 'string' AND {value} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' "
+            f"THEN to_jsonb(to_char({value}::date - {_days()}, 'YYYY-MM-DD')) ELSE e.value END"
+        )
+        rebuilt = f"(SELECT jsonb_object_agg(e.key, {shifted}) FROM jsonb_each({column}) AS e)"
+        return (
+            f"CASE WHEN k % {YEARS} = 0 OR {column} IS NULL OR {column} = '{{}}'::jsonb THEN {column} "
+            f"ELSE {rebuilt} END"
+        )
+    shifted = (
+        "CASE WHEN e.type = 'text' AND e.value GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' "
+        f"THEN date(e.value, '-' || {_days()} || ' days') "
+        "WHEN e.type IN ('object', 'array') THEN json(e.value) "
+        "WHEN e.type IN ('true', 'false') THEN json(e.type) ELSE e.value END"
+    )
+    rebuilt = f"(SELECT json_group_object(e.key, {shifted}) FROM json_each({column}) AS e)"
+    return (
+        f"CASE WHEN k % {YEARS} = 0 OR {column} IS NULL OR {column} = '{{}}' THEN {column} ELSE {rebuilt} END"
+    )
 
 
 def _copy_sql(model, strides: dict, first: int, last: int, limit_petition: int) -> str:

@@ -76,6 +76,21 @@ def test_numbers_and_query_codes_are_unique_and_dates_move_back_whole_years(ampl
         assert copy.registration_number.split("-")[2] == str(clock.local_date(copy.received_at).year)
 
 
+def test_dates_inside_the_events_move_with_the_copy(amplified):
+    """The exporter writes an event back out from its data: a copy's received_on must move with it."""
+    delivered = Event.objects.filter(
+        action="deliver", **{"petition__" + k: v for k, v in _copy(amplified, 0).items()}
+    )
+    original = delivered.first()
+    assert original is not None
+    for k in (3, 10):
+        copy = Event.objects.get(action="deliver", petition_id=original.petition_id + k * amplified.stride)
+        shifted = dt.date.fromisoformat(original.data["received_on"]) - dt.timedelta(days=(k % 10) * 364)
+        assert copy.data["received_on"] == shifted.isoformat()
+        assert copy.data["method"] == original.data["method"]
+        assert {key for key in copy.data} == {key for key in original.data}
+
+
 def test_copies_moved_back_are_settled_and_the_current_year_keeps_its_open_cases(amplified):
     moved = Petition.objects.filter(**_copy(amplified, 1))
     assert not moved.filter(status__in=OPEN_STATUSES).exists()

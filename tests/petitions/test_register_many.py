@@ -258,3 +258,43 @@ def test_one_registration_costs_fewer_queries_than_before(people, now):
         services.register(registration, people.registrar)
     # Multi-row inserts per table, not one save() per row; the same statements as a batch.
     assert len(queries.captured_queries) <= 16
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_numbers_are_reserved_apart_and_a_failed_write_leaves_only_a_gap(
+    people, now, monkeypatch
+):
+    """The sequence row is locked only for its UPDATE (concurrent intake does not queue behind a whole write);
+    a write that then fails keeps nothing but the number it reserved (numbers are gap-tolerant)."""
+    first = services.register(f.registration(parties=[f.person(720)]), people.registrar)
+    real_write = services._write
+
+    def failing_write(items, on_file, ip_address):
+        real_write(items, on_file, ip_address)
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(services, "_write", failing_write)
+    with pytest.raises(RuntimeError):
+        services.register(f.registration(parties=[f.person(721)]), people.registrar)
+    monkeypatch.setattr(services, "_write", real_write)
+    third = services.register(f.registration(parties=[f.person(722)]), people.registrar)
+
+    def sequence(registered) -> int:
+        return int(registered.petition.registration_number.rsplit("-", 1)[1])
+
+    assert sequence(third) == sequence(first) + 2
+    assert Petition.objects.count() == 2
+    assert not Petitioner.objects.filter(id_number=f.person(721).id_number).exists()
+    assert Event.objects.filter(action="register").count() == 2
+
+
+def test_inside_a_transaction_a_rolled_back_batch_leaves_no_gap(people, now):
+    first = services.register(f.registration(parties=[f.person(730)]), people.registrar)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.register_many([f.registration(parties=[f.person(731)])], people.registrar)
+        raise RuntimeError("the importer's batch failed")
+    again = services.register(f.registration(parties=[f.person(732)]), people.registrar)
+
+    assert again.petition.registration_number.rsplit("-", 1)[1] == (
+        f"{int(first.petition.registration_number.rsplit('-', 1)[1]) + 1:06d}"
+    )
