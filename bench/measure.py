@@ -238,11 +238,12 @@ def import_rows(ledger: int = 20_000, histories: int = 300) -> list[tuple]:
     )
 
     # (b) histories: petitions whose events the importer replays through the workflow, one line at a time.
+    # The oldest of the base (lowest keys): histories the workflow itself wrote, a year old, so complete.
     ids = list(
         Event.objects.filter(action__in=list(TABLE), petition__isnull=False)
         .values_list("petition_id", flat=True)
         .distinct()
-        .order_by("-petition_id")[:histories]
+        .order_by("petition_id")[:histories]
     )
     if not ids:
         rows.append(
