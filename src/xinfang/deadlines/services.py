@@ -13,14 +13,17 @@ Public API (everything else is internal):
 The rules (all calendar overrides, official years, policies and colour thresholds: a few hundred rows) are
 loaded together and cached per process. Each call checks one version token (a primary-key lookup) and reloads
 only when it changed, so changes made by any process are seen at once. For bulk work (a recompute of every
-open petition, the CLI batch) call ``get_rules()`` once and pass ``rules=`` to skip even that query.
+open petition, the CLI batch) call ``get_rules()`` once and pass ``rules=`` to skip even that query;
+``rules_checked_once()`` checks the token once for a block (``workflow.services.perform`` wraps each action).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS
@@ -48,6 +51,7 @@ __all__ = [
     "is_on_time",
     "policy_for",
     "rules_changed",
+    "rules_checked_once",
 ]
 
 
@@ -119,15 +123,41 @@ def _load(token: uuid.UUID | None) -> Rules:
     )
 
 
+# Inside ``rules_checked_once()``: a one-item list holding the rules the first ``get_rules`` call returned.
+_checked: ContextVar[list | None] = ContextVar("xinfang_rules_checked", default=None)
+
+
+@contextmanager
+def rules_checked_once() -> Iterator[None]:
+    """Within the block (one workflow action, in its transaction), ``get_rules`` reads the version token at
+    most once: the first call checks it, later calls reuse those rules as long as this process's cache still
+    holds them (``bump_version`` / ``clear_cache`` drop it, so a change made inside the block is seen).
+    Nested blocks share the outer one's check."""
+    if _checked.get() is not None:
+        yield
+        return
+    reset = _checked.set([None])
+    try:
+        yield
+    finally:
+        _checked.reset(reset)
+
+
 def get_rules() -> Rules:
     """The current rules: cached, reloaded when the version token in the database changed."""
     global _cache
+    checked = _checked.get()
+    if checked is not None and checked[0] is not None and checked[0] is _cache:
+        return checked[0]
     token = RulesVersion.objects.filter(pk=1).values_list("token", flat=True).first()
     cached = _cache
     if cached is not None and token is not None and cached.token == token:
-        return cached
-    rules = _load(token)
-    _cache = rules
+        rules = cached
+    else:
+        rules = _load(token)
+        _cache = rules
+    if checked is not None:
+        checked[0] = rules
     return rules
 
 

@@ -12,8 +12,9 @@ from .segment import add_word
 
 @receiver(post_save, sender=Petition, dispatch_uid="search_index_petition")
 def _index_on_save(sender, instance, raw=False, update_fields=None, **kwargs):
-    # A save that names only other fields (the deadline bookkeeping after every transition) cannot change
-    # the document: skip the segmentation and unit look-ups on that hot path.
+    # A save that names only other fields cannot change the document: skip the segmentation and unit
+    # look-ups on that hot path (``workflow.services.perform`` saves only the fields an action changed, so
+    # most actions skip it; a transfer that changes the responsible unit does not).
     if raw or (update_fields is not None and not INDEXED.intersection(update_fields)):
         return
     index_petition(instance)

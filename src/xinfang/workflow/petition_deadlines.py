@@ -7,9 +7,10 @@ periods run for a petition and records what happened to them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import models, transaction
 
 from xinfang import clock
 from xinfang.audit import services as audit
@@ -21,6 +22,38 @@ from xinfang.petitions.models import Petition
 from .models import Deadline, DeadlineStatus
 
 HANDLING_STAGES = (Stage.HANDLE, Stage.SIMPLIFIED)
+
+# While ``tracking(petition)`` runs (``perform``, around the handler), the petition's open deadlines are read
+# once and kept on the instance under this name; ``open_deadline`` adds to that list, ``open_deadlines`` and
+# ``refresh_petition`` read it instead of querying, and ``close`` changes the status of a row of it. Handlers
+# must change the petition's deadlines only through this module meanwhile (they do). Due-date recomputation
+# locks the petition row, so it cannot interleave; the daily ``expire_windows`` does not, but it only closes
+# rating windows already past, which neither the next due date nor a rating within its window depends on.
+_TRACKED = "_open_deadlines_tracked"
+
+
+@contextmanager
+def tracking(petition: Petition) -> Iterator[None]:
+    """Within the block, the petition's deadlines are read once (see ``_TRACKED``)."""
+    setattr(petition, _TRACKED, list(petition.deadlines.filter(status=DeadlineStatus.OPEN)))
+    try:
+        yield
+    finally:
+        petition.__dict__.pop(_TRACKED, None)
+
+
+def _tracked(petition: Petition) -> list[Deadline] | None:
+    return petition.__dict__.get(_TRACKED)
+
+
+def _matches(deadline: Deadline, filters: dict) -> bool:
+    for key, value in filters.items():
+        if isinstance(value, models.Model):
+            if getattr(deadline, f"{key}_id") != value.pk:
+                return False
+        elif getattr(deadline, key) != value:
+            return False
+    return True
 
 
 def compute(deadline: Deadline, rules=None) -> deadline_rules.Due:
@@ -72,11 +105,28 @@ def build(
 def open_deadline(petition: Petition, stage: str, unit, starts_on: dt.date, opened_at: dt.datetime, **kwargs):
     deadline = build(petition, stage, unit, starts_on, opened_at, **kwargs)
     deadline.save()
+    tracked = _tracked(petition)
+    if tracked is not None:
+        tracked.append(deadline)
     return deadline
 
 
 def open_deadlines(petition: Petition, stages: Iterable[str], **filters) -> list[Deadline]:
-    return list(petition.deadlines.filter(status=DeadlineStatus.OPEN, stage__in=list(stages), **filters))
+    """The open deadlines of the given stages (and plain field filters such as ``unit=``), by due date."""
+    stages = list(stages)
+    tracked = _tracked(petition)
+    if tracked is None:
+        return list(petition.deadlines.filter(status=DeadlineStatus.OPEN, stage__in=stages, **filters))
+    if any("__" in key for key in filters):  # a lookup: let the database pick, return the tracked rows
+        chosen = set(petition.deadlines.filter(stage__in=stages, **filters).values_list("pk", flat=True))
+        rows = [d for d in tracked if d.status == DeadlineStatus.OPEN and d.pk in chosen]
+    else:
+        rows = [
+            d
+            for d in tracked
+            if d.status == DeadlineStatus.OPEN and d.stage in stages and _matches(d, filters)
+        ]
+    return sorted(rows, key=lambda d: (d.due_on, d.pk))  # the model's ordering
 
 
 def close(deadline: Deadline, at: dt.datetime, *, cancel: bool = False) -> Deadline:
@@ -100,6 +150,12 @@ def close_stages(
 
 def refresh_petition(petition: Petition) -> None:
     """Copy the earliest open duty (not the petitioner's windows) and the handling due date onto the petition."""
+    tracked = _tracked(petition)
+    if tracked is not None:
+        rows = sorted((d for d in tracked if d.status == DeadlineStatus.OPEN), key=lambda d: (d.due_on, d.pk))
+        fields = ("stage", "due_on", "is_window", "extension_days")
+        summarise(petition, [{name: getattr(d, name) for name in fields} for d in rows])
+        return
     open_rows = list(
         petition.deadlines.filter(status=DeadlineStatus.OPEN)
         .order_by("due_on", "id")

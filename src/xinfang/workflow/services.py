@@ -21,6 +21,7 @@ from xinfang import clock
 from xinfang.audit import services as audit
 from xinfang.audit.models import Event
 from xinfang.deadlines.models import Stage
+from xinfang.deadlines.services import rules_checked_once
 from xinfang.orgs.models import UnitKind
 from xinfang.petitions.models import Petition, Source, SourceAction
 
@@ -98,7 +99,7 @@ def perform(
         except (TypeError, ValueError):
             raise StaleVersion() from None
 
-    with transaction.atomic():
+    with transaction.atomic(), rules_checked_once():
         locked = (
             Petition.objects.select_for_update(of=("self",))
             .select_related("responsible_unit__region", "receiving_unit__region", "subject_unit")
@@ -115,13 +116,18 @@ def perform(
         _check_time(locked, at)
 
         before = audit.snapshot(locked, TRACKED_FIELDS)
+        loaded = _field_values(locked)
         ctx = Context(petition=locked, row=row, actor=actor, at=at, data=data, notice=row.notice)
-        handler(ctx)
+        with deadlines.tracking(locked):  # its open deadlines read once
+            handler(ctx)
+            deadlines.refresh_petition(locked)
         locked.status = row.resulting_state(from_status)
         locked.version += 1
         locked.last_transition_at = at
-        deadlines.refresh_petition(locked)
-        locked.save()
+        # Only the fields that changed: a save naming no indexed field does not rewrite the search document.
+        locked.save(
+            update_fields=[name for name, value in _field_values(locked).items() if value != loaded[name]]
+        )
         record = {**actors.describe(actor), **ctx.record}
         if data.get("note"):
             record["note"] = str(data["note"])[:2000]
@@ -154,8 +160,35 @@ def perform(
                 data=record,
             )
         )
-    petition.refresh_from_db()
+    _copy_state(locked, petition)
     return event
+
+
+def _field_values(petition: Petition) -> dict:
+    return {field.attname: getattr(petition, field.attname) for field in _SAVED_FIELDS}
+
+
+_SAVED_FIELDS = [field for field in Petition._meta.concrete_fields if not field.primary_key]
+
+
+def _copy_state(locked: Petition, petition: Petition) -> None:
+    """What ``petition.refresh_from_db()`` would do, from the saved ``locked`` instance (no query): every
+    field's value; cached related objects dropped (or taken from ``locked`` where it holds the same one)."""
+    if petition is locked:
+        return
+    for field in Petition._meta.concrete_fields:
+        value = getattr(locked, field.attname)
+        setattr(petition, field.attname, value)
+        if field.is_relation and field.is_cached(petition):
+            field.delete_cached_value(petition)
+        if field.is_relation and value is not None and field.is_cached(locked):
+            field.set_cached_value(petition, field.get_cached_value(locked))
+    for relation in Petition._meta.related_objects:
+        if relation.is_cached(petition):
+            relation.delete_cached_value(petition)
+    petition._prefetched_objects_cache = {}
+    petition._state.db = locked._state.db
+    petition._state.adding = False
 
 
 def _check_keys(row: Transition, data: dict) -> None:
