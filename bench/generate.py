@@ -270,8 +270,10 @@ def _unchecked_references():
                 cursor.execute("PRAGMA foreign_keys = ON")
 
 
-def amplify(copies: int, wanted: int, log=print) -> int:
-    """Write `copies` copies of the base, `wanted` petitions in all (the last copy may be partial)."""
+def amplify(copies: int, wanted: int, log=print, fix_sequences: bool = True) -> int:
+    """Write `copies` copies of the base, `wanted` petitions in all (the last copy may be partial).
+
+    `fix_sequences=False` leaves PostgreSQL's id sequences alone (setval outlives a rolled-back test)."""
     strides = _strides()
     stride = strides[Petition]
     base_ids = list(Petition.objects.order_by("pk").values_list("pk", flat=True))
@@ -306,7 +308,8 @@ def amplify(copies: int, wanted: int, log=print) -> int:
         index_started = time.perf_counter()
         _recreate_indexes(dropped)
         log(f"    indexes rebuilt in {time.perf_counter() - index_started:.0f} s")
-        _fix_sequences()
+        if fix_sequences:
+            _fix_sequences()
     return rows
 
 
