@@ -83,26 +83,16 @@ def test_actions_carry_the_data_the_transition_table_requires(planned):
 
 def test_plans_replay_through_the_workflow_service_without_refusal(demo_county):
     """The contract with the workflow: every planned action is one the transition table accepts."""
+    from xinfang.demo.plans import perform_planned
     from xinfang.orgs.models import OrgUnit
     from xinfang.petitions.models import Petition, Status
-    from xinfang.workflow import actors, services
 
     generate(40, 9)
     units = {unit.code: unit for unit in OrgUnit.objects.all()}
     performed = 0
     for petition, actions in plans(9):
         for action in actions:
-            actor = (
-                actors.UnitActor(units[action.by_unit])
-                if action.by_unit
-                else actors.PetitionerActor("import")
-            )
-            data = dict(action.data)
-            if "to_unit" in data:
-                data["to_unit"] = units[data["to_unit"]]
-            if action.approver_role:
-                data["approved_by"] = actor
-            services.perform(petition, action.action, actor, at=action.at, **data)
+            perform_planned(petition, action, units)
             performed += 1
 
     assert performed > 80

@@ -253,7 +253,6 @@ def replay(seed: int, *, limit: int, now: dt.datetime | None = None) -> tuple[in
     """Drive about `limit` generated petitions, spread over the whole year, through their planned histories
     with the workflow service (so notices, deadlines and facts are real). Returns (petitions, actions)."""
     from xinfang.orgs.models import OrgUnit
-    from xinfang.workflow import actors, services
 
     total = Petition.objects.filter(receiving_unit__code=data.BUREAU, status=Status.REGISTERED).count()
     if limit <= 0 or total == 0:
@@ -265,17 +264,21 @@ def replay(seed: int, *, limit: int, now: dt.datetime | None = None) -> tuple[in
         if index % step:
             continue
         for action in actions:
-            actor = (
-                actors.UnitActor(units[action.by_unit])
-                if action.by_unit
-                else actors.PetitionerActor("import")
-            )
-            payload = dict(action.data)
-            if "to_unit" in payload:
-                payload["to_unit"] = units[payload["to_unit"]]
-            if action.approver_role:
-                payload["approved_by"] = actor
-            services.perform(petition, action.action, actor, at=action.at, **payload)
+            perform_planned(petition, action, units)
             actions_done += 1
         petitions += 1
     return petitions, actions_done
+
+
+def perform_planned(petition: Petition, action: PlannedAction, units: dict) -> None:
+    """One planned action through the workflow service, as its unit (or the petitioner) would take it;
+    `units` maps unit codes to units."""
+    from xinfang.workflow import actors, services
+
+    actor = actors.UnitActor(units[action.by_unit]) if action.by_unit else actors.PetitionerActor("import")
+    payload = dict(action.data)
+    if "to_unit" in payload:
+        payload["to_unit"] = units[payload["to_unit"]]
+    if action.approver_role:
+        payload["approved_by"] = actor
+    services.perform(petition, action.action, actor, at=action.at, **payload)
