@@ -12,8 +12,8 @@ from django.core.management import call_command
 from xinfang import clock
 from xinfang.petitions.models import Channel, Source, SourceAction
 from xinfang.stats import assessment
-from xinfang.stats.metrics import Rate
 from xinfang.stats.models import AssessmentScheme, Indicator, ManualDeduction, ScoringMethod
+from xinfang.stats.rates import Rate
 
 MARCH = dt.date(2026, 3, 1)
 

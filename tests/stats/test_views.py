@@ -163,7 +163,7 @@ def test_map_outline_is_used_when_shipped_and_missing_otherwise(client, march, p
     html = client.get(url("stats:dashboard", region="330102", **MARCH)).content.decode()
     assert 'id="map-missing"' in html  # 上城区 has no outline file in the project
     from xinfang.orgs.models import Region
-    from xinfang.stats.views import geo_url
+    from xinfang.stats.presenters import geo_url
 
     assert geo_url(Region(code="411331")).endswith("stats/geo/411331.geojson")
     assert geo_url(Region(code="330102")) is None
