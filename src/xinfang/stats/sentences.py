@@ -50,8 +50,9 @@ def skip_level_volume(figures: Figures) -> str:
     for count in v.skip_level_visits.values():
         visits.add(count.batches, count.persons)
     parts = "、".join(f"{SKIP_LEVEL_NAMES[level]}{_bp(c, '人')}" for level, c in v.skip_level_visits.items())
+    online_letter_phone = v.skip_level_online_letter_phone.batches
     return (
-        f"{whole_of(figures)}共登记群众到京省市信访{_bp(v.skip_level)}，其中网信电访{v.skip_level_online_letter_phone.batches}批次，"
+        f"{whole_of(figures)}共登记群众到京省市信访{_bp(v.skip_level)}，其中网信电访{online_letter_phone}批次，"
         f"京省市走访{_bp(visits, '人')}（含{parts}）"
     )
 

@@ -50,9 +50,7 @@ class Volume:
     by_visit_level: dict[str, Count2]
     by_category: dict[str, Count2]
     by_collective: dict[str, Count2]
-    skip_level: (
-        Count2  # 到京省市: visits made at, or matters sent down from, the national/province/city level
-    )
+    skip_level: Count2  # 越级访 (到京省市): made at, or sent down from, a level above the county
     skip_level_online_letter_phone: Count2  # of which 网信电访 (every channel but the visit)
     skip_level_visits: dict[str, Count2]  # 京省市走访 by level
     repeat: Count2
