@@ -20,7 +20,7 @@ from xinfang.demo.data import county as county_data
 from xinfang.orgs.models import User
 from xinfang.petitions.identity import make_id_number
 from xinfang.petitions.models import Petition
-from xinfang.stats import metrics
+from xinfang.stats import rates
 from xinfang.stats.metrics import Ctx
 from xinfang.stats.periods import Period
 
@@ -145,7 +145,7 @@ def last_full_month() -> Period:
     return Period.month(first.year, first.month)
 
 
-THREE_RATES = (metrics.TIMELY_ACCEPTANCE, metrics.ON_TIME_CONCLUSION, metrics.SATISFACTION_UNIT)
+THREE_RATES = (rates.TIMELY_ACCEPTANCE, rates.ON_TIME_CONCLUSION, rates.SATISFACTION_UNIT)
 
 
 def rates_rows(repeat: int = 5) -> list[tuple]:
@@ -153,7 +153,7 @@ def rates_rows(repeat: int = 5) -> list[tuple]:
 
     def three():
         ctx = Ctx.of(period)
-        return [metrics.rates_by_unit(d, ctx) for d in THREE_RATES]
+        return [rates.rates_by_unit(d, ctx) for d in THREE_RATES]
 
     times = timed(three, repeat)
     result = three()

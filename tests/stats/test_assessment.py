@@ -12,8 +12,8 @@ from django.core.management import call_command
 from xinfang import clock
 from xinfang.petitions.models import Channel, Source, SourceAction
 from xinfang.stats import assessment
-from xinfang.stats.metrics import Rate
 from xinfang.stats.models import AssessmentScheme, Indicator, ManualDeduction, ScoringMethod
+from xinfang.stats.rates import Rate
 
 MARCH = dt.date(2026, 3, 1)
 
@@ -77,8 +77,17 @@ def test_scores_ranks_and_streaks(scene, org, people, scheme):
         reason="台账不规范",
         recorded_at=clock.now(),
     )
+    # The preview (what the page shows before a run is stored) stores nothing, and scores as `assess` does.
+    preview = assessment.preview(scheme, org.county, MARCH)
+    assert not scheme.runs.exists()
     run = assessment.assess(scheme, org.county, MARCH)
     scores = {s.unit.code: s for s in run.scores.select_related("unit")}
+
+    def shown(s):
+        return (s.unit.code, s.group, s.rank, s.total, s.details, s.top_streak, s.bottom_streak)
+
+    stored = run.scores.select_related("unit").order_by("group", "rank", "unit__code")
+    assert [shown(s) for s in preview] == [shown(s) for s in stored]
     assert scores["330102001"].total == Decimal("96.00") and scores["330102001"].rank == 1
     assert scores["330102002"].total == Decimal("80.00") and scores["330102002"].rank == 2
     assert scores["330102-ZJJ"].total == Decimal("100.00") and scores["330102-ZJJ"].group == "department"

@@ -9,9 +9,9 @@ import pytest
 
 from xinfang.deadlines.models import Stage
 from xinfang.petitions.models import Channel, Source, SourceAction
-from xinfang.stats import metrics as m
-from xinfang.stats.metrics import Rate
+from xinfang.stats import rates, volumes
 from xinfang.stats.models import StatisticsPolicy
+from xinfang.stats.rates import Rate
 from xinfang.stats.scope import Scope
 from xinfang.workflow.models import Deadline, DeadlineStatus
 from xinfang.workflow.petition_deadlines import expire_windows
@@ -82,40 +82,42 @@ def test_timely_acceptance_counts_late_and_pending_overdue_against(acceptances, 
 
     march = ctx(*MARCH)
     # 清波: on time, late, pending overdue (the objected one is cancelled); 湖滨: the re-routed one.
-    assert m.rate(m.TIMELY_ACCEPTANCE, county(org), march) == Rate(2, 4)
-    assert m.rate(m.TIMELY_ACCEPTANCE, Scope(unit=org.qingbo_unit), march) == Rate(1, 3)
-    assert m.rate(m.TIMELY_ACCEPTANCE, Scope(unit=org.hubin_unit), march) == Rate(1, 1)
+    assert rates.rate(rates.TIMELY_ACCEPTANCE, county(org), march) == Rate(2, 4)
+    assert rates.rate(rates.TIMELY_ACCEPTANCE, Scope(unit=org.qingbo_unit), march) == Rate(1, 3)
+    assert rates.rate(rates.TIMELY_ACCEPTANCE, Scope(unit=org.hubin_unit), march) == Rate(1, 1)
     # The bureau's own acceptance is its routing: four routed on time in March; the re-routing after the
     # objection does not count again.
-    assert m.rate(m.TIMELY_ACCEPTANCE, Scope(unit=org.bureau), march) == Rate(4, 4)
+    assert rates.rate(rates.TIMELY_ACCEPTANCE, Scope(unit=org.bureau), march) == Rate(4, 4)
     # April: the one accepted in March but due in April counts there.
-    assert m.rate(m.TIMELY_ACCEPTANCE, county(org), ctx("2026-04-01", "2026-04-30")) == Rate(1, 1)
+    assert rates.rate(rates.TIMELY_ACCEPTANCE, county(org), ctx("2026-04-01", "2026-04-30")) == Rate(1, 1)
     # June: transferred on 10 June, due 25 June, and today is 15 June: not yet due, not counted.
-    assert m.rate(m.TIMELY_ACCEPTANCE, county(org), ctx("2026-06-01", "2026-06-30")) == Rate(0, 0)
+    assert rates.rate(rates.TIMELY_ACCEPTANCE, county(org), ctx("2026-06-01", "2026-06-30")) == Rate(0, 0)
     # ... but once its deadline has passed unaccepted it counts against.
     later = ctx("2026-06-01", "2026-06-30", today=dt.date(2026, 7, 1))
-    assert m.rate(m.TIMELY_ACCEPTANCE, county(org), later) == Rate(0, 1)
+    assert rates.rate(rates.TIMELY_ACCEPTANCE, county(org), later) == Rate(0, 1)
 
 
 def test_acceptance_drill_down_lists_exactly_the_counted_petitions(acceptances, org):
     march = ctx(*MARCH)
-    behind = m.petitions_behind(m.TIMELY_ACCEPTANCE, county(org), march, "denominator")
+    behind = rates.petitions_behind(rates.TIMELY_ACCEPTANCE, county(org), march, "denominator")
     assert set(behind) == {acceptances[k] for k in ("on_time", "late", "pending", "objected")}
-    on_time = m.petitions_behind(m.TIMELY_ACCEPTANCE, county(org), march, "numerator")
+    on_time = rates.petitions_behind(rates.TIMELY_ACCEPTANCE, county(org), march, "numerator")
     assert set(on_time) == {acceptances["on_time"], acceptances["objected"]}
 
 
 def test_rates_by_unit_is_one_query_and_agrees_with_each_unit(acceptances, org, django_assert_num_queries):
     march = ctx(*MARCH)
     with django_assert_num_queries(1):
-        table = m.rates_by_unit(m.TIMELY_ACCEPTANCE, march)
+        table = rates.rates_by_unit(rates.TIMELY_ACCEPTANCE, march)
     assert table[org.qingbo_unit.pk] == Rate(1, 3)
     assert table[org.hubin_unit.pk] == Rate(1, 1)
     assert table[org.bureau.pk] == Rate(4, 4)
     for unit_id, value in table.items():
         from xinfang.orgs.models import OrgUnit
 
-        assert m.rate(m.TIMELY_ACCEPTANCE, Scope(unit=OrgUnit.objects.get(pk=unit_id)), march) == value
+        assert (
+            rates.rate(rates.TIMELY_ACCEPTANCE, Scope(unit=OrgUnit.objects.get(pk=unit_id)), march) == value
+        )
 
 
 # --- on-time conclusion (with an extension) --------------------------------------------------------------------
@@ -153,12 +155,12 @@ def test_on_time_conclusion_counts_extensions_and_overdue(handlings, org):
 
     may = ctx("2026-05-01", "2026-05-31")
     # Due in May: on time, late, and overdue unreplied; the extended one is now due in June.
-    assert m.rate(m.ON_TIME_CONCLUSION, county(org), may) == Rate(1, 3)
-    assert m.rate(m.ON_TIME_CONCLUSION, county(org), ctx("2026-06-01", "2026-06-30")) == Rate(1, 1)
+    assert rates.rate(rates.ON_TIME_CONCLUSION, county(org), may) == Rate(1, 3)
+    assert rates.rate(rates.ON_TIME_CONCLUSION, county(org), ctx("2026-06-01", "2026-06-30")) == Rate(1, 1)
     # The one accepted on 6 May is due 5 July: outside both.
-    assert m.rate(m.ON_TIME_CONCLUSION, county(org), ctx("2026-07-01", "2026-07-31")) == Rate(0, 0)
-    assert m.rate(m.FIRST_PETITION_ON_TIME, county(org), may) == Rate(1, 3)
-    assert set(m.petitions_behind(m.ON_TIME_CONCLUSION, county(org), may, "denominator")) == {
+    assert rates.rate(rates.ON_TIME_CONCLUSION, county(org), ctx("2026-07-01", "2026-07-31")) == Rate(0, 0)
+    assert rates.rate(rates.FIRST_PETITION_ON_TIME, county(org), may) == Rate(1, 3)
+    assert set(rates.petitions_behind(rates.ON_TIME_CONCLUSION, county(org), may, "denominator")) == {
         handlings["on_time"],
         handlings["late"],
         handlings["overdue"],
@@ -172,8 +174,8 @@ def test_first_petition_rate_leaves_repeats_out(scene, org):
     )
     assert repeat.is_repeat
     may = ctx("2026-05-01", "2026-05-31")
-    assert m.rate(m.ON_TIME_CONCLUSION, county(org), may) == Rate(1, 2)
-    assert m.rate(m.FIRST_PETITION_ON_TIME, county(org), may) == Rate(1, 1)
+    assert rates.rate(rates.ON_TIME_CONCLUSION, county(org), may) == Rate(1, 2)
+    assert rates.rate(rates.FIRST_PETITION_ON_TIME, county(org), may) == Rate(1, 1)
 
 
 # --- participation and satisfaction -----------------------------------------------------------------------------
@@ -202,24 +204,24 @@ def test_participation_is_rated_over_rated_plus_expired(ratings, org):
         == org.bureau
     )
     april_may = ctx("2026-04-01", "2026-05-31")
-    before_scan = {key: m.rate(m.RATES[key], county(org), april_may) for key in m.RATES}
+    before_scan = {key: rates.rate(rates.RATES[key], county(org), april_may) for key in rates.RATES}
     assert expire_windows(dt.date(2026, 6, 15)) == 5  # bureau: p[1], p[3], p[4]; unit: p[3], p[4]
     for key in ("participation.unit", "participation.bureau"):
-        assert m.rate(m.RATES[key], county(org), april_may) == before_scan[key]
+        assert rates.rate(rates.RATES[key], county(org), april_may) == before_scan[key]
 
     assert before_scan["participation.unit"] == Rate(3, 5)
     assert before_scan["participation.bureau"] == Rate(2, 5)
     assert before_scan["satisfaction.unit"] == Rate(2, 3)
     assert before_scan["satisfaction.bureau"] == Rate(2, 2)
     # In April alone the windows had not closed: only the ratings given then count.
-    assert m.rate(m.PARTICIPATION_UNIT, county(org), ctx("2026-04-01", "2026-04-30")) == Rate(3, 3)
+    assert rates.rate(rates.PARTICIPATION_UNIT, county(org), ctx("2026-04-01", "2026-04-30")) == Rate(3, 3)
     # June: the June windows are open and not yet due.
-    assert m.rate(m.PARTICIPATION_UNIT, county(org), ctx("2026-06-01", "2026-06-30")) == Rate(0, 0)
+    assert rates.rate(rates.PARTICIPATION_UNIT, county(org), ctx("2026-06-01", "2026-06-30")) == Rate(0, 0)
     # By unit: the bureau's figures are the bureau's, the township's the township's.
-    assert m.rate(m.PARTICIPATION_BUREAU, Scope(unit=org.bureau), april_may) == Rate(2, 5)
-    assert m.rate(m.PARTICIPATION_BUREAU, Scope(unit=org.qingbo_unit), april_may) == Rate(0, 0)
-    assert m.rate(m.SATISFACTION_UNIT, Scope(unit=org.qingbo_unit), april_may) == Rate(2, 3)
-    behind = m.petitions_behind(m.PARTICIPATION_UNIT, county(org), april_may, "denominator")
+    assert rates.rate(rates.PARTICIPATION_BUREAU, Scope(unit=org.bureau), april_may) == Rate(2, 5)
+    assert rates.rate(rates.PARTICIPATION_BUREAU, Scope(unit=org.qingbo_unit), april_may) == Rate(0, 0)
+    assert rates.rate(rates.SATISFACTION_UNIT, Scope(unit=org.qingbo_unit), april_may) == Rate(2, 3)
+    behind = rates.petitions_behind(rates.PARTICIPATION_UNIT, county(org), april_may, "denominator")
     assert set(behind) == set(ratings[:5])
 
 
@@ -267,7 +269,7 @@ def intake(scene, org, people):
 def test_volume_counts_batches_and_persons_with_every_split(intake, org, django_assert_max_num_queries):
     march = ctx(*MARCH)
     with django_assert_max_num_queries(3):
-        v = m.volume(county(org), march)
+        v = volumes.volume(county(org), march)
     assert (v.total.batches, v.total.persons) == (6, 1 + 1 + 6 + 2 + 1 + 1)
     assert v.by_channel["letter"].batches == 2 and v.by_channel["online"].batches == 2
     assert v.by_channel["visit"].as_dict() == {"batches": 2, "persons": 8}
@@ -277,38 +279,38 @@ def test_volume_counts_batches_and_persons_with_every_split(intake, org, django_
     assert v.by_collective["collective"].as_dict() == {"batches": 1, "persons": 6}
     assert v.by_category["劳动和社会保障"].batches == 1
     assert v.by_category["城乡建设"].batches == 5
-    assert v.upper.as_dict() == {"batches": 2, "persons": 3}
-    assert v.upper_online_letter_phone.batches == 1
-    assert v.upper_visits["province"].batches == 1
+    assert v.skip_level.as_dict() == {"batches": 2, "persons": 3}
+    assert v.skip_level_online_letter_phone.batches == 1
+    assert v.skip_level_visits["province"].batches == 1
     assert v.repeat.batches == 1
     # Every split adds up to the total.
     for split in (v.by_channel, v.by_visit_level, v.by_category, v.by_collective):
         if split is not v.by_visit_level:
             assert sum(c.batches for c in split.values()) == v.total.batches
     # February and April each have their one petition at the boundary instant.
-    assert m.volume(county(org), ctx("2026-02-01", "2026-02-28")).total.batches == 1
-    assert m.volume(county(org), ctx("2026-04-01", "2026-04-30")).total.batches == 1
+    assert volumes.volume(county(org), ctx("2026-02-01", "2026-02-28")).total.batches == 1
+    assert volumes.volume(county(org), ctx("2026-04-01", "2026-04-30")).total.batches == 1
 
 
 def test_repeat_rate_and_online_share(intake, org):
     march = ctx(*MARCH)
-    assert m.rate(m.REPEAT, county(org), march) == Rate(1, 6)
-    assert m.rate(m.ONLINE_SHARE, county(org), march) == Rate(2, 6)
-    assert m.petitions_behind(m.REPEAT, county(org), march, "numerator").get() == intake[-1]
-    assert m.volume_petitions(county(org), march, "visit_level", "local").count() == 1
-    assert m.volume_petitions(county(org), march, "upper").count() == 2
-    assert m.volume_petitions(county(org), march, "category", "城乡建设").count() == 5
+    assert rates.rate(rates.REPEAT, county(org), march) == Rate(1, 6)
+    assert rates.rate(rates.ONLINE_SHARE, county(org), march) == Rate(2, 6)
+    assert rates.petitions_behind(rates.REPEAT, county(org), march, "numerator").get() == intake[-1]
+    assert volumes.volume_petitions(county(org), march, "visit_level", "local").count() == 1
+    assert volumes.volume_petitions(county(org), march, "skip_level").count() == 2
+    assert volumes.volume_petitions(county(org), march, "category", "城乡建设").count() == 5
 
 
 def test_jurisdiction_and_unit_scopes(intake, scene, org):
     march = ctx(*MARCH)
     other = Scope(region=org.other_county)
-    assert m.volume(other, march).total.batches == 0
+    assert volumes.volume(other, march).total.batches == 0
     # A petition transferred to 清波 is counted for 清波 and no longer for the bureau that received it.
     scene.transfer(intake[1], "2026-03-02")
-    assert m.volume(Scope(unit=org.qingbo_unit), march).total.batches == 1
-    assert m.volume(Scope(unit=org.bureau), march).total.batches == 5
-    by_unit = m.volumes_by_unit(march)
+    assert volumes.volume(Scope(unit=org.qingbo_unit), march).total.batches == 1
+    assert volumes.volume(Scope(unit=org.bureau), march).total.batches == 5
+    by_unit = volumes.volumes_by_unit(march)
     assert by_unit[org.qingbo_unit.pk].batches == 1 and by_unit[org.bureau.pk].batches == 5
 
 
@@ -324,17 +326,17 @@ def test_backlog_count_and_resolution_rate(scene, org, people):
     assert settled_in_time.concluded_at is not None and recent
 
     may = ctx("2026-05-01", "2026-05-31")
-    assert m.rate(m.BACKLOG_RESOLUTION, county(org), may) == Rate(1, 2)
-    assert set(m.petitions_behind(m.BACKLOG_RESOLUTION, county(org), may)) == {old_open, old_resolved}
-    assert m.backlog_open_count(county(org), may) == 1
+    assert rates.rate(rates.BACKLOG_RESOLUTION, county(org), may) == Rate(1, 2)
+    assert set(rates.petitions_behind(rates.BACKLOG_RESOLUTION, county(org), may)) == {old_open, old_resolved}
+    assert volumes.backlog_open_count(county(org), may) == 1
     # In April the resolution had not happened yet.
-    assert m.rate(m.BACKLOG_RESOLUTION, county(org), ctx("2026-04-01", "2026-04-30")) == Rate(0, 2)
+    assert rates.rate(rates.BACKLOG_RESOLUTION, county(org), ctx("2026-04-01", "2026-04-30")) == Rate(0, 2)
     # The threshold is a setting: at two years nothing is a backlog case yet.
     StatisticsPolicy.objects.create(backlog_days=730)
-    assert m.rate(m.BACKLOG_RESOLUTION, county(org), ctx("2026-05-01", "2026-05-31")) == Rate(0, 0)
+    assert rates.rate(rates.BACKLOG_RESOLUTION, county(org), ctx("2026-05-01", "2026-05-31")) == Rate(0, 0)
 
 
-def test_long_term_petitioners_is_a_count_of_people_with_three_upper_visits(scene, org):
+def test_long_term_petitioners_is_a_count_of_people_with_three_skip_level_visits(scene, org):
     from tests import factories as f
 
     def visit(day, level, who):
@@ -355,6 +357,6 @@ def test_long_term_petitioners_is_a_count_of_people_with_three_upper_visits(scen
     for day in ("2025-09-10", "2026-03-10", "2026-03-20"):
         visit(day, "city", 503)  # city visits do not count by default
     march = ctx(*MARCH)
-    assert m.long_term_petitioner_count(county(org), march) == 1
+    assert volumes.long_term_petitioner_count(county(org), march) == 1
     StatisticsPolicy.objects.create(long_term_includes_city=True, long_term_window_days=900)
-    assert m.long_term_petitioner_count(county(org), ctx(*MARCH)) == 3
+    assert volumes.long_term_petitioner_count(county(org), ctx(*MARCH)) == 3

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from xinfang import clock
 from xinfang.deadlines import services as deadline_rules
-from xinfang.stats import report
+from xinfang.stats import rates, report
 from xinfang.stats.metrics import Ctx
 from xinfang.stats.periods import Period
 from xinfang.stats.scope import Scope
@@ -90,10 +90,13 @@ def test_work_report_reproduces_the_seed_sentence(seed):
 
 @pytest.mark.django_db
 def test_per_unit_figures_add_up_to_the_county(seed):
-    from xinfang.stats import metrics as m
-
     ctx = Ctx.of(Period.between(*PERIOD), TODAY)
-    for defn in (m.TIMELY_ACCEPTANCE, m.ON_TIME_CONCLUSION, m.PARTICIPATION_UNIT, m.SATISFACTION_UNIT):
-        by_unit = m.rates_by_unit(defn, ctx, [u.pk for u in seed.townships])
-        total = sum(by_unit.values(), m.ZERO)
-        assert total == m.rate(defn, Scope.for_region("411331"), ctx), defn.key
+    for defn in (
+        rates.TIMELY_ACCEPTANCE,
+        rates.ON_TIME_CONCLUSION,
+        rates.PARTICIPATION_UNIT,
+        rates.SATISFACTION_UNIT,
+    ):
+        by_unit = rates.rates_by_unit(defn, ctx, [u.pk for u in seed.townships])
+        total = sum(by_unit.values(), rates.ZERO)
+        assert total == rates.rate(defn, Scope.for_region("411331"), ctx), defn.key

@@ -5,8 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from xinfang.petitions.models import Channel, Source, SourceAction
-from xinfang.stats import metrics as m
-from xinfang.stats import report
+from xinfang.stats import report, volumes
 from xinfang.stats.scope import Scope
 from xinfang.stats.sentences import percent_text, work_report
 
@@ -22,7 +21,7 @@ def test_percent_text_writes_as_the_reports_do():
 
 
 def test_volume_sentences(scene, org, people):
-    def upper(day, channel, level, persons=1):
+    def skip_level(day, channel, level, persons=1):
         extra = {"visit_level": level} if channel == Channel.VISIT else {}
         return scene.petition(
             f"2026-03-{day} 09:00",
@@ -34,11 +33,11 @@ def test_volume_sentences(scene, org, people):
             **extra,
         )
 
-    upper("02", Channel.VISIT, "national", 2)
-    upper("03", Channel.VISIT, "province", 3)
-    upper("04", Channel.VISIT, "city", 1)
-    upper("05", Channel.ONLINE, "national")
-    upper("06", Channel.LETTER, "province")
+    skip_level("02", Channel.VISIT, "national", 2)
+    skip_level("03", Channel.VISIT, "province", 3)
+    skip_level("04", Channel.VISIT, "city", 1)
+    skip_level("05", Channel.ONLINE, "national")
+    skip_level("06", Channel.LETTER, "province")
     on_spot = scene.petition("2026-03-10 09:00", channel=Channel.VISIT, visit_level="county", person_count=4)
     scene.do(on_spot, "conclude_on_spot", people.registrar, "2026-03-10 11:00", text="当场解释政策")
     handed = scene.petition("2026-03-11 09:00", channel=Channel.VISIT, visit_level="county", person_count=2)
@@ -61,10 +60,10 @@ def test_volume_sentences(scene, org, people):
     assert paragraphs[5] == "信访积案0案，已化解0案；信访老户0人。"
     # Each count drills down to its petitions.
     scope = Scope(region=org.county)
-    assert m.volume_petitions(scope, march, "local_visit", "on_spot").get() == on_spot
-    assert m.volume_petitions(scope, march, "local_visit", "handed").get() == handed
-    assert m.volume_petitions(scope, march, "upper_online_letter_phone").count() == 2
-    assert m.volume_petitions(scope, march, "upper_visit", "province").count() == 1
+    assert volumes.volume_petitions(scope, march, "local_visit", "on_spot").get() == on_spot
+    assert volumes.volume_petitions(scope, march, "local_visit", "handed").get() == handed
+    assert volumes.volume_petitions(scope, march, "skip_level_online_letter_phone").count() == 2
+    assert volumes.volume_petitions(scope, march, "skip_level_visit", "province").count() == 1
 
 
 def test_year_on_year_change_in_the_total(scene, org):

@@ -163,7 +163,7 @@ def test_map_outline_is_used_when_shipped_and_missing_otherwise(client, march, p
     html = client.get(url("stats:dashboard", region="330102", **MARCH)).content.decode()
     assert 'id="map-missing"' in html  # 上城区 has no outline file in the project
     from xinfang.orgs.models import Region
-    from xinfang.stats.views import geo_url
+    from xinfang.stats.presenters import geo_url
 
     assert geo_url(Region(code="411331")).endswith("stats/geo/411331.geojson")
     assert geo_url(Region(code="330102")) is None
@@ -210,6 +210,41 @@ def test_assessment_page(client, march, org, people):
     own = client.get(reverse("stats:assessment") + "?month=2026-03").content.decode()
     assert 'data-unit="330102001"' in own and 'data-unit="330102002"' not in own
     assert client.post(reverse("stats:assessment"), {"month": "2026-03"}).status_code == 403
+
+
+def test_assessment_page_get_writes_no_run(client, march, people):
+    from xinfang.stats.models import AssessmentRun, AssessmentScore
+
+    client.force_login(people.bureau_leader)
+    before = (AssessmentRun.objects.count(), AssessmentScore.objects.count())
+    page = client.get(reverse("stats:assessment") + "?month=2026-03")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-unit="330102001"' in html and "尚未保存" in html  # a computed, unsaved preview
+    export = client.get(reverse("stats:assessment") + "?month=2026-03&format=xlsx")
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert (AssessmentRun.objects.count(), AssessmentScore.objects.count()) == before
+
+
+def test_assessment_post_stores_a_run_for_an_allowed_role_only(client, march, people):
+    from django.test import Client
+
+    from xinfang.stats.models import AssessmentRun
+
+    assessment = reverse("stats:assessment")
+    for user in (people.registrar, people.auditor, people.township_handler):
+        client.force_login(user)
+        assert client.post(assessment, {"month": "2026-03"}).status_code == 403
+    assert AssessmentRun.objects.count() == 0
+    guarded = Client(enforce_csrf_checks=True)
+    guarded.force_login(people.bureau_leader)
+    assert guarded.post(assessment, {"month": "2026-03"}).status_code == 403  # no CSRF token
+    assert AssessmentRun.objects.count() == 0
+    client.force_login(people.bureau_leader)
+    assert client.post(assessment, {"month": "2026-03"}).status_code == 302
+    assert AssessmentRun.objects.filter(month="2026-03-01").count() == 1
+    html = client.get(assessment + "?month=2026-03").content.decode()
+    assert "尚未保存" not in html and "计算于" in html
 
 
 def test_drill_down_counts_but_withholds_accusations_about_the_viewers_unit(client, scene, org, people):

@@ -3,7 +3,8 @@ unit, ranking among peers, and streak flags ("前两名连续三个月", "末位
 
 Scores are computed from the unit table (one grouped query per rate family) plus one grouped query for the
 visit and repeat counts, the supervision counts and the assessors' manual deductions, then stored as an
-`AssessmentRun` so that published rankings do not move when later data arrives; `assess` recomputes on demand.
+`AssessmentRun` so that published rankings do not move when later data arrives; `assess` recomputes and stores
+on demand, `preview` computes the same scores without storing them (what the page shows before anyone has).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from django.db.models import Count, Q, Sum
 from xinfang import clock
 from xinfang.orgs.models import OrgUnit
 from xinfang.petitions.models import Channel, Petition
+from xinfang.supervision.selectors import supervision_counts
 
-from . import metrics as m
-from .metrics import Ctx, Rate
+from .metrics import Ctx, answerable_unit
 from .models import (
     AssessmentRun,
     AssessmentScheme,
@@ -32,8 +33,10 @@ from .models import (
     StatisticsPolicy,
 )
 from .periods import Period
+from .rates import Rate
 from .scope import Scope, code_within
 from .tables import rank, rank_group, unit_table
+from .volumes import skip_level
 
 CENT = Decimal("0.01")
 RATE_METRICS = {
@@ -87,13 +90,13 @@ def scheme_units(scheme: AssessmentScheme, region) -> list[OrgUnit]:
 
 
 def _counts_by_unit(ctx: Ctx, unit_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Visits by upper level, repeat and collective batches per answerable unit: one grouped query."""
+    """Skip-level visits by level, repeat and collective batches per answerable unit: one grouped query."""
     rows = (
         Petition.objects.filter(received_at__gte=ctx.period.start_at, received_at__lt=ctx.period.end_before)
-        .annotate(_unit=m.answerable_unit(), upper=m.upper_level())
+        .annotate(_unit=answerable_unit(), skip_level=skip_level())
         .filter(_unit__in=unit_ids)
         .order_by()
-        .values("_unit", "upper")
+        .values("_unit", "skip_level")
         .annotate(
             visits=Count("pk", filter=Q(channel=Channel.VISIT)),
             repeats=Count("pk", filter=Q(is_repeat=True)),
@@ -103,18 +106,14 @@ def _counts_by_unit(ctx: Ctx, unit_ids: list[int]) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         unit = counts[row["_unit"]]
-        if row["upper"]:
-            unit[f"visits.{row['upper']}"] += row["visits"]
+        if row["skip_level"]:
+            unit[f"visits.{row['skip_level']}"] += row["visits"]
         unit[IndicatorMetric.REPEAT] += row["repeats"]
         unit[IndicatorMetric.COLLECTIVE] += row["collective"]
     return counts
 
 
 def _supervision_late(period: Period) -> dict[int, int]:
-    try:
-        from xinfang.supervision.selectors import supervision_counts
-    except ImportError:  # the supervision app is optional for statistics
-        return {}
     return {
         row["unit_id"]: row["opened"] - row["answered_on_time"]
         for row in supervision_counts(period.start, period.end)
@@ -195,49 +194,89 @@ def ensure_run(scheme: AssessmentScheme, region, month: dt.date, as_of: dt.date)
     return run or _store(scheme, region, month, as_of, compute(scheme, region, month, as_of))
 
 
+def _rank_table(scores) -> dict[int, tuple[int, int]]:
+    """{unit_id: (rank, worst rank of its group)} of one month's scores."""
+    scores = list(scores)
+    worst: dict[str, int] = defaultdict(int)
+    for s in scores:
+        worst[s.group] = max(worst[s.group], s.rank)
+    return {s.unit_id: (s.rank, worst[s.group]) for s in scores}
+
+
 def _ranks_by_month(scheme, region, months: list[dt.date]) -> dict[dt.date, dict[int, tuple[int, int]]]:
-    """{month: {unit_id: (rank, worst rank of its group)}}."""
-    result: dict[dt.date, dict[int, tuple[int, int]]] = {}
+    """{month: {unit_id: (rank, worst rank of its group)}} of the stored runs."""
     runs = AssessmentRun.objects.filter(scheme=scheme, region=region, month__in=months).prefetch_related(
         "scores"
     )
-    for run in runs:
-        scores = list(run.scores.all())
-        worst = defaultdict(int)
-        for s in scores:
-            worst[s.group] = max(worst[s.group], s.rank)
-        result[run.month] = {s.unit_id: (s.rank, worst[s.group]) for s in scores}
-    return result
+    return {run.month: _rank_table(run.scores.all()) for run in runs}
 
 
-def assess(scheme: AssessmentScheme, region, month: dt.date, as_of: dt.date | None = None) -> AssessmentRun:
-    """(Re)compute a month's scores and its streak flags; earlier months are computed once if missing."""
-    month = month_start(month)
-    as_of = as_of or clock.today()
+def _streak_months(scheme: AssessmentScheme, month: dt.date) -> list[dt.date]:
+    """The month and the earlier ones its streak flags look back on (newest first, none before the scheme)."""
     span = max(scheme.top_streak_months, scheme.bottom_streak_months)
     months = [month]
     while len(months) < span and previous_month(months[-1]) >= month_start(scheme.valid_from):
         months.append(previous_month(months[-1]))
+    return months
+
+
+def _flag_streaks(scheme: AssessmentScheme, months: list[dt.date], ranks, score: AssessmentScore) -> None:
+    top = months[: scheme.top_streak_months]
+    bottom = months[: scheme.bottom_streak_months]
+    unit = score.unit_id
+    score.top_streak = len(top) == scheme.top_streak_months and all(
+        unit in ranks.get(mo, {}) and ranks[mo][unit][0] <= scheme.top_positions for mo in top
+    )
+    score.bottom_streak = len(bottom) == scheme.bottom_streak_months and all(
+        unit in ranks.get(mo, {}) and ranks[mo][unit][0] == ranks[mo][unit][1] > 1 for mo in bottom
+    )
+
+
+def assess(scheme: AssessmentScheme, region, month: dt.date, as_of: dt.date | None = None) -> AssessmentRun:
+    """(Re)compute and store a month's scores and its streak flags; earlier months are stored once if
+    missing."""
+    month = month_start(month)
+    as_of = as_of or clock.today()
+    months = _streak_months(scheme, month)
     with transaction.atomic():
         for earlier in months[1:]:
             ensure_run(scheme, region, earlier, as_of)
         run = _store(scheme, region, month, as_of, compute(scheme, region, month, as_of))
         ranks = _ranks_by_month(scheme, region, months)
-        flagged = []
-        for s in run.scores.all():
-            top = months[: scheme.top_streak_months]
-            bottom = months[: scheme.bottom_streak_months]
-            s.top_streak = len(top) == scheme.top_streak_months and all(
-                s.unit_id in ranks.get(mo, {}) and ranks[mo][s.unit_id][0] <= scheme.top_positions
-                for mo in top
-            )
-            s.bottom_streak = len(bottom) == scheme.bottom_streak_months and all(
-                s.unit_id in ranks.get(mo, {}) and ranks[mo][s.unit_id][0] == ranks[mo][s.unit_id][1] > 1
-                for mo in bottom
-            )
-            flagged.append(s)
+        flagged = list(run.scores.all())
+        for s in flagged:
+            _flag_streaks(scheme, months, ranks, s)
         AssessmentScore.objects.bulk_update(flagged, ["top_streak", "bottom_streak"])
     return run
+
+
+def _unsaved_scores(results: list[dict]) -> list[AssessmentScore]:
+    return [
+        AssessmentScore(
+            unit=r["unit"], group=r["group"], total=r["total"], rank=r["rank"], details=r["details"]
+        )
+        for r in results
+    ]
+
+
+def preview(
+    scheme: AssessmentScheme, region, month: dt.date, as_of: dt.date | None = None
+) -> list[AssessmentScore]:
+    """A month's scores and streak flags as `assess` would store them, without writing anything: earlier
+    months are read from their stored runs, or computed when missing. The scores are unsaved, ordered by
+    group, rank and unit code."""
+    month = month_start(month)
+    as_of = as_of or clock.today()
+    months = _streak_months(scheme, month)
+    ranks = _ranks_by_month(scheme, region, months[1:])
+    for earlier in months[1:]:
+        if earlier not in ranks:
+            ranks[earlier] = _rank_table(_unsaved_scores(compute(scheme, region, earlier, as_of)))
+    scores = _unsaved_scores(compute(scheme, region, month, as_of))
+    ranks[month] = _rank_table(scores)
+    for s in scores:
+        _flag_streaks(scheme, months, ranks, s)
+    return sorted(scores, key=lambda s: (s.group, s.rank, s.unit.code))
 
 
 def active_scheme(region, day: dt.date) -> AssessmentScheme | None:

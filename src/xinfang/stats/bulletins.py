@@ -23,20 +23,23 @@ from django.db.models import Max
 
 from xinfang import clock
 from xinfang.audit import services as audit
+from xinfang.deadlines import services as deadline_rules
 from xinfang.documents.rendering import chinese_date, render_html, to_docx, to_pdf
 from xinfang.orgs.models import Level, OrgUnit, Region, UnitKind
 from xinfang.petitions.models import OPEN_STATUSES, Channel, Petition, PetitionClass
+from xinfang.supervision.selectors import supervision_counts
+from xinfang.workflow.selectors import petition_colour
 
 from . import assessment as assessment_service
-from . import metrics as m
 from . import report, sentences
 from .default_templates import TEMPLATES
 from .metrics import Ctx
 from .models import Bulletin, BulletinKind, BulletinTemplate, StatisticsPolicy, bulletin_path
 from .periods import Period
 from .scope import Scope
-from .sentences import UPPER_NAMES, percent_text
+from .sentences import SKIP_LEVEL_NAMES, percent_text
 from .tables import active_rows, unit_table
+from .volumes import Count2, Volume, volume, volume_by_issue_region, volume_filter, volume_petitions
 
 LIST_LIMIT = 100  # petitions listed per section; the counts always cover all of them
 LEVEL_TAGS = {Level.NATIONAL: "进京", Level.PROVINCE: "赴省", Level.CITY: "到市"}
@@ -69,9 +72,6 @@ def _lines(qs, with_level: bool = False) -> list[str]:
 
 def red_and_yellow(scope: Scope, today: dt.date) -> tuple[list[Petition], list[Petition]]:
     """Open petitions whose next duty is overdue (red) or about to fall due (yellow), by the colour rules."""
-    from xinfang.deadlines import services as deadline_rules
-    from xinfang.workflow.selectors import petition_colour
-
     rules = deadline_rules.get_rules()
     horizon = today + dt.timedelta(days=max(rules.yellow_days, 15))
     candidates = (
@@ -108,29 +108,29 @@ def _base(kind: str, unit: OrgUnit, period: Period, serial: int, title: str, tod
 def daily_context(unit: OrgUnit, period: Period, today: dt.date) -> dict:
     scope = Scope(region=unit.region)
     ctx = Ctx(period, today, StatisticsPolicy.current())
-    received = m.volume_petitions(scope, ctx)
-    volume = m.volume(scope, ctx)
-    upper = received.filter(m.volume_filter("upper")).order_by("received_at", "id")
-    others = received.exclude(m.volume_filter("upper"))
+    received = volume_petitions(scope, ctx)
+    counts = volume(scope, ctx)
+    skip_level = received.filter(volume_filter("skip_level")).order_by("received_at", "id")
+    others = received.exclude(volume_filter("skip_level"))
     online_letter_phone = others.exclude(channel=Channel.VISIT).order_by("received_at", "id")
     local_visits = others.filter(channel=Channel.VISIT).order_by("received_at", "id")
     red, yellow = red_and_yellow(scope, today)
-    figures = report.Figures(scope, ctx, volume, {}, 0)
-    visits = volume.by_channel.get(Channel.VISIT, m.Count2())
-    upper_parts = "、".join(
-        f"{UPPER_NAMES[level]}{c.batches}批{c.persons}人"
-        for level, c in volume.upper_visits.items()
+    figures = report.Figures(scope, ctx, counts, {}, 0)
+    visits = counts.by_channel.get(Channel.VISIT, Count2())
+    skip_level_parts = "、".join(
+        f"{SKIP_LEVEL_NAMES[level]}{c.batches}批{c.persons}人"
+        for level, c in counts.skip_level_visits.items()
         if c.batches
     )
     summary = (
-        f"{period.label}，{sentences.whole_of(figures)}共登记信访{volume.total.batches}批{volume.total.persons}人次，"
-        f"其中越级访{volume.upper.batches}批{volume.upper.persons}人次"
-        + (f"（{upper_parts}）" if upper_parts else "")
-        + f"，网信电访{volume.total.batches - visits.batches}批次，来访{visits.batches}批{visits.persons}人次。"
+        f"{period.label}，{sentences.whole_of(figures)}共登记信访{counts.total.batches}批{counts.total.persons}人次，"
+        f"其中越级访{counts.skip_level.batches}批{counts.skip_level.persons}人次"
+        + (f"（{skip_level_parts}）" if skip_level_parts else "")
+        + f"，网信电访{counts.total.batches - visits.batches}批次，来访{visits.batches}批{visits.persons}人次。"
     )
     return {
         "summary": summary,
-        "upper": _lines(upper, with_level=True),
+        "skip_level": _lines(skip_level, with_level=True),
         "online_letter_phone": _lines(online_letter_phone),
         "local_visits": _lines(local_visits),
         "red": [petition_line(p) for p in red[:LIST_LIMIT]],
@@ -169,7 +169,7 @@ def unit_lines(scope: Scope, ctx: Ctx) -> list[str]:
     return lines
 
 
-def _hot_categories(volume: m.Volume) -> str:
+def _hot_categories(volume: Volume) -> str:
     top = sorted(((c.batches, name) for name, c in volume.by_category.items() if c.batches), reverse=True)[:5]
     if not top:
         return "本期无信访事项。"
@@ -181,7 +181,7 @@ def _hot_regions(scope: Scope, ctx: Ctx) -> str:
     child_length = {Level.COUNTY: 9, Level.CITY: 6, Level.PROVINCE: 6, Level.TOWNSHIP: 12}.get(
         region.level, 6
     )
-    by_area = m.volume_by_issue_region(scope, ctx, child_length)
+    by_area = volume_by_issue_region(scope, ctx, child_length)
     names = dict(Region.objects.filter(code__in=list(by_area)).values_list("code", "name"))
     top = sorted(
         ((c.batches, code) for code, c in by_area.items() if c.batches and code in names), reverse=True
@@ -192,10 +192,6 @@ def _hot_regions(scope: Scope, ctx: Ctx) -> str:
 
 
 def _supervision_lines(scope: Scope, period: Period) -> list[str]:
-    try:
-        from xinfang.supervision.selectors import supervision_counts
-    except ImportError:
-        return []
     ids = set(scope.unit_ids)
     rows = [row for row in supervision_counts(period.start, period.end) if row["unit_id"] in ids]
     if not rows:

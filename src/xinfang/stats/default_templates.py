@@ -10,7 +10,7 @@ DAILY = """<header>{{ issuer }}</header>
 <p class="salutation">（{{ period_label }}）</p>
 <p>{{ summary }}</p>
 <h2>一、越级访情况</h2>
-{% for line in upper %}<p>{{ forloop.counter }}. {{ line }}</p>{% empty %}<p>无。</p>{% endfor %}
+{% for line in skip_level %}<p>{{ forloop.counter }}. {{ line }}</p>{% empty %}<p>无。</p>{% endfor %}
 <h2>二、网信电访情况</h2>
 {% for line in online_letter_phone %}<p>{{ forloop.counter }}. {{ line }}</p>{% empty %}<p>无。</p>{% endfor %}
 <h2>三、群众来访接待中心来访情况</h2>

@@ -16,24 +16,13 @@ from openpyxl.utils import get_column_letter
 from xinfang import clock
 from xinfang.petitions.models import Channel
 
-from .metrics import Rate
+from .rates import BACKLOG_RESOLUTION, RATES, Rate
 from .report import RATE_KEYS, Figures
 from .tables import RATE_COLUMNS, UnitRow
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-RATE_LABELS = {
-    "timely_acceptance": "及时受理率",
-    "on_time_conclusion": "按期办结率",
-    "participation.bureau": "信访部门参评率",
-    "participation.unit": "责任单位参评率",
-    "satisfaction.bureau": "信访部门满意率",
-    "satisfaction.unit": "责任单位满意率",
-    "repeat": "重复信访率",
-    "online_share": "网上信访占比",
-    "first_petition_on_time": "初信初访按期办结率",
-    "backlog_resolution": "积案化解率",
-}
+RATE_LABELS = {key: defn.label for key, defn in RATES.items()}
 VISIT_LEVEL_LABELS = {"national": "进京", "province": "赴省", "city": "到市", "local": "本级"}
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 PERCENT_FORMAT = "0.00"
@@ -106,7 +95,7 @@ def figures_workbook(figures: Figures) -> bytes:
     ]
     _sheet(wb, "信访量", title, ["项目", "批次", "人次"], volume_rows)
     others = [["信访老户（人）", figures.long_term_petitioners]]
-    backlog = figures.rates["backlog_resolution"]
+    backlog = figures.rates[BACKLOG_RESOLUTION.key]
     others.append(["积案（未化解，案）", backlog.denominator - backlog.numerator])
     _sheet(wb, "其他", title, ["项目", "数量"], others)
     return _save(wb)
@@ -176,3 +165,25 @@ def generic_workbook(sheet: str, title: str, header: list[str], rows: list[list]
     wb = Workbook()
     _sheet(wb, sheet, title, header, rows)
     return _save(wb)
+
+
+def assessment_rows(indicators, scores) -> tuple[list[str], list[list]]:
+    header = ["排名组", "名次", "单位", "总分", *[i.name for i in indicators], "连续靠前", "连续末位"]
+    lines = [
+        [
+            s.group,
+            s.rank,
+            s.unit.name,
+            float(s.total),
+            *[float(d["points"]) for d in s.details],
+            "是" if s.top_streak else "",
+            "是" if s.bottom_streak else "",
+        ]
+        for s in scores
+    ]
+    return header, lines
+
+
+def assessment_workbook(indicators, scores, title: str) -> bytes:
+    header, lines = assessment_rows(indicators, scores)
+    return generic_workbook("考评", title, header, lines)

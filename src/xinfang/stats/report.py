@@ -9,22 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import metrics as m
-from .metrics import Ctx, Rate, Volume
+from .metrics import Ctx
+from .rates import BACKLOG_RESOLUTION, ONLINE_SHARE, RATES, REPEAT, Rate, rate
 from .scope import Scope
+from .volumes import Volume, long_term_petitioner_count, volume
 
-RATE_KEYS = [
-    "timely_acceptance",
-    "on_time_conclusion",
-    "participation.bureau",
-    "participation.unit",
-    "satisfaction.bureau",
-    "satisfaction.unit",
-    "repeat",
-    "online_share",
-    "first_petition_on_time",
-    "backlog_resolution",
-]
+RATE_KEYS = list(RATES)  # the order every report, export and screen lists the rates in
 
 
 @dataclass
@@ -39,24 +29,16 @@ class Figures:
         return self.rates[key]
 
     def as_json(self) -> dict:
-        r = self.rates
-        return {
-            "volume": self.volume.as_dict(),
-            "timely_acceptance": r["timely_acceptance"].as_dict(),
-            "on_time_conclusion": r["on_time_conclusion"].as_dict(),
-            "participation": {
-                "bureau": r["participation.bureau"].as_dict(),
-                "unit": r["participation.unit"].as_dict(),
-            },
-            "satisfaction": {
-                "bureau": r["satisfaction.bureau"].as_dict(),
-                "unit": r["satisfaction.unit"].as_dict(),
-            },
-            "repeat": r["repeat"].as_dict(),
-            "online_share": r["online_share"].as_dict(),
-            "first_petition_on_time": r["first_petition_on_time"].as_dict(),
-            "backlog_resolution": r["backlog_resolution"].as_dict(),
-        }
+        """The volume and every rate; a dotted rate key ("participation.unit") is nested under its family."""
+        data: dict = {"volume": self.volume.as_dict()}
+        for key in RATE_KEYS:
+            family, _, target = key.partition(".")
+            value = self.rates[key].as_dict()
+            if target:
+                data.setdefault(family, {})[target] = value
+            else:
+                data[key] = value
+        return data
 
     def as_full_json(self, year_before: Figures | None = None, previous: Figures | None = None) -> dict:
         data = {
@@ -66,7 +48,7 @@ class Figures:
             **self.as_json(),
         }
         data["volume"]["by_collective"] = {k: v.as_dict() for k, v in self.volume.by_collective.items()}
-        backlog = self.rates["backlog_resolution"]
+        backlog = self.rates[BACKLOG_RESOLUTION.key]
         data["backlog_open"] = backlog.denominator - backlog.numerator
         data["long_term_petitioners"] = self.long_term_petitioners
         if year_before is not None:
@@ -78,25 +60,25 @@ class Figures:
 
 # Figures that read most of the table (every petition older than a year; two years of visits); left out of
 # the comparison periods, where nobody reads them and they would double the cost of a dashboard.
-HEAVY_KEYS = {"backlog_resolution"}
+HEAVY_KEYS = {BACKLOG_RESOLUTION.key}
 
 
 def figures(scope: Scope, ctx: Ctx, *, heavy: bool = True) -> Figures:
     """Every figure of a scope and period; `heavy=False` skips the backlog and long-term counts."""
     rates = {}
     for key in RATE_KEYS:
-        if key in ("repeat", "online_share") or (key in HEAVY_KEYS and not heavy):
+        if key in (REPEAT.key, ONLINE_SHARE.key) or (key in HEAVY_KEYS and not heavy):
             continue  # repeat and online share are read off the volume query below
-        rates[key] = m.rate(m.RATES[key], scope, ctx)
-    volume = m.volume(scope, ctx)
-    rates["repeat"] = Rate(volume.repeat.batches, volume.total.batches)
-    rates["online_share"] = Rate(volume.online.batches, volume.total.batches)
+        rates[key] = rate(RATES[key], scope, ctx)
+    counts = volume(scope, ctx)
+    rates[REPEAT.key] = Rate(counts.repeat.batches, counts.total.batches)
+    rates[ONLINE_SHARE.key] = Rate(counts.online.batches, counts.total.batches)
     return Figures(
         scope=scope,
         ctx=ctx,
-        volume=volume,
+        volume=counts,
         rates={key: rates[key] for key in RATE_KEYS if key in rates},
-        long_term_petitioners=m.long_term_petitioner_count(scope, ctx) if heavy else None,
+        long_term_petitioners=long_term_petitioner_count(scope, ctx) if heavy else None,
     )
 
 

@@ -14,10 +14,11 @@ from decimal import Decimal
 
 from xinfang.orgs.models import Level
 
-from .metrics import Count2, Rate
+from .rates import Rate
 from .report import Figures, change_percent
+from .volumes import Count2
 
-UPPER_NAMES = {Level.NATIONAL: "京访", Level.PROVINCE: "省访", Level.CITY: "市访"}
+SKIP_LEVEL_NAMES = {Level.NATIONAL: "京访", Level.PROVINCE: "省访", Level.CITY: "市访"}
 
 
 def percent_text(value: Decimal | None) -> str:
@@ -43,14 +44,15 @@ def _bp(count: Count2, person_word: str = "人次") -> str:
     return f"{count.batches}批{count.persons}{person_word}"
 
 
-def upper_volume(figures: Figures) -> str:
+def skip_level_volume(figures: Figures) -> str:
     v = figures.volume
     visits = Count2()
-    for count in v.upper_visits.values():
+    for count in v.skip_level_visits.values():
         visits.add(count.batches, count.persons)
-    parts = "、".join(f"{UPPER_NAMES[level]}{_bp(c, '人')}" for level, c in v.upper_visits.items())
+    parts = "、".join(f"{SKIP_LEVEL_NAMES[level]}{_bp(c, '人')}" for level, c in v.skip_level_visits.items())
+    online_letter_phone = v.skip_level_online_letter_phone.batches
     return (
-        f"{whole_of(figures)}共登记群众到京省市信访{_bp(v.upper)}，其中网信电访{v.upper_online_letter_phone.batches}批次，"
+        f"{whole_of(figures)}共登记群众到京省市信访{_bp(v.skip_level)}，其中网信电访{online_letter_phone}批次，"
         f"京省市走访{_bp(visits, '人')}（含{parts}）"
     )
 
@@ -142,7 +144,7 @@ def backlog(figures: Figures) -> str:
 def work_report(figures: Figures, year_before: Figures | None = None) -> list[str]:
     """The statistical paragraphs of a work report, each ending with "。"."""
     paragraphs = [
-        upper_volume(figures),
+        skip_level_volume(figures),
         local_reception(figures),
         total_volume(figures, year_before),
         three_rates(figures),

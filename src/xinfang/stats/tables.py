@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 
 from xinfang.orgs.models import OrgUnit, UnitKind
 
-from . import metrics as m
-from .metrics import Count2, Ctx, Rate
+from .metrics import Ctx
+from .rates import UNIT_TABLE_RATES, ZERO, Rate, rates_by_unit
 from .scope import Scope
+from .volumes import Count2, volumes_by_unit
 
 # Units that answer for petitions; leadership units (县委县政府) only own cases through their leaders.
 RESPONSIBLE_KINDS = [k for k in UnitKind.values if k != UnitKind.LEADERSHIP]
 
-TABLE_RATES = m.UNIT_TABLE_RATES
+TABLE_RATES = UNIT_TABLE_RATES
 MAX_LISTED_UNITS = 5000  # beyond this (a whole province), group over every unit without an IN list
 
 
@@ -63,13 +64,13 @@ def unit_table(scope: Scope, ctx: Ctx, kinds: list[str] | None = None) -> list[U
     units = list(scope.units().filter(kind__in=kinds or RESPONSIBLE_KINDS))
     # Naming the units (even all of them) lets the database seek the (unit, stage, due_on) index per unit.
     ids = [u.pk for u in units] if len(units) <= MAX_LISTED_UNITS else None
-    volumes = m.volumes_by_unit(ctx, ids)
-    rates = {d.key: m.rates_by_unit(d, ctx, ids) for d in TABLE_RATES}
+    volumes = volumes_by_unit(ctx, ids)
+    rates = {d.key: rates_by_unit(d, ctx, ids) for d in TABLE_RATES}
     rows = [
         UnitRow(
             unit=u,
             volume=volumes.get(u.pk, Count2()),
-            rates={key: by_unit.get(u.pk, m.ZERO) for key, by_unit in rates.items()},
+            rates={key: by_unit.get(u.pk, ZERO) for key, by_unit in rates.items()},
         )
         for u in units
     ]

@@ -1,0 +1,103 @@
+"""What a statistics page is asked for: the scope and period in its query string, checked against the user.
+
+`parse_query(request)` reads `unit=CODE` or `region=CODE` (or the scope picker's `target=unit:CODE`), then
+`period=KIND&date=DAY` or `from=DAY&to=DAY`; a scope the user may not see is refused (403), an unknown one or
+a malformed date is a 404. `StatsQuery.url` writes the same parameters back, so every link keeps them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.urls import reverse
+
+from xinfang import clock
+from xinfang.orgs.models import Region
+
+from .metrics import Ctx
+from .models import StatisticsPolicy
+from .periods import KINDS, Kind, Period
+from .scope import Scope
+
+
+@dataclass(frozen=True)
+class StatsQuery:
+    scope: Scope
+    period: Period
+    today: dt.date
+
+    @property
+    def ctx(self) -> Ctx:
+        return Ctx(self.period, self.today, StatisticsPolicy.current())
+
+    def params(self, **extra) -> dict:
+        data = dict(self.scope.query)
+        if self.period.kind == Kind.RANGE:
+            data.update({"from": self.period.start.isoformat(), "to": self.period.end.isoformat()})
+        else:
+            data.update({"period": self.period.kind, "date": self.period.start.isoformat()})
+        data.update({k: v for k, v in extra.items() if v not in (None, "")})
+        return data
+
+    def url(self, name: str, **extra) -> str:
+        return f"{reverse(name)}?{urlencode(self.params(**extra))}"
+
+    def with_scope(self, scope: Scope) -> StatsQuery:
+        return replace(self, scope=scope)
+
+
+def parse_date(value: str | None, default: dt.date) -> dt.date:
+    """An ISO date from a form or query string; `default` when empty, 404 when malformed."""
+    if not value:
+        return default
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise Http404("日期格式应为 YYYY-MM-DD。") from None
+
+
+def parse_query(request) -> StatsQuery:
+    user = request.user
+    today = clock.today()
+    target = request.GET.get("target", "")
+    if ":" in target:  # the dashboard's scope picker: "unit:CODE" or "region:CODE"
+        kind, _, code = target.partition(":")
+        request.GET = request.GET.copy()
+        request.GET[kind if kind in ("unit", "region") else "_"] = code
+    try:
+        if request.GET.get("unit"):
+            scope = Scope.for_unit(request.GET["unit"])
+        elif request.GET.get("region"):
+            scope = Scope.for_region(request.GET["region"])
+        else:
+            scope = Scope.of_user(user)
+    except LookupError as exc:
+        raise Http404(str(exc)) from None
+    scope.check_visible_to(user)
+    if request.GET.get("from") or request.GET.get("to"):
+        start = parse_date(request.GET.get("from"), today.replace(day=1))
+        end = parse_date(request.GET.get("to"), today)
+        try:
+            period = Period.between(start, end) if start <= end else Period.between(end, start)
+        except ValueError as exc:
+            raise Http404(str(exc)) from None
+    else:
+        kind = request.GET.get("period") or Kind.MONTH
+        if kind not in KINDS or kind == Kind.RANGE:
+            raise Http404("统计周期无效。")
+        period = Period.of(kind, parse_date(request.GET.get("date"), today))
+    return StatsQuery(scope, period, today)
+
+
+def scope_choices(user) -> list[dict]:
+    """The scopes a user may pick: its own, and inside a jurisdiction the units and child regions."""
+    own = Scope.of_user(user)
+    choices = [{"params": own.query, "label": own.name}]
+    if own.region is not None:
+        children = Region.objects.filter(parent=own.region).order_by("code")
+        choices += [{"params": {"region": r.code}, "label": f"{r.name}（辖区）"} for r in children]
+        choices += [{"params": {"unit": u.code}, "label": u.name} for u in own.units()]
+    return choices
