@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "xinfang.documents",
     "xinfang.notifications",
     "xinfang.supervision",
+    "xinfang.workbench",
     "xinfang.api",
     "xinfang.portal",
     "xinfang.demo",

@@ -14,7 +14,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("petitions/", include("xinfang.petitions.urls")),
+    path("petitions/", include("xinfang.workbench.urls")),
     path("stats/", include("xinfang.stats.urls")),
     path("notifications/", include("xinfang.notifications.urls")),
     path("supervision/", include("xinfang.supervision.urls")),

@@ -9,15 +9,15 @@ from django.core.exceptions import ValidationError
 
 from tests import factories as f
 from xinfang import clock
-from xinfang.petitions.forms import (
+from xinfang.petitions.fields import category_choices
+from xinfang.petitions.models import Category, Channel, Petition
+from xinfang.workbench.forms import (
     ListFilterForm,
     RegistrationForm,
     apply_service_errors,
-    category_choices,
     party_formset,
     region_choices,
 )
-from xinfang.petitions.models import Category, Channel, Petition
 
 from .test_views_register import form_data, party
 

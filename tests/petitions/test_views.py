@@ -18,12 +18,12 @@ from tests.viewtests import (
     count_queries,
     get,
 )
-from xinfang import clock
+from xinfang import clock, paging
 from xinfang.orgs.models import Role
-from xinfang.petitions import views
 from xinfang.petitions.identity import mask_id_number, mask_name, mask_phone
 from xinfang.petitions.models import Channel, Status
 from xinfang.petitions.services import AttachmentInput
+from xinfang.workbench import views
 
 LIST_URL = reverse("petitions:list")
 
@@ -287,9 +287,9 @@ def test_a_bad_cursor_means_the_first_page(client, scene, people):
 
 def test_cursor_round_trip():
     instant = dt.datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=clock.SHANGHAI)
-    assert views.decode_cursor(views.encode_cursor(instant, 42)) == (instant, 42)
-    assert views.decode_cursor("") is None
-    assert views.decode_cursor("bm8tcGlwZQ") is None  # "no-pipe"
+    assert paging.decode_cursor(paging.encode_cursor(instant, 42)) == (instant, 42)
+    assert paging.decode_cursor("") is None
+    assert paging.decode_cursor("bm8tcGlwZQ") is None  # "no-pipe"
 
 
 def _register_many(registrar, n: int) -> None:
@@ -401,8 +401,6 @@ def test_download_of_a_file_missing_from_storage_is_404(client, scene, people, s
 
 
 def test_list_count_is_capped_for_huge_lists(client, people, monkeypatch):
-    from xinfang.petitions import views
-
     for _ in range(3):
         f.register(people.registrar)
     monkeypatch.setattr(views, "LIST_COUNT_CAP", 2)

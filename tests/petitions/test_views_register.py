@@ -25,7 +25,7 @@ from xinfang.petitions.models import (
     Source,
 )
 from xinfang.petitions.services import PartyInput, hash_query_code
-from xinfang.petitions.views import RECEIPT_SESSION_KEY
+from xinfang.workbench.views import RECEIPT_SESSION_KEY
 
 REFUSAL = "只有登记员可以登记信访事项。"
 

@@ -13,12 +13,12 @@ from rest_framework.test import APIClient
 
 from tests import factories as f
 from xinfang import clock
-from xinfang.petitions import views
 from xinfang.petitions.models import Petition, Status
 from xinfang.petitions.selectors import visible_to
 from xinfang.search import query
 from xinfang.search.query import TextSearch, in_ids, matching_ids_sql, search_petitions
 from xinfang.search.segment import query_words
+from xinfang.workbench import views
 
 pytestmark = pytest.mark.django_db
 

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from xinfang import clock
 from xinfang.deadlines import services as deadline_rules
 from xinfang.documents.models import Document
+from xinfang.http import client_ip
 from xinfang.orgs.models import OrgUnit
 from xinfang.petitions.models import Petition, Status
 from xinfang.petitions.selectors import get_visible_or_404
@@ -33,7 +34,6 @@ from xinfang.workflow.transitions import TABLE
 
 from .problems import TITLES, ProblemSerializer, problem, problem_responses
 from .serializers import EventSerializer, StrictFieldsMixin, _code_field
-from .views import client_ip
 
 STATUS_FOR_CODE = {"role": 403, "unit": 403, "stale": 409}
 COLOURS = ["red", "yellow", "blue", "green"]

@@ -18,6 +18,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from xinfang.audit.models import Event
+from xinfang.http import client_ip
 from xinfang.orgs.models import Role
 from xinfang.petitions import services
 from xinfang.petitions.models import Attachment, Petition, PetitionParty
@@ -37,12 +38,6 @@ from .serializers import (
 
 # The service names the petitioners "parties"; the API, like the exchange format, calls them "petitioners".
 SERVICE_TO_API_FIELDS = {"parties": "petitioners"}
-
-
-def client_ip(request) -> str | None:
-    # Only the socket address: X-Forwarded-For is whatever the client wants it to be unless a trusted proxy
-    # rewrites it, and the deployment decides that (it can set REMOTE_ADDR there).
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def api_field_errors(exc: DjangoValidationError) -> DjangoValidationError:

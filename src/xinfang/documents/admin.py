@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from xinfang.admin_base import ReadOnlyAdmin
+
 from . import services
 from .models import Document, DocumentTemplate
 
@@ -45,7 +47,7 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdmin):
     """Issued documents are records: shown, never edited here."""
 
     list_display = [
@@ -89,12 +91,3 @@ class DocumentAdmin(admin.ModelAdmin):
             reverse("documents:download_pdf", args=[obj.pk]),
             reverse("documents:download_docx", args=[obj.pk]),
         )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from xinfang.workflow.admin import ReadOnlyAdmin
+from xinfang.admin_base import ReadOnlyAdmin
 
 from .models import Rating, Review
 

@@ -7,10 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from xinfang.paging import Keyset
+
 from . import services
 from .models import Notification
 
 PAGE_SIZE = 30
+NEWEST_FIRST = Keyset()
 
 
 @login_required
@@ -27,16 +30,12 @@ def notification_list(request):
     unread_only = request.GET.get("unread") == "1"
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        qs = qs.filter(pk__lt=int(before))
-    rows = list(qs.order_by("-id")[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    # "before" in the link: older than that message, which is the page after it in this order.
+    page = NEWEST_FIRST.page(qs, after=request.GET.get("before"), size=PAGE_SIZE)
     context = {
-        "notifications": rows,
+        "notifications": page.rows,
         "unread_only": unread_only,
-        "next_before": rows[-1].pk if more else None,
+        "next_before": page.next_cursor,
         "unread": services.unread_count(request.user),
     }
     return render(request, "notifications/list.html", context)

@@ -1,7 +1,16 @@
-"""Petitions in the admin: content categories and their default units are edited here; petitions are
-only looked at. Registration and every state change go through the services and the workflow."""
+"""Petitions in the admin: content categories and their default units are edited here; petitions and their
+audit trail are only looked at. Registration and every state change go through the services and the workflow.
+
+The audit app's Event is registered here, not in audit: which events a user may see depends on which
+petitions they may see (process.md §11), and audit sits below petitions.
+"""
 
 from django.contrib import admin
+from django.db.models import Q
+
+from xinfang.admin_base import ReadOnlyAdmin
+from xinfang.audit.models import Event
+from xinfang.orgs.models import Role
 
 from .models import Category, CategoryRoute, Petition
 from .selectors import visible_to
@@ -27,7 +36,7 @@ class CategoryRouteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Petition)
-class PetitionAdmin(admin.ModelAdmin):
+class PetitionAdmin(ReadOnlyAdmin):
     list_display = [
         "registration_number",
         "received_at",
@@ -77,11 +86,36 @@ class PetitionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return visible_to(request.user, super().get_queryset(request))
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    """The audit trail: readable, never writable (it is append-only, see audit/models.py)."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_display = [
+        "at",
+        "action",
+        "target_type",
+        "target_id",
+        "petition",
+        "actor",
+        "actor_unit",
+        "to_status",
+    ]
+    list_filter = ["action", "target_type"]
+    search_fields = ["target_id", "petition__registration_number", "actor__username"]
+    date_hierarchy = "at"
+    list_select_related = ["petition", "actor", "actor_unit"]
+    show_full_result_count = False  # the trail grows without bound; counting it all on each page is slow
+    readonly_fields = [f.name for f in Event._meta.fields]
+
+    def get_queryset(self, request):
+        # Events about petitions are shown only for petitions the user may see (process.md §11).
+        queryset = super().get_queryset(request)
+        return queryset.filter(Q(petition__isnull=True) | Q(petition__in=visible_to(request.user)))
+
+    def has_view_permission(self, request, obj=None):
+        user = request.user
+        return user.is_active and (user.is_superuser or user.has_role(Role.AUDITOR, Role.ADMIN))
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)

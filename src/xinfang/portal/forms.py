@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from xinfang.evaluation.models import RatingValue
 from xinfang.orgs.models import Level, OrgUnit, Region
 from xinfang.petitions import attachments as attachment_checks
-from xinfang.petitions.forms import MultipleFileField, category_choices
+from xinfang.petitions.fields import MultipleFileField, category_choices
 from xinfang.petitions.identity import IdentityError, validate_id_number, validate_phone
 from xinfang.petitions.models import Category, PetitionClass
 from xinfang.petitions.services import AttachmentInput, PartyInput

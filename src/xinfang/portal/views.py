@@ -23,6 +23,8 @@ from xinfang import clock
 from xinfang.deadlines import services as deadline_rules
 from xinfang.deadlines.models import Stage
 from xinfang.documents.models import Document
+from xinfang.http import client_ip
+from xinfang.notifications.services import notify_petitioner
 from xinfang.petitions import services as intake
 from xinfang.petitions.identity import mask_phone
 from xinfang.petitions.models import Channel, Petition
@@ -77,11 +79,6 @@ def public(view):
         return response
 
     return wrapped
-
-
-def client_ip(request) -> str | None:
-    # REMOTE_ADDR only: a forwarded-for header is set by the client unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def refuse(request, message: str, status: int = 429):
@@ -237,10 +234,6 @@ def _register(request, form: FilingForm, co_formset, unit, ip) -> intake.Registe
 
 def _tell_petitioner(petition: Petition, query_code: str) -> None:
     """The query code by SMS too (Art. 21: the petitioner can follow the matter); never fails the filing."""
-    try:
-        from xinfang.notifications.services import notify_petitioner
-    except ImportError:  # the notifications app is optional
-        return
     try:
         notify_petitioner(
             petition, f"您的网上信访事项已登记，查询码{intake.format_query_code(query_code)}，请妥善保存"

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from xinfang import clock
+from xinfang.documents.services import check_template
 
 from .models import (
     AssessmentRun,
@@ -40,8 +41,6 @@ class BulletinTemplateForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        from xinfang.documents.services import check_template
-
         if data.get("body"):
             check_template(data.get("title") or "", data["body"])
         return data

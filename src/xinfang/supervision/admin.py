@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from xinfang.admin_base import ReadOnlyAdmin
+
 from .models import DeadlineWarning, EscalationRule, Supervision, SupervisionReminder
 
 
@@ -35,7 +37,7 @@ class ReminderInline(admin.TabularInline):
 
 
 @admin.register(Supervision)
-class SupervisionAdmin(admin.ModelAdmin):
+class SupervisionAdmin(ReadOnlyAdmin):
     """Read-only: supervisions are opened, answered and closed in the workbench, where each step is audited."""
 
     list_display = ["unit", "bureau", "reason_kind", "is_listed", "status", "opened_at", "response_due"]
@@ -43,12 +45,3 @@ class SupervisionAdmin(admin.ModelAdmin):
     raw_id_fields = ["petition", "deadline", "letter"]
     inlines = [ReminderInline]
     date_hierarchy = "opened_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

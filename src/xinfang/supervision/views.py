@@ -7,14 +7,15 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang import clock
 from xinfang.deadlines import services as deadline_rules
+from xinfang.http import client_ip
 from xinfang.orgs.models import OrgUnit
+from xinfang.paging import Keyset, page_query
 from xinfang.petitions.selectors import get_visible_or_404
 from xinfang.workflow.models import Deadline
 
@@ -24,21 +25,12 @@ from .models import ReasonKind, SupervisionStatus
 from .selectors import COLOUR_LABELS, board_deadlines, colour_counts, supervisions_visible_to
 
 PAGE_SIZE = 100
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+# The board shows what falls due first; the supervision list, the latest supervision first.
+BOARD_ORDER = Keyset("due_on", descending=False, parse=dt.date.fromisoformat)
+NEWEST_FIRST = Keyset()
 
 
 # --- board --------------------------------------------------------------------------------------------------
-
-
-def _after(value: str) -> tuple[dt.date, int] | None:
-    try:
-        day, pk = value.split("_")
-        return dt.date.fromisoformat(day), int(pk)
-    except ValueError:
-        return None
 
 
 @login_required
@@ -57,19 +49,13 @@ def board(request):
         colour = form.cleaned_data["colour"]
     counts = colour_counts(qs)
     qs = qs.filter(colour=colour) if colour else qs.exclude(colour="green")
-    after = _after(request.GET.get("after", ""))
-    if after:
-        qs = qs.filter(Q(due_on__gt=after[0]) | Q(due_on=after[0], pk__gt=after[1]))
-    rows = list(qs.select_related("petition", "unit").order_by("due_on", "id")[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    page = BOARD_ORDER.page(
+        qs.select_related("petition", "unit"), after=request.GET.get("after"), size=PAGE_SIZE
+    )
+    rows = page.rows
     for row in rows:
         row.days_left = (row.due_on - today).days
         row.days_over = -row.days_left
-    params = request.GET.copy()
-    params.pop("after", None)
-    if more:
-        params["after"] = f"{rows[-1].due_on.isoformat()}_{rows[-1].pk}"
     context = {
         "form": form,
         "rows": rows,
@@ -78,7 +64,7 @@ def board(request):
         "colour": colour,
         "colour_labels": COLOUR_LABELS,
         "today": today,
-        "next_query": params.urlencode() if more else "",
+        "next_query": page_query(request.GET, after=page.next_cursor) if page.next_cursor else "",
         "may_supervise": services.can_open(request.user),
     }
     template = "supervision/_board_results.html" if request.htmx else "supervision/board.html"
@@ -109,18 +95,14 @@ def supervision_list(request):
         qs = qs.filter(status=status)
     if request.GET.get("listed") == "1":
         qs = qs.filter(is_listed=True)
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        qs = qs.filter(pk__lt=int(before))
-    rows = list(qs.order_by("-id")[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    # "before" in the link: older than that supervision, which is the page after it in this order.
+    page = NEWEST_FIRST.page(qs, after=request.GET.get("before"), size=PAGE_SIZE)
     context = {
-        "supervisions": rows,
+        "supervisions": page.rows,
         "status": status,
         "listed": request.GET.get("listed") == "1",
         "statuses": SupervisionStatus.choices,
-        "next_before": rows[-1].pk if more else None,
+        "next_before": page.next_cursor,
         "may_supervise": services.can_open(request.user),
         "today": clock.today(),
     }

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from xinfang.documents.models import Document
+from xinfang.http import client_ip
 from xinfang.petitions.models import Petition
 from xinfang.petitions.selectors import get_visible_or_404
 
@@ -30,10 +31,6 @@ from .worklist import my_tasks
 
 TODO_PAGE_SIZE = 50
 STATUS_FOR_CODE = {"role": 403, "unit": 403, "stale": 409}
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def refusal_reason(row: Transition, petition: Petition, user) -> str | None:

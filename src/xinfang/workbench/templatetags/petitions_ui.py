@@ -6,9 +6,9 @@ from django import forms, template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html
 
-from ..identity import mask_id_number, mask_name, mask_phone
-from ..models import Petition, Petitioner, PetitionParty, Status
-from ..selectors import shows_identity
+from xinfang.petitions.identity import mask_id_number, mask_name, mask_phone
+from xinfang.petitions.models import Petition, Petitioner, PetitionParty, Status
+from xinfang.petitions.selectors import shows_identity
 
 register = template.Library()
 

@@ -6,35 +6,31 @@ Views stay thin: every read goes through `selectors.visible_to` / `get_visible_o
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
-from dataclasses import dataclass
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from xinfang.http import client_ip
 from xinfang.orgs.models import Role
+from xinfang.paging import Keyset, page_query
+from xinfang.petitions import services
+from xinfang.petitions.identity import IdentityError, normalize_phone, validate_id_number
+from xinfang.petitions.models import Attachment, Channel, Petition, Petitioner, PetitionParty
+from xinfang.petitions.selectors import earlier_petitions_of, get_visible_or_404, shows_identity, visible_to
 from xinfang.search.query import TextSearch
+from xinfang.workflow.worklist import with_due_colour
 
-from . import services
 from .forms import ListFilterForm, RegistrationForm, apply_service_errors, party_formset
-from .identity import IdentityError, normalize_phone, validate_id_number
-from .models import Attachment, Channel, Petition, Petitioner, PetitionParty
-from .selectors import earlier_petitions_of, get_visible_or_404, shows_identity, visible_to
 
 PAGE_SIZE = 50
 RECEIPT_SESSION_KEY = "xf_receipt"
 LOOKUP_LIMIT = 10
-
-
-def client_ip(request) -> str | None:
-    # REMOTE_ADDR only: a forwarded-for header is set by the client unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR") or None
+# Newest first, as registrars read their intake.
+LIST_ORDER = Keyset("received_at", descending=True)
 
 
 def require_registrar(user) -> None:
@@ -45,71 +41,9 @@ def require_registrar(user) -> None:
 # --- list ---------------------------------------------------------------------------------------------------
 
 
-def encode_cursor(received_at: dt.datetime, pk: int) -> str:
-    raw = f"{received_at.astimezone(dt.UTC).isoformat()}|{pk}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(value: str | None) -> tuple[dt.datetime, int] | None:
-    if not value:
-        return None
-    try:
-        stamp, pk = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode().split("|")
-        instant = dt.datetime.fromisoformat(stamp)
-        return (instant, int(pk)) if instant.tzinfo is not None else None
-    except (ValueError, UnicodeDecodeError):
-        return None
-
-
-@dataclass
-class Page:
-    rows: list[Petition]
-    next_cursor: str | None
-    prev_cursor: str | None
-
-
-def keyset_page(qs, *, after=None, before=None, size: int = PAGE_SIZE) -> Page:
-    """One page in (-received_at, -id) order, without OFFSET: a cursor is the last (or first) row seen."""
-    if before is not None:
-        at, pk = before
-        newer = qs.filter(Q(received_at__gt=at) | Q(received_at=at, pk__gt=pk))
-        rows = list(newer.order_by("received_at", "id")[: size + 1])
-        has_more = len(rows) > size
-        rows = rows[:size][::-1]
-        return Page(
-            rows,
-            next_cursor=_cursor(rows[-1]) if rows else None,
-            prev_cursor=_cursor(rows[0]) if has_more else None,
-        )
-    if after is not None:
-        at, pk = after
-        qs = qs.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk))
-    rows = list(qs.order_by("-received_at", "-id")[: size + 1])
-    has_more = len(rows) > size
-    rows = rows[:size]
-    return Page(
-        rows,
-        next_cursor=_cursor(rows[-1]) if has_more else None,
-        prev_cursor=_cursor(rows[0]) if after is not None and rows else None,
-    )
-
-
-def _cursor(petition: Petition) -> str:
-    return encode_cursor(petition.received_at, petition.pk)
-
-
-def _page_query(params, **cursor) -> str:
-    query = params.copy()
-    for key in ("after", "before"):
-        query.pop(key, None)
-    query.update(cursor)
-    return query.urlencode()
-
-
 def list_queryset(user):
     parties = PetitionParty.objects.select_related("petitioner").order_by("position", "id")
-    from xinfang.workflow.worklist import with_due_colour  # the 期限 column's colour, in SQL
-
+    # The 期限 column's colour, in SQL.
     return with_due_colour(
         visible_to(user)
         .select_related("category", "responsible_unit")
@@ -140,11 +74,8 @@ def petition_list(request):
         qs = form.filter(qs)
         counted = form.filter(counted, text=False)
         search = form.text_search
-    page = keyset_page(
-        qs,
-        after=decode_cursor(request.GET.get("after")),
-        before=decode_cursor(request.GET.get("before")),
-        size=PAGE_SIZE,
+    page = LIST_ORDER.page(
+        qs, after=request.GET.get("after"), before=request.GET.get("before"), size=PAGE_SIZE
     )
     # An exact COUNT over a province's millions is linear; past the cap a list says "10000+", which is all a
     # person paging through it needs (bench/results: 0.9 s at 1M uncapped). COUNT over a LIMIT subquery.
@@ -154,9 +85,9 @@ def petition_list(request):
         "page": page,
         "total": min(total, LIST_COUNT_CAP),
         "total_capped": total > LIST_COUNT_CAP,
-        "next_query": _page_query(request.GET, after=page.next_cursor) if page.next_cursor else "",
-        "prev_query": _page_query(request.GET, before=page.prev_cursor) if page.prev_cursor else "",
-        "first_query": _page_query(request.GET),
+        "next_query": page_query(request.GET, after=page.next_cursor) if page.next_cursor else "",
+        "prev_query": page_query(request.GET, before=page.prev_cursor) if page.prev_cursor else "",
+        "first_query": page_query(request.GET),
         "is_paged": bool(request.GET.get("after") or request.GET.get("before")),
     }
     if request.htmx and not request.htmx.boosted:
@@ -194,7 +125,7 @@ def petition_detail(request, pk: int):
     show_identity = shows_identity(request.user, petition)
     if show_identity:
         services.record_identity_disclosure(
-            petition, request.user, via="workbench", ip_address=request.META.get("REMOTE_ADDR")
+            petition, request.user, via="workbench", ip_address=client_ip(request)
         )
     context = {
         "petition": petition,

@@ -8,7 +8,6 @@ to the fields they concern.
 from __future__ import annotations
 
 import datetime as dt
-from itertools import groupby
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,10 +16,9 @@ from django.utils.functional import cached_property
 
 from xinfang import clock
 from xinfang.orgs.models import Level, OrgUnit, Region
-from xinfang.search.query import TextSearch
-
-from . import services
-from .models import (
+from xinfang.petitions import services
+from xinfang.petitions.fields import MultipleFileField, category_choices
+from xinfang.petitions.models import (
     COLLECTIVE_MIN_PERSONS,
     Category,
     Channel,
@@ -30,7 +28,8 @@ from .models import (
     SourceAction,
     Status,
 )
-from .selectors import visible_to
+from xinfang.petitions.selectors import visible_to
+from xinfang.search.query import TextSearch
 
 # The channels a registrar enters by hand; the visit form is the one with visit fields.
 MAIN_CHANNELS = [Channel.LETTER, Channel.VISIT, Channel.PHONE, Channel.ONLINE]
@@ -41,18 +40,6 @@ LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 
 def _blank(label: str, choices) -> list:
     return [("", label), *[(c.value, c.label) for c in choices]]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
 
 
 def jurisdiction_prefix(user) -> str:
@@ -67,15 +54,6 @@ def bureau_prefix(user) -> str:
         return ""
     bureau = unit.bureau() or unit
     return bureau.region.prefix
-
-
-def category_choices() -> list:
-    """The category tree as one optgroup per top-level category; the top itself is selectable."""
-    rows = Category.objects.filter(is_active=True).order_by("sort_order", "path")
-    groups = []
-    for top, items in groupby(rows, key=lambda c: c.top):
-        groups.append((top, [(c.pk, c.name) for c in items]))
-    return [("", "请选择内容分类"), *groups]
 
 
 def region_choices(prefix: str) -> list:
