@@ -26,6 +26,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from xinfang.orgs.models import OrgUnit, Region
+from xinfang.petitions.models import Category
+
 VERSION_KEY = "xinfang:api:lookups"
 CHECK_EVERY = 1.0  # seconds between two looks at the shared version stamp
 MAX_AGE = 300.0  # seconds an entry is trusted without any signal
@@ -103,9 +106,6 @@ def _publish() -> None:
 
 
 def connect() -> None:
-    from xinfang.orgs.models import OrgUnit, Region
-    from xinfang.petitions.models import Category
-
     for model in (Category, Region, OrgUnit):
         post_save.connect(changed, sender=model, dispatch_uid=f"api_lookups_save_{model.__name__}")
         post_delete.connect(changed, sender=model, dispatch_uid=f"api_lookups_delete_{model.__name__}")

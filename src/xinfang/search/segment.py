@@ -14,6 +14,8 @@ import threading
 
 import jieba
 
+from xinfang.orgs.models import OrgUnit
+
 WORD = re.compile(r"\w+")
 LEVEL_PREFIXES = set("省市县区镇乡")
 _lock = threading.Lock()
@@ -43,8 +45,6 @@ def add_word(name: str) -> None:
 
 
 def unit_names() -> set[str]:
-    from xinfang.orgs.models import OrgUnit
-
     names = set()
     for name, short_name in OrgUnit.objects.values_list("name", "short_name"):
         names.update(n for n in (name, short_name) if n and len(n) >= 2)
