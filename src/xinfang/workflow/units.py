@@ -42,7 +42,7 @@ def holder(petition: Petition) -> OrgUnit | None:
 
 
 def reviewing_unit(petition: Petition) -> OrgUnit | None:
-    """Who reviews (复查): the review's unit once requested, else one level above the original handler."""
+    """Who reviews (复查): the review's unit once requested, else one level above the original handling unit."""
     review = _review(petition, "review")
     if review is not None:
         return review.unit

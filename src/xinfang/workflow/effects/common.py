@@ -26,7 +26,6 @@ CONFIDENTIALITY_REFUSAL = (
     "检举控告事项不得交由被检举控告的单位或人员所在单位办理（《信访工作条例》第三十条、第四十六条）。"
 )
 
-
 SIMPLIFIED_GROUNDS = {
     "clear_and_simple": "事实清楚、责任明确、争议不大的初信初访事项",
     "consultation": "咨询、建议、感谢类事项",
@@ -37,6 +36,8 @@ SIMPLIFIED_GROUNDS = {
 
 @dataclass
 class Context:
+    """One performance of an action: what its effect reads, and what it leaves for ``perform`` to record."""
+
     petition: Petition  # locked
     row: Transition
     actor: Any

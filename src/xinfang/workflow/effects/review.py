@@ -1,4 +1,5 @@
-"""Effects of review and re-review (复查、复核, Arts. 35-36): the petitioner's request, the hearing and the opinion."""
+"""Effects of review and re-review (复查、复核, Arts. 35-36): the petitioner's request, the hearing and the
+opinion."""
 
 from __future__ import annotations
 
