@@ -15,8 +15,8 @@ from xinfang import clock
 from xinfang.audit import services as audit
 from xinfang.audit.models import Event
 from xinfang.documents import services
-from xinfang.documents.models import DeliveryMethod, Document, DocumentKind, DocumentTemplate
-from xinfang.petitions.models import PetitionClass
+from xinfang.documents.models import Document, DocumentKind, DocumentTemplate
+from xinfang.petitions.models import DeliveryMethod, PetitionClass
 
 from .conftest import (
     docx_paragraphs,

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from xinfang import clock
 from xinfang.documents import services
-from xinfang.documents.models import DeliveryMethod, DocumentKind
+from xinfang.documents.models import DocumentKind
+from xinfang.petitions.models import DeliveryMethod
 
 from .conftest import read
 

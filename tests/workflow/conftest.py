@@ -29,14 +29,22 @@ def _fresh_rules():
 
 
 @pytest.fixture(autouse=True)
-def issued(monkeypatch):
-    """The notices transitions produce, recorded instead of rendered (the documents app is not under test)."""
+def issued(monkeypatch, request):
+    """The notices transitions produce, recorded instead of rendered (the documents app is not under test);
+    a test that asks for ``rendered_notices`` keeps the issuers the apps registered at start-up."""
     notices: list[tuple[str, str]] = []
-    monkeypatch.setattr(
-        hooks, "notice_issuers", [lambda p, kind, event, actor: notices.append((event.action, kind))]
-    )
+    if "rendered_notices" not in request.fixturenames:
+        monkeypatch.setattr(
+            hooks, "notice_issuers", [lambda p, kind, event, actor: notices.append((event.action, kind))]
+        )
     monkeypatch.setattr(hooks, "after_transition", [])
     return notices
+
+
+@pytest.fixture
+def rendered_notices():
+    """The notice issuers as the apps registered them: the documents app renders each notice."""
+    return hooks.notice_issuers
 
 
 class Scene:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from xinfang.audit.models import Event
+from xinfang.documents import services as documents
 from xinfang.petitions.models import Status
 from xinfang.workflow import hooks
 from xinfang.workflow.actors import PetitionerActor, UnitActor
@@ -223,20 +224,9 @@ def test_a_failing_notice_issuer_rolls_the_transition_back(scene, monkeypatch):
     assert snapshot(petition) == before
 
 
-def test_documents_hook_is_used_when_no_issuer_is_registered(scene, monkeypatch):
-    calls = []
-    monkeypatch.setattr(hooks, "notice_issuers", [])
-    monkeypatch.setattr(hooks, "_documents_issuer", lambda: lambda p, kind, event, actor: calls.append(kind))
-    petition = scene.petition()
-    scene.do(petition, "transfer", scene.people.registrar, "2026-03-03", to_unit=scene.org.qingbo_unit)
-    assert calls == ["transfer_notice"]
-
-
-def test_missing_documents_app_is_tolerated(monkeypatch):
-    import importlib.util
-
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
-    assert hooks._documents_issuer() is None
+def test_the_documents_app_registers_its_issuer_at_start_up(rendered_notices):
+    assert documents.issue_for_transition in rendered_notices
+    assert documents.issued_on in hooks.document_listers
 
 
 # For every row: a state it starts from, someone in the right unit without the role, and someone with the

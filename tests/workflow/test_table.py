@@ -3,15 +3,15 @@ deadlines is what its row says."""
 
 from __future__ import annotations
 
-from xinfang.workflow import handlers, transitions
+from xinfang.workflow import effects, transitions
 from xinfang.workflow.models import Deadline, DeadlineStatus
 from xinfang.workflow.services import perform
 
 from .conftest import when
 
 
-def test_every_row_has_a_handler_and_labels():
-    assert set(transitions.TABLE) == set(handlers.HANDLERS)
+def test_every_row_has_an_effect_and_labels():
+    assert set(transitions.TABLE) == set(effects.EFFECTS)
     for row in transitions.TABLE.values():
         assert row.label and row.from_states and row.rules
         assert row.unit is not None or row.petitioner
@@ -40,6 +40,7 @@ class Checked:
     def __init__(self, scene):
         self.scene = scene
         self.seen: set[str] = set()
+        self.opened: dict[str, set[str]] = {}  # action -> the stages its performances opened
 
     def __call__(self, petition, action, actor, day, **data):
         self.scene.move(when(day))
@@ -62,6 +63,7 @@ class Checked:
             if before.get(d.id) == DeadlineStatus.OPEN and d.status == DeadlineStatus.CANCELLED
         }
         assert opened <= set(row.starts), (action, opened)
+        self.opened.setdefault(action, set()).update(opened)
         assert stopped <= set(row.stops), (action, stopped)
         assert cancelled <= set(row.cancels), (action, cancelled)
         notice = event.data.get("notice", "")
@@ -118,6 +120,24 @@ def test_all_rows_in_full_histories(scene, org, people):
 
     act(scene.petition("2026-07-01 09:00"), "handle_self", people.bureau_handler, "2026-07-01 10:00")
     act(
+        scene.petition("2026-07-01 09:10"),
+        "handle_self",
+        people.bureau_handler,
+        "2026-07-01 10:10",
+        track="simplified",
+        ground="consultation",
+    )
+    simplified = scene.petition("2026-07-01 09:20")
+    act(simplified, "transfer", people.registrar, "2026-07-01 10:20", to_unit=org.housing)
+    act(
+        simplified,
+        "accept",
+        people.department_handler,
+        "2026-07-01 10:30",
+        track="simplified",
+        ground="consultation",
+    )
+    act(
         scene.petition("2026-07-01 11:00"),
         "direct_to_legal_route",
         people.registrar,
@@ -130,6 +150,9 @@ def test_all_rows_in_full_histories(scene, org, people):
     repeat = scene.petition("2026-07-03 09:00", repeat_of=p)
     act(repeat, "decline", people.registrar, "2026-07-03 10:00", reason="matter_terminated")
     assert act.seen == set(transitions.TABLE)
+    # Every deadline a row declares it starts was opened by some performance of that action.
+    for action, row in transitions.TABLE.items():
+        assert act.opened.get(action, set()) == set(row.starts), (action, act.opened.get(action))
 
 
 def test_docs_show_the_current_table():

@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.viewtests import assert_login_required
-from xinfang.workflow import hooks
 
 from .conftest import when
 
@@ -150,8 +149,7 @@ def test_detail_query_count_is_bounded_in_every_state(client, scene):
 # --- documents issued by an action ------------------------------------------------------------------------
 
 
-def test_the_notice_an_action_issues_is_named_in_the_message_and_listed(client, scene, monkeypatch):
-    monkeypatch.setattr(hooks, "notice_issuers", [])  # the real documents app renders the notice
+def test_the_notice_an_action_issues_is_named_in_the_message_and_listed(client, scene, rendered_notices):
     petition = scene.drive("registered")
     client.force_login(scene.people.registrar)
     response = client.post(

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from xinfang.petitions.models import DeliveryMethod
+
 
 class DocumentKind(models.TextChoices):
     """Codes are fixed: the workflow's transition table names them."""
@@ -23,13 +25,6 @@ class DocumentKind(models.TextChoices):
     RE_REVIEW_OPINION = "re_review_opinion", "复核意见书"
     NO_REACCEPTANCE_NOTICE = "no_reacceptance_notice", "不再受理告知书"
     SUPERVISION_LETTER = "supervision_letter", "督办函"
-
-
-class DeliveryMethod(models.TextChoices):
-    IN_PERSON = "in_person", "直接送达"
-    POST = "post", "邮寄送达"
-    ONLINE = "online", "网上送达"
-    SMS = "sms", "短信送达"
 
 
 class DocumentTemplate(models.Model):

@@ -4,6 +4,7 @@ Public API:
 
 * ``issue(petition, kind, *, unit, actor, at=None, context=None, event=None) -> Document``
 * ``issue_for_transition(petition, notice_kind, event, actor) -> Document | None`` (the workflow's hook)
+* ``issued_on(petition, event=None) -> list[Document]`` (the workflow's hook listing them)
 * ``record_delivery(document, method, delivered_at, received_on, actor, *, ip_address=None) -> Document``
 * ``save_template(template, actor, changed_fields) -> DocumentTemplate`` and ``check_template(title, body)``
 """
@@ -24,11 +25,11 @@ from xinfang import clock
 from xinfang.audit import services as audit
 from xinfang.audit.models import Event
 from xinfang.orgs.models import OrgUnit, UnitKind
-from xinfang.petitions.models import PetitionClass
+from xinfang.petitions.models import DeliveryMethod, PetitionClass
 from xinfang.petitions.selectors import visible_to
 
 from .context import build_context
-from .models import DeliveryMethod, Document, DocumentKind, DocumentSequence, DocumentTemplate, document_path
+from .models import Document, DocumentKind, DocumentSequence, DocumentTemplate, document_path
 from .rendering import parse, render_html, title_of, to_docx, to_pdf
 
 # Template fields that change what a document says; editing one of them makes a new template version.
@@ -196,6 +197,14 @@ def issue_for_transition(petition, notice_kind: str | None, event, actor) -> Doc
         at=getattr(event, "at", None) or clock.now(),
         event=event,
     )
+
+
+def issued_on(petition, event=None) -> list[Document]:
+    """The documents issued on ``petition`` (only those ``event`` produced when given), oldest first."""
+    documents = Document.objects.filter(petition=petition).select_related("issuing_unit")
+    if event is not None:
+        documents = documents.filter(event=event)
+    return list(documents.order_by("issued_at", "id"))
 
 
 # --- delivery ------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import logging
 from django.urls import reverse
 
 from xinfang.orgs.models import OrgUnit, Role
+from xinfang.workflow import hooks
 
 from . import services
 from .models import Kind
@@ -25,10 +26,6 @@ SUPERVISING_ROLES = (Role.SUPERVISOR,)
 
 
 def connect() -> None:
-    try:
-        from xinfang.workflow import hooks
-    except ImportError:  # the workflow app is not installed
-        return
     hooks.register_after_transition(on_transition)
 
 

@@ -99,6 +99,15 @@ class ReplyOpinion(models.TextChoices):
     MEDIATION_AGREEMENT = "mediation_agreement", "调解协议"
 
 
+class DeliveryMethod(models.TextChoices):
+    """How a reply or a notice reached the petitioner (送达); its received date starts the petitioner's windows."""
+
+    IN_PERSON = "in_person", "直接送达"
+    POST = "post", "邮寄送达"
+    ONLINE = "online", "网上送达"
+    SMS = "sms", "短信送达"
+
+
 class Category(models.Model):
     """The editable content-category tree (process.md §12)."""
 

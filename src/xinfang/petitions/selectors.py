@@ -3,22 +3,34 @@
 Scope (process.md §1, §11):
 - staff of a bureau or a party/government leadership unit see every petition received by, or now the
   responsibility of, a unit inside their region;
-- staff of any other unit see petitions their unit received or that were sent to it;
+- staff of any other unit see petitions their unit received or is responsible for, and what the scopes other
+  apps register add (``register_unit_scope``: the workflow adds the petitions sent to the unit); without one,
+  they see only the first two;
 - an accusation is never visible to the unit it accuses (Arts. 30, 46), whatever the above says;
 - superusers without a unit see everything (system administration).
 """
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from collections.abc import Callable
+
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import Petition, PetitionClass
 
+# What else a unit outside the jurisdiction kinds sees: ``fn(unit)`` returns a Q (or a boolean expression such
+# as ``Exists``) over Petition that is ORed into its scope. Filled by the apps above, in their ``ready()``.
+unit_scopes: list[Callable] = []
+
+
+def register_unit_scope(scope: Callable) -> Callable:
+    if scope not in unit_scopes:
+        unit_scopes.append(scope)
+    return scope
+
 
 def visible_to(user, queryset: QuerySet[Petition] | None = None) -> QuerySet[Petition]:
-    from xinfang.workflow.models import Routing
-
     qs = Petition.objects.all() if queryset is None else queryset
     if user is None or not user.is_authenticated or not user.is_active:
         return qs.none()
@@ -31,8 +43,9 @@ def visible_to(user, queryset: QuerySet[Petition] | None = None) -> QuerySet[Pet
         if not prefix:  # national level: everything
             scope = Q()
     else:
-        sent_here = Routing.objects.filter(petition=OuterRef("pk"), to_unit=unit)
-        scope = Q(receiving_unit=unit) | Q(responsible_unit=unit) | Exists(sent_here)
+        scope = Q(receiving_unit=unit) | Q(responsible_unit=unit)
+        for extra in unit_scopes:
+            scope |= extra(unit)
     return qs.filter(scope).exclude(petition_class=PetitionClass.ACCUSATION, subject_unit=unit)
 
 

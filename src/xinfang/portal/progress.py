@@ -1,8 +1,9 @@
 """Where a petition stands for its petitioner: who is handling it, what is due by when, and which of their own
 rights (rating, review, re-review) they may still use and until when.
 
-The windows are asked of the workflow (``handlers.rating_window`` and friends) so the page and ``perform``
-agree; ``perform`` still decides when the petitioner acts.
+The windows, the states each right may be used in and who takes part in rating are asked of the workflow
+(``workflow.windows`` and the transition table) so the page and ``perform`` agree; ``perform`` still decides
+when the petitioner acts.
 """
 
 from __future__ import annotations
@@ -13,19 +14,12 @@ from dataclasses import dataclass, field
 from xinfang import clock
 from xinfang.deadlines.services import is_on_time
 from xinfang.evaluation.models import Rating, RatingTarget, Review, ReviewLevel
-from xinfang.petitions.models import ClosedReason, LegalRoute, Petition, PetitionClass, Status
-from xinfang.workflow import handlers
+from xinfang.petitions.models import ClosedReason, LegalRoute, Petition, Status
+from xinfang.workflow import windows
 from xinfang.workflow.models import Deadline, DeadlineStatus
+from xinfang.workflow.transitions import TABLE
 
 from .timeline import DUTY_TEXT, status_text
-
-RATABLE_STATUSES = {
-    Status.CONCLUDED,
-    Status.UNDER_REVIEW,
-    Status.REVIEWED,
-    Status.UNDER_RE_REVIEW,
-    Status.TERMINATED,
-}
 
 
 @dataclass
@@ -101,9 +95,9 @@ def current_duty(petition: Petition) -> Duty | None:
 
 
 def _ratings(petition: Petition) -> list[RatingTargetInfo]:
-    if petition.status not in RATABLE_STATUSES or petition.petition_class == PetitionClass.ACCUSATION:
+    if not TABLE["rate"].allows_state(petition.status) or not windows.eligible_for_rating(petition):
         return []
-    if petition.legal_route or not petition.reply_received_on:
+    if not petition.reply_received_on:
         return []
     given = {r.target: r for r in Rating.objects.filter(petition=petition)}
     bureau = petition.receiving_unit.bureau() or petition.receiving_unit
@@ -113,7 +107,7 @@ def _ratings(petition: Petition) -> list[RatingTargetInfo]:
             target=target,
             label=RatingTarget(target).label,
             unit=units[target].name if units[target] else "",
-            last_day=handlers.rating_window(petition, target),
+            last_day=windows.rating_window(petition, target),
             rating=given.get(target),
         )
         for target in (RatingTarget.BUREAU, RatingTarget.UNIT)
@@ -132,13 +126,13 @@ def progress(petition: Petition) -> Progress:
         legal_route=LegalRoute(petition.legal_route).label if petition.legal_route else "",
     )
     reviews = {r.level: r for r in Review.objects.filter(petition=petition).select_related("unit")}
-    if petition.status == Status.CONCLUDED and petition.reply_received_on:
-        last_day = handlers.review_request_window(petition)
+    if TABLE["request_review"].allows_state(petition.status) and petition.reply_received_on:
+        last_day = windows.review_request_window(petition)
         info.review = Window(last_day, _open(last_day))
         parent = petition.responsible_unit.parent if petition.responsible_unit else None
         info.reviewing_unit = parent.name if parent else ""
-    if petition.status == Status.REVIEWED and ReviewLevel.REVIEW in reviews:
-        last_day = handlers.re_review_request_window(petition)
+    if TABLE["request_re_review"].allows_state(petition.status) and ReviewLevel.REVIEW in reviews:
+        last_day = windows.re_review_request_window(petition)
         info.re_review = Window(last_day, _open(last_day))
         parent = reviews[ReviewLevel.REVIEW].unit.parent
         info.re_reviewing_unit = parent.name if parent else ""

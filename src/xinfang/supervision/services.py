@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from xinfang import clock
 from xinfang.audit.services import record
+from xinfang.documents import services as documents
 from xinfang.notifications import services as notifications
 from xinfang.notifications.models import Kind
 from xinfang.notifications.recipients import staff_by_unit
@@ -188,18 +189,10 @@ LETTER_REASONS = {
 
 
 def _issue_letter(supervision: Supervision, actor, at: dt.datetime):
-    """The 督办函, when the documents app can issue one. A letter is a record on a petition, so a
-    supervision of a unit without a petition has none."""
+    """The 督办函. A letter is a record on a petition, so a supervision of a unit without a petition has none."""
     if supervision.petition is None:
         return None
-    try:
-        from xinfang.documents import services as documents
-    except ImportError:
-        return None
-    issue = getattr(documents, "issue", None)
-    if issue is None:
-        return None
-    return issue(
+    return documents.issue(
         supervision.petition,
         "supervision_letter",
         unit=supervision.bureau,

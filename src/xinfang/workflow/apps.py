@@ -12,3 +12,10 @@ class WorkflowConfig(AppConfig):
 
         # When the calendar or a policy changes, the open deadlines of every petition move with it.
         hooks.register(recompute_open_deadlines)
+
+        from xinfang.petitions import selectors as petition_selectors
+
+        from .selectors import sent_to
+
+        # Petitions do not import the workflow: a unit's scope learns of routings through this hook.
+        petition_selectors.register_unit_scope(sent_to)

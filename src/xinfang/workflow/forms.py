@@ -13,13 +13,24 @@ from django.contrib.auth import get_user_model
 from xinfang import clock
 from xinfang.evaluation.models import RatingTarget, RatingValue, RatingVia, ReviewDecision
 from xinfang.orgs.models import JURISDICTION_KINDS, OrgUnit, Role, UnitKind
-from xinfang.petitions.models import CategoryRoute, ClosedReason, LegalRoute, Petition, PetitionClass, Track
+from xinfang.petitions.models import (
+    CategoryRoute,
+    ClosedReason,
+    DeliveryMethod,
+    LegalRoute,
+    Petition,
+    PetitionClass,
+    Track,
+)
 from xinfang.petitions.models import ReplyOpinion as Opinion
 
+from .effects.common import SIMPLIFIED_GROUNDS
+from .effects.review import MAX_HEARING_DAYS
+from .effects.routing import ON_SPOT_OUTCOMES
 from .errors import TransitionRefused
-from .handlers import MAX_HEARING_DAYS, ON_SPOT_OUTCOMES, SIMPLIFIED_GROUNDS, object_window
-from .models import DeliveryMethod, ReplyForm
+from .models import ReplyForm
 from .transitions import Transition
+from .windows import object_window
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 4})

@@ -3,14 +3,17 @@
 * ``after_transition``: callbacks ``fn(performed: Performed)`` run **after the transaction commits**
   (notifications: SMS, e-mail, in-app). A rolled-back transition calls nobody.
 * ``notice_issuers``: callbacks ``fn(petition, notice_kind, event, actor)`` run **inside** the transaction
-  when a transition produces a notice (the documents app records and renders it). When none is registered,
-  ``xinfang.documents.services.issue_for_transition`` is called if that module and function exist.
+  when a transition produces a notice. The documents app registers the one that records and renders it in
+  ``DocumentsConfig.ready()``; with none registered a notice is recorded in the event's data only.
+* ``document_listers``: callbacks ``fn(petition, event=None)`` returning the documents issued on a petition
+  (or by one event), for the workflow's pages to show; the documents app registers its own.
+
+The documents and notifications apps sit above the workflow: they fill these lists, the workflow never
+imports them.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +37,7 @@ class Performed:
 
 after_transition: list[Callable[[Performed], None]] = []
 notice_issuers: list[Callable[..., Any]] = []
+document_listers: list[Callable[..., Any]] = []
 
 
 def register_after_transition(callback: Callable[[Performed], None]) -> Callable[[Performed], None]:
@@ -48,23 +52,20 @@ def register_notice_issuer(callback: Callable[..., Any]) -> Callable[..., Any]:
     return callback
 
 
-def _documents_issuer() -> Callable[..., Any] | None:
-    try:
-        if importlib.util.find_spec("xinfang.documents.services") is None:
-            return None
-    except ModuleNotFoundError:
-        return None
-    module = importlib.import_module("xinfang.documents.services")
-    return getattr(module, "issue_for_transition", None)
+def register_document_lister(callback: Callable[..., Any]) -> Callable[..., Any]:
+    if callback not in document_listers:
+        document_listers.append(callback)
+    return callback
 
 
 def issue_notice(petition, notice_kind: str, event, actor) -> None:
-    issuers = list(notice_issuers)
-    if not issuers:
-        fallback = _documents_issuer()
-        issuers = [fallback] if fallback else []
-    for issuer in issuers:
+    for issuer in list(notice_issuers):
         issuer(petition, notice_kind, event, actor)
+
+
+def documents_of(petition, event=None) -> list:
+    """The documents issued on ``petition`` (only those of ``event`` when given), oldest first."""
+    return [document for lister in list(document_listers) for document in lister(petition, event)]
 
 
 def schedule_after_commit(performed: Performed) -> None:

@@ -11,9 +11,8 @@ from django.conf import settings
 from django.db import models
 
 from xinfang.deadlines.models import Stage
-from xinfang.documents.models import DeliveryMethod  # one list of delivery methods for replies and notices
 from xinfang.evaluation.models import RatingTarget
-from xinfang.petitions.models import ReplyOpinion, Track
+from xinfang.petitions.models import DeliveryMethod, ReplyOpinion, Track
 
 
 class RoutingAction(models.TextChoices):

@@ -23,7 +23,7 @@ from .models import Deadline, DeadlineStatus
 
 HANDLING_STAGES = (Stage.HANDLE, Stage.SIMPLIFIED)
 
-# While ``tracking(petition)`` runs (``perform``, around the handler), the petition's open deadlines are read
+# While ``tracking(petition)`` runs (``perform``, around the action's effect), the petition's open deadlines are read
 # once and kept on the instance under this name; ``open_deadline`` adds to that list, ``open_deadlines`` and
 # ``refresh_petition`` read it instead of querying, and ``close`` changes the status of a row of it. Handlers
 # must change the petition's deadlines only through this module meanwhile (they do). Due-date recomputation

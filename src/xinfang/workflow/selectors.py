@@ -6,15 +6,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
+
 from xinfang import clock
 from xinfang.deadlines import services as deadline_rules
 from xinfang.petitions.models import Petition
 
 from . import actors
-from .handlers import object_window, rating_window, re_review_request_window, review_request_window
-from .models import Deadline, DeadlineStatus
+from .models import Deadline, DeadlineStatus, Routing
 from .transitions import TABLE, Transition
 from .units import holder, unit_may_act
+from .windows import object_window, rating_window, re_review_request_window, review_request_window
+
+
+def sent_to(unit) -> Exists:
+    """The petitions ever sent to ``unit`` (transferred, assigned, for review): the scope the workflow adds to
+    ``petitions.selectors.visible_to`` for a unit that does not see a whole jurisdiction."""
+    return Exists(Routing.objects.filter(petition=OuterRef("pk"), to_unit=unit))
 
 
 def petition_colour(petition: Petition, today: dt.date | None = None, rules=None) -> str:
@@ -79,4 +87,5 @@ __all__ = [
     "rating_window",
     "re_review_request_window",
     "review_request_window",
+    "sent_to",
 ]

@@ -3,8 +3,8 @@
     perform(petition, action, actor, *, at=None, expected_version=None, ip_address=None, **data) -> Event
 
 It looks the action up in the transition table, locks the petition row, refuses a stale version, checks the
-state, the actor's role and unit and the event's time, lets the action's handler check its own rules and
-write its records (routing, reply, extension, rating, review, deadlines), then saves the petition with its
+state, the actor's role and unit and the event's time, lets the action's effect (``effects``) check its own
+rules and write its records (routing, reply, extension, rating, review, deadlines), then saves the petition with its
 new state and version and writes one audit event, all in one transaction. A refusal raises
 ``TransitionRefused`` (``StaleVersion`` for a stale version) and changes nothing. Notices are issued inside the
 transaction (``hooks.notice_issuers``); notifications run after commit (``hooks.after_transition``).
@@ -25,10 +25,10 @@ from xinfang.deadlines.services import rules_checked_once
 from xinfang.orgs.models import UnitKind
 from xinfang.petitions.models import Petition, Source, SourceAction
 
-from . import actors, hooks, transitions
+from . import actors, hooks
 from . import petition_deadlines as deadlines
+from .effects import EFFECTS, Context
 from .errors import StaleVersion, TransitionRefused
-from .handlers import HANDLERS, Context
 from .models import Deadline, DeadlineStatus
 from .transitions import TABLE, Transition
 from .units import unit_may_act
@@ -82,8 +82,8 @@ def perform(
     object is refreshed afterwards.
     """
     row = TABLE.get(action)
-    handler = HANDLERS.get(action)
-    if row is None or handler is None:
+    effect = EFFECTS.get(action)
+    if row is None or effect is None:
         raise TransitionRefused(f"未知的操作“{action}”。", code="action")
     if actor is None:
         actor = actors.PetitionerActor(via=data.get("via") or "portal")
@@ -119,7 +119,7 @@ def perform(
         loaded = _field_values(locked)
         ctx = Context(petition=locked, row=row, actor=actor, at=at, data=data, notice=row.notice)
         with deadlines.tracking(locked):  # its open deadlines read once
-            handler(ctx)
+            effect(ctx)
             deadlines.refresh_petition(locked)
         locked.status = row.resulting_state(from_status)
         locked.version += 1
@@ -224,13 +224,6 @@ def _check_time(petition: Petition, at: dt.datetime) -> None:
         )
 
 
-def register_action(row: Transition, handler) -> Transition:
-    """Add an action to the table with its handler (``handler(ctx: handlers.Context)``), e.g. supervision's."""
-    transitions.add(row)
-    HANDLERS[row.action] = handler
-    return row
-
-
 # --- Registration ---------------------------------------------------------------------------------------------
 
 
@@ -318,6 +311,5 @@ __all__ = [
     "TransitionRefused",
     "on_registered",
     "perform",
-    "register_action",
     "registration_deadlines",
 ]

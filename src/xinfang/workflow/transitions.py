@@ -3,7 +3,8 @@
 Each row says from which states an action may be taken and to which state it leads, who may take it (roles,
 and which unit relative to the petition), which deadlines it starts, stops (done: met or missed) or cancels,
 which notice it produces and which data it needs. ``services.perform`` enforces the row; the action's own
-rules (windows, confidentiality, approval) live in ``handlers``. Other apps add rows with ``add``.
+rules (windows, confidentiality, approval) live in its effect (``effects``). Rows are added
+with ``add``, which refuses an action defined twice.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class Transition:
     starts: tuple[str, ...] = ()
     stops: tuple[str, ...] = ()
     cancels: tuple[str, ...] = ()
-    notice: str = ""  # the notice kind, or "" for none; "a/b" when the data decide (see handlers)
+    notice: str = ""  # the notice kind, or "" for none; "a/b" when the data decide (see its effect)
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     rules: str = ""  # the action's own rules, for the docs
@@ -102,7 +103,7 @@ TABLE: dict[str, Transition] = {}
 
 
 def add(row: Transition) -> Transition:
-    """Add a row (the supervision app adds its own). An action name is defined once."""
+    """Add a row. An action name is defined once."""
     if row.action in TABLE:
         raise ValueError(f"action {row.action!r} is already in the transition table")
     TABLE[row.action] = row

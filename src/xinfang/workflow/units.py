@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from xinfang.evaluation.models import Review
 from xinfang.orgs.models import JURISDICTION_KINDS, OrgUnit, UnitKind
 from xinfang.petitions.models import Petition, PetitionClass, Status
 
@@ -41,7 +42,7 @@ def holder(petition: Petition) -> OrgUnit | None:
 
 
 def reviewing_unit(petition: Petition) -> OrgUnit | None:
-    """Who reviews (复查): the review's unit once requested, else one level above the original handler."""
+    """Who reviews (复查): the review's unit once requested, else one level above the original handling unit."""
     review = _review(petition, "review")
     if review is not None:
         return review.unit
@@ -58,8 +59,6 @@ def re_reviewing_unit(petition: Petition) -> OrgUnit | None:
 
 
 def _review(petition: Petition, level: str):
-    from xinfang.evaluation.models import Review
-
     return Review.objects.filter(petition=petition, level=level).select_related("unit__parent").first()
 
 

@@ -17,12 +17,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from xinfang.documents.models import Document
 from xinfang.http import client_ip
 from xinfang.petitions.models import Petition
 from xinfang.petitions.selectors import get_visible_or_404
 
-from . import services
+from . import hooks, services
 from .errors import StaleVersion, TransitionRefused
 from .forms import apply_refusal, form_for
 from .selectors import available_actions
@@ -45,7 +44,7 @@ def refusal_reason(row: Transition, petition: Petition, user) -> str | None:
 
 
 def _success_message(petition: Petition, row: Transition, event) -> str:
-    documents = list(Document.objects.filter(event=event).order_by("id"))
+    documents = hooks.documents_of(petition, event)
     text = f"已{row.label}。当前状态：{petition.get_status_display()}。"
     if documents:
         text += "已出具文书：" + "、".join(f"{d.title}（{d.number}）" for d in documents) + "。"

@@ -10,9 +10,9 @@ from django.utils.html import format_html
 from xinfang import clock
 from xinfang.deadlines import services as deadline_rules
 from xinfang.deadlines.models import Stage
-from xinfang.documents.models import Document
 from xinfang.petitions.models import Channel, Track
 
+from .. import hooks
 from ..selectors import available_actions, deadlines_of, petition_colour
 
 register = template.Library()
@@ -79,14 +79,11 @@ def workflow_panel(context, petition):
     user = context["user"]
     today = clock.today()
     rules = deadline_rules.get_rules()
-    documents = (
-        Document.objects.filter(petition=petition).select_related("issuing_unit").order_by("issued_at", "id")
-    )
     return {
         "petition": petition,
         "actions": offered_actions(petition, user),
         "deadlines": deadlines_of(petition, today, rules),
         "colour": petition_colour(petition, today, rules),
         "today": today,
-        "documents": list(documents),
+        "documents": hooks.documents_of(petition),
     }

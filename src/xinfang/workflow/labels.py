@@ -1,0 +1,46 @@
+"""The Chinese name of every action the audit trail records, from one source.
+
+A transition's name is its row's ``label`` in the transition table; the events recorded outside the table
+(registration, documents, supervision, bulletins, deadline recomputation) are named here. An action nobody
+named is shown as its code, so a new one is visible (and ``tests/workflow/test_labels.py`` fails).
+"""
+
+from __future__ import annotations
+
+from .transitions import row_for
+
+EVENT_LABELS = {
+    "register": "登记",
+    "create_petitioner": "建立信访人档案",
+    "update_petitioner": "补充信访人信息",
+    "add_party": "添加信访人",
+    "add_attachment": "上传附件",
+    "disclose_identity": "查看受保护的信访人身份",
+    "correct_details": "更正登记信息",
+    "classify": "依法分类",
+    "route": "转交办",
+    "litigation_route": "导入法定途径",
+    "conclude": "办结",
+    "evaluate": "满意度评价",
+    "review": "复查",
+    "re_review": "复核",
+    "terminate": "三级终结",
+    "supervise": "督办",
+    "open_supervision": "督办",
+    "answer_supervision": "回复督办",
+    "remind_supervision": "督办催办",
+    "close_supervision": "结束督办",
+    "issue_document": "出具文书",
+    "deliver_document": "文书送达",
+    "edit_document_template": "修改文书模板",
+    "issue_bulletin": "发布通报",
+    "recompute_deadlines": "重算期限",
+}
+
+
+def action_label(action: str) -> str:
+    """The action's Chinese name; its code when it has none."""
+    row = row_for(action)
+    if row is not None:
+        return row.label
+    return EVENT_LABELS.get(action, action)
