@@ -296,7 +296,7 @@ class Petition(models.Model):
             models.Index(fields=["channel", "-received_at"], name="petition_channel"),
             models.Index(fields=["category", "-received_at"], name="petition_category"),
             models.Index(fields=["issue_region_code"], name="petition_issue_region"),
-            # Covering index for monthly volumes per unit (stats.metrics).
+            # Covering index for monthly volumes per unit (stats.rates, stats.volumes).
             models.Index(
                 fields=["received_at", "responsible_unit", "receiving_unit", "person_count"],
                 name="petition_volume_cov",

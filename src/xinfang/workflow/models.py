@@ -182,7 +182,7 @@ class Deadline(models.Model):
         verbose_name_plural = "办理期限"
         ordering = ["due_on", "id"]
         indexes = [
-            # Covering index: a month's rates for every unit read only the index (stats.metrics).
+            # Covering index: a month's rates for every unit read only the index (stats.rates, stats.volumes).
             models.Index(
                 fields=[
                     "unit",

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from xinfang.petitions.identity import mask_id_number, mask_name, mask_phone
 from xinfang.petitions.models import Petition, Petitioner, PetitionParty, Status
 from xinfang.petitions.selectors import shows_identity
+from xinfang.workflow import labels
 
 register = template.Library()
 
@@ -25,40 +26,6 @@ STATUS_STYLES = {
     Status.UNDER_RE_REVIEW: "text-bg-warning",
     Status.TERMINATED: "text-bg-dark",
 }
-
-# Audit actions written by intake, and the workflow's glossary actions; unknown ones show as recorded.
-ACTION_LABELS = {
-    "register": "登记",
-    "create_petitioner": "建立信访人档案",
-    "update_petitioner": "补充信访人信息",
-    "add_party": "添加信访人",
-    "add_attachment": "上传附件",
-    "disclose_identity": "查看受保护的信访人身份",
-    "correct_details": "更正登记信息",
-    "classify": "依法分类",
-    "route": "转交办",
-    "transfer": "转送",
-    "assign": "交办",
-    "handle_self": "直接受理",
-    "accept": "受理",
-    "decline": "不予受理",
-    "object": "提出异议",
-    "litigation_route": "导入法定途径",
-    "conclude_on_spot": "现场办结",
-    "extend": "延期",
-    "reply": "答复",
-    "deliver": "送达",
-    "conclude": "办结",
-    "evaluate": "满意度评价",
-    "request_review": "申请复查",
-    "review": "复查",
-    "request_re_review": "申请复核",
-    "re_review": "复核",
-    "terminate": "三级终结",
-    "supervise": "督办",
-    "resolve": "化解",
-}
-
 
 @register.simple_tag
 def status_badge(status: str):
@@ -108,7 +75,7 @@ def status_label(status: str) -> str:
 
 @register.filter
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+    return labels.action_label(action)
 
 
 @register.filter
