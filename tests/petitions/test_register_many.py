@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from xinfang.audit.models import Event
 from xinfang.orgs.models import Level
-from xinfang.petitions import services
+from xinfang.petitions import registration, services
 from xinfang.petitions.models import (
     Attachment,
     Channel,
@@ -267,16 +267,16 @@ def test_outside_a_transaction_numbers_are_reserved_apart_and_a_failed_write_lea
     """The sequence row is locked only for its UPDATE (concurrent intake does not queue behind a whole write);
     a write that then fails keeps nothing but the number it reserved (numbers are gap-tolerant)."""
     first = services.register(f.registration(parties=[f.person(720)]), people.registrar)
-    real_write = services._write
+    real_write = registration._write
 
     def failing_write(items, on_file, ip_address):
         real_write(items, on_file, ip_address)
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(services, "_write", failing_write)
+    monkeypatch.setattr(registration, "_write", failing_write)
     with pytest.raises(RuntimeError):
         services.register(f.registration(parties=[f.person(721)]), people.registrar)
-    monkeypatch.setattr(services, "_write", real_write)
+    monkeypatch.setattr(registration, "_write", real_write)
     third = services.register(f.registration(parties=[f.person(722)]), people.registrar)
 
     def sequence(registered) -> int:
