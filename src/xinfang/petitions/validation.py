@@ -60,7 +60,9 @@ def _check_parties(reg: Registration, errors: dict[str, list[str]]) -> list[Part
                 _add(errors, f"{key}.phone", str(exc))
         if party.role not in PartyRole.values:
             _add(errors, f"{key}.role", "信访人身份无效。")
-        cleaned.append(PartyInput(name, id_number, phone, party.address.strip()[:200], party.role))
+        cleaned.append(
+            PartyInput(name, id_number, phone, party.address.strip()[:200], party.role, party.region)
+        )
     ids = [p.id_number for p in cleaned if p.id_number]
     if len(ids) != len(set(ids)):
         _add(errors, "parties", "同一身份证号码在本次登记中出现了多次。")
