@@ -281,6 +281,18 @@ def test_a_second_run_continues_the_numbers_and_reuses_known_people(generated):
     assert Petitioner.objects.count() == people + second.petitioners
 
 
+def test_an_id_number_on_file_under_another_name_is_not_given_to_a_generated_person(demo_county):
+    drawn = generate_and_roll_back(30, 5)
+    _, _, _, _, name, id_number, _ = next(row for row in drawn if row[5])
+    Petitioner.objects.create(name="另有其人", id_number=id_number, created_at=clock.now())
+
+    generate(30, 5)  # registration would refuse the number under the drawn name: the generator moves it on
+
+    assert Petitioner.objects.get(id_number=id_number).name == "另有其人"
+    assert Petitioner.objects.filter(name=name).exclude(id_number=id_number).exists()
+    assert Petition.objects.count() == 30
+
+
 def test_every_template_fills_from_the_slot_makers():
     slots = dict.fromkeys(SLOT_MAKERS, "X")
     for path, templates in texts.TEMPLATES.items():

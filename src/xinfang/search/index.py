@@ -51,7 +51,8 @@ def index_bulk(petitions: Iterable[Petition]) -> int:
 
 
 def index_missing(chunk: int = CHUNK) -> int:
-    """Index the petitions written in bulk (no signals), e.g. by the demo generator."""
+    """Index the petitions that have no document yet: rows written without signals and without registration's
+    hooks (e.g. copied in SQL)."""
     only = ("pk", *TEXT_FIELDS, *(f"{name}_id" for name in UNIT_FIELDS))
     total, last = 0, 0
     while True:
