@@ -1,7 +1,8 @@
 """Bench data: a base of demo petitions with real histories, multiplied in SQL to the size asked for.
 
 1. **Base** (`--base`, default 4,000): the demo generator's petitions (`xinfang.demo.generator.generate`: realistic
-   texts, parties, collective visits, repeats; bulk INSERT / COPY), their search documents (jieba), and then **every
+   texts, parties, collective visits, repeats, registered through `petitions.services.register_many` in chunks, so
+   with the audit events, deadlines and search documents (jieba) a registration writes), and then **every
    one of them driven through its planned history with `workflow.services.perform`** (`xinfang.demo.plans`:
    transfer or assign to a township or department, accept, object, extend, reply, deliver, rate, request review, ...),
    so routings, deadlines met and missed, replies, ratings and reviews are the workflow's own rows across the
@@ -74,7 +75,7 @@ def build(size: int, base_max: int = BASE_MAX, log=print) -> Generation:
     out.base, out.base_seconds = base, time.perf_counter() - started
     log(f"  base: {base} petitions in {out.base_seconds:.1f} s ({base / out.base_seconds:.0f}/s)")
     started = time.perf_counter()
-    index_missing()
+    index_missing()  # registration wrote the base's documents: this only catches a petition left without one
     out.index_seconds = time.perf_counter() - started
     log(f"  search index of the base: {out.index_seconds:.1f} s")
     started = time.perf_counter()

@@ -52,7 +52,10 @@ PHASES = {
     "  petitions.services.register": ("xinfang.petitions.services", "register"),
     "    search document text (jieba + unit names)": ("xinfang.search.index", "document_text"),
     "      jieba segmentation": ("xinfang.search.index", "index_words"),
-    "    workflow.on_registered (deadlines)": ("xinfang.workflow.services", "on_registered"),
+    "    workflow.intake_deadlines.on_registered (deadlines)": (
+        "xinfang.workflow.intake_deadlines",
+        "on_registered",
+    ),
     "    audit.record": ("xinfang.audit.services", "record"),
     "  re-read for the response (before)": ("xinfang.api.views", "get_visible_or_404"),
     "  the registered petition for the response (after)": (

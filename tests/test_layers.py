@@ -70,7 +70,9 @@ def test_a_function_level_import_must_say_which_cycle_it_breaks(tmp_path):
 
 
 def test_loading_project_code_by_name_fails(tmp_path):
-    root = tree(tmp_path, {"workflow/hooks.py": "import importlib\nimportlib.import_module('xinfang.petitions.x')\n"})
+    root = tree(
+        tmp_path, {"workflow/hooks.py": "import importlib\nimportlib.import_module('xinfang.petitions.x')\n"}
+    )
     result = run(root)
     assert result.returncode == 1
     assert "workflow/hooks.py:2: imports xinfang.petitions.x by name at run time" in result.stdout

@@ -14,7 +14,8 @@ from xinfang import clock
 from xinfang.audit.models import Event
 from xinfang.demo.data import county as data
 from xinfang.demo.data import petitions as texts
-from xinfang.demo.generator import SLOT_MAKERS, demo_query_code, generate
+from xinfang.demo.generator import demo_query_code, generate
+from xinfang.demo.slots import SLOT_MAKERS
 from xinfang.orgs.models import Level, User
 from xinfang.petitions import services
 from xinfang.petitions.identity import validate_id_number
@@ -32,7 +33,7 @@ from xinfang.petitions.models import (
     Source,
     Status,
 )
-from xinfang.workflow.services import registration_deadlines
+from xinfang.workflow.intake_deadlines import registration_deadlines
 
 from .. import factories as f
 
@@ -205,7 +206,7 @@ def test_received_over_the_last_year_and_left_registered(generated):
 def test_rows_are_what_register_writes(generated):
     registrar = User.objects.get(username=data.REGISTRAR)
     petition = Petition.objects.filter(is_repeat=True).first()
-    event = Event.objects.get(petition=petition)
+    event = Event.objects.get(petition=petition, action="register")
 
     assert re.fullmatch(r"XF-411331-\d{4}-\d{6}", petition.registration_number)
     assert petition.registration_number.split("-")[2] == str(clock.local_date(petition.received_at).year)
@@ -223,6 +224,15 @@ def test_rows_are_what_register_writes(generated):
     assert event.changes["repeat_of_id"] == [None, petition.repeat_of_id]
     assert Event.objects.filter(action="register").count() == CASES
     assert PetitionParty.objects.filter(role=PartyRole.PRINCIPAL).count() == CASES
+
+
+def test_the_audit_trail_is_what_registration_writes(generated):
+    """Registered through `register_many`: each party and each petitioner made has its own event."""
+    assert Event.objects.filter(action="add_party").count() == PetitionParty.objects.count()
+    assert Event.objects.filter(action="create_petitioner").count() == Petitioner.objects.count()
+    assert Event.objects.filter(action="update_petitioner").count() == 0  # repeats give the same details
+    registrar = User.objects.get(username=data.REGISTRAR)
+    assert set(Event.objects.values_list("actor", flat=True)) == {registrar.pk}
 
 
 def test_registration_deadlines_are_started_as_register_does(generated):
@@ -265,9 +275,22 @@ def test_a_second_run_continues_the_numbers_and_reuses_known_people(generated):
     second = generate(CASES, SEED)
 
     assert Petition.objects.count() == 2 * CASES
-    # The same seed draws the same people again, found by ID number; only callers without one are new.
-    assert second.petitioners == Petitioner.objects.filter(id_number=None).count() / 2
+    # The same seed draws the same people again, found as registration finds them: by ID number, callers
+    # without one by name and phone.
+    assert second.petitioners == 0
     assert Petitioner.objects.count() == people + second.petitioners
+
+
+def test_an_id_number_on_file_under_another_name_is_not_given_to_a_generated_person(demo_county):
+    drawn = generate_and_roll_back(30, 5)
+    _, _, _, _, name, id_number, _ = next(row for row in drawn if row[5])
+    Petitioner.objects.create(name="另有其人", id_number=id_number, created_at=clock.now())
+
+    generate(30, 5)  # registration would refuse the number under the drawn name: the generator moves it on
+
+    assert Petitioner.objects.get(id_number=id_number).name == "另有其人"
+    assert Petitioner.objects.filter(name=name).exclude(id_number=id_number).exists()
+    assert Petition.objects.count() == 30
 
 
 def test_every_template_fills_from_the_slot_makers():
@@ -306,19 +329,19 @@ class TestCommand:
         assert Petition.objects.count() == 10
         assert "跳过" in capsys.readouterr().out
 
-    def test_same_seed_different_batch_size_gives_the_same_data(self, demo_county):
+    def test_same_seed_different_chunk_size_gives_the_same_data(self, demo_county):
         with transaction.atomic():
-            generate(120, 11, batch_size=7)
-            small_batches = snapshot()
+            generate(120, 11, chunk_size=7)
+            small_chunks = snapshot()
             transaction.set_rollback(True)
 
         generate(120, 11)
 
-        assert snapshot() == small_batches
+        assert snapshot() == small_chunks
 
 
 def test_weighted_choice_follows_its_weights():
-    from xinfang.demo.generator import Weighted
+    from xinfang.demo.draws import Weighted
 
     rng = random.Random(1)
     picks = Counter(Weighted({"a": 3, "b": 1}).pick(rng) for _ in range(4000))

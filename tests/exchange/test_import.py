@@ -372,7 +372,7 @@ def test_a_ledger_is_registered_in_batches_and_bad_lines_are_refused_by_number(w
         ledger_line(10),
     )
 
-    result = import_petitions(lines, batch_size=4)
+    result = import_petitions(lines, chunk_size=4)
 
     assert (result.imported, [s.line for s in result.skipped]) == (5, [6])
     reasons = {r.line: r.reason for r in result.rejected}

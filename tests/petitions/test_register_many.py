@@ -1,5 +1,5 @@
-"""Registering in batches (`services.register_many`): the same checks and the same rows as `register` one by
-one, refusals per item, petitioners matched across the batch, and a query count that does not grow with it."""
+"""Registering in chunks (`services.register_many`): the same checks and the same rows as `register` one by
+one, refusals per item, petitioners matched across the chunk, and a query count that does not grow with it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from xinfang.audit.models import Event
 from xinfang.orgs.models import Level
-from xinfang.petitions import services
+from xinfang.petitions import registration, services
 from xinfang.petitions.models import (
     Attachment,
     Channel,
@@ -120,7 +120,7 @@ def a_day_of_intake(people) -> list[services.Registration]:
     ]
 
 
-def test_a_batch_writes_exactly_the_rows_of_registering_one_by_one(people, now):
+def test_a_chunk_writes_exactly_the_rows_of_registering_one_by_one(people, now):
     registrations = a_day_of_intake(people)
     with transaction.atomic():
         one_by_one = []
@@ -149,7 +149,7 @@ def test_a_batch_writes_exactly_the_rows_of_registering_one_by_one(people, now):
     assert Petition.objects.get(query_code_hash=services.hash_query_code(codes[2])) == outcomes[2].petition
 
 
-def test_the_same_petitioner_within_a_batch_is_one_petitioner(people, now):
+def test_the_same_petitioner_within_a_chunk_is_one_petitioner(people, now):
     first, again = f.person(720), f.person(720)
     again.phone = "13900000720"
     no_id = [PartyInput(name="吴六", phone="13600000002"), PartyInput(name="吴六", phone="13600000002")]
@@ -173,7 +173,7 @@ def test_the_same_petitioner_within_a_batch_is_one_petitioner(people, now):
     assert Event.objects.filter(action="create_petitioner").count() == 2
 
 
-def test_an_id_number_under_another_name_is_refused_within_a_batch_and_against_the_file(people, now):
+def test_an_id_number_under_another_name_is_refused_within_a_chunk_and_against_the_file(people, now):
     f.register(people.registrar, parties=[f.person(730)])
     on_file = f.person(730)
     on_file.name = "另一个人"
@@ -215,7 +215,7 @@ def test_refused_items_write_nothing_and_an_external_id_counts_once(people, now)
     assert [p.registration_number[-6:] for p in Petition.objects.order_by("pk")] == ["000001", "000002"]
 
 
-def test_a_batch_where_every_item_is_refused_writes_nothing(people, now):
+def test_a_chunk_where_every_item_is_refused_writes_nothing(people, now):
     with CaptureQueriesContext(connection) as queries:
         outcomes = services.register_many(
             [f.registration(summary=""), f.registration(parties=[])], people.registrar
@@ -225,7 +225,7 @@ def test_a_batch_where_every_item_is_refused_writes_nothing(people, now):
     assert not any(q["sql"].startswith(("INSERT", "UPDATE")) for q in queries.captured_queries)
 
 
-def test_the_query_count_does_not_grow_with_the_batch(people, now):
+def test_the_query_count_does_not_grow_with_the_chunk(people, now):
     def run(size: int, start: int) -> int:
         registrations = [
             f.registration(
@@ -256,7 +256,7 @@ def test_one_registration_costs_fewer_queries_than_before(people, now):
     registration = f.registration()
     with CaptureQueriesContext(connection) as queries:
         services.register(registration, people.registrar)
-    # Multi-row inserts per table, not one save() per row; the same statements as a batch.
+    # Multi-row inserts per table, not one save() per row; the same statements as a chunk.
     assert len(queries.captured_queries) <= 16
 
 
@@ -267,16 +267,16 @@ def test_outside_a_transaction_numbers_are_reserved_apart_and_a_failed_write_lea
     """The sequence row is locked only for its UPDATE (concurrent intake does not queue behind a whole write);
     a write that then fails keeps nothing but the number it reserved (numbers are gap-tolerant)."""
     first = services.register(f.registration(parties=[f.person(720)]), people.registrar)
-    real_write = services._write
+    real_write = registration._write
 
     def failing_write(items, on_file, ip_address):
         real_write(items, on_file, ip_address)
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(services, "_write", failing_write)
+    monkeypatch.setattr(registration, "_write", failing_write)
     with pytest.raises(RuntimeError):
         services.register(f.registration(parties=[f.person(721)]), people.registrar)
-    monkeypatch.setattr(services, "_write", real_write)
+    monkeypatch.setattr(registration, "_write", real_write)
     third = services.register(f.registration(parties=[f.person(722)]), people.registrar)
 
     def sequence(registered) -> int:
@@ -288,11 +288,11 @@ def test_outside_a_transaction_numbers_are_reserved_apart_and_a_failed_write_lea
     assert Event.objects.filter(action="register").count() == 2
 
 
-def test_inside_a_transaction_a_rolled_back_batch_leaves_no_gap(people, now):
+def test_inside_a_transaction_a_rolled_back_chunk_leaves_no_gap(people, now):
     first = services.register(f.registration(parties=[f.person(730)]), people.registrar)
     with pytest.raises(RuntimeError), transaction.atomic():
         services.register_many([f.registration(parties=[f.person(731)])], people.registrar)
-        raise RuntimeError("the importer's batch failed")
+        raise RuntimeError("the importer's chunk failed")
     again = services.register(f.registration(parties=[f.person(732)]), people.registrar)
 
     assert again.petition.registration_number.rsplit("-", 1)[1] == (

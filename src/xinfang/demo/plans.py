@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from xinfang import clock
+from xinfang.orgs.models import OrgUnit
 from xinfang.petitions.models import (
     CategoryRoute,
     Channel,
@@ -29,6 +30,7 @@ from xinfang.petitions.models import (
     SourceAction,
     Status,
 )
+from xinfang.workflow import actors, services
 
 from .data import county as data
 from .data import replies
@@ -252,8 +254,6 @@ def plans(seed: int, *, now: dt.datetime | None = None) -> Iterator[tuple[Petiti
 def replay(seed: int, *, limit: int, now: dt.datetime | None = None) -> tuple[int, int]:
     """Drive about `limit` generated petitions, spread over the whole year, through their planned histories
     with the workflow service (so notices, deadlines and facts are real). Returns (petitions, actions)."""
-    from xinfang.orgs.models import OrgUnit
-
     total = Petition.objects.filter(receiving_unit__code=data.BUREAU, status=Status.REGISTERED).count()
     if limit <= 0 or total == 0:
         return 0, 0
@@ -273,8 +273,6 @@ def replay(seed: int, *, limit: int, now: dt.datetime | None = None) -> tuple[in
 def perform_planned(petition: Petition, action: PlannedAction, units: dict) -> None:
     """One planned action through the workflow service, as its unit (or the petitioner) would take it;
     `units` maps unit codes to units."""
-    from xinfang.workflow import actors, services
-
     actor = actors.UnitActor(units[action.by_unit]) if action.by_unit else actors.PetitionerActor("import")
     payload = dict(action.data)
     if "to_unit" in payload:

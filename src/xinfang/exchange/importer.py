@@ -4,9 +4,9 @@ Each line is registered through ``petitions.services`` and its events are replay
 ``workflow.services.perform`` (supervision through ``supervision.services``), each at its own time, so an
 imported history obeys every rule the UI enforces and its deadlines follow the policy in force.
 
-Lines without events (a ledger of registrations, the usual migration) are registered in batches by
+Lines without events (a ledger of registrations, the usual migration) are registered in chunks by
 ``register_many`` (the same checks and rows as ``register``, written with multi-row inserts), up to
-``BATCH_SIZE`` lines a transaction. A line with events is registered and replayed on its own, in a savepoint;
+``LEDGER_CHUNK_LINES`` lines a transaction. A line with events is registered and replayed on its own, in a savepoint;
 such lines share a transaction for up to ``CHUNK_LINES`` lines or ``CHUNK_SECONDS``. Either way a line that
 breaks a rule is rejected with its line number and the reason, nothing of it is written, and the other lines
 are still imported. A line whose external id is already known is skipped.
@@ -29,6 +29,8 @@ from django.db import DatabaseError, transaction
 from xinfang.orgs.importer import LineError, Rejection
 from xinfang.petitions import services as petitions
 from xinfang.petitions.models import Petition
+from xinfang.supervision import services as supervision
+from xinfang.supervision.models import Supervision, SupervisionStatus
 from xinfang.workflow import hooks
 from xinfang.workflow.actors import PetitionerActor
 from xinfang.workflow.errors import TransitionRefused
@@ -39,7 +41,7 @@ from . import parsing
 from .actors import ExchangeUnit
 from .parsing import EventLine, Lookups, PetitionLine
 
-BATCH_SIZE = 1000  # lines without events registered together, in one transaction
+LEDGER_CHUNK_LINES = 1000  # lines without events registered together, in one transaction
 CHUNK_LINES = 200  # lines with events sharing one transaction (a savepoint each) ...
 CHUNK_SECONDS = 1.0  # ... for at most about this long
 LOOKUP_CHUNK = 900  # values per IN (...)
@@ -131,9 +133,6 @@ def _actor(event: EventLine, data: dict):
 
 
 def _supervise(petition: Petition, event: EventLine, lookups: Lookups) -> None:
-    from xinfang.supervision import services as supervision
-    from xinfang.supervision.models import Supervision, SupervisionStatus
-
     data = dict(event.data)
     if event.by_unit is None:
         raise LineError(f"{event.label}缺少办理单位（by_unit）。")
@@ -212,15 +211,15 @@ class _Run:
     """One import: lines are read in order and written in chunks, one transaction each.
 
     Lines without events (a ledger of registrations) wait in ``pending`` and are registered together by
-    ``petitions.services.register_many`` (``flush``): up to ``batch_size`` lines a transaction. A line with
+    ``petitions.services.register_many`` (``flush``): up to ``chunk_size`` lines a transaction. A line with
     events is registered and replayed on its own, in a savepoint, after the pending lines before it are
     flushed (so registration numbers follow the file's order); such lines share a transaction until it has
     run ``CHUNK_SECONDS`` or ``CHUNK_LINES`` lines, which bounds how long a chunk holds the registration
     sequence's row lock against live intake."""
 
-    def __init__(self, result: ImportResult, batch_size: int):
+    def __init__(self, result: ImportResult, chunk_size: int):
         self.result = result
-        self.batch_size = batch_size
+        self.chunk_size = chunk_size
         self.lookups = Lookups()
         self.pending: list[tuple[int, dict, str | None]] = []
         self.pending_ids: set[str] = set()
@@ -253,7 +252,7 @@ class _Run:
                 self.pending.append((number, record, external_id))
                 if external_id:
                     self.pending_ids.add(external_id)
-                if len(self.pending) >= self.batch_size:
+                if len(self.pending) >= self.chunk_size:
                     self.flush()
                     return True
             self.flush()
@@ -287,7 +286,7 @@ class _Run:
                     registrations, [ExchangeUnit(reg.receiving_unit) for reg in registrations]
                 )
         except DatabaseError:
-            # A constraint the checks did not foresee: the batch is rolled back; find the line line by line.
+            # A constraint the checks did not foresee: the chunk is rolled back; find the line line by line.
             for line in lines:
                 self.write_line(line)
             return
@@ -331,7 +330,7 @@ def _numbered(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
 
 
 def import_petitions(
-    lines: Iterable[str], *, dry_run: bool = False, batch_size: int = BATCH_SIZE
+    lines: Iterable[str], *, dry_run: bool = False, chunk_size: int = LEDGER_CHUNK_LINES
 ) -> ImportResult:
     """Import petition lines (str, one JSON object each); see the module docstring.
 
@@ -339,7 +338,7 @@ def import_petitions(
     transaction that is rolled back at the end.
     """
     result = ImportResult(dry_run=dry_run)
-    run = _Run(result, batch_size)
+    run = _Run(result, chunk_size)
     numbered = _numbered(lines)
     started = time.perf_counter()
     with replaying_history(), transaction.atomic() if dry_run else contextlib.nullcontext():

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from xinfang.orgs.models import OrgUnit
 from xinfang.petitions.models import Petition
 
 from .models import SearchDocument
@@ -33,8 +34,6 @@ def index_petition(petition: Petition) -> None:
 
 
 def _unit_names(ids: set[int] | None = None) -> dict[int, str]:
-    from xinfang.orgs.models import OrgUnit
-
     units = OrgUnit.objects.all() if ids is None else OrgUnit.objects.filter(pk__in=ids)
     return {
         pk: f"{name} {short_name}" for pk, name, short_name in units.values_list("pk", "name", "short_name")
@@ -51,7 +50,8 @@ def index_bulk(petitions: Iterable[Petition]) -> int:
 
 
 def index_missing(chunk: int = CHUNK) -> int:
-    """Index the petitions written in bulk (no signals), e.g. by the demo generator."""
+    """Index the petitions that have no document yet: rows written without signals and without registration's
+    hooks (e.g. copied in SQL)."""
     only = ("pk", *TEXT_FIELDS, *(f"{name}_id" for name in UNIT_FIELDS))
     total, last = 0, 0
     while True:

@@ -20,16 +20,13 @@ from django.utils import timezone
 from xinfang import clock
 from xinfang.audit import services as audit
 from xinfang.audit.models import Event
-from xinfang.deadlines.models import Stage
 from xinfang.deadlines.services import rules_checked_once
-from xinfang.orgs.models import UnitKind
-from xinfang.petitions.models import Petition, Source, SourceAction
+from xinfang.petitions.models import Petition
 
 from . import actors, hooks
 from . import petition_deadlines as deadlines
 from .effects import EFFECTS, Context
 from .errors import StaleVersion, TransitionRefused
-from .models import Deadline, DeadlineStatus
 from .transitions import TABLE, Transition
 from .units import unit_may_act
 
@@ -224,92 +221,8 @@ def _check_time(petition: Petition, at: dt.datetime) -> None:
         )
 
 
-# --- Registration ---------------------------------------------------------------------------------------------
-
-
-def registration_deadlines(petition: Petition, rules=None):
-    """The periods that start when a matter is received (unsaved, so bulk paths can ``bulk_create`` them):
-    the bureau's 15 days to route it, or a unit's 15 days to tell a petitioner who came to it directly; and
-    the report owed to a higher bureau that assigned it (交办)."""
-    unit = petition.receiving_unit
-    received_on = clock.local_date(petition.received_at)
-    stage = Stage.ROUTE if unit.kind == UnitKind.BUREAU else Stage.NOTIFY_DIRECT
-    rows = [deadlines.build(petition, stage, unit, received_on, petition.received_at, rules=rules)]
-    if petition.source == Source.REFERRED_FROM_ABOVE and petition.source_action == SourceAction.ASSIGN:
-        if petition.report_due_on:
-            rows.append(
-                deadlines.build(
-                    petition,
-                    Stage.REPORT,
-                    unit,
-                    received_on,
-                    petition.received_at,
-                    due_on=petition.report_due_on,
-                    rules=rules,
-                )
-            )
-        else:
-            # The higher bureau named no date: default to the handling period (60 days, policy ``handle``).
-            from xinfang.deadlines.services import policy_for
-
-            days = policy_for(Stage.HANDLE, rules=rules).days
-            rows.append(
-                deadlines.build(
-                    petition, Stage.REPORT, unit, received_on, petition.received_at, days=days, rules=rules
-                )
-            )
-    return rows
-
-
-def on_registered(petitions: list[Petition]) -> list[list[Deadline]]:
-    """The deadlines registration starts, for petitions about to be written by
-    ``petitions.services.register_many``: for each petition its unsaved rows (the caller inserts them once the
-    petitions have keys), and its next due date set from them as ``refresh_petition`` would.
-
-    The rows depend only on the receiving unit, the day received and how the matter came, and computing one
-    reads the rules; so within a batch they are computed once per such kind and copied."""
-    from xinfang.deadlines.services import get_rules
-
-    rules = get_rules()  # read once for the batch
-    computed: dict[tuple, list[Deadline]] = {}
-    fields = [f.attname for f in Deadline._meta.concrete_fields if not f.primary_key]
-    out = []
-    for petition in petitions:
-        key = (
-            petition.receiving_unit_id,
-            clock.local_date(petition.received_at),
-            petition.source,
-            petition.source_action,
-            petition.report_due_on,
-        )
-        if key not in computed:
-            computed[key] = registration_deadlines(petition, rules)
-        rows = [
-            Deadline(**{name: getattr(row, name) for name in fields} | {"opened_at": petition.received_at})
-            for row in computed[key]
-        ]
-        ordered = sorted(rows, key=lambda row: row.due_on)  # stable: equal dates keep their creation order
-        deadlines.summarise(
-            petition,
-            [
-                {
-                    "stage": r.stage,
-                    "due_on": r.due_on,
-                    "is_window": r.is_window,
-                    "extension_days": r.extension_days,
-                }
-                for r in ordered
-                if r.status == DeadlineStatus.OPEN
-            ],
-        )
-        out.append(rows)
-    return out
-
-
 __all__ = [
     "StaleVersion",
     "TransitionRefused",
-    "on_registered",
     "perform",
-    "registration_deadlines",
 ]

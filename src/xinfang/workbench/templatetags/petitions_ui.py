@@ -27,6 +27,7 @@ STATUS_STYLES = {
     Status.TERMINATED: "text-bg-dark",
 }
 
+
 @register.simple_tag
 def status_badge(status: str):
     try:

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from xinfang.demo.county import load_demo_county
 from xinfang.demo.generator import demo_query_code, generate
+from xinfang.demo.plans import replay
 from xinfang.petitions.models import Petition
 from xinfang.petitions.services import format_query_code
 
@@ -40,8 +41,6 @@ class Command(BaseCommand):
         generated = generate(cases, seed)
         self.stdout.write(generated.summary)
         if histories:
-            from xinfang.demo.plans import replay
-
             started = time.monotonic()
             petitions, actions = replay(seed, limit=histories)
             self.stdout.write(
