@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
 
+from tests.conftest import module_rows, stop_clock
 from xinfang import clock
 from xinfang.audit.models import Event
 from xinfang.demo.county import load_demo_county
@@ -36,7 +37,6 @@ from xinfang.petitions.models import (
 from xinfang.workflow.services import registration_deadlines
 
 from .. import factories as f
-from ..conftest import module_rows, stop_clock
 from .conftest import TODAY
 
 CASES = 600
