@@ -49,19 +49,20 @@ demo: install
 worker: install
 	XF_DEBUG=1 $(XF) run_huey
 
-## make test: install everything the tests need (Debian packages included), lint, check, run the suite.
+## make test: install everything the tests need (Debian packages included), lint, check, run the suite
+## on one worker per core (PYTEST_ARGS="-n 0" runs it in one process; tests/conftest.py keeps the order).
 test: install-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(XF) check --fail-level WARNING
 	$(XF) makemigrations --check --dry-run
 	XF_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
-	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+	  $(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 ## The same suite against PostgreSQL (CI runs it after `make test`).
 test-pg: install-test
 	XF_DATABASE_URL=$(PG_URL) XF_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
-	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+	  $(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check src tests bench

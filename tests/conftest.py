@@ -7,14 +7,17 @@ organ, and the city bureau above. Named users hold the roles of process.md §1.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 
 import pytest
+from django.db import transaction
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from xinfang import clock
 from xinfang.orgs.models import Level, Role, UnitKind
+from xinfang.workflow import hooks
 
 from . import factories as f
 
@@ -61,16 +64,46 @@ def _is_transactional(item) -> bool:
     return bool({"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ())))
 
 
-def pytest_collection_modifyitems(items):
+@pytest.hookimpl(tryfirst=True)  # before pytest-django sorts the items and xdist reads their groups
+def pytest_collection_modifyitems(config, items):
     """Transactional tests (threads, the browser tests' live server) empty the database when they end, seed
     rows from data migrations included (categories, deadline policies, document templates...). Serialized
-    rollback puts the migrated state back before each of them, so no test depends on which ran first."""
+    rollback puts the migrated state back before each of them, so no test depends on which ran first; and
+    pytest-django runs them after every other database test, which must still find the seed rows.
+
+    Under xdist (`--dist loadgroup`, without reordering) that order must hold on each worker: the tests of a
+    module go to one worker together (its module-scoped fixtures are built once), its transactional tests
+    in a group of their own, which comes after all the non-transactional groups in the queue because it
+    comes so in the collection; a worker takes groups in the queue's order, so it runs the transactional
+    ones last."""
     for item in items:
         if _is_transactional(item):
             marker = item.get_closest_marker("django_db")
             extra = {k: v for k, v in (marker.kwargs if marker else {}).items() if k not in {"transaction"}}
             extra["serialized_rollback"] = True
             item.add_marker(pytest.mark.django_db(transaction=True, **extra), append=False)
+    _module_rows_last(items)
+    if config.pluginmanager.hasplugin("xdist"):
+        for item in items:
+            item.add_marker(pytest.mark.xdist_group(_xdist_group(item)))
+
+
+def _module_rows_last(items) -> None:
+    """Within a module, the tests that use its `module_rows` run after those that do not."""
+    first_seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        first_seen.setdefault(str(item.path), index)
+    items.sort(
+        key=lambda item: (
+            first_seen[str(item.path)],
+            bool(MODULE_ROWS & set(getattr(item, "fixturenames", ()))),
+        )
+    )
+
+
+def _xdist_group(item) -> str:
+    module = item.nodeid.split("::", 1)[0]
+    return f"{module}#transactional" if _is_transactional(item) else module
 
 
 @pytest.fixture(autouse=True)
@@ -90,20 +123,55 @@ def _reset_clock():
     clock.reset()
 
 
+def silence(patch: pytest.MonkeyPatch) -> None:
+    """Transitions issue no notice document: rendering PDFs is the documents app's business and slow.
+    The registered issuer does nothing (an empty registry would not mean the same)."""
+    patch.setattr(hooks, "notice_issuers", [lambda *args, **kwargs: None])
+
+
+@pytest.fixture
+def silence_notices(monkeypatch):
+    """No notice documents for this test (see `silence`; module fixtures call `silence` themselves)."""
+    silence(monkeypatch)
+
+
+def stop_clock(instant: dt.datetime) -> dt.datetime:
+    """Stop the clock at ``instant`` (a naive one is in Asia/Shanghai) until it is moved or reset."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=clock.SHANGHAI)
+    clock.set_source(lambda: instant)
+    return instant
+
+
 @pytest.fixture
 def frozen_clock():
     """Stop the clock; `frozen_clock(datetime)` moves it."""
-    state = {}
-
-    def move(instant: dt.datetime):
-        if instant.tzinfo is None:
-            instant = instant.replace(tzinfo=clock.SHANGHAI)
-        state["now"] = instant
-        clock.set_source(lambda: state["now"])
-        return instant
-
-    yield move
+    yield stop_clock
     clock.reset()
+
+
+MODULE_ROWS: set[str] = set()
+
+
+def module_rows(build: Callable[[], Iterator]):
+    """A module-scoped fixture of rows built once for all the tests of a module that use it.
+
+    ``build`` is a generator function: it builds, yields the fixture's value, then tidies up. It runs in one
+    transaction, rolled back after the module, so every test runs inside it (pytest-django's per-test
+    transaction becomes a savepoint) and leaves the database as it found it; the same on SQLite and
+    PostgreSQL, and per xdist worker (a module runs on one worker, see `_xdist_group`). Tests of the module
+    that do not use the rows run before those that do (see `pytest_collection_modifyitems`), so they find
+    the database without them. Nothing in the module may be transactional: a flush would empty it."""
+    name = build.__name__
+    MODULE_ROWS.add(name)
+
+    @pytest.fixture(scope="module", name=name)
+    def fixture(django_db_setup, django_db_blocker):
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield from build()
+            transaction.set_rollback(True)
+
+    return fixture
 
 
 @pytest.fixture

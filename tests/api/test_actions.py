@@ -7,8 +7,9 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.scenes import Scene, when
 from tests.workflow.cases import CASES, prepare
-from tests.workflow.conftest import Scene, snapshot, when
+from tests.workflow.conftest import snapshot
 from xinfang.deadlines import services as deadline_rules
 from xinfang.orgs.models import OrgUnit
 from xinfang.petitions.models import Status
@@ -17,9 +18,8 @@ from xinfang.workflow.transitions import TABLE
 
 
 @pytest.fixture(autouse=True)
-def _quiet_workflow(monkeypatch):
-    """Notices recorded, not rendered (the documents test switches rendering back on); rules read afresh."""
-    monkeypatch.setattr(hooks, "notice_issuers", [lambda *args: None])
+def _quiet_workflow(silence_notices, monkeypatch):
+    """Notices not rendered (the documents test switches rendering back on); rules read afresh."""
     monkeypatch.setattr(hooks, "after_transition", [])
     deadline_rules.clear_cache()
     yield

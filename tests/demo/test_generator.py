@@ -10,8 +10,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
 
+from tests.conftest import module_rows, stop_clock
 from xinfang import clock
 from xinfang.audit.models import Event
+from xinfang.demo.county import load_demo_county
 from xinfang.demo.data import county as data
 from xinfang.demo.data import petitions as texts
 from xinfang.demo.generator import demo_query_code, generate
@@ -36,14 +38,24 @@ from xinfang.petitions.models import (
 from xinfang.workflow.intake_deadlines import registration_deadlines
 
 from .. import factories as f
+from .conftest import TODAY
 
 CASES = 600
 SEED = 20260301
 
 
+@module_rows
+def generated_rows():
+    """The demo county and its 600 petitions, built once for the module's tests that look at them."""
+    stop_clock(TODAY)
+    load_demo_county()
+    yield generate(CASES, SEED)
+    clock.reset()
+
+
 @pytest.fixture
-def generated(demo_county):
-    return generate(CASES, SEED)
+def generated(generated_rows, db, today):
+    return generated_rows
 
 
 def snapshot():

@@ -2,19 +2,32 @@
 
 import pytest
 
+from tests.conftest import module_rows, stop_clock
 from xinfang import clock
+from xinfang.demo.county import load_demo_county
 from xinfang.demo.data import county as data
 from xinfang.demo.generator import generate
 from xinfang.demo.plans import plans
 from xinfang.petitions.models import PetitionClass
 
+from .conftest import TODAY
+
 ROUTING = {"transfer", "assign", "handle_self", "conclude_on_spot", "direct_to_legal_route", "decline"}
 
 
-@pytest.fixture
-def planned(demo_county):
+@module_rows
+def planned_rows():
+    """The demo county, 300 petitions and their plans, built once for the module's tests that read them."""
+    stop_clock(TODAY)
+    load_demo_county()
     generate(300, 5)
-    return list(plans(5))
+    yield list(plans(5))
+    clock.reset()
+
+
+@pytest.fixture
+def planned(planned_rows, db, today):
+    return planned_rows
 
 
 def test_every_registered_petition_gets_a_plan_in_time_order_up_to_now(planned):

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from tests import factories as f
-from tests.workflow.conftest import snapshot, when
+from tests.scenes import when
+from tests.workflow.conftest import snapshot
 from xinfang.evaluation.models import Review
 from xinfang.petitions.models import Status
 from xinfang.petitions.selectors import visible_to

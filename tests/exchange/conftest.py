@@ -26,9 +26,8 @@ def _fresh_rules():
 
 
 @pytest.fixture(autouse=True)
-def _quiet_workflow(monkeypatch):
+def _quiet_workflow(silence_notices, monkeypatch):
     """Histories made in the tests through the workflow (as the UI would) render no documents."""
-    monkeypatch.setattr(hooks, "notice_issuers", [lambda *args: None])
     monkeypatch.setattr(hooks, "after_transition", [])
 
 

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.supervision.scenes import Scene, make_leaders
+from tests.scenes import Scene, make_leaders
 from xinfang.deadlines import services as deadline_rules
-from xinfang.workflow import hooks
 
 
 @pytest.fixture(autouse=True)
@@ -15,9 +14,8 @@ def _fresh_rules():
 
 
 @pytest.fixture(autouse=True)
-def _no_notice_rendering(monkeypatch):
-    # Transfer notices are the documents app's business; rendering PDFs would only slow these tests.
-    monkeypatch.setattr(hooks, "notice_issuers", [lambda *args: None])
+def _no_notice_rendering(silence_notices):
+    """Transfer notices are the documents app's business; rendering PDFs would only slow these tests."""
 
 
 @pytest.fixture

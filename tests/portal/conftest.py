@@ -169,11 +169,3 @@ def filed(client, portal, now, django_capture_on_commit_callbacks):
         return SimpleNamespace(petition=petition, code=receipt["code"], phone=data["phone"], data=data)
 
     return do
-
-
-@pytest.fixture
-def no_documents(monkeypatch):
-    """Skip rendering notices (WeasyPrint) where a test does not look at them."""
-    from xinfang.workflow import hooks
-
-    monkeypatch.setattr(hooks, "notice_issuers", [lambda *args: None])

@@ -134,7 +134,7 @@ def test_reply_can_be_downloaded_and_both_ratings_given(portal, now, filed, staf
 
 
 def test_dissatisfied_needs_a_reason_and_nothing_is_written_without_it(
-    portal, now, filed, staff, no_documents
+    portal, now, filed, staff, silence_notices
 ):
     result = filed()
     staff.conclude(result.petition)
@@ -148,7 +148,7 @@ def test_dissatisfied_needs_a_reason_and_nothing_is_written_without_it(
     assert not Rating.objects.exists()
 
 
-def test_rating_after_the_window_is_refused(portal, now, filed, staff, no_documents):
+def test_rating_after_the_window_is_refused(portal, now, filed, staff, silence_notices):
     result = filed()
     staff.conclude(result.petition)
     now("2026-05-07")
@@ -205,7 +205,7 @@ def test_dissatisfied_petitioner_requests_review_then_re_review_until_terminatio
     assert "请求复核" not in page.split("办理过程")[0].replace("您请求复核", "")
 
 
-def test_review_after_its_window_is_refused_by_the_workflow(portal, now, filed, staff, no_documents):
+def test_review_after_its_window_is_refused_by_the_workflow(portal, now, filed, staff, silence_notices):
     result = filed()
     staff.conclude(result.petition)
     now("2026-05-07")
@@ -219,7 +219,7 @@ def test_review_after_its_window_is_refused_by_the_workflow(portal, now, filed, 
     assert result.petition.status == Status.CONCLUDED
 
 
-def test_review_needs_reasons(portal, now, filed, staff, no_documents):
+def test_review_needs_reasons(portal, now, filed, staff, silence_notices):
     result = filed()
     staff.conclude(result.petition)
     response = opened(result).post(f"/portal/case/{result.petition.pk}/review/", {"review-text": ""})
@@ -228,7 +228,7 @@ def test_review_needs_reasons(portal, now, filed, staff, no_documents):
     assert not Review.objects.exists()
 
 
-def test_actions_on_a_case_not_opened_are_404(portal, now, filed, staff, no_documents):
+def test_actions_on_a_case_not_opened_are_404(portal, now, filed, staff, silence_notices):
     result = filed()
     staff.conclude(result.petition)
     stranger = Client()
@@ -246,7 +246,7 @@ def test_documents_of_another_petition_are_404(portal, now, filed, staff):
     assert browser.get(f"/portal/case/{theirs.petition.pk}/documents/{theirs_doc.pk}/pdf/").status_code == 404
 
 
-def test_legal_route_closure_explains_where_to_go(portal, now, filed, staff, people, no_documents):
+def test_legal_route_closure_explains_where_to_go(portal, now, filed, staff, people, silence_notices):
     result = filed()
     staff.do(
         result.petition,

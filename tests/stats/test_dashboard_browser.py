@@ -29,8 +29,7 @@ MARCH = "period=month&date=2026-03-01"
 
 
 @pytest.fixture
-def county(monkeypatch):
-    monkeypatch.setattr(hooks, "notice_issuers", [lambda petition, kind, event, actor: None])
+def county(silence_notices, monkeypatch):
     monkeypatch.setattr(hooks, "after_transition", [])
     clock.set_source(lambda: dt.datetime(2026, 4, 15, 10, 0, tzinfo=clock.SHANGHAI))
     seed = seed_county.setup_county()

@@ -9,8 +9,8 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
+from tests.conftest import module_rows, silence
 from xinfang import clock
 from xinfang.deadlines import services as deadline_rules
 from xinfang.stats import rates, report
@@ -24,16 +24,13 @@ from . import seed_county
 from .seed_county import EXPECTED, PERIOD, THREE_RATES_SENTENCE, TODAY
 
 
-@pytest.fixture(scope="module")
-def seed(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
-        patch.setattr(hooks, "notice_issuers", [lambda petition, kind, event, actor: None])
+@module_rows
+def seed():
+    with pytest.MonkeyPatch.context() as patch:
+        silence(patch)
         patch.setattr(hooks, "after_transition", [])
         deadline_rules.clear_cache()
-        with transaction.atomic():
-            data = seed_county.build()
-            yield data
-            transaction.set_rollback(True)
+        yield seed_county.build()
         deadline_rules.clear_cache()
         clock.reset()
 

@@ -8,7 +8,7 @@ import itertools
 import pytest
 
 from tests import factories as f
-from tests.supervision.scenes import day
+from tests.scenes import day
 from xinfang import clock
 from xinfang.deadlines.arithmetic import colour
 from xinfang.deadlines.models import Stage

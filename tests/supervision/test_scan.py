@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from tests.supervision.scenes import day
+from tests.scenes import day
 from xinfang.notifications.models import Kind, Notification
 from xinfang.supervision.models import DeadlineWarning, EscalationRule
 from xinfang.supervision.scan import scan_deadlines
@@ -157,7 +157,7 @@ def test_the_command_refuses_a_bad_date(db):
 
 
 def test_the_periodic_task_calls_the_scan(routed, people, frozen_clock):
-    from tests.supervision.scenes import when
+    from tests.scenes import when
     from xinfang.supervision import tasks
 
     frozen_clock(when("2026-03-19 08:00"))

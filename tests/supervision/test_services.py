@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests import factories as f
-from tests.supervision.scenes import day, when
+from tests.scenes import day, when
 from xinfang.audit.models import Event
 from xinfang.notifications.models import Kind, Notification
 from xinfang.orgs.models import Role

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests import viewtests
-from tests.supervision.scenes import day, when
+from tests.scenes import day, when
 from xinfang.supervision import services
 from xinfang.supervision.models import ReasonKind, Supervision, SupervisionStatus
 

@@ -8,12 +8,11 @@ import threading
 import pytest
 from django.db import connection
 
+from tests.scenes import when
 from xinfang.audit.models import Event
 from xinfang.petitions.models import Petition, Status
 from xinfang.workflow.errors import StaleVersion, TransitionRefused
 from xinfang.workflow.services import perform
-
-from .conftest import when
 
 # Not serialized_rollback: mixing it with other modules' plain transactional tests makes Django reload content
 # types that a flush already recreated. The seed data these tests need is put back by `seeded` instead.

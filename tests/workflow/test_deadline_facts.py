@@ -6,13 +6,12 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
+from tests.scenes import when
 from xinfang.audit.models import Event
 from xinfang.deadlines.models import CalendarDay, CalendarYear, DeadlinePolicy
 from xinfang.workflow import selectors
 from xinfang.workflow.models import Deadline, DeadlineStatus
 from xinfang.workflow.petition_deadlines import recompute_open_deadlines
-
-from .conftest import when
 
 
 def received_and_transferred(scene, day="2026-09-28"):

@@ -7,13 +7,14 @@ import datetime as dt
 import pytest
 
 from tests import factories as f
+from tests.scenes import when
 from xinfang.petitions.models import PetitionClass, Status, Track
 from xinfang.workflow.actors import UnitActor
 from xinfang.workflow.errors import TransitionRefused
 from xinfang.workflow.models import DeadlineStatus, Extension, Reply
 from xinfang.workflow.services import perform
 
-from .conftest import snapshot, when
+from .conftest import snapshot
 
 
 def handle(petition, stage="handle"):

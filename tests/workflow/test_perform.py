@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.scenes import when
 from xinfang.audit.models import Event
 from xinfang.documents import services as documents
 from xinfang.petitions.models import Status
@@ -13,7 +14,7 @@ from xinfang.workflow.errors import StaleVersion, TransitionRefused
 from xinfang.workflow.services import perform
 from xinfang.workflow.transitions import TABLE
 
-from .conftest import snapshot, when
+from .conftest import snapshot
 
 ALL_STATES = [s.value for s in Status]
 

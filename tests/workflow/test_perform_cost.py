@@ -7,12 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.scenes import when
 from xinfang.deadlines import services as deadline_rules
 from xinfang.petitions.models import Petition, Status
 from xinfang.search.models import SearchDocument
 from xinfang.workflow.services import perform
-
-from .conftest import when
 
 # Queries per typical action, savepoints not counted (measured: transfer 13 of which 3 re-index the search
 # document as the responsible unit changes, accept 10, reply 6, deliver 9, rate 8), with one to spare. Before the

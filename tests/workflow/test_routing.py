@@ -8,13 +8,14 @@ import datetime as dt
 import pytest
 
 from tests import factories as f
+from tests.scenes import when
 from xinfang.petitions.models import Channel, ClosedReason, PetitionClass, Status, Track
 from xinfang.petitions.selectors import visible_to
 from xinfang.workflow.errors import TransitionRefused
 from xinfang.workflow.models import DeadlineStatus, Routing
 from xinfang.workflow.services import perform
 
-from .conftest import snapshot, when
+from .conftest import snapshot
 
 
 def deadlines(petition):

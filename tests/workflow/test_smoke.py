@@ -1,6 +1,5 @@
+from tests.scenes import when
 from xinfang.petitions.models import Status
-
-from .conftest import when
 
 
 def test_transfer_accept_reply_deliver(scene, org, people, issued):

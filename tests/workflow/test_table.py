@@ -3,11 +3,10 @@ deadlines is what its row says."""
 
 from __future__ import annotations
 
+from tests.scenes import when
 from xinfang.workflow import effects, transitions
 from xinfang.workflow.models import Deadline, DeadlineStatus
 from xinfang.workflow.services import perform
-
-from .conftest import when
 
 
 def test_every_row_has_an_effect_and_labels():

@@ -8,9 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.scenes import when
 from tests.viewtests import assert_login_required
-
-from .conftest import when
 
 TODO_URL = reverse("workflow:todo")
 LIST_URL = reverse("petitions:list")
