@@ -7,13 +7,12 @@ import datetime as dt
 from django.utils.module_loading import autodiscover_modules
 from huey.contrib.djhuey import HUEY
 
+from tests.scenes import when
 from xinfang.petitions import selectors as petition_selectors
 from xinfang.petitions.selectors import visible_to
 from xinfang.workflow import tasks
 from xinfang.workflow.models import DeadlineStatus
 from xinfang.workflow.selectors import sent_to
-
-from .conftest import when
 
 
 def test_a_unit_sees_what_was_sent_to_it_through_the_workflows_scope(scene, org, people):
