@@ -54,6 +54,7 @@ worker: install
 test: install-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/python scripts/check-layers
 	$(XF) check --fail-level WARNING
 	$(XF) makemigrations --check --dry-run
 	XF_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \

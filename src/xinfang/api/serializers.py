@@ -17,6 +17,7 @@ from rest_framework import serializers
 from xinfang.audit.models import Event
 from xinfang.orgs.models import Level, OrgUnit, Region
 from xinfang.petitions.models import (
+    REGISTRATION_FACTS,
     Attachment,
     Category,
     Channel,
@@ -116,17 +117,7 @@ class PetitionSerializer(serializers.ModelSerializer):
             "source_action",
             "received_at",
             "registered_at",
-            "receiving_unit",
-            "responsible_unit",
-            "visit_level",
-            "person_count",
-            "is_collective",
-            "petition_class",
-            "category",
-            "issue_region",
-            "subject_unit",
-            "subject_person",
-            "summary",
+            *REGISTRATION_FACTS,
             "repeat_of",
             "is_repeat",
             "identity_confidential",

@@ -12,7 +12,7 @@ from xinfang.admin_base import ReadOnlyAdmin
 from xinfang.audit.models import Event
 from xinfang.orgs.models import Role
 
-from .models import Category, CategoryRoute, Petition
+from .models import REGISTRATION_FACTS, Category, CategoryRoute, Petition
 from .selectors import visible_to
 
 
@@ -65,17 +65,7 @@ class PetitionAdmin(ReadOnlyAdmin):
         "received_at",
         "registered_at",
         "registered_by",
-        "receiving_unit",
-        "responsible_unit",
-        "visit_level",
-        "person_count",
-        "is_collective",
-        "petition_class",
-        "category",
-        "issue_region",
-        "subject_unit",
-        "subject_person",
-        "summary",
+        *REGISTRATION_FACTS,
         "content",
         "repeat_of",
         "is_repeat",

@@ -399,3 +399,19 @@ class RegistrationSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_code}-{self.year}: {self.last}"
+
+
+# The facts of a registration that every reader of a petition is shown (the API, the admin), in one order.
+REGISTRATION_FACTS = [
+    "receiving_unit",
+    "responsible_unit",
+    "visit_level",
+    "person_count",
+    "is_collective",
+    "petition_class",
+    "category",
+    "issue_region",
+    "subject_unit",
+    "subject_person",
+    "summary",
+]
