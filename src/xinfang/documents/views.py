@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 
 from xinfang.petitions.selectors import get_visible_or_404
 
+from .files import file_response
 from .models import Document
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 @login_required
@@ -24,15 +19,7 @@ def download(request, pk: int, fmt: str):
     if document is None:
         raise Http404("文书不存在。")
     get_visible_or_404(request.user, document.petition_id)
-    stored = getattr(document, fmt)
-    if not stored or not default_storage.exists(stored.name):
-        raise Http404("文书文件不存在。")
-    return FileResponse(
-        default_storage.open(stored.name, "rb"),
-        as_attachment=True,
-        filename=f"{document.title}-{document.number}.{fmt}",
-        content_type=CONTENT_TYPES[fmt],
-    )
+    return file_response(document, fmt)
 
 
 @login_required

@@ -12,9 +12,8 @@ import functools
 import logging
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xinfang import clock
 from xinfang.deadlines import services as deadline_rules
 from xinfang.deadlines.models import Stage
+from xinfang.documents.files import file_response
 from xinfang.documents.models import Document
 from xinfang.http import client_ip
 from xinfang.notifications.services import notify_petitioner
@@ -51,10 +51,6 @@ WRONG_CODE = "查询码或手机号码不正确，请核对后重试。"
 LOCKED = "尝试次数过多，为保护信访人信息，查询暂时锁定，请30分钟后再试。"
 TOO_MANY = "操作过于频繁，请稍后再试。"
 RECEIPT_KEY = "xf_portal_receipt"
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 # Scripts and styles only from this site: even text that slipped past escaping could not run.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -406,15 +402,7 @@ def download(request, pk: int, document_pk: int, fmt: str):
     ).first()
     if document is None or document not in public_documents(petition):
         raise Http404("文书不存在。")
-    stored = getattr(document, fmt)
-    if not stored or not default_storage.exists(stored.name):
-        raise Http404("文书文件不存在。")
-    return FileResponse(
-        default_storage.open(stored.name, "rb"),
-        as_attachment=True,
-        filename=f"{document.title}-{document.number}.{fmt}",
-        content_type=CONTENT_TYPES[fmt],
-    )
+    return file_response(document, fmt)
 
 
 @public
