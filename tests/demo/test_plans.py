@@ -94,7 +94,7 @@ def test_actions_carry_the_data_the_transition_table_requires(planned):
                 assert action.approver_role == "unit_leader"
 
 
-def test_plans_replay_through_the_workflow_service_without_refusal(demo_county):
+def test_plans_replay_through_the_workflow_service_without_refusal(demo_county, silence_notices):
     """The contract with the workflow: every planned action is one the transition table accepts."""
     from xinfang.demo.plans import perform_planned
     from xinfang.orgs.models import OrgUnit
@@ -112,7 +112,7 @@ def test_plans_replay_through_the_workflow_service_without_refusal(demo_county):
     assert Petition.objects.filter(status=Status.CONCLUDED).count() > 15
 
 
-def test_demo_replays_a_spread_of_histories_through_the_workflow(demo_county):
+def test_demo_replays_a_spread_of_histories_through_the_workflow(demo_county, silence_notices):
     from xinfang.demo.plans import replay
     from xinfang.petitions.models import Petition, Status
 
