@@ -19,6 +19,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DATA_DIR = Path(os.environ.get("XF_DATA_DIR", REPO_DIR / "var"))
+# The SQLite database, the huey queue, the file cache and uploads all live here, whichever database is used.
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("XF_DEBUG", False)
 # XF_SECURE=1 declares a production site behind TLS (nginx): it turns on the settings at the end of this file.
 XF_SECURE = env_bool("XF_SECURE", False)
@@ -104,7 +106,6 @@ if DATABASE_URL:
     # Health checks: a connection kept across requests is re-tested, so a PostgreSQL restart costs no 500s.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
