@@ -83,9 +83,10 @@ def pytest_collection_modifyitems(config, items):
             extra["serialized_rollback"] = True
             item.add_marker(pytest.mark.django_db(transaction=True, **extra), append=False)
     _module_rows_last(items)
-    if config.pluginmanager.hasplugin("xdist"):
-        for item in items:
-            item.add_marker(pytest.mark.xdist_group(_xdist_group(item)))
+    # Always: on an xdist worker `hasplugin("xdist")` answered no, so no group was ever set and module
+    # fixtures were built once per worker. The mark is harmless without -n.
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(_xdist_group(item)))
 
 
 def _module_rows_last(items) -> None:
