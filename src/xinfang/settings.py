@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Not Django's XFrameOptionsMiddleware: simpleui's ready() deletes that one from MIDDLEWARE (see security.py).
     "xinfang.security.FrameOptionsMiddleware",
+    "xinfang.security.HeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 

@@ -99,7 +99,8 @@ def _slug(text: str) -> str:
 
 @pytest.fixture
 def page(browser, live_server, request):
-    """A fresh browser page on the live server; records failed requests and shoots the page on failure."""
+    """A fresh browser page on the live server; records failed requests and shoots the page on failure; fails
+    the test on any Content-Security-Policy violation."""
     context = browser.new_context(
         base_url=live_server.url,
         locale="zh-CN",
@@ -117,7 +118,14 @@ def page(browser, live_server, request):
         "requestfailed",
         lambda r: r.failure != "net::ERR_ABORTED" and page.failed_requests.append(f"{r.failure} {r.url}"),
     )
+    # Every page of every journey runs under the site's Content-Security-Policy (xinfang/security.py).
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda m: "Content Security Policy" in m.text and page.csp_violations.append(f"{page.url}: {m.text}"),
+    )
     yield page
+    assert page.csp_violations == [], page.csp_violations
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
