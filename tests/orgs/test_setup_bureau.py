@@ -4,7 +4,9 @@ day one; re-running changes nothing; what the data and the database disagree on 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -22,8 +24,6 @@ PASSWORD = "Xf-setup-2026!"
 
 
 def run(*args) -> str:
-    from io import StringIO
-
     out = StringIO()
     call_command("setup-bureau", *args, stdout=out)
     return out.getvalue()
@@ -34,7 +34,9 @@ def db_state():
     units = list(
         OrgUnit.objects.order_by("code").values_list("code", "name", "kind", "region__code", "parent__code")
     )
-    routes = list(CategoryRoute.objects.order_by("pk").values_list("category__path", "region__code", "unit__code"))
+    routes = list(
+        CategoryRoute.objects.order_by("pk").values_list("category__path", "region__code", "unit__code")
+    )
     return regions, units, routes
 
 
@@ -58,9 +60,16 @@ def test_a_set_up_county_registers_transfers_and_accepts_a_petition(db, silence_
     assert list(reversed(chain)) == upper
     assert Region.objects.get(code=code).parent.parent.parent.code == "100000"
     townships = [d for d in divisions.children(code) if d.level == Level.TOWNSHIP]
-    assert townships and OrgUnit.objects.filter(kind=UnitKind.TOWNSHIP, parent=bureau).count() == len(townships)
-    for suffix, kind in [("JW", UnitKind.DISCIPLINE), ("ZFW", UnitKind.POLITICAL_LEGAL), ("FY", UnitKind.COURT),
-                         ("JCY", UnitKind.PROCURATORATE), ("GAJ", UnitKind.POLITICAL_LEGAL)]:
+    assert townships and OrgUnit.objects.filter(kind=UnitKind.TOWNSHIP, parent=bureau).count() == len(
+        townships
+    )
+    for suffix, kind in [
+        ("JW", UnitKind.DISCIPLINE),
+        ("ZFW", UnitKind.POLITICAL_LEGAL),
+        ("FY", UnitKind.COURT),
+        ("JCY", UnitKind.PROCURATORATE),
+        ("GAJ", UnitKind.POLITICAL_LEGAL),
+    ]:
         assert OrgUnit.objects.get(code=f"{code}-{suffix}").kind == kind
     admin = User.objects.get(username="admin")
     assert admin.unit == bureau and admin.roles == [Role.ADMIN] and admin.check_password(PASSWORD)
@@ -198,13 +207,17 @@ def test_shipped_divisions_match_their_record_and_every_row_reaches_the_nation()
     meta = divisions.metadata()
     table = divisions.table()
     counts = {level: sum(1 for d in table.values() if d.level == level) for level in meta["counts"]}
-    assert counts == meta["counts"] == {
-        "national": 1,
-        "province": 31,
-        "city": 342,
-        "county": 2975,
-        "township": 41352,
-    }
+    assert (
+        counts
+        == meta["counts"]
+        == {
+            "national": 1,
+            "province": 31,
+            "city": 342,
+            "county": 2975,
+            "township": 41352,
+        }
+    )
     assert meta["source"]["package"] == "npm:china-division@2.7.0" and meta["vintage"] == "2023"
     for division in table.values():
         assert divisions.chain(division.code)[0].code == "100000", division
@@ -213,7 +226,5 @@ def test_shipped_divisions_match_their_record_and_every_row_reaches_the_nation()
 
 
 def test_shipped_file_is_the_one_the_build_recorded():
-    import hashlib
-
     data = divisions._data_path().read_bytes()
     assert hashlib.sha256(data).hexdigest() == divisions.metadata()["sha256"]

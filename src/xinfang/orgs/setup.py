@@ -71,11 +71,15 @@ def load_template(path: str | Path | None = None) -> dict:
     except json.JSONDecodeError as exc:
         raise SetupError(f"机构模板不是有效的JSON（第{exc.lineno}行第{exc.colno}列：{exc.msg}）。") from None
     if not isinstance(template, dict) or (missing := [k for k in TEMPLATE_KEYS if k not in template]):
-        raise SetupError(f"机构模板缺少：{'、'.join(missing) if isinstance(template, dict) else '全部内容'}。")
+        raise SetupError(
+            f"机构模板缺少：{'、'.join(missing) if isinstance(template, dict) else '全部内容'}。"
+        )
     keys = set()
     for number, unit in enumerate(template["units"], start=1):
         if not isinstance(unit, dict) or (missing := [k for k in UNIT_KEYS if not unit.get(k)]):
-            raise SetupError(f"机构模板第{number}个单位缺少：{'、'.join(missing) if isinstance(unit, dict) else '全部'}。")
+            raise SetupError(
+                f"机构模板第{number}个单位缺少：{'、'.join(missing) if isinstance(unit, dict) else '全部'}。"
+            )
         if unit["kind"] not in UnitKind.values:
             raise SetupError(f"机构模板单位“{unit['key']}”的类型“{unit['kind']}”无效。")
         if unit["key"] in keys:
@@ -148,13 +152,17 @@ class _Setup:
         if existing.name != division.name:
             found.append(f"数据中名为“{division.name}”，数据库中为“{existing.name}”，可能已更名")
         if existing.level != division.level:
-            found.append(f"数据中层级为{Level(division.level).label}，数据库中为{existing.get_level_display()}")
+            found.append(
+                f"数据中层级为{Level(division.level).label}，数据库中为{existing.get_level_display()}"
+            )
         if parent is not None and existing.parent_id != parent.pk:
             found.append(f"数据中上级为“{parent.name}”，数据库中为“{existing.parent or '无'}”")
         self._compare(f"区划 {division.code} {existing.name}", found)
         return existing
 
-    def unit(self, *, code: str, name: str, kind: str, region: Region, parent, short_name: str = "") -> OrgUnit:
+    def unit(
+        self, *, code: str, name: str, kind: str, region: Region, parent, short_name: str = ""
+    ) -> OrgUnit:
         existing = OrgUnit.objects.filter(code=code).select_related("region", "parent").first()
         if existing is None:
             unit = OrgUnit.objects.create(
@@ -236,7 +244,9 @@ class _Setup:
             )
         names = self.template["township"]
         for township in townships:
-            pattern = names.get("street_name", names["name"]) if township.name.endswith("街道") else names["name"]
+            pattern = (
+                names.get("street_name", names["name"]) if township.name.endswith("街道") else names["name"]
+            )
             units[township.code] = self.unit(
                 code=township.code,
                 name=_render(pattern, context | {"name": township.name}),
@@ -269,7 +279,9 @@ def _check_password(username: str | None, password: str | None) -> None:
     if not username or User.objects.filter(username=username).exists():
         return
     if not password:
-        raise SetupError(f"新建管理员账号“{username}”需要密码（--admin-password 或环境变量 XF_ADMIN_PASSWORD）。")
+        raise SetupError(
+            f"新建管理员账号“{username}”需要密码（--admin-password 或环境变量 XF_ADMIN_PASSWORD）。"
+        )
     try:
         validate_password(password, User(username=username))
     except ValidationError as exc:

@@ -14,10 +14,16 @@ from .setup import SetupError, setup_bureau
 
 class SetupBureauForm(forms.Form):
     region = forms.CharField(label="县级区划代码", max_length=6, min_length=6, help_text="6位数字，如 410481")
-    admin_username = forms.CharField(label="首个管理员用户名", max_length=150, required=False,
-                                     help_text="可留空；已存在的账号不会被修改")
-    admin_password = forms.CharField(label="首个管理员密码", required=False, widget=forms.PasswordInput,
-                                     strip=False, help_text="新建管理员账号时必填")
+    admin_username = forms.CharField(
+        label="首个管理员用户名", max_length=150, required=False, help_text="可留空；已存在的账号不会被修改"
+    )
+    admin_password = forms.CharField(
+        label="首个管理员密码",
+        required=False,
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text="新建管理员账号时必填",
+    )
 
 
 def may_set_up(user) -> bool:
