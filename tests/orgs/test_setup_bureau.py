@@ -178,6 +178,8 @@ def test_municipal_districts_and_province_administered_counties_chain_to_the_nat
 def test_a_development_zone_is_set_up_but_flagged(db):
     report = setup_bureau("410471")
     assert any("不是法定行政区划" in line for line in report.lines())
+    assert OrgUnit.objects.get(code="410471-XWXZF").name == "平顶山高新技术产业开发区党工委、管委会"
+    assert OrgUnit.objects.get(code="410471-JW").kind == UnitKind.DISCIPLINE
 
 
 def test_a_custom_template_is_used_and_a_broken_one_refused(db, tmp_path):

@@ -231,16 +231,21 @@ class _Setup:
             short_name=_render(spec.get("short_name", ""), context),
         )
 
-    def county_units(self, county: Region, townships: list[Region], bureau: OrgUnit, context: dict) -> dict:
+    def county_units(
+        self, county: Region, townships: list[Region], bureau: OrgUnit, context: dict, zone: bool
+    ) -> dict:
         units = {"bureau": bureau}
         for spec in self.template["units"]:
+            # A development zone is run by a 党工委、管委会, not a party committee and people's government.
+            name = (zone and spec.get("zone_name")) or spec["name"]
+            short_name = (zone and spec.get("zone_short_name")) or spec.get("short_name") or ""
             units[spec["key"]] = self.unit(
                 code=_render(spec["code"], context),
-                name=_render(spec["name"], context),
+                name=_render(name, context),
                 kind=spec["kind"],
                 region=county,
                 parent=bureau if spec.get("parent") == "bureau" else None,
-                short_name=_render(spec.get("short_name") or "", context),
+                short_name=_render(short_name, context),
             )
         names = self.template["township"]
         for township in townships:
@@ -306,7 +311,7 @@ def setup_bureau(
     with transaction.atomic():
         regions, townships = setup.regions(chain)
         bureau = setup.bureaus(chain, regions, context)
-        units = setup.county_units(regions[-1], townships, bureau, context)
+        units = setup.county_units(regions[-1], townships, bureau, context, chain[-1].zone)
         if admin_username:
             setup.administrator(admin_username, admin_password, bureau)
         setup.report.created += hooks.after_setup(regions[-1], units, template, actor)
