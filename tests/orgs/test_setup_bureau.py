@@ -15,6 +15,7 @@ from tests import factories as f
 from xinfang import clock
 from xinfang.audit.models import Event
 from xinfang.orgs import divisions
+from xinfang.orgs.importer import import_orgs
 from xinfang.orgs.models import Level, OrgUnit, Region, Role, UnitKind, User
 from xinfang.orgs.setup import SetupError, load_template, setup_bureau
 from xinfang.petitions.models import CategoryRoute, Status
@@ -230,3 +231,23 @@ def test_shipped_divisions_match_their_record_and_every_row_reaches_the_nation()
 def test_shipped_file_is_the_one_the_build_recorded():
     data = divisions._data_path().read_bytes()
     assert hashlib.sha256(data).hexdigest() == divisions.metadata()["sha256"]
+
+
+def test_a_county_newer_than_the_data_is_set_up_from_what_was_imported(db):
+    import_orgs(
+        [
+            '{"kind": "region", "code": "100000", "name": "全国", "level": "national"}',
+            '{"kind": "region", "code": "650000", "name": "新疆维吾尔自治区", "level": "province", "parent": "100000"}',
+            '{"kind": "region", "code": "653200", "name": "和田地区", "level": "city", "parent": "650000"}',
+            '{"kind": "region", "code": "653228", "name": "和安县", "level": "county", "parent": "653200"}',
+            '{"kind": "region", "code": "653228100", "name": "示例镇", "level": "township", "parent": "653228"}',
+        ]
+    )
+    assert divisions.get("653228") is None
+
+    output = run("--region", "653228")
+
+    assert "“和安县”（653228）不在内置区划数据中，已按数据库中的区划及其乡镇（街道）建立。" in output
+    assert OrgUnit.objects.get(code="653228-XFJ").parent.code == "653200-XFJ"
+    assert OrgUnit.objects.get(code="653228100").name == "示例镇人民政府"
+    assert Region.objects.get(code="653228").name == "和安县" and "需人工核对0项" in output

@@ -23,6 +23,7 @@ class Division:
     zone: bool = False  # a development zone or similar: given a county code by NBS, not a statutory division
     grouping: bool = False  # a city-layer heading (市辖区, 省直辖县级行政区划): no government of its own
     townships_direct: bool = False  # a city without counties (东莞, 中山, 儋州): the county-level government
+    from_database: bool = False  # not in the shipped data: read back from regions an administrator imported
 
 
 def _data_path():

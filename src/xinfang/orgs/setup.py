@@ -23,7 +23,7 @@ from django.db import transaction
 
 from . import divisions, hooks
 from .divisions import Division
-from .models import Level, OrgUnit, Region, Role, UnitKind, User
+from .models import GROUPING_NAMES, Level, OrgUnit, Region, Role, UnitKind, User
 
 TEMPLATE_FILE = "bureau-template.json"
 TEMPLATE_KEYS = ["bureau", "upper_bureau", "national_bureau", "township", "units"]
@@ -119,6 +119,8 @@ def county_chain(code: str) -> list[Division]:
     if not code.isdigit() or len(code) != 6:
         raise SetupError(f"区划代码“{code}”无效：县级区划代码应为6位数字（如410481）。")
     division = divisions.get(code)
+    if division is None and (chain := _database_chain(code)):
+        return chain
     if division is None:
         raise SetupError(
             f"区划代码“{code}”不在内置的{vintage}年行政区划数据中；请核对代码，"
@@ -128,6 +130,29 @@ def county_chain(code: str) -> list[Division]:
         label = Level(division.level).label
         raise SetupError(f"“{division.name}”（{code}）是{label}级区划，请给出县级区划代码。")
     return divisions.chain(code)
+
+
+def _database_chain(code: str) -> list[Division] | None:
+    """A county the shipped data lacks (newer than its vintage) but an administrator imported with its chain
+    to the nation: set up from the database, which is then the only record of its townships."""
+    region = Region.objects.filter(code=code, level=Level.COUNTY).select_related("parent").first()
+    rows = []
+    while region is not None:
+        grouping = region.level == Level.CITY and region.name in GROUPING_NAMES
+        rows.append(
+            Division(
+                region.code,
+                region.name,
+                region.level,
+                region.parent_id and region.parent.code,
+                grouping=grouping,
+                from_database=True,
+            )
+        )
+        region = Region.objects.filter(pk=region.parent_id).select_related("parent").first()
+    if not rows or rows[-1].level != Level.NATIONAL:
+        return None
+    return list(reversed(rows))
 
 
 # --- writing ------------------------------------------------------------------------------------------------
@@ -196,6 +221,11 @@ class _Setup:
             parent = self.region(division, parent)
             made.append(parent)
         county = made[-1]
+        if chain[-1].from_database:
+            self.report.notes.append(
+                f"“{county.name}”（{county.code}）不在内置区划数据中，已按数据库中的区划及其乡镇（街道）建立。"
+            )
+            return made, list(Region.objects.filter(parent=county, level=Level.TOWNSHIP))
         listed = divisions.children(county.code)
         townships = [self.region(d, county) for d in listed if d.level == Level.TOWNSHIP]
         known = {d.code for d in listed}
