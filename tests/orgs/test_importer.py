@@ -149,6 +149,39 @@ class TestImport:
 
         assert "层级不高于" in result.rejected[0].reason
 
+    def test_a_top_region_without_a_parent_is_imported_into_an_empty_database(self):
+        lines = [
+            '{"kind": "region", "code": "330102", "name": "上城区", "level": "county", "parent": "330100"}',
+            '{"kind": "region", "code": "330000", "name": "浙江省", "level": "province"}',
+            '{"kind": "region", "code": "330100", "name": "杭州市", "level": "city", "parent": "330000"}',
+        ]
+
+        result = import_orgs(lines)
+
+        assert result.rejected == [] and result.created == 3
+        assert Region.objects.get(code="330000").parent is None
+        assert Region.objects.get(code="330102").parent.parent.code == "330000"
+        assert import_orgs(lines).unchanged == 3
+
+    def test_a_region_left_without_the_parent_it_has_is_still_refused(self):
+        import_orgs(SAMPLE)
+
+        orphan = import_orgs(['{"kind": "region", "code": "330200", "name": "宁波市", "level": "city"}'])
+        nation_missing = import_orgs(
+            ['{"kind": "region", "code": "330103", "name": "下城区", "level": "county", "parent": null}']
+        )
+
+        assert orphan.rejected[0].reason == "缺少上级区划（parent）：已有全国区划，应注明上级。"
+        assert "缺少上级区划" in nation_missing.rejected[0].reason
+        assert not Region.objects.filter(code__in=["330200", "330103"]).exists()
+
+    def test_a_parentless_region_under_a_known_province_is_refused(self):
+        import_orgs(['{"kind": "region", "code": "330000", "name": "浙江省", "level": "province"}'])
+
+        result = import_orgs(['{"kind": "region", "code": "330100", "name": "杭州市", "level": "city"}'])
+
+        assert result.rejected[0].reason == "缺少上级区划（parent）：区划“330000”可作其上级，应注明。"
+
 
 @pytest.mark.django_db
 class TestExport:

@@ -4,8 +4,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.urls import path
 
 from .models import OrgUnit, Region, Role, User
+from .setup_admin import may_set_up, setup_bureau_view
 
 
 @admin.register(Region)
@@ -16,6 +18,14 @@ class RegionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
     list_per_page = 50
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request: setup_bureau_view(self, request))
+        return [path("setup-bureau/", view, name="orgs_region_setup_bureau"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_set_up": may_set_up(request.user)}
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(OrgUnit)

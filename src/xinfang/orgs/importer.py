@@ -113,8 +113,6 @@ def _parse(number: int, text: str) -> RegionLine | UnitLine:
             )
         name = _text(record, "name", "区划名称", REGION_NAME_MAX)
         parent = _text(record, "parent", "上级区划", 12, required=False)
-        if level != Level.NATIONAL and parent is None:
-            raise LineError("缺少上级区划（parent）。")
         return RegionLine(number, code, name, level, parent)
     if kind == "unit":
         code = _text(record, "code", "单位代码", UNIT_CODE_MAX)
@@ -148,6 +146,13 @@ def _regions_by_code(codes: set[str]) -> dict[str, Region]:
     return found
 
 
+def _possible_parents(item: RegionLine) -> list[str]:
+    """Codes of the regions above ``item`` by GB/T 2260 structure: its province, city and county."""
+    code, rank = item.code, level_rank(item.level)
+    above = [(Level.PROVINCE, code[:2] + "0000"), (Level.CITY, code[:4] + "00"), (Level.COUNTY, code[:6])]
+    return [parent for level, parent in above if level_rank(level) < rank and parent != code]
+
+
 class _Plan:
     """Everything the file says, checked against itself and the database before any write."""
 
@@ -171,6 +176,7 @@ class _Plan:
             table[parsed.code] = parsed
 
         region_codes = set(self.regions) | {r.parent for r in self.regions.values() if r.parent}
+        region_codes |= {c for r in self.regions.values() if not r.parent for c in _possible_parents(r)}
         region_codes |= {u.region for u in self.units.values()}
         self.db_regions = _regions_by_code(region_codes)
         # Units are few (thousands at most) and cycle checks walk their ancestry: load them all.
@@ -191,12 +197,15 @@ class _Plan:
 
     def _check_regions(self) -> None:
         # Parents first, so a rejected parent rejects its children in the same pass.
+        self.has_nation = any(r.level == Level.NATIONAL for r in self.regions.values()) or (
+            Region.objects.filter(level=Level.NATIONAL).exists()
+        )
         for item in sorted(self.regions.values(), key=lambda r: (level_rank(r.level), r.line)):
-            if item.parent is None:
-                continue
-            parent_level = self.region_level(item.parent)
+            parent_level = self.region_level(item.parent) if item.parent else None
             reason = None
-            if parent_level is None:
+            if item.parent is None:
+                reason = self._top_region_problem(item)
+            elif parent_level is None:
                 reason = f"上级区划“{item.parent}”不存在。"
             elif level_rank(parent_level) >= level_rank(item.level):
                 reason = f"上级区划“{item.parent}”的层级不高于本区划。"
@@ -205,6 +214,18 @@ class _Plan:
             if reason:
                 self.reject(item.line, reason)
                 del self.regions[item.code]
+
+    def _top_region_problem(self, item: RegionLine) -> str | None:
+        """A region without a parent is a top region (a province-only system, say) unless one that would
+        contain it is already known: then leaving the parent out is a mistake, not a choice."""
+        if item.level == Level.NATIONAL:
+            return None
+        if self.has_nation:
+            return "缺少上级区划（parent）：已有全国区划，应注明上级。"
+        for code in _possible_parents(item):
+            if self.region_level(code) is not None:
+                return f"缺少上级区划（parent）：区划“{code}”可作其上级，应注明。"
+        return None
 
     def _parent_code(self, code: str) -> str | None:
         if code in self.units:

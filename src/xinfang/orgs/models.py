@@ -35,6 +35,11 @@ def level_rank(level: str) -> int:
     return LEVEL_ORDER.index(Level(level))
 
 
+# City-layer headings of the statistical codes (北京 110100 市辖区, 河南 419000 省直辖县级行政区划): they keep
+# the code chain whole but name no government, so a full name leaves them out.
+GROUPING_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+
 class Region(models.Model):
     code = models.CharField("区划代码", max_length=12, unique=True)
     name = models.CharField("名称", max_length=100)
@@ -73,7 +78,8 @@ class Region(models.Model):
     def full_name(self) -> str:
         names, region = [], self
         while region is not None and region.level != Level.NATIONAL:
-            names.append(region.name)
+            if not (region.level == Level.CITY and region.name in GROUPING_NAMES):
+                names.append(region.name)
             region = region.parent
         return "".join(reversed(names))
 
