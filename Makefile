@@ -55,6 +55,7 @@ test: install-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python scripts/check-layers
+	$(BIN)/bandit -r src -q -ll -x '*/migrations/*'
 	$(XF) check --fail-level WARNING
 	$(XF) makemigrations --check --dry-run
 	XF_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \

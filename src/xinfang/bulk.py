@@ -73,7 +73,8 @@ def _insert(model, fields: list, objs: list, *, returning: bool) -> None:
         for start in range(0, len(objs), per_statement):
             chunk = objs[start : start + per_statement]
             params = [value for obj in chunk for value in _values(obj, prepared)]
-            cursor.execute(f"INSERT INTO {columns} VALUES {', '.join([row] * len(chunk))}{suffix}", params)
+            # Table and column names come from the model, quoted by the backend; values are parameters.
+            cursor.execute(f"INSERT INTO {columns} VALUES {', '.join([row] * len(chunk))}{suffix}", params)  # nosec B608
             if returning:
                 for obj, (key,) in zip(chunk, cursor.fetchall(), strict=True):
                     obj.pk = key

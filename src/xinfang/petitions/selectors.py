@@ -44,8 +44,8 @@ def visible_to(user, queryset: QuerySet[Petition] | None = None) -> QuerySet[Pet
             scope = Q()
     else:
         scope = Q(receiving_unit=unit) | Q(responsible_unit=unit)
-        for extra in unit_scopes:
-            scope |= extra(unit)
+        for scope_of in unit_scopes:
+            scope |= scope_of(unit)
     return qs.filter(scope).exclude(petition_class=PetitionClass.ACCUSATION, subject_unit=unit)
 
 
