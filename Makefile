@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 PG_URL ?= postgres://postgres@127.0.0.1:5432/xinfang
 
 .PHONY: run dev test test-pg lint check install install-test system-deps assets demo worker clean bench prod-check \
-  backup-test lock check-lock static
+  backup-test lock check-lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,8 +54,18 @@ assets: node_modules/.installed
 system-deps:
 	@scripts/system-deps
 
-## make run: set up, load the demo county and demo petitions, start the web server and the worker.
+## make run: set up, load the demo county and demo petitions, start gunicorn (DEBUG off) and the worker.
+## Static files are hashed (cacheable forever) but not pre-compressed: brotli over simpleui's and echarts'
+## 200 MB took minutes on a busy machine; a production collectstatic (docs/deploy.md) compresses them.
+run: export XF_STATICFILES_STORAGE = django.contrib.staticfiles.storage.ManifestStaticFilesStorage
 run: install
+	$(XF) migrate --no-input -v0
+	$(XF) collectstatic --no-input -v0
+	$(XF) demo --cases $(DEMO_CASES) --seed $(DEMO_SEED) --histories $(DEMO_HISTORIES) --if-empty
+	@scripts/run
+
+## make dev: the same data, served by Django's runserver with DEBUG on (tracebacks, no collectstatic).
+dev: install
 	XF_DEBUG=1 $(XF) migrate --no-input -v0
 	XF_DEBUG=1 $(XF) demo --cases $(DEMO_CASES) --seed $(DEMO_SEED) --histories $(DEMO_HISTORIES) --if-empty
 	@scripts/run-dev

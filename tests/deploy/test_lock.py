@@ -51,7 +51,8 @@ def test_a_removed_or_tightened_dependency_fails(tmp_path):
     pyproject = root / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")
     pyproject.write_text(
-        text.replace('"Django>=5.2,<5.3"', '"Django>=6"').replace('  "filetype>=1.2",\n', ""), encoding="utf-8"
+        text.replace('"Django>=5.2,<5.3"', '"Django>=6"').replace('  "filetype>=1.2",\n', ""),
+        encoding="utf-8",
     )
     result = _run(root)
     assert result.returncode == 1
