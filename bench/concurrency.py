@@ -6,7 +6,7 @@ off) or by Django's runserver (`make dev`), each on a fresh site in a temporary 
 Each round starts `users` threads at once (a barrier); each registers a petition through the API and then
 takes a workflow action on it (handle_self), so every request writes. Prints requests, errors and latency
 per server and checks nothing was lost (a row per 201, numbers unique, audit events for each). Writes the
-table to bench/results/concurrency-<date>.md. tests/deploy/test_concurrency.py runs one round of the same.
+table to bench/results/<date>-concurrency.md. tests/deploy/test_concurrency.py runs one round of the same.
 """
 
 from __future__ import annotations
@@ -277,7 +277,7 @@ def main(argv=None) -> int:
         if r["first_errors"]:
             text += f"\n{r['server']} first errors: {r['first_errors']}\n"
     print(text)
-    out = REPO / "bench" / "results" / f"concurrency-{dt.date.today()}.md"
+    out = REPO / "bench" / "results" / f"{dt.date.today()}-concurrency.md"
     out.write_text("# SQLite under concurrent load (bench/concurrency.py)\n\n" + text, encoding="utf-8")
     print(f"written to {out.relative_to(REPO)}")
     return 0 if all(r["errors"] == 0 and r["rows"] == r["created"] for r in results) else 1
