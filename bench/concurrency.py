@@ -227,6 +227,12 @@ def run(kind: str, users: int, rounds: int) -> dict:
                 fire(port, token, users, first=1 + number * users, load=load)
             seconds = time.perf_counter() - started
         after = counts(env)
+        # The server's own account of a failure (the client sees only a problem body): the exception lines.
+        server_errors = [
+            line.strip()
+            for line in (Path(tmp) / "server.log").read_text(errors="replace").splitlines()
+            if "Error" in line or "locked" in line
+        ][:5]
     numbers = [p["registration_number"] for p in after["petitions"]]
     return {
         "server": kind,
@@ -240,6 +246,7 @@ def run(kind: str, users: int, rounds: int) -> dict:
         "created": len(load.created),
         "events": after["events"],
         "first_errors": load.errors[:3],
+        "server_errors": server_errors,
     }
 
 
@@ -276,6 +283,8 @@ def main(argv=None) -> int:
     for r in results:
         if r["first_errors"]:
             text += f"\n{r['server']} first errors: {r['first_errors']}\n"
+        if r["server_errors"]:
+            text += f"{r['server']} server log: {r['server_errors']}\n"
     print(text)
     out = REPO / "bench" / "results" / f"{dt.date.today()}-concurrency.md"
     out.write_text("# SQLite under concurrent load (bench/concurrency.py)\n\n" + text, encoding="utf-8")
