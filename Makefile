@@ -10,19 +10,37 @@ DEMO_HISTORIES ?= 120
 PYTEST_ARGS ?=
 PG_URL ?= postgres://postgres@127.0.0.1:5432/xinfang
 
-.PHONY: run test test-pg lint check install install-test system-deps assets demo worker clean bench prod-check backup-test
+.PHONY: run dev test test-pg lint check install install-test system-deps assets demo worker clean bench prod-check \
+  backup-test lock check-lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+# Every Python package comes from the lock, pinned and checked by hash; xinfang itself is installed on top
+# without resolving anything (its dependencies are already there, exactly as locked).
+$(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[test]'
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(BIN)/pip install -q --require-hashes -r requirements-test.txt
 	touch $@
+
+## make lock: re-resolve pyproject.toml into requirements.txt and requirements-test.txt (pinned, hashed, for
+## every platform). Existing pins are kept unless UPGRADE=1 (all) or UPGRADE_PACKAGE=name (one) is given.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+  --no-emit-index-url --no-emit-find-links --custom-compile-command 'make lock' --quiet \
+  $(if $(UPGRADE),--upgrade) $(if $(UPGRADE_PACKAGE),--upgrade-package $(UPGRADE_PACKAGE))
+lock: | $(BIN)/python
+	$(BIN)/pip install -q 'uv>=0.5'
+	$(UV_COMPILE) -o requirements.txt
+	$(UV_COMPILE) --extra test -o requirements-test.txt
+	$(BIN)/python scripts/check-lock
+
+check-lock:
+	@$(PYTHON) scripts/check-lock
 
 install: $(VENV)/.installed assets
 install-test: $(VENV)/.installed-test assets system-deps
@@ -36,8 +54,18 @@ assets: node_modules/.installed
 system-deps:
 	@scripts/system-deps
 
-## make run: set up, load the demo county and demo petitions, start the web server and the worker.
+## make run: set up, load the demo county and demo petitions, start gunicorn (DEBUG off) and the worker.
+## Static files are hashed (cacheable forever) but not pre-compressed: brotli over simpleui's and echarts'
+## 200 MB took minutes on a busy machine; a production collectstatic (docs/deploy.md) compresses them.
+run: export XF_STATICFILES_STORAGE = django.contrib.staticfiles.storage.ManifestStaticFilesStorage
 run: install
+	$(XF) migrate --no-input -v0
+	$(XF) collectstatic --no-input -v0
+	$(XF) demo --cases $(DEMO_CASES) --seed $(DEMO_SEED) --histories $(DEMO_HISTORIES) --if-empty
+	@scripts/run
+
+## make dev: the same data, served by Django's runserver with DEBUG on (tracebacks, no collectstatic).
+dev: install
 	XF_DEBUG=1 $(XF) migrate --no-input -v0
 	XF_DEBUG=1 $(XF) demo --cases $(DEMO_CASES) --seed $(DEMO_SEED) --histories $(DEMO_HISTORIES) --if-empty
 	@scripts/run-dev
@@ -51,7 +79,7 @@ worker: install
 
 ## make test: install everything the tests need (Debian packages included), lint, check, run the suite
 ## on one worker per core (PYTEST_ARGS="-n 0" runs it in one process; tests/conftest.py keeps the order).
-test: install-test
+test: check-lock install-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python scripts/check-layers

@@ -24,12 +24,33 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("XF_DEBUG", False)
 # XF_SECURE=1 declares a production site behind TLS (nginx): it turns on the settings at the end of this file.
 XF_SECURE = env_bool("XF_SECURE", False)
+
+
+def local_secret_key(path: Path) -> str:
+    """A random key made once per data folder and kept there (owner-only), so `make run` signs sessions with
+    a key nobody else knows and restarts keep everyone logged in. Made in a temporary file and linked into
+    place: of two processes starting together (gunicorn workers, test workers) one wins, both read its key."""
+    if not path.exists():
+        import secrets
+        import tempfile
+
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret-key-")
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_urlsafe(50))
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    return path.read_text(encoding="ascii").strip()
+
+
 SECRET_KEY = os.environ.get("XF_SECRET_KEY", "")
 if not SECRET_KEY:
     if XF_SECURE:
         raise ImproperlyConfigured("XF_SECURE=1 需要设置 XF_SECRET_KEY（生产环境不能使用开发密钥）。")
-    # Development and tests get a fixed key so they run without set-up.
-    SECRET_KEY = "insecure-development-key-change-me"
+    SECRET_KEY = local_secret_key(DATA_DIR / "secret-key")
 ALLOWED_HOSTS = env_list("XF_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("XF_CSRF_TRUSTED_ORIGINS")
 
@@ -138,6 +159,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# The CSRF refusal in the reader's language and the page's look (portal or workbench), not Django's English.
+CSRF_FAILURE_VIEW = "xinfang.views.csrf_failure"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -11,6 +11,7 @@ admin.site.site_title = "信访业务系统"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
@@ -25,3 +26,8 @@ urlpatterns = [
     path("api/v1/", include("xinfang.api.urls")),
     path("portal/", include("xinfang.portal.urls")),
 ]
+
+handler400 = "xinfang.views.bad_request"
+handler403 = "xinfang.views.permission_denied"
+handler404 = "xinfang.views.page_not_found"
+handler500 = "xinfang.views.server_error"

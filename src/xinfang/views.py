@@ -2,18 +2,97 @@ import logging
 import time
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import redirect
-from django.views.decorators.cache import never_cache
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.views.decorators.cache import cache_control, never_cache
+
+from xinfang.api.problems import TITLES
 
 logger = logging.getLogger(__name__)
 
+FAVICON = settings.BASE_DIR / "static" / "xinfang" / "favicon.ico"
 
-@login_required
+
 def home(request):
-    return redirect("petitions:list")
+    """Staff go to their list; everyone else gets a plain start page pointing petitioners to the portal and
+    staff to the login."""
+    if request.user.is_authenticated:
+        return redirect("petitions:list")
+    return render(request, "start.html")
+
+
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page links; answer it rather than log a 404 for each.
+    return FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
+
+
+# --- Error pages (settings.DEBUG off): the API answers problem details, the portal and the workbench each in
+# their own look. None of them shows the URL list or a traceback.
+ERROR_DETAILS = {
+    400: "请求的格式不正确，无法处理。",
+    403: "无权执行该操作。",
+    404: "资源不存在或无权查看。",
+    500: "服务器内部错误，请稍后再试。",
+}
+
+
+def _area(request) -> str:
+    path = request.path_info
+    if path.startswith("/api/"):
+        return "api"
+    return "portal" if path.startswith("/portal/") else "workbench"
+
+
+def _problem(status: int, detail: str = "") -> JsonResponse:
+    body = {"type": "about:blank", "title": TITLES.get(status, "服务器错误"), "status": status}
+    body["detail"] = detail or ERROR_DETAILS[status]
+    return JsonResponse(
+        body,
+        status=status,
+        content_type="application/problem+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _error_page(request, status: int, context: dict | None = None) -> HttpResponse:
+    area = _area(request)
+    if area == "api":
+        return _problem(status, (context or {}).get("message", ""))
+    template = f"portal/errors/{status}.html" if area == "portal" else f"{status}.html"
+    return render(request, template, context or {}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error_page(request, 400)
+
+
+def permission_denied(request, exception=None):
+    # PermissionDenied("…") raised by a view carries a Chinese reason meant for the reader.
+    message = str(exception) if exception and str(exception) else ""
+    return _error_page(request, 403, {"message": message})
+
+
+def page_not_found(request, exception=None):
+    return _error_page(request, 404)
+
+
+def server_error(request):
+    # No context processors, no database, no template inheritance: this page must render when those fail.
+    if _area(request) == "api":
+        return _problem(500)
+    template = "portal/errors/500.html" if _area(request) == "portal" else "500.html"
+    return HttpResponse(loader.get_template(template).render(), status=500)
+
+
+def csrf_failure(request, reason=""):
+    # reason is Django's English explanation: logged by Django, not shown to the reader.
+    if _area(request) == "api":
+        return _problem(403, "请求缺少有效的 CSRF 令牌，请刷新页面后重试。")
+    template = "portal/errors/csrf.html" if _area(request) == "portal" else "403_csrf.html"
+    return render(request, template, status=403)
 
 
 def _check_database() -> dict:

@@ -42,7 +42,7 @@ def test_no_template_of_ours_carries_an_inline_style_or_script():
             continue
         text = template.read_text(encoding="utf-8")
         if (
-            re.search(r'\sstyle="', text)
+            re.search(r'\sstyle="|<style', text)
             or re.search(r"<script(?![^>]*\ssrc=)[^>]*>", text)
             or re.search(r"\son[a-z]+=\"", text)
         ):

@@ -29,7 +29,7 @@ def test_deployment_checks_fail_with_development_settings():
     )
 
     assert result.returncode != 0
-    for warning in ("security.W004", "security.W008", "security.W009", "security.W012", "security.W018"):
+    for warning in ("security.W004", "security.W008", "security.W012", "security.W018"):
         assert warning in result.stderr
 
 
