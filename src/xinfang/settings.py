@@ -101,6 +101,7 @@ MIDDLEWARE = [
     # Not Django's XFrameOptionsMiddleware: simpleui's ready() deletes that one from MIDDLEWARE (see security.py).
     "xinfang.security.FrameOptionsMiddleware",
     "xinfang.security.HeadersMiddleware",
+    "xinfang.views.DatabaseBusyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 

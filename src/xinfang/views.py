@@ -2,7 +2,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -36,7 +36,10 @@ ERROR_DETAILS = {
     403: "无权执行该操作。",
     404: "资源不存在或无权查看。",
     500: "服务器内部错误，请稍后再试。",
+    503: "系统繁忙，刚才的操作没有保存，请稍后重试。",
 }
+# Seconds a client should wait before retrying after a busy database.
+BUSY_RETRY_AFTER = 5
 
 
 def _area(request) -> str:
@@ -85,6 +88,29 @@ def server_error(request):
         return _problem(500)
     template = "portal/errors/500.html" if _area(request) == "portal" else "500.html"
     return HttpResponse(loader.get_template(template).render(), status=500)
+
+
+class DatabaseBusyMiddleware:
+    """SQLite's write lock still held after the busy timeout (settings: 30 s): answer 503 with Retry-After.
+
+    Writes wait for the lock (IMMEDIATE transactions, busy_timeout), so this only happens under a load the
+    embedded database cannot carry. The transaction never began, so nothing was written and a retry is safe;
+    the request itself is not retried here, because what it did before that transaction (a session save, a
+    rate-limit count) would happen twice."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not (isinstance(exception, OperationalError) and "database is locked" in str(exception)):
+            return None
+        logger.warning("database busy: %s %s answered 503", request.method, request.path)
+        response = _error_page(request, 503)
+        response["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
 
 
 def csrf_failure(request, reason=""):

@@ -1,6 +1,7 @@
 """The site's URLs plus views that fail, for the error page tests (handlers as in xinfang.urls)."""
 
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.db import OperationalError
 from django.urls import path
 
 from xinfang.urls import urlpatterns as site_patterns
@@ -18,7 +19,12 @@ def bad(request):
     raise BadRequest("malformed")
 
 
+def busy(request):
+    raise OperationalError("database is locked")
+
+
 urlpatterns = [
+    *(path(f"{prefix}busy/", busy) for prefix in ("", "portal/", "api/v1/")),
     *(path(f"{prefix}boom/", boom) for prefix in ("", "portal/", "api/v1/")),
     *(path(f"{prefix}refuse/", refuse) for prefix in ("", "portal/")),
     *(path(f"{prefix}bad/", bad) for prefix in ("", "portal/", "api/v1/")),

@@ -109,3 +109,23 @@ def test_favicon_answers_and_is_linked(client):
     assert icon["Content-Type"] == "image/x-icon"
     assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"
     assert 'rel="icon"' in page and "favicon.svg" in page
+
+
+@pytest.mark.parametrize(("prefix", "look"), [("", "xf-body"), ("portal/", "pt-body")])
+def test_a_busy_database_answers_503_to_retry_not_500(client, prefix, look):
+    response = client.post(f"/{prefix}busy/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    page = _page(response)
+    assert "系统繁忙" in page and "没有保存" in page
+    assert f'class="{look}"' in page
+
+
+def test_a_busy_database_answers_the_api_with_problem_details(client):
+    response = client.post("/api/v1/busy/")
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["title"] == "系统繁忙"
+    assert response["Retry-After"] == "5"
