@@ -162,7 +162,15 @@ def walk(browser, live_server, monkeypatch):
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
-    yield Walk(page)
+    walk = Walk(page)
+    # A picture without its stylesheet (no node_modules: `npm ci`) or with a broken script would mislead.
+    page.on(
+        "response",
+        lambda r: r.status >= 400
+        and not r.url.endswith("/favicon.ico")
+        and walk.failures.append(f"{walk.role}: {r.status} {r.url}"),
+    )
+    yield walk
     context.close()
 
 
