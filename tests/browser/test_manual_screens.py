@@ -199,6 +199,11 @@ def test_every_role_sees_the_pages_its_chapter_describes(walk, org, people, port
         expect(form).to_contain_text("接收单位")
         w.shows("检举控告事项不得转送被检举控告的单位")
         w.snap("transfer", top=False)
+        w.page.get_by_role("button", name="帮助").click()
+        w.page.get_by_role("link", name="操作手册").click()
+        w.heading("操作手册")
+        w.shows("登记员操作指南", "群众网上信访指南", "您的角色")
+        w.snap("help")
 
     with w.as_role("handler", people.township_handler):
         w.open("/workflow/todo/")
@@ -320,6 +325,7 @@ EXPECTED_SCREENS = [
         "registrar-register",
         "registrar-detail",
         "registrar-transfer",
+        "registrar-help",
         "handler-todo",
         "handler-accept",
         "handler-reply",
