@@ -52,13 +52,23 @@ def build_scene(org, people, portal_settings):
         is_superuser=True,
     )
     fresh = scene.petition("2026-04-20 09:30", summary="清波街道某小区加装电梯纠纷")
-    to_accept = scene.transferred(received="2026-04-16 09:30", on="2026-04-17", summary="南山路沿街商铺噪声扰民")
+    to_accept = scene.transferred(
+        received="2026-04-16 09:30", on="2026-04-17", summary="南山路沿街商铺噪声扰民"
+    )
     handling = scene.accepted(
         "2026-04-01 10:00", "2026-04-02", "2026-04-03", summary="河坊街老旧小区雨污管网改造进度"
     )
-    overdue = scene.transferred(received="2026-03-02 09:30", on="2026-03-03", summary="清河坊社区停车位划分争议")
+    overdue = scene.transferred(
+        received="2026-03-02 09:30", on="2026-03-03", summary="清河坊社区停车位划分争议"
+    )
     under_review = scene.concluded(summary="南山社区物业费收取标准异议")
-    scene.do(under_review, "request_review", people.reviewer, "2026-04-10", text="信访人不服处理意见，来信请求复查。")
+    scene.do(
+        under_review,
+        "request_review",
+        people.reviewer,
+        "2026-04-10",
+        text="信访人不服处理意见，来信请求复查。",
+    )
     supervision.open_supervision(
         supervisor,
         reason_kind="deadline_missed",
@@ -166,9 +176,11 @@ def walk(browser, live_server, monkeypatch):
     # A picture without its stylesheet (no node_modules: `npm ci`) or with a broken script would mislead.
     page.on(
         "response",
-        lambda r: r.status >= 400
-        and not r.url.endswith("/favicon.ico")
-        and walk.failures.append(f"{walk.role}: {r.status} {r.url}"),
+        lambda r: (
+            r.status >= 400
+            and not r.url.endswith("/favicon.ico")
+            and walk.failures.append(f"{walk.role}: {r.status} {r.url}")
+        ),
     )
     yield walk
     context.close()
