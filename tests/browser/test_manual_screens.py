@@ -261,11 +261,14 @@ def test_every_role_sees_the_pages_its_chapter_describes(walk, org, people, port
         w.link("提出异议")
         form = w.action("受理")
         expect(form.get_by_label("普通程序")).to_be_checked()
+        expect(form).to_contain_text("适用简易办理的情形")
         w.snap("accept", top=False)
         w.open(f"/petitions/{s.handling.pk}/")
         form = w.action("答复")
-        expect(form).to_contain_text("意见内容")
+        for text in ("处理意见", "意见内容", "解释说明", "不予支持", "调解协议"):
+            expect(form).to_contain_text(text)
         expect(form.get_by_label("予以支持")).to_be_visible()
+        expect(form.get_by_role("button", name="答复")).to_be_visible()
         w.snap("reply", top=False)
 
     with w.as_role("unit-leader", people.township_leader):
@@ -276,14 +279,24 @@ def test_every_role_sees_the_pages_its_chapter_describes(walk, org, people, port
         w.open(f"/petitions/{s.handling.pk}/")
         w.link("延期")
         form = w.action("延期")
-        expect(form).to_contain_text("延期")
+        for text in ("延长天数", "延期理由", "批准人"):
+            expect(form).to_contain_text(text)
+        expect(form.get_by_role("button", name="延期")).to_be_visible()
         w.snap("extend", top=False)
 
     with w.as_role("supervisor", s.supervisor):
         w.open("/supervision/")
         w.heading("督查督办")
         w.button("筛选")
-        w.shows(s.overdue.registration_number)
+        w.shows(
+            "四色预警",
+            "督办件",
+            "红色（超期）",
+            "黄色（临期）",
+            "绿色（近30日办结）",
+            s.overdue.registration_number,
+        )
+        w.link("督办")
         w.snap("board")
         w.open("/supervision/supervisions/")
         w.link("发起督办")
@@ -291,6 +304,7 @@ def test_every_role_sees_the_pages_its_chapter_describes(walk, org, people, port
         w.snap("list")
         w.open(f"/supervision/supervisions/open/?petition={s.overdue.pk}")
         w.heading("发起督办")
+        w.shows("被督办单位", "督办事由", "督办意见", "回复期限", "挂牌督办")
         w.button("发出督办")
         w.snap("open")
 
@@ -299,7 +313,16 @@ def test_every_role_sees_the_pages_its_chapter_describes(walk, org, people, port
         w.shows("复查中")
         w.link("复查意见")
         form = w.action("复查意见")
-        expect(form).to_be_visible()
+        for text in (
+            "复查结论",
+            "维持原处理意见",
+            "变更原处理意见",
+            "撤销原处理意见",
+            "意见内容",
+            "信访人收到日期",
+        ):
+            expect(form).to_contain_text(text)
+        expect(form.get_by_role("button", name="出具复查意见")).to_be_visible()
         w.snap("review-opinion", top=False)
 
     with w.as_role("bureau-leader", people.bureau_leader):
@@ -358,6 +381,7 @@ def test_every_role_sees_the_pages_its_chapter_describes(walk, org, people, port
         w.page.get_by_role("button", name="查询").click()
         w.heading("办理进度")
         w.shows("您的信访事项", "当前状态", "办理过程", "清波街道办事处")
+        w.button("退出查询")
         w.snap("case")
 
     assert w.failures == [], "\n\n".join(w.failures)
