@@ -21,6 +21,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
+    "--lang=zh-CN",  # date inputs as 年/月/日, as a bureau's browser shows them
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
