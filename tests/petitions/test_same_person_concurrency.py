@@ -100,3 +100,31 @@ def test_concurrent_registrations_of_one_person_make_one_petitioner_and_no_error
     assert Petitioner.objects.count() == 1
     numbers = sorted(Petition.objects.values_list("registration_number", flat=True))
     assert [n[-6:] for n in numbers] == [f"{i:06d}" for i in range(1, total + 1)]  # none burned
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL; SQLite serialises writers")
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_large_chunk_and_single_registrations_of_one_person_still_make_one_petitioner(people, now):
+    # A chunk with more people than MAX_PERSON_LOCKS takes the one exclusive lock instead of a lock per key.
+    party = f.person(7200)
+    registrar_pk = people.registrar.pk
+
+    def run(n):
+        try:
+            registrar = type(people.registrar).objects.select_related("unit__region").get(pk=registrar_pk)
+            if n == 0:
+                chunk = [f.registration(parties=[f.person(7300 + i)]) for i in range(40)]
+                chunk.append(f.registration(parties=[party]))
+                outcomes = services.register_many(chunk, registrar)
+                return sum(isinstance(o, services.Registered) for o in outcomes)
+            services.register(f.registration(parties=[party]), registrar)
+            return 1
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        written = sum(pool.map(run, range(12)))
+    assert written == 41 + 11
+    assert Petitioner.objects.count() == 41
+    assert Petitioner.objects.filter(id_number=party.id_number).count() == 1

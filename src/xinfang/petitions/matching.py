@@ -98,6 +98,15 @@ def person_keys(parties: list[PartyInput]) -> list[int]:
     return sorted(keys)
 
 
+# Advisory locks take slots in PostgreSQL's shared lock table (max_locks_per_transaction per connection): a
+# chunk of an import or of the demo (thousands of people) takes one exclusive lock instead of one per key,
+# and every registration takes that key shared first, so a chunk and a single registration still exclude.
+MAX_PERSON_LOCKS = 32
+ALL_PEOPLE_KEY = int.from_bytes(
+    hashlib.blake2b(b"xf-petitioner:all", digest_size=8).digest(), "big", signed=True
+)
+
+
 def lock_people(parties: list[PartyInput]) -> None:
     """Serialise concurrent registrations of the same person until the first commits (PostgreSQL: advisory
     transaction locks; SQLite: its write transactions are serial already, ``transaction_mode`` IMMEDIATE).
@@ -106,10 +115,18 @@ def lock_people(parties: list[PartyInput]) -> None:
     if connection.vendor != "postgresql":
         return
     keys = person_keys(parties)
-    if keys:
-        with connection.cursor() as cursor:
-            # unnest keeps the array's order: the locks are taken in ascending key order.
-            cursor.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k", [keys])
+    if not keys:
+        return
+    with connection.cursor() as cursor:
+        if len(keys) > MAX_PERSON_LOCKS:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ALL_PEOPLE_KEY])
+            return
+        # The shared lock first, then each key in ascending order (unnest keeps the array's order).
+        cursor.execute(
+            "SELECT CASE WHEN n = 1 THEN pg_advisory_xact_lock_shared(k) ELSE pg_advisory_xact_lock(k) END "
+            "FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(k, n)",
+            [[ALL_PEOPLE_KEY, *keys]],
+        )
 
 
 def _actor_key(actor):
