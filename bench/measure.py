@@ -432,10 +432,10 @@ def intake_rows(
     and `threads` override it), then two runs with `users` keep-alive connections: a closed loop (saturation
     throughput) and an open loop at `rate` per second (latency from the scheduled time). The petitions are
     counted before and after both: every 201 must be a row."""
-    from rest_framework.authtoken.models import Token
+    from xinfang.api import tokens
 
     user = User.objects.get(username=county_data.REGISTRAR)
-    token, _ = Token.objects.get_or_create(user=user)
+    _, key = tokens.issue(user, name="bench")
     port = free_port()
     env = os.environ | {
         "XF_LOG_LEVEL": "WARNING",
@@ -464,17 +464,15 @@ def intake_rows(
         _wait_for(port)
         stamp = int(time.time()) % 100_000
         # Warm-up, not counted: each worker's first requests load jieba's dictionary and fill caches.
-        run_load(port, token.key, lambda i: registration_body(10**7 + i, stamp), users=workers * 2, seconds=6)
+        run_load(port, key, lambda i: registration_body(10**7 + i, stamp), users=workers * 2, seconds=6)
         before = Petition.objects.count()
         with CpuMeter(server.pid) as closed_cpu:
-            closed = run_load(
-                port, token.key, lambda i: registration_body(i, stamp), users=users, seconds=seconds
-            )
+            closed = run_load(port, key, lambda i: registration_body(i, stamp), users=users, seconds=seconds)
         time.sleep(1)
         with CpuMeter(server.pid) as open_cpu:
             opened = run_load(
                 port,
-                token.key,
+                key,
                 lambda i: registration_body(10**6 + i, stamp),
                 users=users,
                 seconds=seconds,

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from xinfang import clock
+from xinfang.notifications import sms as sms_gateway
 from xinfang.orgs.models import Level, Role, UnitKind
 from xinfang.workflow import hooks
 
@@ -36,11 +37,21 @@ def pytest_configure(config):
     # Password hashing by design is slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # What the gateway receives (codes included) stays in memory: `sms_outbox`.
+    settings.XF_SMS_BACKEND = "xinfang.notifications.sms.LocmemSmsBackend"
     # The manifest storage needs `collectstatic`; tests (and the browser tests' live server) serve from finders.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox():
+    """The messages handed to the SMS gateway in this test, as (phone, Sms), secrets in clear."""
+    sms_gateway.outbox.clear()
+    yield sms_gateway.outbox
+    sms_gateway.outbox.clear()
 
 
 @pytest.fixture(autouse=True)

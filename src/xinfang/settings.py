@@ -264,6 +264,8 @@ else:
 EMAIL_BACKEND = os.environ.get("XF_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("XF_DEFAULT_FROM_EMAIL", "xinfang@localhost")
 XF_SMS_BACKEND = os.environ.get("XF_SMS_BACKEND", "xinfang.notifications.sms.LoggingSmsBackend")
+# API tokens expire this many days after they are issued (a login rotates the login token).
+XF_API_TOKEN_DAYS = int(os.environ.get("XF_API_TOKEN_DAYS", "30"))
 
 # --- Production (docs/deploy.md): everything below follows XF_SECURE; the defaults suit plain-HTTP localhost ----
 SESSION_COOKIE_HTTPONLY = True

@@ -8,11 +8,10 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests import factories as f
-from xinfang.api import lookups
+from xinfang.api import lookups, tokens
 from xinfang.orgs.models import Role
 from xinfang.petitions.models import Category, Petition, PetitionClass
 from xinfang.search.models import SearchDocument
@@ -25,7 +24,8 @@ pytestmark = pytest.mark.django_db
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    _, key = tokens.issue(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
@@ -42,7 +42,7 @@ def test_a_token_request_reads_the_user_unit_and_region_in_one_query(people):
         response = client.get("/api/v1/me")
     assert response.status_code == 200
     assert response.json()["unit"]["region"] == "330102"
-    assert queries_on(captured, "authtoken_token") == 1
+    assert queries_on(captured, "api_apitoken") == 1
     assert queries_on(captured, "orgs_region") == 0  # joined into the token query
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests import factories as f
+from xinfang.api.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +113,8 @@ def test_token_authentication(people):
 
     assert issued.status_code == 200, issued.content
     key = issued.json()["token"]
-    assert Token.objects.get(user=people.registrar).key == key
+    stored = ApiToken.objects.get(user=people.registrar)
+    assert stored.digest != key and key not in stored.digest and stored.prefix == key[:8]
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     me = client.get("/api/v1/me")
     assert me.status_code == 200
@@ -122,7 +123,12 @@ def test_token_authentication(people):
     again = APIClient().post(
         "/api/v1/auth/token", {"username": "registrar", "password": "xinfang-test-pw"}, format="json"
     )
-    assert again.json()["token"] == key
+    # Logging in again rotates the login token: the old key stops working.
+    rotated = again.json()["token"]
+    assert rotated != key
+    assert client.get("/api/v1/me").status_code in (401, 403)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {rotated}")
+    assert client.get("/api/v1/me").status_code == 200
 
 
 def test_wrong_password_is_a_problem_400(people):
@@ -133,7 +139,7 @@ def test_wrong_password_is_a_problem_400(people):
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/problem+json")
     assert "errors" in response.json()
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_inactive_users_get_no_token(people):

@@ -11,7 +11,7 @@ from django.db import transaction
 from tests import factories as f
 from xinfang.notifications import services
 from xinfang.notifications.models import Kind, Notification, SmsMessage, SmsStatus
-from xinfang.notifications.sms import LoggingSmsBackend, SmsError, send_sms
+from xinfang.notifications.sms import Sms, SmsError, send_sms
 from xinfang.orgs.models import Role
 
 
@@ -68,21 +68,25 @@ def test_sms_goes_after_commit_through_the_configured_backend(handler, django_ca
     sms = SmsMessage.objects.get()
     assert sms.phone == "13912345678"
     assert "短信测试" in sms.text
-    assert sms.backend.endswith("LoggingSmsBackend")
+    assert sms.backend.endswith("LocmemSmsBackend")
     assert mail.outbox == []
 
 
-def test_logging_backend_masks_the_phone_in_the_log(caplog, db):
+def test_logging_backend_masks_the_phone_and_the_code_in_the_log(caplog, settings, db):
+    settings.XF_SMS_BACKEND = "xinfang.notifications.sms.LoggingSmsBackend"
     with caplog.at_level(logging.INFO, logger="xinfang.notifications.sms"):
-        LoggingSmsBackend().send("13912345678", "您的信访事项已受理")
+        assert send_sms("13912345678", Sms("portal_otp", {"code": "482913"})) is True
     assert "139****5678" in caplog.text
     assert "13912345678" not in caplog.text
-    assert SmsMessage.objects.get().status == SmsStatus.SENT
+    assert "482913" not in caplog.text and "验证码为****" in caplog.text
+    record = SmsMessage.objects.get()
+    assert record.status == SmsStatus.SENT and record.backend.endswith("LoggingSmsBackend")
+    assert "482913" not in record.text
 
 
 class RefusingBackend:
-    def send(self, phone, text):
-        raise SmsError("网关拒绝")
+    def send(self, phone, sms):
+        raise SmsError(f"网关拒绝：{sms.text}")
 
 
 def test_a_failing_gateway_is_recorded_not_raised(settings, db, caplog):
@@ -92,6 +96,14 @@ def test_a_failing_gateway_is_recorded_not_raised(settings, db, caplog):
     assert failed.status == SmsStatus.FAILED
     assert "网关拒绝" in failed.error
     assert "13912345678" not in caplog.text
+
+
+def test_a_gateway_error_echoing_the_code_is_masked(settings, db):
+    settings.XF_SMS_BACKEND = "tests.notifications.test_services.RefusingBackend"
+    assert send_sms("13912345678", Sms("portal_otp", {"code": "482913"})) is False
+    failed = SmsMessage.objects.get()
+    assert "网关拒绝" in failed.error and "482913" not in failed.error
+    assert failed.params == {"code": "****"}
 
 
 def test_several_messages_for_one_person_make_one_digest_mail(handler, django_capture_on_commit_callbacks):
@@ -143,4 +155,4 @@ def test_sms_record_blanks_the_query_code(db):
     from xinfang.notifications.sms import send_sms
 
     send_sms("13800138000", "您的查询码为 ABCD-EFGH-JK23，请妥善保管。")
-    assert SmsMessage.objects.get().text == "您的查询码为 ****-****-****，请妥善保管。"
+    assert SmsMessage.objects.get().text == "【信访】您的查询码为 ****-****-****，请妥善保管。"

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests import factories as f
 from tests.viewtests import RoleRequiredChecks, assert_login_required, assert_ok_within, get
-from xinfang import clock
+from xinfang import clock, sealing
 from xinfang.audit.models import Event
 from xinfang.orgs.models import Region, Role
 from xinfang.petitions.models import (
@@ -203,7 +203,9 @@ def test_a_letter_is_registered_and_the_query_code_shown_once(client, org, peopl
     assert petition.attachments.get().original_name == "来信扫描.txt"
     assert Event.objects.get(action="register").ip_address == "10.1.2.3"
 
-    query_code = client.session[RECEIPT_SESSION_KEY]["query_code"]
+    sealed = client.session[RECEIPT_SESSION_KEY]["query_code"]
+    query_code = sealing.unseal(sealed)
+    assert query_code not in sealed  # sessions are database rows
     assert hash_query_code(query_code) == petition.query_code_hash
     first = client.get(response.url).content.decode()
     assert petition.registration_number in first

@@ -14,7 +14,7 @@ import pytest
 from django.core.cache import cache
 
 from tests import factories as f
-from xinfang import clock
+from xinfang import clock, sealing
 from xinfang.deadlines import services as deadline_rules
 from xinfang.orgs.models import Level
 from xinfang.petitions.identity import make_id_number
@@ -166,6 +166,7 @@ def filed(client, portal, now, django_capture_on_commit_callbacks):
         assert response.status_code == 302, response.content.decode()[:3000]
         receipt = client.session["xf_portal_receipt"]
         petition = Petition.objects.get(pk=receipt["pk"])
-        return SimpleNamespace(petition=petition, code=receipt["code"], phone=data["phone"], data=data)
+        code = sealing.unseal(receipt["code"])  # sealed: sessions are database rows
+        return SimpleNamespace(petition=petition, code=code, phone=data["phone"], data=data)
 
     return do

@@ -77,12 +77,18 @@ def test_confirmation_shows_number_code_and_the_routing_date(client, portal, now
     assert "查看办理进度" in page
 
 
-def test_the_query_code_is_texted_to_the_petitioner(client, portal, now, filed):
+def test_the_query_code_is_texted_to_the_petitioner_and_masked_in_the_record(
+    client, portal, now, filed, sms_outbox
+):
     result = filed()
-    sms = SmsMessage.objects.get()
-    assert sms.phone == result.phone
-    assert result.code in sms.text
-    assert result.petition.registration_number in sms.text
+    [(phone, sent)] = sms_outbox
+    assert phone == result.phone
+    assert result.code in sent.text
+    record = SmsMessage.objects.get()
+    assert record.phone == result.phone and record.template == "portal_filed"
+    assert result.code not in record.text and "查询码****" in record.text
+    assert record.params == {"query_code": "****", "number": result.petition.registration_number}
+    assert result.petition.registration_number in record.text
 
 
 def test_joint_petition_registers_co_petitioners(client, portal, now, filed):

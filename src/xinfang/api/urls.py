@@ -13,6 +13,8 @@ router.register("categories", orgs.CategoryViewSet, basename="category")
 
 urlpatterns = [
     path("auth/token", auth.ObtainTokenView.as_view(), name="token"),
+    path("auth/tokens/", auth.TokenListView.as_view(), name="tokens"),
+    path("auth/tokens/<int:id>/", auth.TokenDetailView.as_view(), name="token-detail"),
     path("me", auth.MeView.as_view(), name="me"),
     path("petitions/<int:id>/actions/", actions.AvailableActionsView.as_view(), name="petition-actions"),
     path(

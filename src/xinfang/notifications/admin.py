@@ -14,11 +14,20 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(SmsMessage)
 class SmsMessageAdmin(admin.ModelAdmin):
-    list_display = ["masked_phone", "status", "created_at", "backend"]
+    list_display = ["masked_phone", "template", "status", "created_at", "backend"]
     list_filter = ["status"]
     # The full number is not shown or searchable here: it is personal data (process.md §11).
     exclude = ["phone"]
-    readonly_fields = ["masked_phone", "text", "backend", "status", "error", "created_at"]
+    readonly_fields = [
+        "masked_phone",
+        "template",
+        "params",
+        "text",
+        "backend",
+        "status",
+        "error",
+        "created_at",
+    ]
     date_hierarchy = "created_at"
 
     @admin.display(description="手机号码")

@@ -74,7 +74,10 @@ class SmsMessage(models.Model):
     """One text message handed to the SMS gateway (or, in development, to the log)."""
 
     phone = models.CharField("手机号码", max_length=20)
-    text = models.TextField("短信内容")
+    template = models.CharField("短信模板", max_length=40, blank=True)
+    # The template's parameters as sent, secrets (query codes, one-time codes) masked: see ``sms``.
+    params = models.JSONField("模板参数", default=dict, blank=True)
+    text = models.TextField("短信内容（已隐去查询码、验证码）")
     backend = models.CharField("发送通道", max_length=120)
     status = models.CharField("状态", max_length=10, choices=SmsStatus.choices, default=SmsStatus.SENT)
     error = models.CharField("失败原因", max_length=300, blank=True)

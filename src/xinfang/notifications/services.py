@@ -3,7 +3,8 @@
 * ``notify(recipients, *, kind, title, body, petition=None, url="", email=True, sms=False)``
 * ``notify_each(messages, *, email=True, sms=False)``: many messages at once (the deadline scan); e-mail and
   SMS are grouped into one digest per person.
-* ``notify_petitioner(petition, text)``: an SMS to the principal petitioner.
+* ``notify_petitioner(petition, text)``: an SMS to the principal petitioner about a step of the case;
+  ``text_petitioner(petition, sms)`` sends them any templated ``sms.Sms``.
 * ``unread_count(user)``, ``mark_read(user, ids=None)``
 
 In-app rows are written in the caller's transaction, so a rolled-back cause leaves none behind; e-mail and
@@ -28,11 +29,10 @@ from xinfang.petitions.identity import MOBILE_RE, normalize_phone
 from xinfang.petitions.models import PartyRole, Petition, PetitionParty
 
 from .models import Notification
-from .sms import send_sms
+from .sms import Sms, notice, send_sms
 
 logger = logging.getLogger(__name__)
 
-SMS_SIGNATURE = "【信访】"
 DIGEST_SHOWN = 20  # lines listed in a digest e-mail; the rest are counted
 
 
@@ -138,7 +138,7 @@ def _outgoing(messages: list[Message], *, email: bool, sms: bool) -> list[_Outgo
                 phone=(user.phone or "") if sms else "",
                 subject=subject,
                 text=text,
-                sms_text=SMS_SIGNATURE + sms_text,
+                sms_text=sms_text,
             )
         )
     return out
@@ -158,11 +158,18 @@ def _deliver(outgoing: list[_Outgoing]) -> None:
             logger.exception("sending %d notification e-mails failed", len(mails))
     for item in outgoing:
         if item.phone:
-            send_sms(item.phone, item.sms_text)
+            send_sms(item.phone, notice(item.sms_text))
 
 
 def notify_petitioner(petition: Petition, text: str) -> bool:
-    """Text the principal petitioner (after commit). False when there is no mobile number to text."""
+    """Text the principal petitioner a step of the case (after commit). False when there is no mobile number."""
+    return text_petitioner(
+        petition, Sms("petitioner_step", {"text": text, "number": petition.registration_number})
+    )
+
+
+def text_petitioner(petition: Petition, sms: Sms) -> bool:
+    """Send ``sms`` to the principal petitioner after commit. False when there is no mobile number to text."""
     party = (
         PetitionParty.objects.filter(petition=petition, role=PartyRole.PRINCIPAL)
         .select_related("petitioner")
@@ -171,11 +178,7 @@ def notify_petitioner(petition: Petition, text: str) -> bool:
     phone = normalize_phone(party.petitioner.phone) if party and party.petitioner.phone else ""
     if not MOBILE_RE.match(phone):
         return False
-    message = (
-        f"{SMS_SIGNATURE}{text}（事项编号{petition.registration_number}，"
-        "可凭登记时告知的查询码在网上信访平台查询办理进展。）"
-    )
-    transaction.on_commit(lambda: send_sms(phone, message), robust=True)
+    transaction.on_commit(lambda: send_sms(phone, sms), robust=True)
     return True
 
 
@@ -191,4 +194,12 @@ def mark_read(user, ids: Iterable[int] | None = None) -> int:
     return qs.update(read_at=clock.now())
 
 
-__all__ = ["Message", "notify", "notify_each", "notify_petitioner", "unread_count", "mark_read"]
+__all__ = [
+    "Message",
+    "notify",
+    "notify_each",
+    "notify_petitioner",
+    "text_petitioner",
+    "unread_count",
+    "mark_read",
+]

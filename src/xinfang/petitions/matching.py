@@ -8,6 +8,11 @@ file under another name, external ids already imported, the earlier petitions a 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Q
 
 from xinfang.audit import services as audit
 
@@ -26,11 +31,10 @@ class OnFile:
     def __init__(self, items: list[tuple[Registration, object, list[PartyInput]]]):
         ids = {p.id_number for _, _, parties in items for p in parties if p.id_number}
         externals = {reg.external_id for reg, _, _ in items if reg.external_id}
-        # Petitioner rows by ID number: for the name check here and the matching in the write phase.
-        self.people: dict[str, Petitioner] = {
-            person.id_number: person for person in _chunked(Petitioner.objects.all(), "id_number", ids)
-        }
-        self.names = {id_number: person.name for id_number, person in self.people.items()}
+        # The names on file by ID number, for the name check (the write phase reads the rows again, locked).
+        self.names: dict[str, str] = dict(
+            _chunked(Petitioner.objects.values_list("id_number", "name"), "id_number", ids)
+        )
         self.external_ids: set[str] = set(
             _chunked(Petition.objects.values_list("external_id", flat=True), "external_id", externals)
         )
@@ -71,6 +75,60 @@ def _chunked(queryset, field: str, values: set):
         yield from queryset.filter(**{f"{field}__in": values[start : start + LOOKUP_CHUNK]})
 
 
+def _people_on_file(ids: set[str], phones: set[str]):
+    """Petitioners by ID number or by phone, one query per ``LOOKUP_CHUNK`` values of each."""
+    ids, phones = sorted(ids), sorted(phones)
+    for start in range(0, max(len(ids), len(phones)), LOOKUP_CHUNK):
+        id_part, phone_part = ids[start : start + LOOKUP_CHUNK], phones[start : start + LOOKUP_CHUNK]
+        yield from Petitioner.objects.filter(Q(id_number__in=id_part) | Q(phone__in=phone_part))
+
+
+def person_keys(parties: list[PartyInput]) -> list[int]:
+    """The lock keys of the people in ``parties``: by ID number, and by name and phone (a party without an
+    ID number is matched by those, to a person with or without one). Sorted: every transaction takes its
+    locks in the same order, so two never wait for each other."""
+    keys = set()
+    for party in parties:
+        texts = [f"contact:{party.name}\x00{party.phone}"] if party.phone else []
+        if party.id_number:
+            texts.append(f"id:{party.id_number}")
+        for text in texts:
+            digest = hashlib.blake2b(b"xf-petitioner:" + text.encode(), digest_size=8).digest()
+            keys.add(int.from_bytes(digest, "big", signed=True))
+    return sorted(keys)
+
+
+# Advisory locks take slots in PostgreSQL's shared lock table (max_locks_per_transaction per connection): a
+# chunk of an import or of the demo (thousands of people) takes one exclusive lock instead of one per key,
+# and every registration takes that key shared first, so a chunk and a single registration still exclude.
+MAX_PERSON_LOCKS = 32
+ALL_PEOPLE_KEY = int.from_bytes(
+    hashlib.blake2b(b"xf-petitioner:all", digest_size=8).digest(), "big", signed=True
+)
+
+
+def lock_people(parties: list[PartyInput]) -> None:
+    """Serialise concurrent registrations of the same person until the first commits (PostgreSQL: advisory
+    transaction locks; SQLite: its write transactions are serial already, ``transaction_mode`` IMMEDIATE).
+    Without this, two registrations of a person on file by name and phone made two petitioners, and two by
+    ID number made one fail on the unique index."""
+    if connection.vendor != "postgresql":
+        return
+    keys = person_keys(parties)
+    if not keys:
+        return
+    with connection.cursor() as cursor:
+        if len(keys) > MAX_PERSON_LOCKS:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ALL_PEOPLE_KEY])
+            return
+        # The shared lock first, then each key in ascending order (unnest keeps the array's order).
+        cursor.execute(
+            "SELECT CASE WHEN n = 1 THEN pg_advisory_xact_lock_shared(k) ELSE pg_advisory_xact_lock(k) END "
+            "FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(k, n)",
+            [[ALL_PEOPLE_KEY, *keys]],
+        )
+
+
 def _actor_key(actor):
     try:
         hash(actor)
@@ -87,11 +145,14 @@ class People:
     latest phone and address win, each change giving the item's petition an ``update_petitioner`` row with
     the old values, exactly as registering the items one by one would."""
 
-    def __init__(self, by_id: dict[str, Petitioner], parties: list[PartyInput]):
-        self.by_id = dict(by_id)
+    def __init__(self, parties: list[PartyInput]):
+        # Read here, inside the write transaction and after ``lock_people``, not reused from ``OnFile``: a
+        # concurrent registration of the same person may have committed since the checks read.
+        lock_people(parties)
+        ids = {p.id_number for p in parties if p.id_number}
         phones = {p.phone for p in parties if p.phone and not p.id_number}
-        on_file = {person.pk: person for person in self.by_id.values()}
-        on_file.update((person.pk, person) for person in _chunked(Petitioner.objects.all(), "phone", phones))
+        on_file = {person.pk: person for person in _people_on_file(ids, phones)}
+        self.by_id: dict[str, Petitioner] = {}
         self.by_contact: dict[tuple[str, str], list[Petitioner]] = {}
         for person in sorted(on_file.values(), key=lambda p: p.pk):  # ``.first()``: the lowest key
             self.by_contact.setdefault((person.name, person.phone), []).append(person)
@@ -104,6 +165,11 @@ class People:
         person = None
         if party.id_number:
             person = self.by_id.get(party.id_number)
+            if person is not None and person.name != party.name:
+                # Filed under another name by a registration that committed after the checks ran.
+                raise ValidationError(
+                    {"parties": ["该身份证号码已登记在另一姓名下，请核对姓名和身份证号码。"]}
+                )
         elif party.phone:
             key = (party.name, party.phone)
             # Found by the values it has now: a person whose phone changed earlier in the chunk moved key.

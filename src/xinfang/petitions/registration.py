@@ -184,7 +184,7 @@ def _write(items: list[_Item], on_file: OnFile, ip_address: str | None) -> None:
     petitions = [item.petition for item in items]
     hooks.before_insert(petitions)
 
-    people = People(on_file.people, [party for item in items for party in item.parties])
+    people = People([party for item in items for party in item.parties])
     for item in items:
         item.people = [people.find_or_make(party, item.at) for party in item.parties]
     bulk.insert(Petitioner, people.made)

@@ -1,4 +1,5 @@
-"""One-time SMS codes for the petitioner account. Only a hash of the code is kept (in the cache), it expires
+"""One-time SMS codes for the petitioner account. Only a keyed hash of the code is kept (in the cache; the
+SMS record masks the code, see ``notifications.sms``), it expires
 after ``config.OTP_SECONDS`` and is used once. A code is texted only to a phone that has petitions here, so
 the portal cannot be used to send messages to anyone; the page says the same either way."""
 
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from xinfang import clock
-from xinfang.notifications.sms import send_sms
+from xinfang.notifications.sms import Sms, send_sms
 
 from . import config, selectors
 
@@ -20,7 +21,11 @@ SESSION_KEY = "xf_portal_otp_phone"
 
 
 def _key(phone: str) -> str:
-    return "xf-portal:otp:" + hashlib.sha256(phone.encode()).hexdigest()[:40]
+    # Keyed: a plain hash of an 11-digit number is reversed by trying them all.
+    return (
+        "xf-portal:otp:"
+        + hmac.new(settings.SECRET_KEY.encode(), phone.encode(), hashlib.sha256).hexdigest()[:40]
+    )
 
 
 def _digest(phone: str, code: str) -> str:
@@ -33,7 +38,7 @@ def send(phone: str) -> bool:
     code = f"{secrets.randbelow(10**6):06d}"
     until = clock.now().timestamp() + config.OTP_SECONDS
     cache.set(_key(phone), {"digest": _digest(phone, code), "until": until}, config.OTP_SECONDS + 60)
-    return send_sms(phone, f"【信访】您的查询验证码为{code}，10分钟内有效。如非本人操作，请忽略。")
+    return send_sms(phone, Sms("portal_otp", {"code": code}))
 
 
 def verify(phone: str, code: str) -> bool:

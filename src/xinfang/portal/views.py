@@ -18,13 +18,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from xinfang import clock
+from xinfang import clock, sealing
 from xinfang.deadlines import services as deadline_rules
 from xinfang.deadlines.models import Stage
 from xinfang.documents.files import file_response
 from xinfang.documents.models import Document
 from xinfang.http import client_ip
-from xinfang.notifications.services import notify_petitioner
+from xinfang.notifications.services import text_petitioner
+from xinfang.notifications.sms import Sms
 from xinfang.petitions import services as intake
 from xinfang.petitions.identity import mask_phone
 from xinfang.petitions.models import Channel, Petition
@@ -216,7 +217,8 @@ def _register(request, form: FilingForm, co_formset, unit, ip) -> intake.Registe
     access.grant(request, petition, principal_id)
     request.session[RECEIPT_KEY] = {
         "pk": petition.pk,
-        "code": intake.format_query_code(registered.query_code),
+        # Sessions are database rows: the code shown once on the next page travels sealed.
+        "code": sealing.seal(intake.format_query_code(registered.query_code)),
     }
     _tell_petitioner(petition, registered.query_code)
     return registered
@@ -225,8 +227,12 @@ def _register(request, form: FilingForm, co_formset, unit, ip) -> intake.Registe
 def _tell_petitioner(petition: Petition, query_code: str) -> None:
     """The query code by SMS too (Art. 21: the petitioner can follow the matter); never fails the filing."""
     try:
-        notify_petitioner(
-            petition, f"您的网上信访事项已登记，查询码{intake.format_query_code(query_code)}，请妥善保存"
+        text_petitioner(
+            petition,
+            Sms(
+                "portal_filed",
+                {"query_code": intake.format_query_code(query_code), "number": petition.registration_number},
+            ),
         )
     except Exception:
         logger.exception("could not text the query code of %s", petition.registration_number)
@@ -248,7 +254,7 @@ def filed(request):
     return render(
         request,
         "portal/filed.html",
-        {"petition": petition, "query_code": receipt["code"], **next_steps(petition)},
+        {"petition": petition, "query_code": sealing.unseal(receipt["code"]) or "", **next_steps(petition)},
     )
 
 

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from xinfang import sealing
 from xinfang.http import client_ip
 from xinfang.orgs.models import Role
 from xinfang.paging import Keyset, page_query
@@ -118,7 +119,8 @@ def petition_detail(request, pk: int):
     if receipt and receipt.get("petition") == petition.pk:
         # The query code exists only as a hash in the database: this is the one time it can be shown.
         del request.session[RECEIPT_SESSION_KEY]
-        receipt = {"query_code": services.format_query_code(receipt["query_code"])}
+        code = sealing.unseal(receipt["query_code"])
+        receipt = {"query_code": services.format_query_code(code)} if code else None
     else:
         receipt = None
     parties = list(petition.parties.select_related("petitioner").order_by("position", "id"))
@@ -178,7 +180,8 @@ def register(request, channel: str):
             else:
                 request.session[RECEIPT_SESSION_KEY] = {
                     "petition": registered.petition.pk,
-                    "query_code": registered.query_code,
+                    # Sessions are database rows: the code travels sealed to the one page that shows it.
+                    "query_code": sealing.seal(registered.query_code),
                 }
                 return redirect("petitions:detail", pk=registered.petition.pk)
     repeat_pk = form["repeat_of"].value()
