@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "xinfang.orgs",
     "xinfang.audit",
+    "xinfang.accounts",
     "xinfang.petitions",
     "xinfang.deadlines",
     "xinfang.workflow",
@@ -136,6 +137,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# --- Identity and authentication (docs/security.md "身份鉴别") ---------------------------------------------
+# Every password check passes the login throttle: per account and per client address, counted under a row lock.
+AUTHENTICATION_BACKENDS = ["xinfang.accounts.backends.ThrottledModelBackend"]
+XF_LOGIN_MAX_FAILURES = int(os.environ.get("XF_LOGIN_MAX_FAILURES", 5))
+# An office behind one NAT address shares this allowance, hence larger than the account's.
+XF_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("XF_LOGIN_MAX_FAILURES_PER_ADDRESS", 20))
+XF_LOGIN_LOCK_MINUTES = int(os.environ.get("XF_LOGIN_LOCK_MINUTES", 15))
+XF_LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("XF_LOGIN_FAILURE_WINDOW_MINUTES", 15))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
+from .accounts.forms import LoginForm
 
 admin.site.site_header = "信访业务系统管理"
 admin.site.site_title = "信访业务系统"
@@ -11,7 +12,7 @@ admin.site.site_title = "信访业务系统"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("petitions/", include("xinfang.workbench.urls")),
