@@ -27,11 +27,13 @@ class Who:
     username: str
     address: str | None
 
-    def keys(self) -> list[tuple[str, str, int]]:
+    def limits(self) -> list[tuple[str, str, int]]:
         """(scope, key, allowance) in one fixed order, so two transactions never wait on each other."""
         keys = []
         if self.username:
-            keys.append((Scope.ACCOUNT, self.username.strip().lower()[:150], config.max_failures_per_account()))
+            keys.append(
+                (Scope.ACCOUNT, self.username.strip().lower()[:150], config.max_failures_per_account())
+            )
         if self.address:
             keys.append((Scope.ADDRESS, self.address, config.max_failures_per_address()))
         return keys
@@ -39,7 +41,7 @@ class Who:
 
 def _rows(who: Who) -> list[tuple[LoginThrottle, int]]:
     rows = []
-    for scope, key, allowance in who.keys():
+    for scope, key, allowance in who.limits():
         row, _ = LoginThrottle.objects.select_for_update().get_or_create(scope=scope, key=key)
         rows.append((row, allowance))
     return rows
@@ -124,11 +126,11 @@ def minutes_locked(who: Who) -> int:
     """Whole minutes left of the longest lock on the account or address, 0 when neither is locked."""
     now = clock.now()
     untils = LoginThrottle.objects.filter(
-        scope__in=[scope for scope, _, _ in who.keys()],
-        key__in=[key for _, key, _ in who.keys()],
+        scope__in=[scope for scope, _, _ in who.limits()],
+        key__in=[key for _, key, _ in who.limits()],
         locked_until__gt=now,
     ).values_list("scope", "key", "locked_until")
-    wanted = {(scope, key) for scope, key, _ in who.keys()}
+    wanted = {(scope, key) for scope, key, _ in who.limits()}
     left = [until - now for scope, key, until in untils if (scope, key) in wanted]
     return math.ceil(max(left).total_seconds() / 60) if left else 0
 
@@ -140,5 +142,10 @@ def unlock(row: LoginThrottle, *, actor=None, address: str | None = None) -> Non
         row.locked_until, row.attempts, row.window_started_at = None, 0, None
         row.updated_at = clock.now()
         row.save()
-        _event("login_unlocked", row, Who(row.key if row.scope == Scope.ACCOUNT else "", address),
-               actor=actor, reason="管理员解除锁定")
+        _event(
+            "login_unlocked",
+            row,
+            Who(row.key if row.scope == Scope.ACCOUNT else "", address),
+            actor=actor,
+            reason="管理员解除锁定",
+        )
