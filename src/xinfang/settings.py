@@ -133,10 +133,6 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
 # --- Identity and authentication (docs/security.md "身份鉴别") ---------------------------------------------
 # Every password check passes the login throttle: per account and per client address, counted under a row lock.
 AUTHENTICATION_BACKENDS = ["xinfang.accounts.backends.ThrottledModelBackend"]
@@ -145,6 +141,17 @@ XF_LOGIN_MAX_FAILURES = int(os.environ.get("XF_LOGIN_MAX_FAILURES", 5))
 XF_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("XF_LOGIN_MAX_FAILURES_PER_ADDRESS", 20))
 XF_LOGIN_LOCK_MINUTES = int(os.environ.get("XF_LOGIN_LOCK_MINUTES", 15))
 XF_LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("XF_LOGIN_FAILURE_WINDOW_MINUTES", 15))
+XF_PASSWORD_MIN_LENGTH = int(os.environ.get("XF_PASSWORD_MIN_LENGTH", 10))
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"xinfang.accounts.passwords.{name}"}
+    for name in [
+        "LengthValidator",
+        "CharacterClassValidator",
+        "PersonalSimilarityValidator",
+        "CommonPasswordValidator",
+        "NumericValidator",
+    ]
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
