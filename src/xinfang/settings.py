@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "xinfang.accounts.sessions.SessionTimeoutMiddleware",
     # Not Django's XFrameOptionsMiddleware: simpleui's ready() deletes that one from MIDDLEWARE (see security.py).
     "xinfang.security.FrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -141,6 +142,10 @@ XF_LOGIN_MAX_FAILURES = int(os.environ.get("XF_LOGIN_MAX_FAILURES", 5))
 XF_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("XF_LOGIN_MAX_FAILURES_PER_ADDRESS", 20))
 XF_LOGIN_LOCK_MINUTES = int(os.environ.get("XF_LOGIN_LOCK_MINUTES", 15))
 XF_LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("XF_LOGIN_FAILURE_WINDOW_MINUTES", 15))
+# A staff session ends after this long without a request, and in any case this long after the login.
+XF_SESSION_IDLE_MINUTES = int(os.environ.get("XF_SESSION_IDLE_MINUTES", 30))
+XF_SESSION_ABSOLUTE_MINUTES = int(os.environ.get("XF_SESSION_ABSOLUTE_MINUTES", 12 * 60))
+SESSION_COOKIE_AGE = XF_SESSION_IDLE_MINUTES * 60
 XF_PASSWORD_MIN_LENGTH = int(os.environ.get("XF_PASSWORD_MIN_LENGTH", 10))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"xinfang.accounts.passwords.{name}"}

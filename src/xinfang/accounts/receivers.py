@@ -8,6 +8,8 @@ from django.db import transaction
 from xinfang.audit import services as audit
 from xinfang.http import client_ip
 
+from . import sessions
+
 
 def _record(action: str, request, user, reason: str) -> None:
     if user is None or not getattr(user, "pk", None):
@@ -24,11 +26,13 @@ def _record(action: str, request, user, reason: str) -> None:
 
 
 def on_login(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        sessions.start(request.session)
     _record("login", request, user, "登录成功")
 
 
 def on_logout(sender, request, user, **kwargs) -> None:
-    _record("logout", request, user, "退出登录")
+    _record("logout", request, user, getattr(request, "xf_logout_reason", "退出登录"))
 
 
 def connect() -> None:
