@@ -36,6 +36,8 @@ def pytest_configure(config):
     # Password hashing by design is slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Most tests log in with force_login and test something else; tests/accounts turns the 2FA gate on.
+    settings.XF_2FA_ENFORCED = False
     # The manifest storage needs `collectstatic`; tests (and the browser tests' live server) serve from finders.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "huey.contrib.djhuey",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "xinfang.orgs",
     "xinfang.audit",
     "xinfang.accounts",
@@ -79,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "xinfang.accounts.sessions.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "xinfang.accounts.second_factor.SecondFactorMiddleware",
     # Not Django's XFrameOptionsMiddleware: simpleui's ready() deletes that one from MIDDLEWARE (see security.py).
     "xinfang.security.FrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -146,6 +151,10 @@ XF_LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("XF_LOGIN_FAILURE_WINDOW_MI
 XF_SESSION_IDLE_MINUTES = int(os.environ.get("XF_SESSION_IDLE_MINUTES", 30))
 XF_SESSION_ABSOLUTE_MINUTES = int(os.environ.get("XF_SESSION_ABSOLUTE_MINUTES", 12 * 60))
 SESSION_COOKIE_AGE = XF_SESSION_IDLE_MINUTES * 60
+# The second factor (TOTP) for the roles that must have one (accounts.second_factor); 0 turns the gate off,
+# for a demo or a test run only, never in production.
+XF_2FA_ENFORCED = env_bool("XF_2FA_ENFORCED", True)
+OTP_TOTP_ISSUER = "信访业务系统"
 XF_PASSWORD_MIN_LENGTH = int(os.environ.get("XF_PASSWORD_MIN_LENGTH", 10))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"xinfang.accounts.passwords.{name}"}

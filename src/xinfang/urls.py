@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/2fa/", include("xinfang.accounts.urls")),
     path("admin/", admin.site.urls),
     path("petitions/", include("xinfang.workbench.urls")),
     path("stats/", include("xinfang.stats.urls")),

@@ -37,6 +37,9 @@ SECURITY_ADMIN = {
     "auth.group": ALL,
     "accounts.loginthrottle": ("view", "change"),
     "authtoken.tokenproxy": ("view", "delete"),
+    # A lost phone: the security administrator removes the device and the user enrols again.
+    "otp_totp.totpdevice": ("view", "delete"),
+    "otp_static.staticdevice": ("view", "delete"),
     # Picking a user's unit in the user form needs to look units up, not change them.
     "orgs.orgunit": ("view",),
 }
