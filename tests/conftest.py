@@ -38,6 +38,8 @@ def pytest_configure(config):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Most tests log in with force_login and test something else; tests/accounts turns the 2FA gate on.
     settings.XF_2FA_ENFORCED = False
+    # Scenes move the clock by days between the requests of one session; tests/accounts sets the real limits.
+    settings.XF_SESSION_IDLE_MINUTES = settings.XF_SESSION_ABSOLUTE_MINUTES = 100 * 365 * 24 * 60
     # The manifest storage needs `collectstatic`; tests (and the browser tests' live server) serve from finders.
     settings.STORAGES = {
         **settings.STORAGES,
