@@ -155,6 +155,8 @@ SESSION_COOKIE_AGE = XF_SESSION_IDLE_MINUTES * 60
 # for a demo or a test run only, never in production.
 XF_2FA_ENFORCED = env_bool("XF_2FA_ENFORCED", True)
 OTP_TOTP_ISSUER = "信访业务系统"
+# User administration (and, once wired, unmasking and identity exports) asks for the password again after this.
+XF_REAUTH_MINUTES = int(os.environ.get("XF_REAUTH_MINUTES", 15))
 XF_PASSWORD_MIN_LENGTH = int(os.environ.get("XF_PASSWORD_MIN_LENGTH", 10))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"xinfang.accounts.passwords.{name}"}

@@ -125,3 +125,33 @@ def test_security_admin_can_give_a_user_the_auditor_role_but_not_two_duties(clie
     )
     assert response.status_code == 200 and "三员分立" in response.content.decode()
     assert not User.objects.filter(username="shenji").exists()
+
+
+@pytest.mark.django_db
+def test_user_administration_asks_for_the_password_again_after_a_while(client, settings):
+    import datetime as dt
+
+    from xinfang import clock
+
+    settings.XF_REAUTH_MINUTES = 15
+    security = f.UserFactory(username="anquan2", roles=[Role.SECURITY_ADMIN], is_staff=True)
+    target = f.UserFactory(username="target2")
+    change = reverse("admin:orgs_user_change", args=[target.pk])
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    with clock.frozen(start):
+        client.post("/login/", {"username": "anquan2", "password": "xinfang-test-pw"})
+        assert client.get(change).status_code == 200
+    with clock.frozen(start + dt.timedelta(minutes=20)):
+        asked = client.get(change)
+        assert asked.status_code == 302 and asked["Location"].startswith("/account/2fa/confirm/")
+        wrong = client.post("/account/2fa/confirm/", {"secret": "nope", "next": change})
+        assert "不正确" in wrong.content.decode()
+        assert (
+            client.post("/account/2fa/confirm/", {"secret": "xinfang-test-pw", "next": change})["Location"]
+            == change
+        )
+        assert client.get(change).status_code == 200
+    from xinfang.audit.models import Event
+
+    assert Event.objects.filter(action="reauth", actor=security).count() == 1
+    assert Event.objects.filter(action="reauth_failed", actor=security).count() == 1

@@ -56,4 +56,5 @@ class ThrottledModelBackend(DutyPermissionsMixin, ModelBackend):
             throttle.failed(attempt)
         else:
             throttle.succeeded(attempt)
+            user.xf_password_checked = True
         return user

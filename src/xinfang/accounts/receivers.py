@@ -8,7 +8,7 @@ from django.db import transaction
 from xinfang.audit import services as audit
 from xinfang.http import client_ip
 
-from . import sessions
+from . import reauth, sessions
 
 
 def _record(action: str, request, user, reason: str) -> None:
@@ -28,6 +28,9 @@ def _record(action: str, request, user, reason: str) -> None:
 def on_login(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
         sessions.start(request.session)
+        # Only a password checked just now counts as a re-authentication (force_login checks none).
+        if getattr(user, "xf_password_checked", False):
+            reauth.mark(request.session)
     _record("login", request, user, "登录成功")
 
 

@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("verify/", views.verify, name="2fa-verify"),
     path("enrol/", views.enrol, name="2fa-enrol"),
+    path("confirm/", views.reauthenticate, name="reauth"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import qrcode
 import qrcode.image.svg
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -16,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from xinfang.audit import services as audit
 from xinfang.http import client_ip
 
-from . import second_factor
+from . import reauth, second_factor
 
 RECOVERY_CODES = 10
 
@@ -49,6 +50,7 @@ def verify(request):
                 _record(request, "2fa_failed", "双因素认证失败")
             else:
                 otp_login(request, device)
+                reauth.mark(request.session)
                 used = "恢复码" if isinstance(device, StaticDevice) else "动态口令"
                 _record(request, "2fa_verified", f"双因素认证通过（{used}）")
         if device is not None:
@@ -87,3 +89,27 @@ def enrol(request):
             "compulsory": second_factor.compulsory(user),
         },
     )
+
+
+@login_required
+def reauthenticate(request):
+    """Confirm it is still the same person: the password, or a code of an enrolled device."""
+    error = ""
+    if request.method == "POST":
+        secret = request.POST.get("secret", "")
+        user = (
+            authenticate(request, username=request.user.get_username(), password=secret) if secret else None
+        )
+        device = (
+            None if user is not None or not secret.strip().isalnum() else match_token(request.user, secret)
+        )
+        with transaction.atomic():
+            if user is None and device is None:
+                error = "密码或动态口令不正确。"
+                _record(request, "reauth_failed", "重新验证身份失败")
+            else:
+                reauth.mark(request.session)
+                _record(request, "reauth", "重新验证身份")
+        if not error:
+            return redirect(_next(request))
+    return render(request, "accounts/reauth.html", {"error": error, "next": _next(request)})
