@@ -28,10 +28,12 @@ def _record(action: str, request, user, reason: str) -> None:
 def on_login(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
         sessions.start(request.session)
-        # Only a password checked just now counts as a re-authentication (force_login checks none).
-        if getattr(user, "xf_password_checked", False):
+    # Every login of a person passes the password check (accounts.backends); a login without one is the test
+    # client's force_login, which is no one's action and is not recorded.
+    if getattr(user, "xf_password_checked", False):
+        if request is not None and hasattr(request, "session"):
             reauth.mark(request.session)
-    _record("login", request, user, "登录成功")
+        _record("login", request, user, "登录成功")
 
 
 def on_logout(sender, request, user, **kwargs) -> None:
