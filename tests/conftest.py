@@ -31,6 +31,14 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile("xinfang")
 
 
+def _force_login_counts_as_fresh(sender, request, user, **kwargs):
+    """Client.force_login checks no password; tests that use it test something other than re-authentication."""
+    from xinfang.accounts import reauth
+
+    if request is not None and request.method is None:  # the test client's bare HttpRequest
+        reauth.mark(request.session)
+
+
 def pytest_configure(config):
     from django.conf import settings
 
@@ -39,6 +47,14 @@ def pytest_configure(config):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # What the gateway receives (codes included) stays in memory: `sms_outbox`.
     settings.XF_SMS_BACKEND = "xinfang.notifications.sms.LocmemSmsBackend"
+    # Most tests log in with force_login and test something else; tests/accounts turns the 2FA gate on.
+    settings.XF_2FA_ENFORCED = False
+    # Scenes move the clock by days between the requests of one session; tests/accounts sets the real limits.
+    settings.XF_SESSION_IDLE_MINUTES = settings.XF_SESSION_ABSOLUTE_MINUTES = 100 * 365 * 24 * 60
+    settings.XF_REAUTH_MINUTES = 100 * 365 * 24 * 60
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(_force_login_counts_as_fresh, dispatch_uid="tests.force_login_fresh")
     # The manifest storage needs `collectstatic`; tests (and the browser tests' live server) serve from finders.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -71,8 +71,12 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "huey.contrib.djhuey",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "xinfang.orgs",
     "xinfang.audit",
+    "xinfang.accounts",
     "xinfang.petitions",
     "xinfang.deadlines",
     "xinfang.workflow",
@@ -98,6 +102,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "xinfang.accounts.sessions.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "xinfang.accounts.second_factor.SecondFactorMiddleware",
     # Not Django's XFrameOptionsMiddleware: simpleui's ready() deletes that one from MIDDLEWARE (see security.py).
     "xinfang.security.FrameOptionsMiddleware",
     "xinfang.security.HeadersMiddleware",
@@ -155,9 +162,34 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"
 
+# --- Identity and authentication (docs/security.md "身份鉴别") ---------------------------------------------
+# Every password check passes the login throttle: per account and per client address, counted under a row lock.
+AUTHENTICATION_BACKENDS = ["xinfang.accounts.backends.ThrottledModelBackend"]
+XF_LOGIN_MAX_FAILURES = int(os.environ.get("XF_LOGIN_MAX_FAILURES", 5))
+# An office behind one NAT address shares this allowance, hence larger than the account's.
+XF_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("XF_LOGIN_MAX_FAILURES_PER_ADDRESS", 20))
+XF_LOGIN_LOCK_MINUTES = int(os.environ.get("XF_LOGIN_LOCK_MINUTES", 15))
+XF_LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("XF_LOGIN_FAILURE_WINDOW_MINUTES", 15))
+# A staff session ends after this long without a request, and in any case this long after the login.
+XF_SESSION_IDLE_MINUTES = int(os.environ.get("XF_SESSION_IDLE_MINUTES", 30))
+XF_SESSION_ABSOLUTE_MINUTES = int(os.environ.get("XF_SESSION_ABSOLUTE_MINUTES", 12 * 60))
+SESSION_COOKIE_AGE = XF_SESSION_IDLE_MINUTES * 60
+# The second factor (TOTP) for the roles that must have one (accounts.second_factor); 0 turns the gate off,
+# for a demo or a test run only, never in production.
+XF_2FA_ENFORCED = env_bool("XF_2FA_ENFORCED", True)
+OTP_TOTP_ISSUER = "信访业务系统"
+# User administration (and, once wired, unmasking and identity exports) asks for the password again after this.
+XF_REAUTH_MINUTES = int(os.environ.get("XF_REAUTH_MINUTES", 15))
+XF_PASSWORD_MIN_LENGTH = int(os.environ.get("XF_PASSWORD_MIN_LENGTH", 10))
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": f"xinfang.accounts.passwords.{name}"}
+    for name in [
+        "LengthValidator",
+        "CharacterClassValidator",
+        "PersonalSimilarityValidator",
+        "CommonPasswordValidator",
+        "NumericValidator",
+    ]
 ]
 LOGIN_URL = "login"
 # The CSRF refusal in the reader's language and the page's look (portal or workbench), not Django's English.

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
+from .accounts.forms import LoginForm
 
 admin.site.site_header = "信访业务系统管理"
 admin.site.site_title = "信访业务系统"
@@ -14,8 +15,9 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("manual/", views.manual, name="manual"),
     path("manual/<slug:chapter>/", views.manual, name="manual_chapter"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/2fa/", include("xinfang.accounts.urls")),
     path("admin/", admin.site.urls),
     path("petitions/", include("xinfang.workbench.urls")),
     path("stats/", include("xinfang.stats.urls")),

@@ -102,3 +102,27 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description="角色")
     def role_list(self, user: User) -> str:
         return "、".join(user.role_labels)
+
+    # --- Separation of duties (三员分立): the security administrator manages users, never superusers, never
+    # Django's permission boxes (orgs.duties ignores them), never their own roles.
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "groups", "user_permissions"]
+            if obj is not None and obj.pk == request.user.pk:
+                fields += ["roles", "is_staff", "is_active"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if (
+            obj is not None
+            and (obj.is_superuser or obj.pk == request.user.pk)
+            and not request.user.is_superuser
+        ):
+            return False
+        return super().has_delete_permission(request, obj)

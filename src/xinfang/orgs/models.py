@@ -154,15 +154,25 @@ class Role(models.TextChoices):
     PARTY_LEADER = "party_leader", "党政领导"
     AUDITOR = "auditor", "审计员"
     ADMIN = "admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
 
 
 # Roles that work with petitioners' identity and so see unmasked ID numbers and phones (process.md §11).
 IDENTITY_ROLES = {Role.REGISTRAR, Role.HANDLER, Role.REVIEWER}
 
 
+# --- Separation of duties (三员分立): docs/security.md; what each may open is orgs.duties --------------------
+# The system administrator (configuration and reference data), the security administrator (users and roles)
+# and the auditor (the audit trail): no account holds two of them.
+DUTY_ROLES = (Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR)
+
+
 def validate_roles(value) -> None:
     if not isinstance(value, list) or any(role not in Role.values for role in value):
         raise ValidationError("角色无效。")
+    held = [Role(role).label for role in DUTY_ROLES if role in value]
+    if len(held) > 1:
+        raise ValidationError(f"三员分立：{'、'.join(held)}不能由同一账号兼任。")
 
 
 class User(AbstractUser):

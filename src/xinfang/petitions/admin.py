@@ -10,7 +10,6 @@ from django.db.models import Q
 
 from xinfang.admin_base import ReadOnlyAdmin
 from xinfang.audit.models import Event
-from xinfang.orgs.models import Role
 
 from .models import REGISTRATION_FACTS, Category, CategoryRoute, Petition
 from .selectors import visible_to
@@ -105,7 +104,8 @@ class EventAdmin(ReadOnlyAdmin):
 
     def has_view_permission(self, request, obj=None):
         user = request.user
-        return user.is_active and (user.is_superuser or user.has_role(Role.AUDITOR, Role.ADMIN))
+        # 三员分立: the audit trail is the auditor's alone (orgs.duties).
+        return user.has_perm("audit.view_event")
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)

@@ -77,6 +77,7 @@ DEMO_USERS = [
     ("bureau_leader", "黄志刚", BUREAU, [Role.BUREAU_LEADER], ""),
     ("party_leader", "高建华", LEADERSHIP, [Role.PARTY_LEADER], ""),
     ("auditor", "徐静", BUREAU, [Role.AUDITOR], "staff"),
+    ("security_admin", "钱安宁", BUREAU, [Role.SECURITY_ADMIN], "staff"),
     ("city_registrar", "何文", CITY_BUREAU, [Role.REGISTRAR], ""),
     ("admin", "系统管理员", BUREAU, [Role.ADMIN], "superuser"),
 ]
