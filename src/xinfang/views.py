@@ -187,6 +187,7 @@ MANUAL_CHAPTERS = [
     ("bureau-leader", "信访局领导操作指南", Role.BUREAU_LEADER),
     ("party-leader", "党政领导操作指南", Role.PARTY_LEADER),
     ("admin", "系统管理员操作指南", Role.ADMIN),
+    ("security-admin", "安全管理员操作指南", Role.SECURITY_ADMIN),
     ("petitioner", "群众网上信访指南", None),
 ]
 

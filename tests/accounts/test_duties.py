@@ -33,6 +33,7 @@ def status(client, user, name, *args) -> int:
                 "admin:auth_group_changelist",
                 "admin:audit_event_changelist",
                 "admin:accounts_loginthrottle_changelist",
+                "admin:api_apitoken_changelist",
             ],
         ),
         (
@@ -42,6 +43,7 @@ def status(client, user, name, *args) -> int:
                 "admin:orgs_user_add",
                 "admin:auth_group_changelist",
                 "admin:accounts_loginthrottle_changelist",
+                "admin:api_apitoken_changelist",
             ],
             [
                 "admin:orgs_region_changelist",
@@ -155,3 +157,31 @@ def test_user_administration_asks_for_the_password_again_after_a_while(client, s
 
     assert Event.objects.filter(action="reauth", actor=security).count() == 1
     assert Event.objects.filter(action="reauth_failed", actor=security).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_security_admin_revokes_a_token_and_the_key_is_dead(client, settings):
+    from rest_framework.test import APIClient
+
+    from xinfang.api import tokens
+    from xinfang.api.models import ApiToken
+    from xinfang.audit.models import Event
+
+    owner = f.UserFactory(username="script-owner", roles=[Role.REGISTRAR])
+    row, key = tokens.issue(owner, name="上级系统")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/petitions/").status_code == 200
+
+    client.force_login(staff("sec", Role.SECURITY_ADMIN))
+    listing = client.get(reverse("admin:api_apitoken_changelist")).content.decode()
+    assert row.prefix in listing and key not in listing and row.digest not in listing
+    response = client.post(
+        reverse("admin:api_apitoken_changelist"), {"action": "revoke", "_selected_action": [row.pk]}
+    )
+    assert response.status_code == 302
+    assert ApiToken.objects.get(pk=row.pk).revoked_at is not None
+    assert Event.objects.filter(action="revoke_api_token", reason="安全管理员吊销").count() == 1
+    assert api.get("/api/v1/petitions/").status_code == 403
+    # Revoked, never deleted: the audit trail keeps naming it.
+    assert client.get(reverse("admin:api_apitoken_delete", args=[row.pk])).status_code == 403

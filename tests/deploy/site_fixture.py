@@ -10,9 +10,8 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinfang.settings")
 django.setup()
 
-from rest_framework.authtoken.models import Token  # noqa: E402
-
 from tests import factories as f  # noqa: E402
+from xinfang.api import tokens  # noqa: E402
 from xinfang.orgs.models import Level, Role, UnitKind  # noqa: E402
 
 
@@ -26,7 +25,7 @@ def build() -> str:
     bureau = f.unit("330102-XFJ", "上城区信访局", UnitKind.BUREAU, county, city_bureau)
     f.unit("330102001", "清波街道办事处", UnitKind.TOWNSHIP, township, bureau)
     registrar = f.UserFactory(username="registrar", unit=bureau, roles=[Role.REGISTRAR], full_name="王登记")
-    return Token.objects.get_or_create(user=registrar)[0].key
+    return tokens.issue(registrar, name="并发测试")[1]
 
 
 if __name__ == "__main__":

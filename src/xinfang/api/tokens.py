@@ -75,10 +75,10 @@ def live_tokens(user):
 
 
 @transaction.atomic
-def revoke(token: ApiToken, actor, *, ip_address: str | None = None) -> None:
+def revoke(token: ApiToken, actor, *, ip_address: str | None = None, reason: str = "本人吊销") -> None:
     locked = ApiToken.objects.select_for_update().get(pk=token.pk)
     if locked.revoked_at is None:
-        _revoke(locked, actor, clock.now(), ip_address, reason="本人吊销")
+        _revoke(locked, actor, clock.now(), ip_address, reason=reason)
 
 
 def _revoke(token: ApiToken, actor, now, ip_address, *, reason: str) -> None:

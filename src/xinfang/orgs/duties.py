@@ -36,7 +36,7 @@ SECURITY_ADMIN = {
     "orgs.user": ALL,
     "auth.group": ALL,
     "accounts.loginthrottle": ("view", "change"),
-    "authtoken.tokenproxy": ("view", "delete"),
+    "api.apitoken": ("view", "change"),
     # A lost phone: the security administrator removes the device and the user enrols again.
     "otp_totp.totpdevice": ("view", "delete"),
     "otp_static.staticdevice": ("view", "delete"),

@@ -26,6 +26,9 @@ EVENT_LABELS = {
     "edit_document_template": "修改文书模板",
     "issue_bulletin": "发布通报",
     "recompute_deadlines": "重算期限",
+    "create_category_route": "设置问题类别的默认承办单位",
+    "issue_api_token": "签发接口令牌",
+    "revoke_api_token": "吊销接口令牌",
 }
 
 
