@@ -1,5 +1,6 @@
 """One settings module, configured by environment variables (XF_*)."""
 
+import json
 import os
 from pathlib import Path
 
@@ -51,6 +52,47 @@ if not SECRET_KEY:
     if XF_SECURE:
         raise ImproperlyConfigured("XF_SECURE=1 需要设置 XF_SECRET_KEY（生产环境不能使用开发密钥）。")
     SECRET_KEY = local_secret_key(DATA_DIR / "secret-key")
+
+
+def local_field_keys(path: Path) -> dict:
+    """The field encryption key and the lookup digest key, made once per data folder (owner-only, 0600) when
+    no XF_FIELD_KEYS are set: outside the database, so a copy of the database alone reads nothing. Made like
+    the secret key: a temporary file linked into place, so concurrent first starts agree."""
+    if not path.exists():
+        import base64
+        import secrets
+        import tempfile
+
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".field-keys-")  # mkstemp: mode 0600
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                json.dump(
+                    {
+                        "keys": [base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()],
+                        "digest_key": secrets.token_urlsafe(32),
+                    },
+                    handle,
+                )
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    return json.loads(path.read_text(encoding="ascii"))
+
+
+# Field encryption (xinfang.fieldcrypt, docs/security.md "Data at rest"): Fernet keys, newest first (the first
+# encrypts, all decrypt; `xinfang rotate-keys` moves every value to the first), and the HMAC key of the lookup
+# digests. From the environment, or from var/field-keys (XF_FIELD_KEY_FILE).
+FIELD_KEYS = env_list("XF_FIELD_KEYS")
+FIELD_DIGEST_KEY = os.environ.get("XF_FIELD_DIGEST_KEY", "")
+if FIELD_KEYS and not FIELD_DIGEST_KEY:
+    raise ImproperlyConfigured("设置了 XF_FIELD_KEYS 时也要设置 XF_FIELD_DIGEST_KEY（查询摘要密钥）。")
+if not FIELD_KEYS:
+    _field_keys = local_field_keys(Path(os.environ.get("XF_FIELD_KEY_FILE", DATA_DIR / "field-keys")))
+    FIELD_KEYS = list(_field_keys["keys"])
+    FIELD_DIGEST_KEY = FIELD_DIGEST_KEY or _field_keys["digest_key"]
+
 ALLOWED_HOSTS = env_list("XF_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("XF_CSRF_TRUSTED_ORIGINS")
 

@@ -12,6 +12,7 @@ from xinfang import clock
 from xinfang.audit.models import Event
 from xinfang.orgs.models import Level
 from xinfang.petitions import services
+from xinfang.petitions.identity import mask_phone
 from xinfang.petitions.models import (
     Attachment,
     Channel,
@@ -22,6 +23,7 @@ from xinfang.petitions.models import (
     Source,
     SourceAction,
     Status,
+    digest_id_number,
 )
 from xinfang.petitions.services import AttachmentInput, hash_query_code
 
@@ -100,7 +102,7 @@ def test_same_person_found_again_by_id_number(people):
     second = f.register(people.registrar, parties=[again], repeat_of=first)
     assert first.principal == second.principal
     assert second.is_repeat and not second.is_first_petition
-    assert Petitioner.objects.filter(id_number=someone.id_number).count() == 1
+    assert Petitioner.objects.filter(id_number_digest=digest_id_number(someone.id_number)).count() == 1
 
 
 def test_same_person_found_by_name_and_phone_without_id(people):
@@ -120,7 +122,7 @@ def test_known_person_gets_latest_phone_with_audit_row(people):
     person.refresh_from_db()
     assert person.phone == "13977776666"
     event = Event.objects.get(action="update_petitioner", target_id=str(person.pk))
-    assert event.changes["phone"] == [old_phone, "13977776666"]
+    assert event.changes["phone"] == [mask_phone(old_phone), "139****6666"]
 
 
 def test_id_number_under_another_name_is_refused(people):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from xinfang.fieldcrypt import EncryptedTextField
 from xinfang.petitions.identity import mask_phone
 
 
@@ -73,7 +74,7 @@ class SmsStatus(models.TextChoices):
 class SmsMessage(models.Model):
     """One text message handed to the SMS gateway (or, in development, to the log)."""
 
-    phone = models.CharField("手机号码", max_length=20)
+    phone = EncryptedTextField("手机号码", max_length=20)
     template = models.CharField("短信模板", max_length=40, blank=True)
     # The template's parameters as sent, secrets (query codes, one-time codes) masked: see ``sms``.
     params = models.JSONField("模板参数", default=dict, blank=True)

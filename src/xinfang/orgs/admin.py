@@ -70,7 +70,7 @@ class UserAdmin(DjangoUserAdmin):
     add_form = NewUserForm
     list_display = ["username", "full_name", "unit", "role_list", "is_active", "is_superuser"]
     list_filter = ["is_active", "is_superuser", "unit__kind"]
-    search_fields = ["username", "full_name", "phone", "unit__name"]
+    search_fields = ["username", "full_name", "unit__name"]  # not phone: encrypted
     autocomplete_fields = ["unit"]
     list_select_related = ["unit"]
     ordering = ["username"]

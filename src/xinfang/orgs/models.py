@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from xinfang.fieldcrypt import EncryptedTextField
+
 
 class Level(models.TextChoices):
     NATIONAL = "national", "国家"
@@ -185,7 +187,8 @@ class User(AbstractUser):
         related_name="users",
     )
     full_name = models.CharField("姓名", max_length=50, blank=True)
-    phone = models.CharField("手机号码", max_length=20, blank=True)
+    # Encrypted at rest; nothing looks a user up by phone, so no digest.
+    phone = EncryptedTextField("手机号码", max_length=20, blank=True)
     roles = models.JSONField("角色", default=list, blank=True, validators=[validate_roles])
 
     class Meta:

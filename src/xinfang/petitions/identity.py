@@ -82,6 +82,13 @@ def mask_phone(value: str | None) -> str:
     return value[:3] + "****" + value[-4:] if len(value) >= 11 else value[:2] + "*" * max(len(value) - 2, 0)
 
 
+def mask_address(value: str | None) -> str:
+    """The first six characters (about a county: 河南省舞钢市) and stars: what the audit trail keeps of an address."""
+    if not value:
+        return ""
+    return value[:6] + "****" if len(value) > 6 else "****"
+
+
 def mask_name(value: str) -> str:
     """张三 → 张*, 欧阳明华 → 欧***: for public pages and lists where identity is confidential."""
     return value[:1] + "*" * (len(value) - 1) if value else ""

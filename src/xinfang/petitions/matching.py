@@ -16,8 +16,9 @@ from django.db.models import Q
 
 from xinfang.audit import services as audit
 
+from .identity import mask_address, mask_id_number, mask_phone
 from .intake import PartyInput, Registration
-from .models import Petition, Petitioner
+from .models import Petition, Petitioner, digest_id_number, digest_phone
 from .selectors import visible_to
 
 LOOKUP_CHUNK = 900  # values per IN (...): under SQLite's historical limit of 999 parameters
@@ -33,7 +34,11 @@ class OnFile:
         externals = {reg.external_id for reg, _, _ in items if reg.external_id}
         # The names on file by ID number, for the name check (the write phase reads the rows again, locked).
         self.names: dict[str, str] = dict(
-            _chunked(Petitioner.objects.values_list("id_number", "name"), "id_number", ids)
+            _chunked(
+                Petitioner.objects.values_list("id_number", "name"),
+                "id_number_digest",
+                {digest_id_number(value) for value in ids},
+            )
         )
         self.external_ids: set[str] = set(
             _chunked(Petition.objects.values_list("external_id", flat=True), "external_id", externals)
@@ -76,11 +81,13 @@ def _chunked(queryset, field: str, values: set):
 
 
 def _people_on_file(ids: set[str], phones: set[str]):
-    """Petitioners by ID number or by phone, one query per ``LOOKUP_CHUNK`` values of each."""
-    ids, phones = sorted(ids), sorted(phones)
+    """Petitioners by ID number or by phone (through their digests: the values are encrypted), one query per
+    ``LOOKUP_CHUNK`` values of each."""
+    ids = sorted(digest_id_number(value) for value in ids)
+    phones = sorted(digest_phone(value) for value in phones)
     for start in range(0, max(len(ids), len(phones)), LOOKUP_CHUNK):
         id_part, phone_part = ids[start : start + LOOKUP_CHUNK], phones[start : start + LOOKUP_CHUNK]
-        yield from Petitioner.objects.filter(Q(id_number__in=id_part) | Q(phone__in=phone_part))
+        yield from Petitioner.objects.filter(Q(id_number_digest__in=id_part) | Q(phone_digest__in=phone_part))
 
 
 def person_keys(parties: list[PartyInput]) -> list[int]:
@@ -127,6 +134,18 @@ def lock_people(parties: list[PartyInput]) -> None:
             "FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(k, n)",
             [[ALL_PEOPLE_KEY, *keys]],
         )
+
+
+# The audit trail keeps that a contact detail changed and enough to tell which, never the value: the values
+# are encrypted in the petitioner's row, and the audit table is read by auditors who need no identities.
+_MASKS = {"phone": mask_phone, "address": mask_address, "id_number": mask_id_number}
+
+
+def masked_changes(changes: dict) -> dict:
+    return {
+        name: [_MASKS[name](value) for value in pair] if name in _MASKS else pair
+        for name, pair in changes.items()
+    }
 
 
 def _actor_key(actor):
@@ -194,7 +213,7 @@ class People:
             person.phone = party.phone
         if party.address:
             person.address = party.address
-        changes = audit.diff(before, audit.snapshot(person, ["phone", "address"]))
+        changes = masked_changes(audit.diff(before, audit.snapshot(person, ["phone", "address"])))
         if not changes:
             return person, "", {}
         if person.pk is not None:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from xinfang.fieldcrypt import EncryptedTextField, digest
 from xinfang.orgs.models import Level
 
 
@@ -161,13 +162,31 @@ class CategoryRoute(models.Model):
         return f"{self.category} @ {self.region} → {self.unit}"
 
 
+def digest_id_number(value: str | None) -> str | None:
+    """What ``Petitioner.id_number_digest`` holds for a normalised ID number: filter on this, never on the
+    encrypted field."""
+    return digest("id_number", value)
+
+
+def digest_phone(value: str | None) -> str | None:
+    """What ``Petitioner.phone_digest`` holds for a normalised phone."""
+    return digest("phone", value)
+
+
 class Petitioner(models.Model):
     """One record per real person, reused across petitions."""
 
     name = models.CharField("姓名", max_length=50)
-    id_number = models.CharField("身份证号", max_length=18, null=True, blank=True, unique=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True, db_index=True)
-    address = models.CharField("住址", max_length=200, blank=True)
+    # Encrypted at rest (docs/security.md, "Data at rest"); found by value only through the keyed digests. The
+    # digests are declared before their fields: the constructor sets fields in this order, and setting an
+    # encrypted field is what fills its digest.
+    id_number_digest = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    id_number = EncryptedTextField(
+        "身份证号", max_length=18, null=True, blank=True, digest_field="id_number_digest"
+    )
+    phone_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone = EncryptedTextField("联系电话", max_length=20, blank=True, digest_field="phone_digest")
+    address = EncryptedTextField("住址", max_length=200, blank=True)
     region = models.ForeignKey(
         "orgs.Region",
         verbose_name="所在区划",
@@ -181,7 +200,7 @@ class Petitioner(models.Model):
     class Meta:
         verbose_name = "信访人"
         verbose_name_plural = "信访人"
-        indexes = [models.Index(fields=["name", "phone"])]
+        indexes = [models.Index(fields=["name", "phone_digest"])]
 
     def __str__(self) -> str:
         return self.name

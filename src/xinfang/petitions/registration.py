@@ -188,7 +188,7 @@ def _write(items: list[_Item], on_file: OnFile, ip_address: str | None) -> None:
     for item in items:
         item.people = [people.find_or_make(party, item.at) for party in item.parties]
     bulk.insert(Petitioner, people.made)
-    Petitioner.objects.bulk_update(people.changed(), ["phone", "address"])
+    Petitioner.objects.bulk_update(people.changed(), ["phone", "phone_digest", "address"])
     bulk.insert(Petition, petitions)
 
     parties, attachments = [], []

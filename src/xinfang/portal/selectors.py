@@ -10,7 +10,7 @@ import unicodedata
 
 from django.db.models import QuerySet
 
-from xinfang.petitions.models import Petition, Petitioner, PetitionParty
+from xinfang.petitions.models import Petition, Petitioner, PetitionParty, digest_phone
 from xinfang.petitions.services import QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH, hash_query_code
 
 
@@ -27,7 +27,9 @@ def is_well_formed(code: str) -> bool:
 def petition_for(query_code: str, phone: str) -> Petition | None:
     """The petition with this code on which a party has this phone; one query whether the code exists or not."""
     return (
-        Petition.objects.filter(query_code_hash=hash_query_code(query_code), parties__petitioner__phone=phone)
+        Petition.objects.filter(
+            query_code_hash=hash_query_code(query_code), parties__petitioner__phone_digest=digest_phone(phone)
+        )
         .select_related("category", "issue_region", "responsible_unit", "receiving_unit")
         .distinct()
         .first()
@@ -36,15 +38,15 @@ def petition_for(query_code: str, phone: str) -> Petition | None:
 
 def petitioner_ids_for(petition: Petition, phone: str) -> list[int]:
     return list(
-        PetitionParty.objects.filter(petition=petition, petitioner__phone=phone).values_list(
-            "petitioner_id", flat=True
-        )
+        PetitionParty.objects.filter(
+            petition=petition, petitioner__phone_digest=digest_phone(phone)
+        ).values_list("petitioner_id", flat=True)
     )
 
 
 def petitions_of_phone(phone: str) -> QuerySet[Petition]:
     """Every petition on which a person with this phone is a party: the petitioner account's list."""
-    people = Petitioner.objects.filter(phone=phone).values("pk")
+    people = Petitioner.objects.filter(phone_digest=digest_phone(phone)).values("pk")
     return (
         Petition.objects.filter(parties__petitioner__in=people)
         .select_related("category", "responsible_unit")

@@ -20,7 +20,15 @@ from xinfang.orgs.models import Role
 from xinfang.paging import Keyset, page_query
 from xinfang.petitions import services
 from xinfang.petitions.identity import IdentityError, normalize_phone, validate_id_number
-from xinfang.petitions.models import Attachment, Channel, Petition, Petitioner, PetitionParty
+from xinfang.petitions.models import (
+    Attachment,
+    Channel,
+    Petition,
+    Petitioner,
+    PetitionParty,
+    digest_id_number,
+    digest_phone,
+)
 from xinfang.petitions.selectors import earlier_petitions_of, get_visible_or_404, shows_identity, visible_to
 from xinfang.search.query import TextSearch
 from xinfang.workflow.worklist import with_due_colour
@@ -221,12 +229,14 @@ def earlier_petitions(request):
     # Whole identifiers only: a partial ID number or a name alone would let staff browse petitioners.
     if id_number:
         try:
-            people = Petitioner.objects.filter(id_number=validate_id_number(id_number))
+            people = Petitioner.objects.filter(
+                id_number_digest=digest_id_number(validate_id_number(id_number))
+            )
             searched = True
         except IdentityError:
             pass
     elif name and len(normalize_phone(phone)) >= 7:
-        people = Petitioner.objects.filter(name=name, phone=normalize_phone(phone))
+        people = Petitioner.objects.filter(name=name, phone_digest=digest_phone(normalize_phone(phone)))
         searched = True
     ids = list(people.values_list("pk", flat=True)[:5]) if searched else []
     petitions = list(earlier_petitions_of(ids, request.user)[:LOOKUP_LIMIT]) if ids else []
