@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from xinfang import clock
+from xinfang import clock, sealing
 from xinfang.petitions.models import Petition
 
 from . import config, selectors
@@ -84,7 +84,11 @@ def open_pks(request) -> list[int]:
 def sign_in_account(request, phone: str) -> None:
     state = _state(request)
     request.session.cycle_key()
-    state["account"] = {"phone": phone, "until": clock.now().timestamp() + config.ACCESS_SECONDS}
+    # Sessions are database rows: the phone rests there sealed, as the petitioner's row keeps it encrypted.
+    state["account"] = {
+        "phone": sealing.seal(phone),
+        "until": clock.now().timestamp() + config.ACCESS_SECONDS,
+    }
     _save(request, state)
 
 
@@ -94,9 +98,12 @@ def account_phone(request) -> str | None:
     now = clock.now().timestamp()
     if not account or account["until"] < now:
         return None
+    phone = sealing.unseal(account["phone"])
+    if phone is None:  # sealed under another SECRET_KEY (or a session from before sealing): sign in again
+        return None
     account["until"] = now + config.ACCESS_SECONDS
     _save(request, state)
-    return account["phone"]
+    return phone
 
 
 def forget(request) -> None:

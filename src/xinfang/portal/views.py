@@ -441,7 +441,7 @@ def account(request):
             if not throttle.hit("otp_phone", phone):
                 return refuse(request, TOO_MANY)
             otp.send(phone)
-            request.session[otp.SESSION_KEY] = phone
+            request.session[otp.SESSION_KEY] = sealing.seal(phone)  # sessions are rows: never a clear phone
             return redirect("portal:account_verify")
     return render(request, "portal/account_phone.html", {"form": form})
 
@@ -449,7 +449,7 @@ def account(request):
 @public
 @require_http_methods(["GET", "POST"])
 def account_verify(request):
-    phone = request.session.get(otp.SESSION_KEY)
+    phone = sealing.unseal(request.session.get(otp.SESSION_KEY) or "")
     if not phone:
         return redirect("portal:account")
     form = AccountCodeForm(request.POST or None)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.db import connection, transaction
 
 from xinfang.orgs.models import OrgUnit
+from xinfang.petitions.identity import mask_id_number, mask_phone
 from xinfang.petitions.models import Petition
 
 from .models import SearchDocument
@@ -16,6 +18,15 @@ from .segment import index_words
 TEXT_FIELDS = ("registration_number", "summary", "content", "subject_person")
 UNIT_FIELDS = ("subject_unit", "responsible_unit", "receiving_unit")
 CHUNK = 2000
+# ID numbers and mobile numbers a petitioner wrote into the text itself: the index keeps them masked, as the
+# identity fields are encrypted (people are found by ID number or phone through their digests, not here).
+ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+MOBILE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+
+
+def redact(text: str) -> str:
+    text = ID_NUMBER_IN_TEXT.sub(lambda m: mask_id_number(m.group()), text)
+    return MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
 
 
 def document_text(petition: Petition, unit_names: dict[int, str] | None = None) -> str:
@@ -24,7 +35,7 @@ def document_text(petition: Petition, unit_names: dict[int, str] | None = None) 
     if unit_names is None:
         unit_names = _unit_names(unit_ids)
     parts.extend(unit_names.get(unit_id, "") for unit_id in unit_ids)
-    return " ".join(index_words("\n".join(parts)))
+    return " ".join(index_words(redact("\n".join(parts))))
 
 
 def index_petition(petition: Petition) -> None:

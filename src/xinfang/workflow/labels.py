@@ -13,6 +13,7 @@ EVENT_LABELS = {
     "register": "登记",
     "create_petitioner": "建立信访人档案",
     "update_petitioner": "补充信访人信息",
+    "rotate_field_keys": "轮换字段加密密钥",
     "add_party": "添加信访人",
     "add_attachment": "上传附件",
     "disclose_identity": "查看受保护的信访人身份",
