@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 
 from xinfang.audit import services as audit
 from xinfang.fieldcrypt import encrypted_fields
@@ -40,22 +40,37 @@ def rotate_keys(*, batch: int = BATCH, actor=None) -> Rotated:
     half-way loses nothing: the old keys still read the rest), then record one audit event."""
     done = Rotated()
     for model in encrypted_models():
+        meta = model._meta
         fields = encrypted_fields(model)
-        names = [f.attname for f in fields] + [f.digest_field for f in fields if f.digest_field]
+        fields += [meta.get_field(f.digest_field) for f in fields if f.digest_field]
+        quote = connection.ops.quote_name
+        # One parameterised UPDATE per row, sent with executemany: Django's bulk_update builds a CASE per
+        # column in Python and took 20 s for 3,000 petitioners; this takes a fraction of it.
+        update = "UPDATE {} SET {} WHERE {} = %s".format(  # nosec B608: names from the model
+            quote(meta.db_table), ", ".join(f"{quote(f.column)} = %s" for f in fields), quote(meta.pk.column)
+        )
         manager, last, count = model._base_manager, 0, 0
         while True:
             with transaction.atomic():
                 rows = list(
-                    manager.select_for_update().filter(pk__gt=last).order_by("pk").only("pk", *names)[:batch]
+                    manager.select_for_update()
+                    .filter(pk__gt=last)
+                    .order_by("pk")
+                    .only("pk", *(f.attname for f in fields))[:batch]
                 )
                 if not rows:
                     break
-                # Loaded rows hold clear values (and digests computed from them); bulk_update writes each
-                # value back through the field, so under the first key.
-                manager.bulk_update(rows, names)
+                # Loaded rows hold clear values (and digests computed from them); each value goes back
+                # through its field, so encrypted under the first key.
+                params = [
+                    [*(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields), row.pk]
+                    for row in rows
+                ]
+                with connection.cursor() as cursor:
+                    cursor.executemany(update, params)
                 last, count = rows[-1].pk, count + len(rows)
                 done.batches += 1
-        done.rows[model._meta.label] = count
+        done.rows[meta.label] = count
     target = ContentType.objects.get_for_model(apps.get_model("petitions", "Petitioner"))
     audit.record(
         action="rotate_field_keys",
