@@ -86,6 +86,22 @@ def local_field_keys(path: Path) -> dict:
 # digests. From the environment, or from var/field-keys (XF_FIELD_KEY_FILE).
 FIELD_KEYS = env_list("XF_FIELD_KEYS")
 FIELD_DIGEST_KEY = os.environ.get("XF_FIELD_DIGEST_KEY", "")
+
+
+def _is_fernet_key(key: str) -> bool:
+    import base64
+    import binascii
+
+    try:
+        return len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
+    except (ValueError, binascii.Error):
+        return False
+
+
+if not all(_is_fernet_key(key) for key in FIELD_KEYS):
+    raise ImproperlyConfigured(
+        "XF_FIELD_KEYS 中有格式不正确的密钥：每个应为32字节随机数的URL安全Base64编码。"
+    )
 if FIELD_KEYS and not FIELD_DIGEST_KEY:
     raise ImproperlyConfigured("设置了 XF_FIELD_KEYS 时也要设置 XF_FIELD_DIGEST_KEY（查询摘要密钥）。")
 if not FIELD_KEYS:

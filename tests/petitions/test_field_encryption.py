@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 from io import StringIO
 from types import SimpleNamespace
 
@@ -101,6 +103,24 @@ def test_the_key_file_is_made_once_owner_only_and_kept(tmp_path):
     Fernet(first["keys"][0])  # a valid Fernet key
     assert len(first["digest_key"]) >= 32
     assert local_field_keys(path) == first == json.loads(path.read_text())
+
+
+def settings_outcome(**env) -> subprocess.CompletedProcess:
+    code = "import xinfang.settings as s; print(len(s.FIELD_KEYS), s.FIELD_DIGEST_KEY)"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("XF_FIELD_")}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_keys_from_the_environment_must_be_fernet_keys_and_come_with_a_digest_key():
+    keys = f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}"
+    good = settings_outcome(XF_FIELD_KEYS=keys, XF_FIELD_DIGEST_KEY="d" * 40)
+    assert good.returncode == 0 and good.stdout.split() == ["2", "d" * 40]
+    no_digest = settings_outcome(XF_FIELD_KEYS=keys)
+    assert no_digest.returncode != 0 and "XF_FIELD_DIGEST_KEY" in no_digest.stderr
+    malformed = settings_outcome(XF_FIELD_KEYS="not-a-key", XF_FIELD_DIGEST_KEY="d" * 40)
+    assert malformed.returncode != 0 and "格式不正确" in malformed.stderr
 
 
 # --- rotation -------------------------------------------------------------------------------------------
