@@ -7,6 +7,7 @@ settings make once under ``XF_DATA_DIR``. A Fernet token is random each time (IV
 ciphertext cannot be searched; a field that must be found by value names a digest column on the same model,
 kept in step by the field's descriptor whenever the attribute is set (constructor, loading, assignment), so
 every write path — ``save``, ``bulk_update`` that lists the digest, ``xinfang.bulk`` — writes both.
+``QuerySet.update(field=value)`` encrypts but cannot know the digest: pass both, or save the instance.
 """
 
 from __future__ import annotations
