@@ -202,7 +202,8 @@ def encrypt_columns(table: str, columns: dict[str, tuple[str | None, str | None]
         connection = schema_editor.connection
         quote = connection.ops.quote_name
         names = list(columns)
-        select = "SELECT {}, {} FROM {} WHERE {} > %s ORDER BY {}".format(  # nosec B608: names from the migration
+        # Table and column names come from the migration, quoted by the backend; values are parameters.
+        select = "SELECT {}, {} FROM {} WHERE {} > %s ORDER BY {}".format(  # nosec B608
             quote("id"), ", ".join(quote(n) for n in names), quote(table), quote("id"), quote("id")
         )
         sets = []

@@ -46,7 +46,8 @@ def rotate_keys(*, batch: int = BATCH, actor=None) -> Rotated:
         quote = connection.ops.quote_name
         # One parameterised UPDATE per row, sent with executemany: Django's bulk_update builds a CASE per
         # column in Python and took 20 s for 3,000 petitioners; this takes a fraction of it.
-        update = "UPDATE {} SET {} WHERE {} = %s".format(  # nosec B608: names from the model
+        # Names come from the model, quoted by the backend; values are parameters.
+        update = "UPDATE {} SET {} WHERE {} = %s".format(  # nosec B608
             quote(meta.db_table), ", ".join(f"{quote(f.column)} = %s" for f in fields), quote(meta.pk.column)
         )
         manager, last, count = model._base_manager, 0, 0
