@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "xinfang.documents",
     "xinfang.notifications",
     "xinfang.supervision",
+    "xinfang.assistance",
+    "xinfang.disputes",
+    "xinfang.campaigns",
     "xinfang.workbench",
     "xinfang.api",
     "xinfang.portal",
@@ -233,6 +236,8 @@ MEDIA_ROOT = Path(os.environ.get("XF_MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "media/"
 
 # Attachments are checked by content, not by name (process.md: oversized or disguised files are refused).
+# The largest single assistance grant (yuan) the system accepts; above it the amount is taken for a typing error.
+XF_ASSISTANCE_MAX_AMOUNT = int(os.environ.get("XF_ASSISTANCE_MAX_AMOUNT", 1_000_000))
 XF_ATTACHMENT_MAX_BYTES = int(os.environ.get("XF_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
@@ -265,6 +270,8 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "xinfang.orgs.models.Level",
         "UserRoleEnum": "xinfang.orgs.models.Role",
         "PartyRoleEnum": "xinfang.petitions.models.PartyRole",
+        "GrantStatusEnum": "xinfang.assistance.models.GrantStatus",
+        "StatusEnum": "xinfang.petitions.models.Status",  # the name it had before other apps had a status
     },
 }
 
