@@ -271,6 +271,11 @@ SPECTACULAR_SETTINGS = {
         "UserRoleEnum": "xinfang.orgs.models.Role",
         "PartyRoleEnum": "xinfang.petitions.models.PartyRole",
         "GrantStatusEnum": "xinfang.assistance.models.GrantStatus",
+        "DisputeKindEnum": "xinfang.disputes.models.DisputeKind",
+        "MediationKindEnum": "xinfang.disputes.models.MediationKind",
+        "HandlingLevelEnum": "xinfang.disputes.models.HandlingLevel",
+        "DisputeStatusEnum": "xinfang.disputes.models.DisputeStatus",
+        "DisputeOutcomeEnum": "xinfang.disputes.models.Outcome",
         "StatusEnum": "xinfang.petitions.models.Status",  # the name it had before other apps had a status
     },
 }

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import actions, assistance, auth, orgs, views
+from . import actions, assistance, auth, disputes, orgs, views
 
 app_name = "api"
 
@@ -11,6 +11,7 @@ router.register("regions", orgs.RegionViewSet, basename="region")
 router.register("units", orgs.UnitViewSet, basename="unit")
 router.register("categories", orgs.CategoryViewSet, basename="category")
 router.register("assistance", assistance.GrantViewSet, basename="grant")
+router.register("disputes", disputes.DisputeViewSet, basename="dispute")
 
 urlpatterns = [
     path("auth/token", auth.ObtainTokenView.as_view(), name="token"),
