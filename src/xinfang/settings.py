@@ -276,6 +276,8 @@ SPECTACULAR_SETTINGS = {
         "HandlingLevelEnum": "xinfang.disputes.models.HandlingLevel",
         "DisputeStatusEnum": "xinfang.disputes.models.DisputeStatus",
         "DisputeOutcomeEnum": "xinfang.disputes.models.Outcome",
+        "CampaignStatusEnum": "xinfang.campaigns.models.CampaignStatus",
+        "ScreeningEnum": "xinfang.campaigns.models.Screening",
         "StatusEnum": "xinfang.petitions.models.Status",  # the name it had before other apps had a status
     },
 }

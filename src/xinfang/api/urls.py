@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import actions, assistance, auth, disputes, orgs, views
+from . import actions, assistance, auth, campaigns, disputes, orgs, views
 
 app_name = "api"
 
@@ -12,6 +12,8 @@ router.register("units", orgs.UnitViewSet, basename="unit")
 router.register("categories", orgs.CategoryViewSet, basename="category")
 router.register("assistance", assistance.GrantViewSet, basename="grant")
 router.register("disputes", disputes.DisputeViewSet, basename="dispute")
+router.register("campaigns", campaigns.CampaignViewSet, basename="campaign")
+router.register("campaign-cases", campaigns.CampaignCaseViewSet, basename="campaign-case")
 
 urlpatterns = [
     path("auth/token", auth.ObtainTokenView.as_view(), name="token"),
