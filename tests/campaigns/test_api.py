@@ -83,7 +83,7 @@ def test_a_campaign_through_the_api(org, people, frozen_clock):
         and body["total"]["resolved"] == 1
         and body["total"]["resolution_rate"] == 50.0
     )
-    assert body["sentence"] == "市联席办共交办我县2个案件，涉及1个乡镇办，已化解1案，化解率50.00%"
+    assert body["sentence"] == "市联席办共交办我区2个案件，涉及1个乡镇办，已化解1案，化解率50%"
     assert body["batches"]["第一批"]["screened_out"] == 1
     assert body["ranking"] == [
         {"rank": 1, "unit": "清波街道办事处", "cases": 2, "resolved": 1, "resolution_rate": 50.0}

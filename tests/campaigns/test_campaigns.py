@@ -91,7 +91,7 @@ def test_the_journey_of_a_campaign(campaign, listed, org, people, frozen_clock):
         (3, "湖滨街道办事处", 2, 0, "0.00"),
     ]
     assert figures.campaign_sentence(campaign, total) == (
-        "中央联席办共交办我县18个案件，涉及2个乡镇办和1个县直单位，已化解12案，化解率66.66%"
+        "中央联席办共交办我区18个案件，涉及2个乡镇办和1个区直单位，已化解12案，化解率66.66%"
     )
     with pytest.raises(ValidationError):  # pending cases are gone; closing works
         services.resolve(

@@ -12,6 +12,8 @@ from xinfang.petitions.services import register_many
 
 
 def test_the_central_joint_meetings_sentence(campaign, org, people):
+    org.county.name = "鲁山县"  # the seed is a county: 我县
+    org.county.save()
     townships = [
         f.unit(f"330102{100 + i:03d}", f"第{i}乡镇", UnitKind.TOWNSHIP,
                f.region(f"330102{100 + i:03d}", f"第{i}乡镇", Level.TOWNSHIP, org.county), org.bureau)
@@ -39,6 +41,7 @@ def test_the_central_joint_meetings_sentence(campaign, org, people):
     total = figures.figures(CampaignCase.objects.filter(campaign=campaign), day("2026-04-30"))
     assert (total.cases, total.township_units, total.department_units, total.resolved) == (247, 17, 30, 246)
     assert (total.on_time, total.due) == (246, 247)
+    campaign.refresh_from_db()
     assert figures.campaign_sentence(campaign, total) == (
         "中央联席办共交办我县247个案件，涉及17个乡镇办和30个县直单位，已化解246案，化解率99.59%"
     )

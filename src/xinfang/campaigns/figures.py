@@ -21,6 +21,20 @@ from .models import Campaign, CampaignCase, Screening
 
 TOWNSHIP_KINDS = (UnitKind.TOWNSHIP,)
 PLACE_WORDS = {Level.PROVINCE: "省", Level.CITY: "市", Level.COUNTY: "县", Level.TOWNSHIP: "乡"}
+PLACE_SUFFIXES = "省市县区旗镇乡"
+
+
+def place_word(region) -> str:
+    """我县 / 我区 / 我市: the last character of the region's name, as the work reports say it."""
+    if region.name and region.name[-1] in PLACE_SUFFIXES:
+        return region.name[-1]
+    return PLACE_WORDS.get(region.level, "")
+
+
+def shown(value: Decimal) -> str:
+    """A percentage as the reports print it: no trailing zeros (83.2%, 100%)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def percent(numerator: int, denominator: int) -> Decimal | None:
@@ -139,14 +153,14 @@ def unit_ranking(cases: QuerySet[CampaignCase], today: dt.date) -> list[UnitRank
 
 def campaign_sentence(campaign: Campaign, f: CampaignFigures) -> str:
     """ "中央联席办共交办我县247个案件，涉及17个乡镇办和30个县直单位，已化解246案，化解率99.59%"."""
-    place = PLACE_WORDS.get(campaign.unit.region.level, "")
-    units = []
+    place = place_word(campaign.unit.region)
+    units = []  # 乡镇办 and the departments of this level (县直单位, 市直单位)
     if f.township_units:
         units.append(f"{f.township_units}个乡镇办")
     if f.department_units:
-        units.append(f"{f.department_units}个县直单位")
+        units.append(f"{f.department_units}个{place or '县'}直单位")
     involved = f"，涉及{'和'.join(units)}" if units else ""
-    rate = f"，化解率{f.resolution_rate}%" if f.resolution_rate is not None else ""
+    rate = f"，化解率{shown(f.resolution_rate)}%" if f.resolution_rate is not None else ""
     return (
         f"{campaign.get_assigning_body_display()}共交办我{place}{f.cases}个案件{involved}，"
         f"已化解{f.resolved}案{rate}"

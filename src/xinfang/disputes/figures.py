@@ -18,10 +18,12 @@ def found(start: dt.date, end: dt.date, region_prefix: str = ""):
     )
 
 
-def totals(start: dt.date, end: dt.date, region_prefix: str = "") -> dict:
+def totals(start: dt.date, end: dt.date, region_prefix: str = "", *, unit=None) -> dict:
     """Disputes found in the period, and what has become of them by now; the closing figures count those
-    closed in the period, whenever found."""
+    closed in the period, whenever found. ``unit``: only the disputes it handles now."""
     base = Dispute.objects.filter(region_code__startswith=region_prefix)
+    if unit is not None:
+        base = base.filter(handling_unit=unit)
     closed_in = base.filter(closed_at__date__gte=start, closed_at__date__lte=end)
     closed = closed_in.aggregate(
         resolved=Count("id", filter=Q(outcome=Outcome.RESOLVED)),
@@ -30,18 +32,16 @@ def totals(start: dt.date, end: dt.date, region_prefix: str = "") -> dict:
         total=Count("id"),
     )
     mediations = Mediation.objects.filter(
-        dispute__region_code__startswith=region_prefix, mediated_on__gte=start, mediated_on__lte=end
+        dispute__in=base.values("pk"), mediated_on__gte=start, mediated_on__lte=end
     ).aggregate(total=Count("id"), agreed=Count("id", filter=Q(agreed=True)))
     escalated = dict(
-        Escalation.objects.filter(
-            dispute__region_code__startswith=region_prefix, at__date__gte=start, at__date__lte=end
-        )
+        Escalation.objects.filter(dispute__in=base.values("pk"), at__date__gte=start, at__date__lte=end)
         .values_list("to_level")
         .annotate(n=Count("id"))
         .order_by()
     )
     return {
-        "found": found(start, end, region_prefix).count(),
+        "found": base.filter(found_on__gte=start, found_on__lte=end).count(),
         "open": base.filter(status=DisputeStatus.OPEN, found_on__lte=end).count(),
         "closed": closed["total"],
         "resolved": closed["resolved"],
