@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "xinfang.assistance",
     "xinfang.disputes",
     "xinfang.campaigns",
+    "xinfang.meetings",
     "xinfang.workbench",
     "xinfang.api",
     "xinfang.portal",
@@ -238,6 +239,11 @@ MEDIA_URL = "media/"
 # Attachments are checked by content, not by name (process.md: oversized or disguised files are refused).
 # The largest single assistance grant (yuan) the system accepts; above it the amount is taken for a typing error.
 XF_ASSISTANCE_MAX_AMOUNT = int(os.environ.get("XF_ASSISTANCE_MAX_AMOUNT", 1_000_000))
+# The fewest joint meetings a month (seed 000: the county at least once, a township at least three times).
+XF_MEETINGS_PER_MONTH = {
+    "county": int(os.environ.get("XF_MEETINGS_PER_MONTH_COUNTY", 1)),
+    "township": int(os.environ.get("XF_MEETINGS_PER_MONTH_TOWNSHIP", 3)),
+}
 XF_ATTACHMENT_MAX_BYTES = int(os.environ.get("XF_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
@@ -278,6 +284,10 @@ SPECTACULAR_SETTINGS = {
         "DisputeOutcomeEnum": "xinfang.disputes.models.Outcome",
         "CampaignStatusEnum": "xinfang.campaigns.models.CampaignStatus",
         "ScreeningEnum": "xinfang.campaigns.models.Screening",
+        "MeetingLevelEnum": "xinfang.meetings.models.MeetingLevel",
+        "MeetingKindEnum": "xinfang.meetings.models.MeetingKind",
+        "ItemStatusEnum": "xinfang.meetings.models.ItemStatus",
+        "EscalationTargetEnum": "xinfang.meetings.models.EscalationTarget",
         "StatusEnum": "xinfang.petitions.models.Status",  # the name it had before other apps had a status
     },
 }

@@ -73,6 +73,7 @@ def test_the_region_sees_all_three(mechanisms):
     }  # fmt: skip
     assert (data["disputes"]["found"], data["disputes"]["open"]) == (1, 1)
     assert data["disputes"]["escalations"] == {"township": 0, "county_meeting": 1, "leadership": 0}
+    assert data["meetings"]["meetings"] == {"total": 0, "county": 0, "township": 0}
     (campaign,) = data["campaigns"]
     assert (campaign["cases"], campaign["resolved"], campaign["resolution_rate"]) == (1, 1, 100.0)
     assert campaign["sentence"] == "中央联席办共交办我区1个案件，涉及1个区直单位，已化解1案，化解率100%"

@@ -1,7 +1,7 @@
-"""The mechanisms' figures in `xinfang stats --json`: ``assistance``, ``disputes``, ``campaigns``
+"""The mechanisms' figures in `xinfang stats --json`: ``meetings``, ``assistance``, ``disputes``, ``campaigns``
 (definitions: docs/statistics.md). Each app defines its figures; this module only picks the scope and period.
 
-A unit's scope: the grants it made, the disputes it handles now, the campaign cases it is responsible for.
+A unit's scope: the meetings it convened and the decisions it leads, the grants it made, the disputes it handles now, the campaign cases it is responsible for.
 A jurisdiction's: grants of units inside it, disputes that arose inside it, the campaigns its units run."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from xinfang.assistance import figures as assistance
 from xinfang.campaigns import figures as campaign_figures
 from xinfang.campaigns.models import Campaign, CampaignCase
 from xinfang.disputes import figures as disputes
+from xinfang.meetings import figures as meetings
 
 from .metrics import Ctx
 from .scope import Scope
@@ -64,8 +65,16 @@ def campaigns_json(scope: Scope, ctx: Ctx) -> list[dict]:
     return out
 
 
+def meetings_json(scope: Scope, ctx: Ctx) -> dict:
+    start, end = ctx.period.start, ctx.period.end
+    if scope.unit is not None:
+        return meetings.totals(start, end, unit=scope.unit, today=ctx.today)
+    return meetings.totals(start, end, scope.prefix, today=ctx.today)
+
+
 def as_json(scope: Scope, ctx: Ctx) -> dict:
     return {
+        "meetings": meetings_json(scope, ctx),
         "assistance": assistance_json(scope, ctx),
         "disputes": disputes_json(scope, ctx),
         "campaigns": campaigns_json(scope, ctx),
