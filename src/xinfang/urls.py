@@ -26,6 +26,7 @@ urlpatterns = [
     path("assistance/", include("xinfang.assistance.urls")),
     path("disputes/", include("xinfang.disputes.urls")),
     path("campaigns/", include("xinfang.campaigns.urls")),
+    path("meetings/", include("xinfang.meetings.urls")),
     path("documents/", include("xinfang.documents.urls")),
     path("workflow/", include("xinfang.workflow.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
