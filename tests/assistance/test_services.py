@@ -130,3 +130,13 @@ def test_a_grant_on_a_petition_in_another_unit(petition, people, scene):
     assert list(grants_visible_to(people.township_handler)) == [grant]
     assert not grants_visible_to(people.other_township_handler).exists()
     assert not grants_visible_to(people.other_county_registrar).exists()
+
+
+def test_a_grant_on_an_accusation_never_reaches_the_accused_unit(people, org):
+    from tests.scenes import make_leaders
+
+    leaders = make_leaders(org)
+    accusation = f.register(people.registrar, petition_class="accusation", subject_unit=leaders.committee)
+    grant = grant_on(accusation, people.bureau_handler)
+    assert grants_visible_to(people.bureau_leader).filter(pk=grant.pk).exists()
+    assert not grants_visible_to(leaders.secretary).exists()  # a jurisdiction unit, but the accused one

@@ -147,3 +147,24 @@ def test_the_seed_sentence_and_the_frequency_rule(people, org, frozen_clock, set
     assert [(r["unit"], r["held"], r["required"]) for r in october] == [("330102-XFJ", 0, 1)]
     settings.XF_MEETINGS_PER_MONTH = {"township": 12}
     assert {r["unit"] for r in figures.below_frequency("330102", 2026, 1)} == {"330102001", "330102002"}
+
+
+def test_the_accused_unit_never_sees_the_item(people, org, frozen_clock):
+    from django.test import Client
+
+    from tests.scenes import make_leaders
+
+    leaders = make_leaders(org)
+    frozen_clock(when("2026-03-06 15:00"))
+    accusation = f.register(people.registrar, petition_class="accusation", subject_unit=leaders.committee)
+    meeting = services.hold_meeting(people.bureau_leader, level="county", kind="ad_hoc", held_on=day("2026-03-06"),
+                                    title="县联席会议", attendees="a",
+                                    items=[ItemInput("检举某领导", petition=accusation), ItemInput("其他议题")])  # fmt: skip
+    client = Client()
+    client.force_login(leaders.secretary)
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "其他议题" in page and "检举某领导" not in page
+    items = client.get(f"/api/v1/meetings/{meeting.pk}/").json()["items"]
+    assert [i["summary"] for i in items] == ["其他议题"]
+    client.force_login(people.bureau_leader)
+    assert len(client.get(f"/api/v1/meetings/{meeting.pk}/").json()["items"]) == 2

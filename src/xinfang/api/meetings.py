@@ -64,7 +64,14 @@ class MeetingItemSerializer(serializers.ModelSerializer):
 
 class MeetingSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    items = MeetingItemSerializer(many=True, read_only=True)
+    items = serializers.SerializerMethodField()
+
+    @extend_schema_field(MeetingItemSerializer(many=True))
+    def get_items(self, meeting) -> list[dict]:
+        """Items about a petition the user may not see (an accusation against the user's unit) are left out."""
+        visible = self.context.get("visible_petitions", set())
+        shown = [i for i in meeting.items.all() if i.petition_id is None or i.petition_id in visible]
+        return MeetingItemSerializer(shown, many=True, context=self.context).data
 
     class Meta:
         model = JointMeeting

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from xinfang.petitions.models import PetitionClass
 from xinfang.petitions.selectors import visible_to
 
 from .models import Grant
@@ -21,4 +22,5 @@ def grants_visible_to(user) -> QuerySet[Grant]:
     scope = Q(unit=unit) | Q(petition__in=visible_to(user).values("pk"))
     if unit.sees_jurisdiction:
         scope |= Q(unit__region__code__startswith=unit.region.prefix)
-    return qs.filter(scope)
+    # As visible_to does after every scope: a grant on an accusation never reaches the accused unit.
+    return qs.filter(scope).exclude(petition__petition_class=PetitionClass.ACCUSATION, petition__subject_unit=unit)

@@ -86,8 +86,9 @@ def record_dispute(
         errors["found_via"] = "请选择发现途径。"
     if level not in HandlingLevel.values:
         errors["level"] = "请选择化解层级。"
-    for field, label in (("title", "纠纷名称"), ("parties", "当事各方情况"), ("matter", "争议事项")):
-        if not _text(locals()[field]):
+    texts = {"title": (title, "纠纷名称"), "parties": (parties, "当事各方情况"), "matter": (matter, "争议事项")}
+    for field, (value, label) in texts.items():
+        if not _text(value):
             errors[field] = f"请填写{label}。"
     if found_on is None or found_on > clock.local_date(at):
         errors["found_on"] = "发现日期不能晚于今天。"

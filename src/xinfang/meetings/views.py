@@ -114,8 +114,10 @@ def meeting_detail(request, pk):
             "decisions__lead_unit", "decisions__supporting_units"
         )
     )
+    # An item about a petition the user may not see (an accusation against the user's unit) is left out.
+    items = [item for item in items if item.petition_id is None or item.petition_id in visible]
     for item in items:
-        item.shown_petition = item.petition if item.petition_id in visible else None
+        item.shown_petition = item.petition
     context = {
         "m": meeting,
         "items": items,
