@@ -91,3 +91,13 @@ def test_a_unit_sees_its_own(mechanisms, org):
     )
     assert before["assistance"]["grants"] == 0 and before["campaigns"] == []
     assert clock.today() == dt.date(2026, 3, 10) and Decimal(data["assistance"]["amount"]) == 0
+
+
+def test_the_plain_report_ends_with_the_mechanisms_sentences(mechanisms):
+    out = io.StringIO()
+    call_command("stats", "--region", "330102", "--from", "2026-03-01", "--to", "2026-03-31", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[-2:] == [
+        "累计救助1件次4人次1万多元。",
+        "中央联席办共交办我区1个案件，涉及1个区直单位，已化解1案，化解率100%。",
+    ]

@@ -79,3 +79,15 @@ def as_json(scope: Scope, ctx: Ctx) -> dict:
         "disputes": disputes_json(scope, ctx),
         "campaigns": campaigns_json(scope, ctx),
     }
+
+
+def sentences(scope: Scope, ctx: Ctx) -> list[str]:
+    """The mechanisms' work-report sentences in the seeds' forms, for the figures that have any data."""
+    data = as_json(scope, ctx)
+    out = []
+    if data["meetings"]["meetings"]["total"]:
+        out.append(data["meetings"]["sentence"] + "。")
+    if data["assistance"]["grants"]:
+        out.append(data["assistance"]["sentence"] + "。")
+    out.extend(campaign["sentence"] + "。" for campaign in data["campaigns"] if campaign["cases"])
+    return out

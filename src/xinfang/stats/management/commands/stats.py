@@ -57,5 +57,5 @@ class Command(BaseCommand):
             return
         figures = report.figures(scope, ctx)
         self.stdout.write(f"{scope.name} {period.label}")
-        for paragraph in work_report(figures):
+        for paragraph in [*work_report(figures), *mechanisms.sentences(scope, ctx)]:
             self.stdout.write(paragraph)
