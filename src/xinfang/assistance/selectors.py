@@ -23,4 +23,6 @@ def grants_visible_to(user) -> QuerySet[Grant]:
     if unit.sees_jurisdiction:
         scope |= Q(unit__region__code__startswith=unit.region.prefix)
     # As visible_to does after every scope: a grant on an accusation never reaches the accused unit.
-    return qs.filter(scope).exclude(petition__petition_class=PetitionClass.ACCUSATION, petition__subject_unit=unit)
+    return qs.filter(scope).exclude(
+        petition__petition_class=PetitionClass.ACCUSATION, petition__subject_unit=unit
+    )

@@ -86,7 +86,11 @@ def record_dispute(
         errors["found_via"] = "请选择发现途径。"
     if level not in HandlingLevel.values:
         errors["level"] = "请选择化解层级。"
-    texts = {"title": (title, "纠纷名称"), "parties": (parties, "当事各方情况"), "matter": (matter, "争议事项")}
+    texts = {
+        "title": (title, "纠纷名称"),
+        "parties": (parties, "当事各方情况"),
+        "matter": (matter, "争议事项"),
+    }
     for field, (value, label) in texts.items():
         if not _text(value):
             errors[field] = f"请填写{label}。"
