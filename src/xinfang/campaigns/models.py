@@ -126,6 +126,8 @@ class CampaignCase(models.Model):
         verbose_name_plural = "专项活动案件"
         ordering = ["campaign", "batch", "id"]
         constraints = [models.UniqueConstraint(fields=["campaign", "petition"], name="campaign_case_once")]
+        # The unit scope every visible_to of a non-jurisdiction unit runs (selectors.responsible_for).
+        indexes = [models.Index(fields=["responsible_unit", "petition"], name="campaign_case_unit_petition")]
 
     def __str__(self) -> str:
         return f"{self.campaign}：{self.petition_id}"
