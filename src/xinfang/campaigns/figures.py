@@ -86,20 +86,18 @@ def _num(value: Decimal | None) -> float | None:
 
 
 def figures(cases: QuerySet[CampaignCase], today: dt.date) -> CampaignFigures:
-    """Figures of a set of cases (a campaign's, a batch's, or what a user may see of them)."""
-    resolved = Q(resolved_on__isnull=False, resolved_on__lte=today)
-    kept = cases.exclude(screening=Screening.OUT)
-    row = kept.order_by().aggregate(
-        cases=Count("id"),
+    """Figures of a set of cases (a campaign's, a batch's, or what a user may see of them): one query."""
+    kept = ~Q(screening=Screening.OUT)
+    resolved = kept & Q(resolved_on__isnull=False, resolved_on__lte=today)
+    township = Q(responsible_unit__kind__in=TOWNSHIP_KINDS)
+    row = cases.order_by().aggregate(
+        cases=Count("id", filter=kept),
         resolved=Count("id", filter=resolved),
         on_time=Count("id", filter=resolved & Q(resolved_on__lte=F("due_on"))),
-        due=Count("id", filter=Q(due_on__lte=today) | resolved),
-        townships=Count(
-            "responsible_unit", filter=Q(responsible_unit__kind__in=TOWNSHIP_KINDS), distinct=True
-        ),
-        departments=Count(
-            "responsible_unit", filter=~Q(responsible_unit__kind__in=TOWNSHIP_KINDS), distinct=True
-        ),
+        due=Count("id", filter=(kept & Q(due_on__lte=today)) | resolved),
+        townships=Count("responsible_unit", filter=kept & township, distinct=True),
+        departments=Count("responsible_unit", filter=kept & ~township, distinct=True),
+        screened_out=Count("id", filter=Q(screening=Screening.OUT)),
     )
     return CampaignFigures(
         cases=row["cases"],
@@ -108,7 +106,7 @@ def figures(cases: QuerySet[CampaignCase], today: dt.date) -> CampaignFigures:
         resolved=row["resolved"],
         on_time=row["on_time"],
         due=row["due"],
-        screened_out=cases.filter(screening=Screening.OUT).count(),
+        screened_out=row["screened_out"],
     )
 
 
