@@ -142,6 +142,10 @@ INSTALLED_APPS = [
     "xinfang.documents",
     "xinfang.notifications",
     "xinfang.supervision",
+    "xinfang.assistance",
+    "xinfang.disputes",
+    "xinfang.campaigns",
+    "xinfang.meetings",
     "xinfang.workbench",
     "xinfang.api",
     "xinfang.portal",
@@ -291,6 +295,13 @@ MEDIA_ROOT = Path(os.environ.get("XF_MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "media/"
 
 # Attachments are checked by content, not by name (process.md: oversized or disguised files are refused).
+# The largest single assistance grant (yuan) the system accepts; above it the amount is taken for a typing error.
+XF_ASSISTANCE_MAX_AMOUNT = int(os.environ.get("XF_ASSISTANCE_MAX_AMOUNT", 1_000_000))
+# The fewest joint meetings a month (seed 000: the county at least once, a township at least three times).
+XF_MEETINGS_PER_MONTH = {
+    "county": int(os.environ.get("XF_MEETINGS_PER_MONTH_COUNTY", 1)),
+    "township": int(os.environ.get("XF_MEETINGS_PER_MONTH_TOWNSHIP", 3)),
+}
 XF_ATTACHMENT_MAX_BYTES = int(os.environ.get("XF_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
@@ -323,6 +334,19 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "xinfang.orgs.models.Level",
         "UserRoleEnum": "xinfang.orgs.models.Role",
         "PartyRoleEnum": "xinfang.petitions.models.PartyRole",
+        "GrantStatusEnum": "xinfang.assistance.models.GrantStatus",
+        "DisputeKindEnum": "xinfang.disputes.models.DisputeKind",
+        "MediationKindEnum": "xinfang.disputes.models.MediationKind",
+        "HandlingLevelEnum": "xinfang.disputes.models.HandlingLevel",
+        "DisputeStatusEnum": "xinfang.disputes.models.DisputeStatus",
+        "DisputeOutcomeEnum": "xinfang.disputes.models.Outcome",
+        "CampaignStatusEnum": "xinfang.campaigns.models.CampaignStatus",
+        "ScreeningEnum": "xinfang.campaigns.models.Screening",
+        "MeetingLevelEnum": "xinfang.meetings.models.MeetingLevel",
+        "MeetingKindEnum": "xinfang.meetings.models.MeetingKind",
+        "ItemStatusEnum": "xinfang.meetings.models.ItemStatus",
+        "EscalationTargetEnum": "xinfang.meetings.models.EscalationTarget",
+        "StatusEnum": "xinfang.petitions.models.Status",  # the name it had before other apps had a status
     },
 }
 

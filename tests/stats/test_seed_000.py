@@ -61,6 +61,10 @@ def test_cli_prints_the_seed_county_figures(seed):
         "online_share",
         "first_petition_on_time",
         "backlog_resolution",
+        "meetings",
+        "assistance",
+        "disputes",
+        "campaigns",
     }
     for key, value in EXPECTED.items():
         assert data[key] == value, key

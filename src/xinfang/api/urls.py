@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import actions, auth, orgs, views
+from . import actions, assistance, auth, campaigns, disputes, meetings, orgs, views
 
 app_name = "api"
 
@@ -10,6 +10,11 @@ router.register("petitions", views.PetitionViewSet, basename="petition")
 router.register("regions", orgs.RegionViewSet, basename="region")
 router.register("units", orgs.UnitViewSet, basename="unit")
 router.register("categories", orgs.CategoryViewSet, basename="category")
+router.register("assistance", assistance.GrantViewSet, basename="grant")
+router.register("disputes", disputes.DisputeViewSet, basename="dispute")
+router.register("campaigns", campaigns.CampaignViewSet, basename="campaign")
+router.register("campaign-cases", campaigns.CampaignCaseViewSet, basename="campaign-case")
+router.register("meetings", meetings.MeetingViewSet, basename="meeting")
 
 urlpatterns = [
     path("auth/token", auth.ObtainTokenView.as_view(), name="token"),

@@ -33,6 +33,11 @@ EVENT_LABELS = {
 }
 
 
+def register_event_labels(labels: dict[str, str]) -> None:
+    """Apps above the workflow name the events they record (in their ``AppConfig.ready()``)."""
+    EVENT_LABELS.update(labels)
+
+
 def action_label(action: str) -> str:
     """The action's Chinese name; its code when it has none."""
     row = row_for(action)

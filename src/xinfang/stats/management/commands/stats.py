@@ -8,7 +8,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from xinfang import clock
-from xinfang.stats import report
+from xinfang.stats import mechanisms, report
 from xinfang.stats.metrics import Ctx
 from xinfang.stats.periods import Period
 from xinfang.stats.scope import Scope
@@ -52,9 +52,10 @@ class Command(BaseCommand):
                 data = current.as_full_json(year_before, previous)
             else:
                 data = report.figures(scope, ctx).as_json()
+            data.update(mechanisms.as_json(scope, ctx))
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         figures = report.figures(scope, ctx)
         self.stdout.write(f"{scope.name} {period.label}")
-        for paragraph in work_report(figures):
+        for paragraph in [*work_report(figures), *mechanisms.sentences(scope, ctx)]:
             self.stdout.write(paragraph)
