@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "xinfang.documents",
     "xinfang.notifications",
     "xinfang.supervision",
+    "xinfang.leaders",
     "xinfang.workbench",
     "xinfang.api",
     "xinfang.portal",
