@@ -61,6 +61,9 @@ def test_cli_prints_the_seed_county_figures(seed):
         "online_share",
         "first_petition_on_time",
         "backlog_resolution",
+        "reception",
+        "ownership",
+        "instructions",
     }
     for key, value in EXPECTED.items():
         assert data[key] == value, key

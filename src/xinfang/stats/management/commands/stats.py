@@ -8,6 +8,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from xinfang import clock
+from xinfang.leaders import figures as leaders_figures
 from xinfang.stats import report
 from xinfang.stats.metrics import Ctx
 from xinfang.stats.periods import Period
@@ -52,6 +53,9 @@ class Command(BaseCommand):
                 data = current.as_full_json(year_before, previous)
             else:
                 data = report.figures(scope, ctx).as_json()
+            data |= leaders_figures.all_figures(
+                period.start, period.end, ctx.today, prefix=scope.prefix, unit=scope.unit
+            )
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         figures = report.figures(scope, ctx)
