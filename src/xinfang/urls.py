@@ -23,6 +23,7 @@ urlpatterns = [
     path("stats/", include("xinfang.stats.urls")),
     path("notifications/", include("xinfang.notifications.urls")),
     path("supervision/", include("xinfang.supervision.urls")),
+    path("leaders/", include("xinfang.leaders.urls")),
     path("documents/", include("xinfang.documents.urls")),
     path("workflow/", include("xinfang.workflow.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -160,3 +160,14 @@ def test_only_the_leader_the_team_or_the_bureau_record(people, leaders, petition
     with pytest.raises(ValidationError) as error:
         service.add_progress(ownership, leaders.county, note="  ")
     assert error.value.message_dict["note"] == ["请填写工作进展。"]
+
+
+def test_administrators_keep_the_standard_and_each_save_is_audited(people):
+    from xinfang.leaders.services.standards import save_standard
+
+    assert ResolutionStandard.objects.filter(is_active=True).count() == 4  # the seeded checklist
+    item = ResolutionStandard.objects.order_by("order").first()
+    item.is_active = False
+    save_standard(item, people.auditor, ["is_active"])
+    event = Event.objects.get(action="edit_resolution_standard")
+    assert event.changes == {"is_active": [True, False]}

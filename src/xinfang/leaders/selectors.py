@@ -1,5 +1,5 @@
-"""Reading leaders' work. Leaders see their own sessions, ownerships and queue; the staff of a bureau (or a
-leadership unit) the rows of bureaus in their region; another unit what names it (attended, on the team,
+"""Reading leaders' work. Leaders see their own sessions, ownerships and queue; the staff of a bureau the
+rows of bureaus in its region; another unit what names it (attended, on the team,
 addressed). Petitions inside are always filtered again through ``visible_to``: an accusation never reaches
 the unit it accuses, not even as a count."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from xinfang.orgs.models import UnitKind
 from xinfang.petitions.models import PetitionClass
 from xinfang.petitions.selectors import visible_to
 
@@ -18,11 +19,12 @@ def _active(user) -> bool:
 
 
 def _jurisdiction_q(user, field: str) -> Q | None:
-    """Rows whose ``field`` (a bureau) lies in the user's region, for staff who see a jurisdiction."""
+    """Rows whose ``field`` (a bureau) lies in the user's region, for a bureau's staff. A leader in a party
+    or government office sees their own rows only, even though they see the region's petitions."""
     unit = user.unit
     if unit is None:
         return Q() if user.is_superuser else None
-    if unit.sees_jurisdiction:
+    if unit.kind == UnitKind.BUREAU:
         return Q(**{f"{field}__region__code__startswith": unit.region.prefix})
     return None
 

@@ -44,6 +44,7 @@ EVENT_LABELS = {
     "submit_to_leader": "提交领导阅批",
     "write_instruction": "领导批示",
     "answer_instruction": "回复领导批示",
+    "edit_resolution_standard": "修改化解标准",
 }
 
 

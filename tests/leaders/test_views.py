@@ -1,0 +1,159 @@
+"""The leaders pages: forms post to the services, errors come back in Chinese, scope holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from xinfang.leaders.models import (
+    CaseOwnership,
+    OwnershipStatus,
+    ReceptionSchedule,
+    ReceptionSession,
+    ResolutionStandard,
+    SessionPetition,
+    Submission,
+)
+from xinfang.petitions.models import Channel
+from xinfang.workflow.services import perform
+
+from .. import factories as f
+from ..conftest import stop_clock
+from .conftest import at
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_schedule_form_sessions_and_registration_at_a_session(client, people, leaders, org):
+    stop_clock(at(D(2025, 9, 25)))
+    login(client, people.registrar)
+    data = {
+        "kind": "descend",
+        "leader": leaders.county.pk,
+        "leader_post": "区委副书记",
+        "leader_level": "county",
+        "place": "清波街道便民服务中心",
+        "topics": "征地拆迁",
+        "recurrence": "monthly",
+        "day_of_month": "8",
+        "weekday": "",
+        "holiday_rule": "next",
+        "start_time": "09:00",
+        "end_time": "12:00",
+        "starts_on": "2025-10-01",
+        "ends_on": "",
+    }
+    bad = client.post(reverse("leaders:schedule_new"), data | {"day_of_month": "40"})
+    assert bad.status_code == 400 and "每月接访日须在1日至31日之间。" in bad.content.decode()
+    response = client.post(reverse("leaders:schedule_new"), data)
+    schedule = ReceptionSchedule.objects.get()
+    assert response.status_code == 302
+    page = client.get(reverse("leaders:schedule", args=[schedule.pk])).content.decode()
+    assert "2025-10-09（原定10-08，遇节假日调整）" in page
+    client.post(reverse("leaders:schedule", args=[schedule.pk]), {"until": "2025-10-31"})
+    session = ReceptionSession.objects.get()
+    assert session.date == D(2025, 10, 9)
+
+    stop_clock(at(D(2025, 10, 9), 11))
+    petition = f.register(people.registrar, channel=Channel.VISIT, received_at=at(D(2025, 10, 9), 9))
+    url = reverse("leaders:session_link", args=[session.pk])
+    missing = client.post(url, {"registration_number": "XF-0"})
+    assert missing.status_code == 400 and "未找到该登记编号的信访事项。" in missing.content.decode()
+    client.post(url, {"registration_number": petition.registration_number})
+    assert SessionPetition.objects.get().petition == petition
+    outcome_url = reverse("leaders:session_outcome", args=[session.pk, petition.pk])
+    prefix = f"o{petition.pk}"
+    bad = client.post(outcome_url, {f"{prefix}-outcome": "time_limited"})
+    assert bad.status_code == 400 and "限期化解须指定责任单位。" in bad.content.decode()
+    client.post(
+        outcome_url,
+        {
+            f"{prefix}-outcome": "time_limited",
+            f"{prefix}-unit": org.qingbo_unit.pk,
+            f"{prefix}-due": "2025-10-30",
+        },
+    )
+    assert SessionPetition.objects.get().outcome == "time_limited"
+    detail = client.get(reverse("petitions:detail", args=[petition.pk])).content.decode()
+    assert "限期化解，清波街道办事处2025-10-30前化解" in detail
+
+    # The neighbouring county's staff do not reach the session.
+    login(client, people.other_county_registrar)
+    assert client.get(reverse("leaders:session", args=[session.pk])).status_code == 404
+    assert session.place not in client.get(reverse("leaders:sessions")).content.decode()
+
+
+def test_ownership_pages_from_the_petition_to_resolution(client, people, leaders, silence_notices):
+    ResolutionStandard.objects.all().delete()
+    standard = ResolutionStandard.objects.create(text="合理诉求已解决")
+    stop_clock(at(D(2025, 10, 9)))
+    petition = f.register(people.registrar)
+    login(client, people.bureau_leader)
+    url = reverse("leaders:ownership_new")
+    base = {
+        "petition": petition.pk,
+        "problem": "征收补偿争议",
+        "leader": leaders.county.pk,
+        "leader_post": "区委副书记",
+        "leader_level": "county",
+        "resolution_due": "2025-12-31",
+    }
+    bad = client.post(url, base)
+    assert bad.status_code == 400 and "请制定化解方案" in bad.content.decode()
+    client.post(url, base | {"step_0_text": "调阅档案", "step_0_due": "2025-10-20"})
+    ownership = CaseOwnership.objects.get()
+    login(client, leaders.county)
+    mine = client.get(reverse("leaders:ownerships")).content.decode()
+    assert "征收补偿争议" in mine
+    client.post(reverse("leaders:ownership_progress", args=[ownership.pk]), {"note": "已约见信访人"})
+    bad = client.post(reverse("leaders:ownership_resolve", args=[ownership.pk]), {"note": "已化解"})
+    assert bad.status_code == 400 and "尚未达到化解标准：合理诉求已解决。" in bad.content.decode()
+    client.post(
+        reverse("leaders:ownership_resolve", args=[ownership.pk]),
+        {"note": "已化解", "standards": [standard.pk]},
+    )
+    ownership.refresh_from_db()
+    assert ownership.status == OwnershipStatus.RESOLVED
+    login(client, people.bureau_leader)
+    detail = client.get(reverse("petitions:detail", args=[petition.pk])).content.decode()
+    assert "包案领导：陈副书记（区委副书记）" in detail and "化解时限2025-12-31" in detail
+    login(client, people.township_handler)
+    assert client.get(reverse("leaders:ownership", args=[ownership.pk])).status_code == 404
+
+
+def test_queue_instruction_and_the_units_answer(client, people, leaders, org, silence_notices):
+    stop_clock(at(D(2025, 10, 9)))
+    petition = f.register(people.registrar)
+    perform(petition, "transfer", people.registrar, to_unit=org.qingbo_unit)
+    login(client, people.bureau_handler)
+    client.post(
+        reverse("leaders:submit"), {"petition": petition.pk, "leader": leaders.county.pk, "note": "请阅"}
+    )
+    submission = Submission.objects.get()
+    login(client, leaders.county)
+    assert petition.registration_number in client.get(reverse("leaders:queue")).content.decode()
+    url = reverse("leaders:instruct", args=[submission.pk])
+    bad = client.post(url, {"text": "", "units": [org.qingbo_unit.pk]})
+    assert bad.status_code == 400 and "请填写批示内容。" in bad.content.decode()
+    client.post(
+        url, {"text": "请依法处理并报结果", "units": [org.qingbo_unit.pk], "response_due": "2025-10-31"}
+    )
+    target = submission.instruction.targets.get()
+    assert target.supervision is not None
+    login(client, people.township_handler)
+    page = client.get(reverse("leaders:unit_instructions")).content.decode()
+    assert "请依法处理并报结果" in page
+    client.post(reverse("leaders:answer", args=[target.pk]), {"text": "已办结"})
+    target.refresh_from_db()
+    assert target.answered_on_time is True
+    # Another leader does not see the submission.
+    login(client, leaders.county2)
+    assert client.get(reverse("leaders:submission", args=[submission.pk])).status_code == 404
