@@ -266,6 +266,13 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "xinfang.orgs.models.Level",
         "UserRoleEnum": "xinfang.orgs.models.Role",
         "PartyRoleEnum": "xinfang.petitions.models.PartyRole",
+        # The petition's status keeps its name beside the leaders app's statuses.
+        "StatusEnum": "xinfang.petitions.models.Status",
+        "ReceptionKindEnum": "xinfang.leaders.models.ReceptionKind",
+        "LeaderLevelEnum": "xinfang.leaders.models.LEADER_LEVELS",
+        "ReceptionSessionStatusEnum": "xinfang.leaders.models.SessionStatus",
+        "OwnershipStatusEnum": "xinfang.leaders.models.OwnershipStatus",
+        "SubmissionStatusEnum": "xinfang.leaders.models.SubmissionStatus",
     },
 }
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import actions, auth, orgs, views
+from . import actions, auth, leaders, orgs, views
 
 app_name = "api"
 
@@ -10,6 +10,11 @@ router.register("petitions", views.PetitionViewSet, basename="petition")
 router.register("regions", orgs.RegionViewSet, basename="region")
 router.register("units", orgs.UnitViewSet, basename="unit")
 router.register("categories", orgs.CategoryViewSet, basename="category")
+router.register("reception/schedules", leaders.ScheduleViewSet, basename="reception-schedule")
+router.register("reception/sessions", leaders.SessionViewSet, basename="reception-session")
+router.register("ownerships", leaders.OwnershipViewSet, basename="ownership")
+router.register("submissions", leaders.SubmissionViewSet, basename="submission")
+router.register("instructions", leaders.InstructionTargetViewSet, basename="instruction")
 
 urlpatterns = [
     path("auth/token", auth.ObtainTokenView.as_view(), name="token"),
