@@ -157,3 +157,78 @@ def test_queue_instruction_and_the_units_answer(client, people, leaders, org, si
     # Another leader does not see the submission.
     login(client, leaders.county2)
     assert client.get(reverse("leaders:submission", args=[submission.pk])).status_code == 404
+
+
+def test_the_visit_form_registers_at_a_session_or_writes_nothing(client, people, leaders):
+    from xinfang.audit.models import Event
+    from xinfang.leaders.services import reception
+    from xinfang.petitions.models import Petition
+
+    from ..petitions.test_views_register import form_data
+
+    stop_clock(at(D(2025, 10, 9), 8))
+    session = reception.create_session(
+        people.registrar,
+        kind="sitting",
+        leader=leaders.county,
+        leader_post="区委副书记",
+        leader_level="county",
+        place="区信访局",
+        date=D(2025, 10, 9),
+        start_time=dt.time(9),
+        end_time=dt.time(12),
+    )
+    stop_clock(at(D(2025, 10, 9), 11))
+    login(client, people.registrar)
+    url = reverse("petitions:register", args=["visit"])
+    page = client.get(url, {"session": session.pk}).content.decode()
+    assert "在本次接访中登记" in page and f'value="{session.pk}" selected' in page
+    wrong_day = form_data("visit", received_at="2025-10-08T10:00", reception_session=session.pk)
+    refused = client.post(url, wrong_day)
+    assert "收到时间与所选领导接访的日期不一致。" in refused.content.decode()
+    assert not Petition.objects.exists()
+    response = client.post(url, form_data("visit", reception_session=session.pk))
+    assert response.status_code == 302
+    petition = Petition.objects.get()
+    assert SessionPetition.objects.get().petition == petition
+    assert Event.objects.filter(petition=petition, action="link_reception_petition").count() == 1
+
+    # A session cancelled between the form and the link: the form no longer offers it.
+    ReceptionSession.objects.filter(pk=session.pk).update(status="cancelled")
+    gone = client.post(url, form_data("visit", reception_session=session.pk))
+    assert "请选择本单位近期未取消的领导接访。" in gone.content.decode()
+    assert Petition.objects.count() == 1
+
+
+def test_a_refused_link_rolls_the_registration_back(client, people, leaders, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from xinfang.leaders.services import reception
+    from xinfang.petitions.models import Petition
+
+    from ..petitions.test_views_register import form_data
+
+    stop_clock(at(D(2025, 10, 9), 8))
+    session = reception.create_session(
+        people.registrar,
+        kind="sitting",
+        leader=leaders.county,
+        leader_post="区委副书记",
+        leader_level="county",
+        place="区信访局",
+        date=D(2025, 10, 9),
+        start_time=dt.time(9),
+        end_time=dt.time(12),
+    )
+    stop_clock(at(D(2025, 10, 9), 11))
+
+    def refuse(*args, **kwargs):
+        raise ValidationError("该接访场次已取消，不能登记。")
+
+    monkeypatch.setattr(reception, "link_petition", refuse)
+    login(client, people.registrar)
+    response = client.post(
+        reverse("petitions:register", args=["visit"]), form_data("visit", reception_session=session.pk)
+    )
+    assert "该接访场次已取消，不能登记。" in response.content.decode()
+    assert not Petition.objects.exists()
