@@ -135,3 +135,18 @@ def test_submit_refuses_an_outside_leader_and_an_accusation_stays_away_from_the_
         service.instruct(submission, leaders.county, text="请查处", units=[org.qingbo_unit])
     assert "被检举单位" in error.value.message_dict["units"][0]
     assert not selectors.targets_for_unit(people.township_handler).exists()
+
+
+def test_the_leader_hears_of_a_submission_and_the_unit_of_an_undated_instruction(
+    people, leaders, petition, org
+):
+    from xinfang.notifications.models import Notification
+
+    submission = service.submit(people.registrar, petition=petition, leader=leaders.county)
+    assert (
+        Notification.objects.get(recipient=leaders.county).title
+        == f"请阅批：信访事项{petition.registration_number}"
+    )
+    service.instruct(submission, leaders.county, text="请依法处理", units=[org.qingbo_unit])
+    told = Notification.objects.filter(recipient=people.township_handler).values_list("body", flat=True)
+    assert list(told) == ["请依法处理"]

@@ -14,9 +14,13 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from xinfang import clock
 from xinfang.audit.services import record
+from xinfang.notifications import services as notifications
+from xinfang.notifications.models import Kind
+from xinfang.notifications.recipients import staff_by_unit
 from xinfang.orgs.models import Role
 from xinfang.petitions.models import Petition, PetitionClass
 from xinfang.petitions.selectors import visible_to
@@ -59,6 +63,14 @@ def submit(actor, *, petition: Petition, leader, note: str = "", at=None, ip_add
                 ip_address=ip_address,
                 reason=submission.note,
                 data={"leader": leader.pk},
+            )
+            notifications.notify(
+                [leader],
+                kind=Kind.GENERAL,
+                title=f"请阅批：信访事项{petition.registration_number}",
+                body=submission.note or petition.summary,
+                petition=petition,
+                url=reverse("leaders:submission", args=[submission.pk]),
             )
     except IntegrityError:
         raise ValidationError({"leader": "该事项已呈该领导阅批，尚未批示。"}) from None
@@ -153,6 +165,17 @@ def instruct(
                 "response_due": response_due,
                 "supervisions": [t.supervision_id for t in targets if t.supervision_id],
             },
+        )
+        # A dated instruction reaches the units as the supervision's message; an undated one, here.
+        undated = [unit.pk for unit in units] if response_due is None else []
+        staff = staff_by_unit(undated, access.ANSWERING_ROLES)
+        notifications.notify(
+            [user for pk in undated for user in staff.get(pk, [])],
+            kind=Kind.GENERAL,
+            title=f"{actor}批示：信访事项{petition.registration_number}",
+            body=body,
+            petition=petition,
+            url=reverse("leaders:unit_instructions"),
         )
     return instruction
 

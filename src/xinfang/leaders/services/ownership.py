@@ -15,9 +15,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from xinfang import clock
 from xinfang.audit.services import record
+from xinfang.notifications import services as notifications
+from xinfang.notifications.models import Kind
 from xinfang.petitions.models import PetitionClass
 from xinfang.petitions.selectors import visible_to
 
@@ -130,7 +133,20 @@ def open_ownership(
             ip_address=ip_address,
             data=_summary(ownership, checked),
         )
+        _tell_owner(ownership, list(team_users))
     return ownership
+
+
+def _tell_owner(ownership: CaseOwnership, team_users) -> None:
+    """The leader and the team hear of the case in their workbench (我的包案)."""
+    notifications.notify(
+        [ownership.leader, *team_users],
+        kind=Kind.GENERAL,
+        title=f"领导包案：{ownership.problem}",
+        body=f"包案领导{ownership.leader}，化解时限{ownership.resolution_due:%Y年%m月%d日}。",
+        petition=_first_petition(ownership),
+        url=reverse("leaders:ownership", args=[ownership.pk]),
+    )
 
 
 def _summary(ownership: CaseOwnership, checked: dict) -> dict:
@@ -289,4 +305,5 @@ def hand_on(
             reason=locked.end_note,
             data={"successor": successor.pk} | _summary(successor, checked),
         )
+        _tell_owner(successor, list(team_users))
     return successor
