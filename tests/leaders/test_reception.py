@@ -247,3 +247,12 @@ def test_attending_units_must_be_in_the_jurisdiction(people, leaders, org):
         )
     assert "拱墅区信访局" in error.value.message_dict["attending_units"][0]
     assert not ReceptionSession.objects.exists()
+
+
+def test_only_a_visit_is_registered_at_a_session(people, leaders):
+    session = _session(people, leaders)
+    stop_clock(at(session.date, 11))
+    letter = f.register(people.registrar, received_at=at(session.date, 9))
+    with pytest.raises(ValidationError) as error:
+        reception.link_petition(session, letter, people.registrar)
+    assert error.value.message_dict["petition"] == ["只有来访登记的信访事项才能关联到本次接访。"]

@@ -28,6 +28,7 @@ from .models import (
     SessionStatus,
     Submission,
 )
+from .selectors import accusing
 
 
 def ratio(numerator: int, denominator: int) -> dict:
@@ -234,7 +235,7 @@ def ownership_facts(start: dt.date, end: dt.date, *, prefix: str | None = None, 
         _bureau_q(prefix, unit, "team_units"), opened_at__gte=begin, opened_at__lt=stop
     )
     if unit is not None:
-        qs = qs.exclude(petitions__petition_class=PetitionClass.ACCUSATION, petitions__subject_unit=unit)
+        qs = qs.exclude(pk__in=accusing(unit.pk))
     if leader is not None:
         qs = qs.filter(leader=leader)
     rows = qs.distinct().values(

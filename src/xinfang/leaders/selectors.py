@@ -59,10 +59,16 @@ def ownerships_visible_to(user) -> QuerySet[CaseOwnership]:
     qs = qs.filter(scope)
     if user.unit_id:
         # An ownership of an accusation against this unit stays out of its sight entirely.
-        qs = qs.exclude(
-            petitions__petition_class=PetitionClass.ACCUSATION, petitions__subject_unit=user.unit_id
-        )
+        qs = qs.exclude(pk__in=accusing(user.unit_id))
     return qs.distinct()
+
+
+def accusing(unit_id: int):
+    """Ownerships with a petition that accuses the unit (one filter, so both conditions hold for the same
+    petition)."""
+    return CaseOwnership.objects.filter(
+        petitions__petition_class=PetitionClass.ACCUSATION, petitions__subject_unit=unit_id
+    ).values("pk")
 
 
 def submissions_visible_to(user) -> QuerySet[Submission]:

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from xinfang import clock
 from xinfang.audit.services import diff, record, snapshot
 from xinfang.deadlines import services as deadline_rules
-from xinfang.petitions.models import Petition, PetitionClass
+from xinfang.petitions.models import Channel, Petition, PetitionClass
 from xinfang.petitions.selectors import visible_to
 
 from .. import recurrence
@@ -378,6 +378,11 @@ def link_petition(session: ReceptionSession, petition: Petition, actor, *, at=No
         raise PermissionDenied("无权查看该信访事项。")
     if session.is_cancelled:
         raise ValidationError("该接访场次已取消，不能登记。")
+    expected = Channel.VIDEO if session.kind == ReceptionKind.VIDEO else Channel.VISIT
+    if petition.channel != expected:
+        raise ValidationError(
+            {"petition": f"只有{Channel(expected).label}登记的信访事项才能关联到本次接访。"}
+        )
     if clock.local_date(petition.received_at) != session.date:
         raise ValidationError({"petition": "该信访事项的受理日期与接访日期不一致，不能关联到本次接访。"})
     with transaction.atomic():
