@@ -256,3 +256,24 @@ def test_only_a_visit_is_registered_at_a_session(people, leaders):
     with pytest.raises(ValidationError) as error:
         reception.link_petition(session, letter, people.registrar)
     assert error.value.message_dict["petition"] == ["只有来访登记的信访事项才能关联到本次接访。"]
+
+
+def test_a_time_limited_outcome_takes_the_deadline_colours(people, leaders, org):
+    from xinfang.leaders.colours import outcome_colour
+
+    session = _session(people, leaders)
+    petition = visit(people, session.date)
+    reception.link_petition(session, petition, people.registrar)
+    link = reception.set_outcome(
+        session,
+        petition,
+        people.registrar,
+        outcome=Outcome.TIME_LIMITED,
+        unit=org.qingbo_unit,
+        due=D(2025, 10, 31),
+    )
+    assert outcome_colour(link, D(2025, 10, 10)) == "blue"
+    assert outcome_colour(link, D(2025, 10, 30)) == "yellow"
+    assert outcome_colour(link, D(2025, 11, 1)) == "red"
+    on_spot = reception.set_outcome(session, petition, people.registrar, outcome=Outcome.ON_SPOT)
+    assert outcome_colour(on_spot, D(2025, 11, 1)) == ""

@@ -9,6 +9,7 @@ from xinfang import clock
 from xinfang.petitions.models import Petition
 
 from .. import access
+from ..colours import outcome_colour, ownership_colour
 from ..models import CaseOwnership, SessionPetition, Submission
 from ..selectors import ownerships_visible_to, sessions_visible_to, submissions_visible_to
 
@@ -50,7 +51,7 @@ def leaders_panel(petition, user):
     if present["has_link"]:
         link = (
             SessionPetition.objects.filter(petition=petition)
-            .select_related("session", "outcome_unit")
+            .select_related("session", "outcome_unit", "petition")
             .first()
         )
         if link is not None and not sessions_visible_to(user).filter(pk=link.session_id).exists():
@@ -71,6 +72,10 @@ def leaders_panel(petition, user):
             .select_related("leader")
             .order_by("-submitted_at")
         )
+    if link is not None:
+        link.colour = outcome_colour(link)
+    for row in ownerships:
+        row.colour = ownership_colour(row)
     return base | {
         "link": link,
         "ownerships": ownerships,

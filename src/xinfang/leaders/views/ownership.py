@@ -14,6 +14,7 @@ from xinfang.http import client_ip
 from xinfang.petitions.selectors import get_visible_or_404, visible_to
 
 from .. import access
+from ..colours import ownership_colour
 from ..forms import HandOnForm, NoteForm, OwnershipForm, ResolveForm
 from ..models import OwnershipStatus
 from ..selectors import ownerships_visible_to
@@ -33,8 +34,11 @@ def my_ownerships(request):
     status = request.GET.get("status", OwnershipStatus.OPEN)
     if status in OwnershipStatus.values:
         qs = qs.filter(status=status)
+    ownerships = list(qs[:200])
+    for row in ownerships:
+        row.colour = ownership_colour(row)
     context = {
-        "ownerships": list(qs[:200]),
+        "ownerships": ownerships,
         "status": status,
         "statuses": OwnershipStatus.choices,
         "mine_only": mine_only,
@@ -99,6 +103,7 @@ def _get(user, pk):
 
 def _page(request, ownership, *, status=200, **forms):
     may_record = ownership.is_open and service.can_record(request.user, ownership)
+    ownership.colour = ownership_colour(ownership)
     context = {
         "o": ownership,
         "petitions": list(ownership.petitions.filter(pk__in=get_visible_pks(request.user, ownership))),

@@ -15,6 +15,7 @@ from xinfang.http import client_ip
 from xinfang.petitions.selectors import visible_to
 
 from .. import access
+from ..colours import outcome_colour
 from ..forms import LinkForm, MakeSessionsForm, NoteForm, OutcomeForm, ReasonForm, ScheduleForm, SessionForm
 from ..models import ReceptionSchedule, SessionPetition
 from ..selectors import links_visible_to, sessions_visible_to
@@ -147,6 +148,7 @@ def _session_page(request, session, *, status=200, **forms):
     units = units_of(session.bureau)
     links = list(links_visible_to(request.user, session))
     for link in links:
+        link.colour = outcome_colour(link)
         link.form = forms.get(f"outcome_{link.petition_id}") or OutcomeForm(
             prefix=f"o{link.petition_id}",
             initial={
