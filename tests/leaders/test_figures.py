@@ -37,6 +37,8 @@ def test_reception_days_count_a_leader_once_a_day_and_leave_out_cancelled_and_fu
     got = fig.reception_figures(facts, as_of=D(2025, 10, 31))
     assert got == {
         "days": 2,
+        "leaders": 2,
+        "townships": 0,
         "sessions": 3,
         "sessions_without_visitors": 1,
         "cancelled": 1,
@@ -217,6 +219,7 @@ def test_stats_json_prints_the_three_keys(people, leaders, org):
         date=D(2025, 10, 9),
         start_time=dt.time(9),
         end_time=dt.time(12),
+        attending_units=[org.qingbo_unit],
     )
     stop_clock(at(D(2025, 10, 9), 11))
     petition = f.register(people.registrar, channel=Channel.VISIT, received_at=at(D(2025, 10, 9), 9))
@@ -240,5 +243,85 @@ def test_stats_json_prints_the_three_keys(people, leaders, org):
     assert {"reception", "ownership", "instructions", "volume"} <= set(data)
     assert data["reception"]["on_spot"] == {"batches": 1, "persons": 1}
     assert data["reception"]["by_level"]["county"]["days"] == 1
+    assert data["reception"]["by_kind"]["sitting"]["townships"] == 1
+    text = io.StringIO()
+    call_command("stats", "--region", "330102", "--from", "2025-10-01", "--to", "2025-10-31", stdout=text)
+    assert "1名县级领导深入1个乡镇街道共接访群众1起1人，现场协调化解1起，限定期限化解0起。" in text.getvalue()
     assert data["ownership"]["resolution_rate"] == {"numerator": 0, "denominator": 0, "percent": None}
     assert data["instructions"]["written"] == 0
+
+
+# --- work-report sentences ----------------------------------------------------------------------------------
+
+
+def _leaders(n: int, level: str = "county") -> list:
+    return [fig.Leader(100 + i, f"领导{i}", "副县长", level) for i in range(n)]
+
+
+def _spread(total: int, parts: int) -> list[int]:
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+def test_the_three_seed_sentences_from_data_built_to_their_numbers():
+    from xinfang.leaders.sentences import reception_sentences
+
+    day = D(2021, 8, 9)
+    facts = []
+    # Seed 003: 35 county leaders at 14 townships, 297 matters of 1387 persons, 215 on the spot, 82 with a time
+    # limit: one session per leader, matters spread over them.
+    leaders = _leaders(35)
+    on_spot, limited = _spread(215, 35), _spread(82, 35)
+    spot_persons, limited_persons = _spread(1000, 35), _spread(387, 35)
+    for i, leader in enumerate(leaders):
+        facts.append(
+            fig.SessionFact(
+                leader,
+                day,
+                False,
+                {
+                    Outcome.ON_SPOT: (on_spot[i], spot_persons[i]),
+                    Outcome.TIME_LIMITED: (limited[i], limited_persons[i]),
+                },
+                ReceptionKind.DESCEND,
+                frozenset({i % 14}),
+            )
+        )
+    # Seed 000's village receptions: 769 batches of 1315 persons, 646 batches of 1107 on the spot; village
+    # cadres are township-level.
+    cadre = fig.Leader(900, "村干部", "村支书", "township")
+    facts.append(
+        fig.SessionFact(
+            cadre,
+            day,
+            False,
+            {Outcome.ON_SPOT: (646, 1107), Outcome.ROUTED: (123, 208)},
+            ReceptionKind.VILLAGE,
+        )
+    )
+    reception = fig._with_breakdowns(facts, fig.reception_figures, D(2021, 8, 31), by_kind=True)
+    sentences = reception_sentences(reception)
+    assert sentences[0] == "领导干部下沉接访35天次，共下沉接访1387人次，解决信访案件297件。"
+    assert sentences[1] == "村级接访共接待群众来访769批1315人，现场协调解决646批1107人。"
+    assert (
+        sentences[2]
+        == "35名县级领导深入14个乡镇街道共接访群众297起1387人，现场协调化解215起，限定期限化解82起。"
+    )
+
+
+def test_seed_000_descend_sentence_191_persons_86_cases():
+    from xinfang.leaders.sentences import descend_sentence
+
+    row = fig.reception_figures(
+        [
+            fig.SessionFact(
+                CHEN,
+                D(2021, 3, 8),
+                False,
+                {Outcome.ON_SPOT: (50, 120), Outcome.TIME_LIMITED: (36, 45), Outcome.ROUTED: (20, 26)},
+                ReceptionKind.DESCEND,
+            ),
+            fig.SessionFact(CHEN, D(2021, 4, 8), True, {}, ReceptionKind.DESCEND),  # cancelled: not counted
+        ],
+        D(2021, 8, 31),
+    )
+    assert descend_sentence(row) == "领导干部下沉接访1天次，共下沉接访191人次，解决信访案件86件。"

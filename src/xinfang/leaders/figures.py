@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 
 from xinfang import clock
+from xinfang.orgs.models import UnitKind
 from xinfang.petitions.models import PetitionClass
 
 from .models import (
@@ -57,6 +58,9 @@ class SessionFact:
     cancelled: bool
     # {outcome: (batches, persons)} of the petitions registered at the session
     outcomes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    kind: str = ""
+    # the townships (乡镇街道) among the attending units: where a 下沉接访 went
+    townships: frozenset[int] = frozenset()
 
 
 def _pair(batches: int = 0, persons: int = 0) -> dict:
@@ -75,6 +79,8 @@ def reception_figures(facts: Iterable[SessionFact], as_of: dt.date) -> dict:
             totals[outcome][1] += persons
     return {
         "days": len({(s.leader.pk, s.date) for s in held}),
+        "leaders": len({s.leader.pk for s in held}),
+        "townships": len(set().union(*(s.townships for s in held))),
         "sessions": len(held),
         "sessions_without_visitors": sum(1 for s in held if not s.outcomes),
         "cancelled": sum(1 for s in facts if s.cancelled),
@@ -104,10 +110,12 @@ def _by_leader(facts: list, figure, as_of) -> list[dict]:
     ]
 
 
-def _with_breakdowns(facts: list, figure, as_of: dt.date) -> dict:
+def _with_breakdowns(facts: list, figure, as_of: dt.date, *, by_kind: bool = False) -> dict:
+    kinds = {"by_kind": _grouped(facts, lambda fact: fact.kind, figure, as_of)} if by_kind else {}
     return {
         **figure(facts, as_of),
         "by_level": _grouped(facts, lambda fact: fact.leader.level, figure, as_of),
+        **kinds,
         "by_leader": _by_leader(facts, figure, as_of),
     }
 
@@ -208,6 +216,7 @@ def session_facts(start: dt.date, end: dt.date, *, prefix: str | None = None, un
             "pk",
             "date",
             "status",
+            "kind",
             "leader_id",
             "leader__full_name",
             "leader__username",
@@ -223,8 +232,21 @@ def session_facts(start: dt.date, end: dt.date, *, prefix: str | None = None, un
         batches=Count("pk"), persons=Sum("petition__person_count")
     ):
         counts[row["session_id"]][row["outcome"]] = (row["batches"], row["persons"] or 0)
+    townships: dict[int, set[int]] = defaultdict(set)
+    attended = ReceptionSession.attending_units.through.objects.filter(
+        receptionsession_id__in=[r["pk"] for r in rows], orgunit__kind=UnitKind.TOWNSHIP
+    )
+    for session_id, unit_id in attended.values_list("receptionsession_id", "orgunit_id"):
+        townships[session_id].add(unit_id)
     return [
-        SessionFact(_leader(r), r["date"], r["status"] == SessionStatus.CANCELLED, counts.get(r["pk"], {}))
+        SessionFact(
+            _leader(r),
+            r["date"],
+            r["status"] == SessionStatus.CANCELLED,
+            counts.get(r["pk"], {}),
+            r["kind"],
+            frozenset(townships.get(r["pk"], ())),
+        )
         for r in rows
     ]
 
@@ -318,7 +340,9 @@ def all_figures(
     scope = {"prefix": prefix, "unit": unit}
     instructions = instruction_facts(start, end, **scope)
     return {
-        "reception": _with_breakdowns(session_facts(start, end, **scope), reception_figures, as_of),
+        "reception": _with_breakdowns(
+            session_facts(start, end, **scope), reception_figures, as_of, by_kind=True
+        ),
         "ownership": _with_breakdowns(ownership_facts(start, end, **scope), ownership_figures, as_of),
         "instructions": {
             "submitted": submitted_count(start, end, **scope),

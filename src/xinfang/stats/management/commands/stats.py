@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from xinfang import clock
 from xinfang.leaders import figures as leaders_figures
+from xinfang.leaders import sentences as leaders_sentences
 from xinfang.stats import report
 from xinfang.stats.metrics import Ctx
 from xinfang.stats.periods import Period
@@ -62,3 +63,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{scope.name} {period.label}")
         for paragraph in work_report(figures):
             self.stdout.write(paragraph)
+        leaders = leaders_figures.all_figures(
+            period.start, period.end, ctx.today, prefix=scope.prefix, unit=scope.unit
+        )
+        for sentence in leaders_sentences.reception_sentences(leaders["reception"]):
+            self.stdout.write(sentence)
