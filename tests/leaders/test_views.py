@@ -50,6 +50,7 @@ def test_schedule_form_sessions_and_registration_at_a_session(client, people, le
         "end_time": "12:00",
         "starts_on": "2025-10-01",
         "ends_on": "",
+        "is_active": "on",
     }
     bad = client.post(reverse("leaders:schedule_new"), data | {"day_of_month": "40"})
     assert bad.status_code == 400 and "每月接访日须在1日至31日之间。" in bad.content.decode()
@@ -61,6 +62,15 @@ def test_schedule_form_sessions_and_registration_at_a_session(client, people, le
     client.post(reverse("leaders:schedule", args=[schedule.pk]), {"until": "2025-10-31"})
     session = ReceptionSession.objects.get()
     assert session.date == D(2025, 10, 9)
+    # Edited by the bureau: moved to another place, then stopped (no more sessions are made from it).
+    edit = reverse("leaders:schedule_edit", args=[schedule.pk])
+    assert 'value="清波街道便民服务中心"' in client.get(edit).content.decode()
+    client.post(edit, data | {"place": "湖滨街道便民服务中心"})
+    client.post(edit, {k: v for k, v in data.items() if k != "is_active"} | {"place": "湖滨街道便民服务中心"})
+    schedule.refresh_from_db()
+    assert (schedule.place, schedule.is_active) == ("湖滨街道便民服务中心", False)
+    stopped = client.post(reverse("leaders:schedule", args=[schedule.pk]), {"until": "2025-12-31"})
+    assert stopped.status_code == 400 and "该接访安排已停用。" in stopped.content.decode()
 
     stop_clock(at(D(2025, 10, 9), 11))
     petition = f.register(people.registrar, channel=Channel.VISIT, received_at=at(D(2025, 10, 9), 9))

@@ -70,6 +70,7 @@ class ScheduleForm(_LeaderFields):
     end_time = forms.TimeField(label="结束时间", widget=forms.TimeInput(attrs=TIME))
     starts_on = forms.DateField(label="起始日期", widget=forms.DateInput(attrs=DATE))
     ends_on = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs=DATE))
+    is_active = forms.BooleanField(label="启用", required=False, initial=True)
 
 
 class MakeSessionsForm(Styled, forms.Form):
