@@ -242,3 +242,24 @@ def test_a_refused_link_rolls_the_registration_back(client, people, leaders, mon
     )
     assert "该接访场次已取消，不能登记。" in response.content.decode()
     assert not Petition.objects.exists()
+
+
+def test_the_other_pages_render_for_the_bureau_and_refuse_a_unit(client, people, leaders):
+    stop_clock(at(D(2025, 10, 9)))
+    petition = f.register(people.registrar)
+    login(client, people.registrar)
+    pages = {
+        reverse("leaders:schedules"): "接访安排",
+        reverse("leaders:session_new"): "安排一次接访",
+        f"{reverse('leaders:submit')}?petition={petition.pk}": "提交领导阅批",
+        f"{reverse('leaders:ownership_new')}?petition={petition.pk}": "五个一",
+        reverse("leaders:ownerships") + "?all=1": "辖区领导包案",
+        reverse("leaders:queue"): "待我批阅",
+    }
+    for url, text in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200 and text in response.content.decode(), url
+    login(client, people.township_handler)
+    for url in (reverse("leaders:schedules"), reverse("leaders:session_new")):
+        assert client.get(url).status_code == 403
+    assert client.get(f"{reverse('leaders:submit')}?petition={petition.pk}").status_code == 403
