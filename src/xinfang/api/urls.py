@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import actions, auth, leaders, orgs, views
+from . import actions, auth, leaders_instructions, leaders_ownership, leaders_reception, orgs, views
 
 app_name = "api"
 
@@ -10,11 +10,11 @@ router.register("petitions", views.PetitionViewSet, basename="petition")
 router.register("regions", orgs.RegionViewSet, basename="region")
 router.register("units", orgs.UnitViewSet, basename="unit")
 router.register("categories", orgs.CategoryViewSet, basename="category")
-router.register("reception/schedules", leaders.ScheduleViewSet, basename="reception-schedule")
-router.register("reception/sessions", leaders.SessionViewSet, basename="reception-session")
-router.register("ownerships", leaders.OwnershipViewSet, basename="ownership")
-router.register("submissions", leaders.SubmissionViewSet, basename="submission")
-router.register("instructions", leaders.InstructionTargetViewSet, basename="instruction")
+router.register("reception/schedules", leaders_reception.ScheduleViewSet, basename="reception-schedule")
+router.register("reception/sessions", leaders_reception.SessionViewSet, basename="reception-session")
+router.register("ownerships", leaders_ownership.OwnershipViewSet, basename="ownership")
+router.register("submissions", leaders_instructions.SubmissionViewSet, basename="submission")
+router.register("instructions", leaders_instructions.InstructionTargetViewSet, basename="instruction")
 
 urlpatterns = [
     path("auth/token", auth.ObtainTokenView.as_view(), name="token"),
