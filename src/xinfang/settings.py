@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "xinfang.disputes",
     "xinfang.campaigns",
     "xinfang.meetings",
+    "xinfang.leaders",
     "xinfang.workbench",
     "xinfang.api",
     "xinfang.portal",
@@ -347,6 +348,11 @@ SPECTACULAR_SETTINGS = {
         "ItemStatusEnum": "xinfang.meetings.models.ItemStatus",
         "EscalationTargetEnum": "xinfang.meetings.models.EscalationTarget",
         "StatusEnum": "xinfang.petitions.models.Status",  # the name it had before other apps had a status
+        "ReceptionKindEnum": "xinfang.leaders.models.ReceptionKind",
+        "LeaderLevelEnum": "xinfang.leaders.models.LEADER_LEVELS",
+        "ReceptionSessionStatusEnum": "xinfang.leaders.models.SessionStatus",
+        "OwnershipStatusEnum": "xinfang.leaders.models.OwnershipStatus",
+        "SubmissionStatusEnum": "xinfang.leaders.models.SubmissionStatus",
     },
 }
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("disputes/", include("xinfang.disputes.urls")),
     path("campaigns/", include("xinfang.campaigns.urls")),
     path("meetings/", include("xinfang.meetings.urls")),
+    path("leaders/", include("xinfang.leaders.urls")),
     path("documents/", include("xinfang.documents.urls")),
     path("workflow/", include("xinfang.workflow.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -65,6 +65,9 @@ def test_cli_prints_the_seed_county_figures(seed):
         "assistance",
         "disputes",
         "campaigns",
+        "reception",
+        "ownership",
+        "instructions",
     }
     for key, value in EXPECTED.items():
         assert data[key] == value, key

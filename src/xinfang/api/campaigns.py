@@ -122,7 +122,7 @@ class AssignSerializer(serializers.Serializer):
     )
 
 
-class ResolveSerializer(serializers.Serializer):
+class CaseResolveSerializer(serializers.Serializer):
     resolved_on = serializers.DateField()
     criteria_met = serializers.ListField(
         child=serializers.IntegerField(), help_text="达到的化解标准 id，须全部"
@@ -324,13 +324,13 @@ class CampaignCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return self._done(case)
 
     @extend_schema(
-        summary="报送化解", request=ResolveSerializer, responses={200: CaseSerializer, **WRITE_ERRORS}
+        summary="报送化解", request=CaseResolveSerializer, responses={200: CaseSerializer, **WRITE_ERRORS}
     )
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         case = self.get_object()
         services.resolve(
-            case, request.user, ip_address=client_ip(request), **_valid(ResolveSerializer, request)
+            case, request.user, ip_address=client_ip(request), **_valid(CaseResolveSerializer, request)
         )
         return self._done(case)
 

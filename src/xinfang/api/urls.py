@@ -1,7 +1,19 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import actions, assistance, auth, campaigns, disputes, meetings, orgs, views
+from . import (
+    actions,
+    assistance,
+    auth,
+    campaigns,
+    disputes,
+    leaders_instructions,
+    leaders_ownership,
+    leaders_reception,
+    meetings,
+    orgs,
+    views,
+)
 
 app_name = "api"
 
@@ -15,6 +27,11 @@ router.register("disputes", disputes.DisputeViewSet, basename="dispute")
 router.register("campaigns", campaigns.CampaignViewSet, basename="campaign")
 router.register("campaign-cases", campaigns.CampaignCaseViewSet, basename="campaign-case")
 router.register("meetings", meetings.MeetingViewSet, basename="meeting")
+router.register("reception/schedules", leaders_reception.ScheduleViewSet, basename="reception-schedule")
+router.register("reception/sessions", leaders_reception.SessionViewSet, basename="reception-session")
+router.register("ownerships", leaders_ownership.OwnershipViewSet, basename="ownership")
+router.register("submissions", leaders_instructions.SubmissionViewSet, basename="submission")
+router.register("instructions", leaders_instructions.InstructionTargetViewSet, basename="instruction")
 
 urlpatterns = [
     path("auth/token", auth.ObtainTokenView.as_view(), name="token"),

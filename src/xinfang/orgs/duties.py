@@ -25,6 +25,7 @@ SYSTEM_ADMIN = {
         "deadlines.colourpolicy",
         "documents.documenttemplate",
         "supervision.escalationrule",
+        "leaders.resolutionstandard",
         "portal.portalsettings",
         "stats.statisticspolicy",
         "stats.bulletintemplate",

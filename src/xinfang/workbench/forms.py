@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 
 from xinfang import clock
+from xinfang.leaders import access as leader_access
+from xinfang.leaders.models import ReceptionSession, SessionStatus
 from xinfang.orgs.models import Level, OrgUnit, Region
 from xinfang.petitions import services
 from xinfang.petitions.fields import MultipleFileField, category_choices
@@ -79,6 +81,24 @@ def unit_queryset(prefix: str):
         OrgUnit.objects.filter(is_active=True, region__code__startswith=prefix)
         .select_related("region")
         .order_by("code")
+    )
+
+
+def recent_sessions(user):
+    """The bureau's reception sessions of the last week a visit may have been registered at."""
+    bureau = leader_access.bureau_of(user)
+    if bureau is None:
+        return ReceptionSession.objects.none()
+    today = clock.today()
+    return (
+        ReceptionSession.objects.filter(
+            bureau=bureau,
+            date__gte=today - dt.timedelta(days=7),
+            date__lte=today,
+            status=SessionStatus.PLANNED,
+        )
+        .select_related("leader")
+        .order_by("-date", "-start_time")
     )
 
 
@@ -149,6 +169,14 @@ class RegistrationForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": "关联的原信访事项不存在。"},
     )
+    reception_session = forms.ModelChoiceField(
+        label="在本次接访中登记",
+        required=False,
+        queryset=ReceptionSession.objects.none(),
+        empty_label="（否）",
+        help_text="在领导接访中来访的，选择该次接访",
+        error_messages={"invalid_choice": "请选择本单位近期未取消的领导接访。"},
+    )
     attachments = MultipleFileField(
         label="附件",
         required=False,
@@ -169,13 +197,14 @@ class RegistrationForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("received_at", clock.now().astimezone(clock.SHANGHAI))
         if channel == Channel.VISIT:
+            self.fields["reception_session"].queryset = recent_sessions(user)
             self.fields["visit_level"].required = True
             self.fields["visit_level"].error_messages["required"] = "来访请选择来访层级。"
             self.fields["person_count"].required = True
             self.fields["person_count"].error_messages["required"] = "请填写来访人数。"
             self.fields["person_count"].label = "来访人数（人次）"
         else:
-            del self.fields["visit_level"], self.fields["is_collective"]
+            del self.fields["visit_level"], self.fields["is_collective"], self.fields["reception_session"]
             if channel == Channel.LETTER:
                 self.fields["person_count"].label = "署名人数"
                 self.fields["person_count"].help_text = "不填则按登记的信访人数计"
@@ -196,6 +225,9 @@ class RegistrationForm(forms.Form):
                 self.add_error(
                     "is_collective", f"{COLLECTIVE_MIN_PERSONS}人以上来访为集体访，请勾选“集体访”。"
                 )
+        session, received = data.get("reception_session"), data.get("received_at")
+        if session is not None and received is not None and clock.local_date(received) != session.date:
+            self.add_error("reception_session", "收到时间与所选领导接访的日期不一致。")
         if data.get("source") != Source.REFERRED_FROM_ABOVE:
             data["source_level"] = data["source_action"] = ""
         return data

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from xinfang import sealing
 from xinfang.http import client_ip
+from xinfang.leaders.services import reception
 from xinfang.orgs.models import Role
 from xinfang.paging import Keyset, page_query
 from xinfang.petitions import services
@@ -173,16 +175,19 @@ def register(request, channel: str):
         raise Http404("信访形式不存在。")
     data = request.POST if request.method == "POST" else None
     form = RegistrationForm(
-        data, request.FILES if data is not None else None, channel=channel, user=request.user
+        data,
+        request.FILES if data is not None else None,
+        channel=channel,
+        user=request.user,
+        # The session page's "登记来访" link names its session.
+        initial={"reception_session": request.GET.get("session")} if request.GET.get("session") else None,
     )
     formset = party_formset(channel, data)
     if data is not None:
         form_ok, parties_ok = form.is_valid(), formset.is_valid()
         if form_ok and parties_ok:
             try:
-                registered = services.register(
-                    form.to_registration(formset.to_parties()), request.user, ip_address=client_ip(request)
-                )
+                registered = _register(request, form, formset)
             except ValidationError as exc:
                 apply_service_errors(exc, form, formset)
             else:
@@ -203,6 +208,24 @@ def register(request, channel: str):
         "had_files": bool(request.FILES),
     }
     return render(request, "petitions/register.html", context)
+
+
+def _register(request, form, formset):
+    """Register; a visit registered at a leader's reception is linked to it in the same transaction, so a
+    refused link leaves no petition behind."""
+    session = form.cleaned_data.get("reception_session")
+    with transaction.atomic():
+        registered = services.register(
+            form.to_registration(formset.to_parties()), request.user, ip_address=client_ip(request)
+        )
+        if session is not None:
+            try:
+                reception.link_petition(
+                    session, registered.petition, request.user, ip_address=client_ip(request)
+                )
+            except ValidationError as exc:
+                raise ValidationError({"reception_session": exc.messages}) from None
+    return registered
 
 
 def _party_query(params) -> tuple[str, str, str]:

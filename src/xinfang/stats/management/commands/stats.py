@@ -8,6 +8,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from xinfang import clock
+from xinfang.leaders import figures as leaders_figures
+from xinfang.leaders import sentences as leaders_sentences
 from xinfang.stats import mechanisms, report
 from xinfang.stats.metrics import Ctx
 from xinfang.stats.periods import Period
@@ -53,9 +55,17 @@ class Command(BaseCommand):
             else:
                 data = report.figures(scope, ctx).as_json()
             data.update(mechanisms.as_json(scope, ctx))
+            data |= leaders_figures.all_figures(
+                period.start, period.end, ctx.today, prefix=scope.prefix, unit=scope.unit
+            )
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         figures = report.figures(scope, ctx)
         self.stdout.write(f"{scope.name} {period.label}")
         for paragraph in [*work_report(figures), *mechanisms.sentences(scope, ctx)]:
             self.stdout.write(paragraph)
+        leaders = leaders_figures.all_figures(
+            period.start, period.end, ctx.today, prefix=scope.prefix, unit=scope.unit
+        )
+        for sentence in leaders_sentences.reception_sentences(leaders["reception"]):
+            self.stdout.write(sentence)
