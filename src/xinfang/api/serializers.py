@@ -27,7 +27,7 @@ from xinfang.petitions.models import (
     Source,
     SourceAction,
 )
-from xinfang.petitions.selectors import visible_to
+from xinfang.petitions.selectors import visible_repeat_of, visible_to
 from xinfang.petitions.services import PartyInput, Registration
 
 from . import lookups
@@ -96,8 +96,8 @@ class PetitionSerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True, help_text="问题属地区划代码"
     )
     subject_unit = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="被反映单位代码")
-    repeat_of = serializers.SlugRelatedField(
-        slug_field="registration_number", read_only=True, help_text="重复件关联的原事项登记编号"
+    repeat_of = serializers.SerializerMethodField(
+        help_text="重复件关联的原事项登记编号（读者无权查看的为空）"
     )
     status_label = serializers.CharField(source="get_status_display", read_only=True, help_text="状态中文名")
     petitioners = serializers.SerializerMethodField(help_text="信访人（按权限打码）")
@@ -124,6 +124,10 @@ class PetitionSerializer(serializers.ModelSerializer):
             "identity_masked",
             "petitioners",
         ]
+
+    def get_repeat_of(self, petition: Petition) -> str | None:
+        earlier = visible_repeat_of(petition, self.context["request"].user)
+        return earlier.registration_number if earlier else None
 
     def _disclosure(self, petition: Petition):
         return disclosure_for(self.context["request"].user, petition)

@@ -13,9 +13,12 @@ Scope (process.md §1, §11):
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+
+from xinfang.orgs.models import OrgUnit
 
 from .models import Petition, PetitionClass
 
@@ -55,6 +58,24 @@ def get_visible_or_404(user, pk, queryset: QuerySet[Petition] | None = None) -> 
         return visible_to(user, queryset).get(pk=pk)
     except (Petition.DoesNotExist, ValueError, TypeError):
         raise Http404("信访事项不存在。") from None
+
+
+def _reader(reader):
+    """A user, or a unit reading as its staff would (a document issued in the unit's name)."""
+    if isinstance(reader, OrgUnit):
+        return SimpleNamespace(
+            is_authenticated=True, is_active=True, is_superuser=False, unit=reader, unit_id=reader.pk
+        )
+    return reader
+
+
+def visible_repeat_of(petition: Petition, reader) -> Petition | None:
+    """The earlier petition this one repeats (重复信访 of), or None when the reader may not see it: a link
+    to a hidden petition (an accusation against the reader's unit) must not tell its number or that it
+    exists. Every page, serializer, document and message that names `repeat_of` asks here."""
+    if petition.repeat_of_id is None:
+        return None
+    return visible_to(_reader(reader)).filter(pk=petition.repeat_of_id).first()
 
 
 def earlier_petitions_of(petitioner_ids: list[int], user) -> QuerySet[Petition]:

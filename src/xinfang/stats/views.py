@@ -126,19 +126,17 @@ def _page_url(request, **changes) -> str:
 def petitions(request):
     q = parse_query(request)
     behind, label = drill_queryset(q, request)
-    total = behind.count()
+    # The figures leave out what the reader may not see (metrics.Ctx.reader_unit_id); visible_to is the
+    # same rule once more, so the list holds exactly what was counted and says nothing of anything else.
     visible = visible_to(request.user, behind).select_related("category", "issue_region", "responsible_unit")
     visible = visible.order_by("-received_at", "-id")
     if request.GET.get("format") == "xlsx":
         title = f"{q.scope.name}{q.period.label}{label}"
         return _xlsx(exports.petitions_workbook(visible, title), f"{title}.xlsx")
     page = Paginator(visible, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = page.paginator.count
     context = _base_context(request, q) | {
         "label": label,
-        "total": total,
-        "shown": shown,
-        "hidden": total - shown,
+        "total": page.paginator.count,
         "page": page,
         "page_query": lambda n: urlencode({**request.GET.dict(), "page": n}),
         "xlsx_url": _page_url(request, format="xlsx"),

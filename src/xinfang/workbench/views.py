@@ -21,7 +21,13 @@ from xinfang.paging import Keyset, page_query
 from xinfang.petitions import services
 from xinfang.petitions.identity import IdentityError, normalize_phone, validate_id_number
 from xinfang.petitions.models import Attachment, Channel, Petition, Petitioner, PetitionParty
-from xinfang.petitions.selectors import earlier_petitions_of, get_visible_or_404, shows_identity, visible_to
+from xinfang.petitions.selectors import (
+    earlier_petitions_of,
+    get_visible_or_404,
+    shows_identity,
+    visible_repeat_of,
+    visible_to,
+)
 from xinfang.search.query import TextSearch
 from xinfang.workflow.worklist import with_due_colour
 
@@ -135,6 +141,7 @@ def petition_detail(request, pk: int):
         "attachments": list(petition.attachments.select_related("uploaded_by")),
         "events": list(petition.events.select_related("actor", "actor_unit").order_by("at", "id")),
         "show_identity": show_identity,
+        "repeat_of": visible_repeat_of(petition, request.user),
         "receipt": receipt,
     }
     return render(request, "petitions/detail.html", context)

@@ -1,0 +1,96 @@
+"""A link to a petition the reader may not see (重复信访 of an accusation against the reader's unit) is
+invisible: the workbench detail, the API list and detail, and documents issued in that unit's name show no
+number, as if there were none. Readers who may see it still get the link."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from tests import factories as f
+from xinfang.documents.context import build_context
+from xinfang.documents.models import DocumentKind
+from xinfang.petitions.models import PetitionClass
+from xinfang.petitions.selectors import visible_repeat_of
+from xinfang.workflow.models import Routing, RoutingAction
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair(org, people):
+    """An accusation against 住建局, sent to the discipline organ, and a claim by the same person linked to it
+    as a repeat and sent to 住建局."""
+    person = f.person(7)
+    accusation = f.register(
+        people.registrar,
+        petition_class=PetitionClass.ACCUSATION,
+        subject_unit=org.housing,
+        category=f.category("纪检监察"),
+        summary="举报住建局某科长",
+        parties=[person],
+    )
+    repeat = f.register(people.registrar, repeat_of=accusation, parties=[f.person(7)])
+    for petition, unit in ((accusation, org.discipline), (repeat, org.housing)):
+        Routing.objects.create(
+            petition=petition,
+            action=RoutingAction.TRANSFER,
+            from_unit=org.bureau,
+            to_unit=unit,
+            sent_at=petition.received_at,
+        )
+    return accusation, repeat
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def test_the_helper(pair, people, org):
+    accusation, repeat = pair
+    assert visible_repeat_of(repeat, people.department_handler) is None
+    assert visible_repeat_of(repeat, org.housing) is None
+    assert visible_repeat_of(repeat, people.registrar) == accusation
+    assert visible_repeat_of(accusation, people.registrar) is None  # no link at all
+
+
+def test_the_workbench_detail_shows_no_link(client, pair, people):
+    accusation, repeat = pair
+    client.force_login(people.department_handler)
+    response = client.get(reverse("petitions:detail", args=[repeat.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert accusation.registration_number not in html
+    assert reverse("petitions:detail", args=[accusation.pk]) not in html
+    client.force_login(people.registrar)
+    assert (
+        accusation.registration_number
+        in client.get(reverse("petitions:detail", args=[repeat.pk])).content.decode()
+    )
+
+
+def test_the_api_shows_no_link(pair, people):
+    accusation, repeat = pair
+    client = api(people.department_handler)
+    detail = client.get(f"/api/v1/petitions/{repeat.pk}/")
+    assert detail.status_code == 200 and detail.json()["repeat_of"] is None
+    listed = client.get("/api/v1/petitions/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert [row["repeat_of"] for row in rows if row["id"] == repeat.pk] == [None]
+    assert accusation.registration_number not in client.get("/api/v1/petitions/").content.decode()
+    assert api(people.registrar).get(f"/api/v1/petitions/{repeat.pk}/").json()["repeat_of"] == (
+        accusation.registration_number
+    )
+
+
+def test_a_document_in_the_accused_units_name_shows_no_link(pair, org):
+    accusation, repeat = pair
+    from xinfang import clock
+
+    theirs = build_context(repeat, DocumentKind.NO_REACCEPTANCE_NOTICE, unit=org.housing, at=clock.now())
+    assert theirs["earlier_registration_number"] == "" and theirs["earlier_received_date"] == ""
+    bureau = build_context(repeat, DocumentKind.NO_REACCEPTANCE_NOTICE, unit=org.bureau, at=clock.now())
+    assert bureau["earlier_registration_number"] == accusation.registration_number
