@@ -16,6 +16,7 @@ from rest_framework import serializers
 
 from xinfang.audit.models import Event
 from xinfang.orgs.models import Level, OrgUnit, Region
+from xinfang.petitions import masking
 from xinfang.petitions.models import (
     REGISTRATION_FACTS,
     Attachment,
@@ -31,7 +32,7 @@ from xinfang.petitions.selectors import visible_repeat_of, visible_to
 from xinfang.petitions.services import PartyInput, Registration
 
 from . import lookups
-from .disclosure import disclosure_for, petitioner_view
+from .disclosure import petitioner_view
 
 UNKNOWN_FIELD = "不支持的字段。"
 
@@ -78,8 +79,8 @@ class EventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DictField(child=serializers.ListField()))
     def get_changes(self, event: Event) -> dict:
-        # A petitioner's changed phone or address is identity; show it only with full disclosure.
-        if event.target_type == "petitioner" and not self.context.get("full_disclosure", False):
+        # A petitioner's changed phone or address is identity; show it only when identities are unmasked.
+        if event.target_type == "petitioner" and not self.context.get("unmasked", False):
             return {}
         return event.changes
 
@@ -129,19 +130,22 @@ class PetitionSerializer(serializers.ModelSerializer):
         earlier = visible_repeat_of(petition, self.context["request"].user)
         return earlier.registration_number if earlier else None
 
-    def _disclosure(self, petition: Petition):
-        return disclosure_for(self.context["request"].user, petition)
+    detail = False  # a list: protected identities stay masked whatever the role (petitions.masking)
+
+    def _unmasked(self, petition: Petition) -> bool:
+        return masking.unmasked(self.context["request"].user, petition, detail=self.detail)
 
     @extend_schema_field(PetitionerSerializer(many=True))
     def get_petitioners(self, petition: Petition) -> list[dict]:
-        disclosure = self._disclosure(petition)
-        return [petitioner_view(party.petitioner, party.role, disclosure) for party in petition.parties.all()]
+        unmask = self._unmasked(petition)
+        return [petitioner_view(party.petitioner, party.role, unmask) for party in petition.parties.all()]
 
     def get_identity_masked(self, petition: Petition) -> bool:
-        return not self._disclosure(petition).is_full
+        return not self._unmasked(petition)
 
 
 class PetitionDetailSerializer(PetitionSerializer):
+    detail = True
     attachments = AttachmentSerializer(many=True, read_only=True)
     events = serializers.SerializerMethodField(help_text="操作记录（全程留痕），按时间顺序")
 
@@ -150,7 +154,7 @@ class PetitionDetailSerializer(PetitionSerializer):
 
     @extend_schema_field(EventSerializer(many=True))
     def get_events(self, petition: Petition) -> list[dict]:
-        context = {**self.context, "full_disclosure": self._disclosure(petition).is_full}
+        context = {**self.context, "unmasked": self._unmasked(petition)}
         return EventSerializer(petition.events.all(), many=True, context=context).data
 
 

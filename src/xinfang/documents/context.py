@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from xinfang.orgs.models import OrgUnit
-from xinfang.petitions.models import PetitionClass
+from xinfang.petitions import masking
 from xinfang.petitions.selectors import visible_repeat_of
 
 from .models import DocumentKind
@@ -144,7 +144,7 @@ def build_context(
     principal = names[0] if names else ""
     people = max(petition.person_count, len(names))
     upper = unit.parent.name if unit.parent_id else ""
-    confidential = petition.identity_confidential or petition.petition_class == PetitionClass.ACCUSATION
+    confidential = masking.is_protected(petition)
     context: dict[str, Any] = {
         "kind": kind,
         "kind_label": DocumentKind(kind).label,

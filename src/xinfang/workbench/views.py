@@ -18,13 +18,12 @@ from xinfang import sealing
 from xinfang.http import client_ip
 from xinfang.orgs.models import Role
 from xinfang.paging import Keyset, page_query
-from xinfang.petitions import services
+from xinfang.petitions import masking, services
 from xinfang.petitions.identity import IdentityError, normalize_phone, validate_id_number
 from xinfang.petitions.models import Attachment, Channel, Petition, Petitioner, PetitionParty
 from xinfang.petitions.selectors import (
     earlier_petitions_of,
     get_visible_or_404,
-    shows_identity,
     visible_repeat_of,
     visible_to,
 )
@@ -130,7 +129,7 @@ def petition_detail(request, pk: int):
     else:
         receipt = None
     parties = list(petition.parties.select_related("petitioner").order_by("position", "id"))
-    show_identity = shows_identity(request.user, petition)
+    show_identity = masking.unmasked(request.user, petition, detail=True)
     if show_identity:
         services.record_identity_disclosure(
             petition, request.user, via="workbench", ip_address=client_ip(request)
