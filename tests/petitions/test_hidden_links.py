@@ -94,3 +94,25 @@ def test_a_document_in_the_accused_units_name_shows_no_link(pair, org):
     assert theirs["earlier_registration_number"] == "" and theirs["earlier_received_date"] == ""
     bureau = build_context(repeat, DocumentKind.NO_REACCEPTANCE_NOTICE, unit=org.bureau, at=clock.now())
     assert bureau["earlier_registration_number"] == accusation.registration_number
+
+
+def test_a_message_about_it_is_not_in_the_accused_units_inbox(client, pair, people):
+    from xinfang import clock
+    from xinfang.notifications import services as notifications
+    from xinfang.notifications.models import Notification
+
+    accusation, repeat = pair
+    user = people.department_handler
+    for petition in (accusation, repeat):
+        Notification.objects.create(
+            recipient=user, petition=petition, title=f"关于{petition.summary}", created_at=clock.now()
+        )
+    Notification.objects.create(recipient=user, title="系统维护通知", created_at=clock.now())
+    assert notifications.unread_count(user) == 2
+    client.force_login(user)
+    html = client.get(reverse("notifications:list")).content.decode()
+    assert accusation.summary not in html and accusation.registration_number not in html
+    assert repeat.summary in html and "系统维护通知" in html
+    assert notifications.mark_read(user) == 2
+    hidden = Notification.objects.get(petition=accusation)
+    assert client.post(reverse("notifications:read", args=[hidden.pk])).status_code == 404

@@ -82,7 +82,15 @@ class EventSerializer(serializers.ModelSerializer):
         # A petitioner's changed phone or address is identity; show it only when identities are unmasked.
         if event.target_type == "petitioner" and not self.context.get("unmasked", False):
             return {}
-        return event.changes
+        changes = event.changes
+        if "repeat_of_id" in changes:
+            # A corrected repeat link names petitions by id: only those the reader may see.
+            ids = [v for v in changes["repeat_of_id"] if v is not None]
+            seen = set(
+                visible_to(self.context["request"].user).filter(pk__in=ids).values_list("pk", flat=True)
+            )
+            changes = {**changes, "repeat_of_id": [v if v in seen else None for v in changes["repeat_of_id"]]}
+        return changes
 
 
 class PetitionSerializer(serializers.ModelSerializer):

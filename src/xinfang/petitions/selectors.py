@@ -52,6 +52,12 @@ def visible_to(user, queryset: QuerySet[Petition] | None = None) -> QuerySet[Pet
     return qs.filter(scope).exclude(petition_class=PetitionClass.ACCUSATION, subject_unit=unit)
 
 
+def accusing(unit, prefix: str = "") -> Q:
+    """Rows (through `prefix`, e.g. "petition__") of accusations against `unit`: what `visible_to` never
+    shows it. A cheap test for rows that already belong to the reader (their own messages)."""
+    return Q(**{f"{prefix}petition_class": PetitionClass.ACCUSATION, f"{prefix}subject_unit": unit})
+
+
 def get_visible_or_404(user, pk, queryset: QuerySet[Petition] | None = None) -> Petition:
     """The same 404 for a petition that does not exist and one the user may not see."""
     try:
