@@ -116,3 +116,30 @@ def test_a_message_about_it_is_not_in_the_accused_units_inbox(client, pair, peop
     assert notifications.mark_read(user) == 2
     hidden = Notification.objects.get(petition=accusation)
     assert client.post(reverse("notifications:read", args=[hidden.pk])).status_code == 404
+
+
+def test_a_corrected_link_in_the_history_names_no_hidden_id(client, pair, people, org):
+    from xinfang.petitions.corrections import correct_details
+
+    accusation, _ = pair
+    later = f.register(people.registrar, parties=[f.person(7)], summary="再次反映")
+    Routing.objects.create(
+        petition=later,
+        action=RoutingAction.TRANSFER,
+        from_unit=org.bureau,
+        to_unit=org.housing,
+        sent_at=later.received_at,
+    )
+    correct_details(later, {"repeat_of_id": accusation.pk}, people.registrar, reason="补充关联原事项")
+
+    events = api(people.department_handler).get(f"/api/v1/petitions/{later.pk}/").json()["events"]
+    (corrected,) = [e for e in events if e["action"] == "correct_details"]
+    assert corrected["changes"]["repeat_of_id"] == [None, None]
+    events = api(people.registrar).get(f"/api/v1/petitions/{later.pk}/").json()["events"]
+    (corrected,) = [e for e in events if e["action"] == "correct_details"]
+    assert corrected["changes"]["repeat_of_id"] == [None, accusation.pk]
+
+    client.force_login(people.department_handler)
+    html = client.get(reverse("petitions:detail", args=[later.pk])).content.decode()
+    history = html[html.index('id="history"') :]
+    assert f"→ {accusation.pk}<" not in history and "（空） → （空）" in history

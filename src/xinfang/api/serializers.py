@@ -28,7 +28,7 @@ from xinfang.petitions.models import (
     Source,
     SourceAction,
 )
-from xinfang.petitions.selectors import visible_repeat_of, visible_to
+from xinfang.petitions.selectors import visible_link_changes, visible_repeat_of, visible_to
 from xinfang.petitions.services import PartyInput, Registration
 
 from . import lookups
@@ -82,15 +82,7 @@ class EventSerializer(serializers.ModelSerializer):
         # A petitioner's changed phone or address is identity; show it only when identities are unmasked.
         if event.target_type == "petitioner" and not self.context.get("unmasked", False):
             return {}
-        changes = event.changes
-        if "repeat_of_id" in changes:
-            # A corrected repeat link names petitions by id: only those the reader may see.
-            ids = [v for v in changes["repeat_of_id"] if v is not None]
-            seen = set(
-                visible_to(self.context["request"].user).filter(pk__in=ids).values_list("pk", flat=True)
-            )
-            changes = {**changes, "repeat_of_id": [v if v in seen else None for v in changes["repeat_of_id"]]}
-        return changes
+        return visible_link_changes(event.changes, self.context["request"].user)
 
 
 class PetitionSerializer(serializers.ModelSerializer):

@@ -84,6 +84,16 @@ def visible_repeat_of(petition: Petition, reader) -> Petition | None:
     return visible_to(_reader(reader)).filter(pk=petition.repeat_of_id).first()
 
 
+def visible_link_changes(changes: dict, reader) -> dict:
+    """An event's changes with any `repeat_of_id` the reader may not see blanked: a corrected repeat link
+    names petitions by id, and an id that answers 404 still tells that something is there."""
+    if "repeat_of_id" not in changes:
+        return changes
+    ids = [v for v in changes["repeat_of_id"] if v is not None]
+    seen = set(visible_to(_reader(reader)).filter(pk__in=ids).values_list("pk", flat=True))
+    return {**changes, "repeat_of_id": [v if v in seen else None for v in changes["repeat_of_id"]]}
+
+
 def earlier_petitions_of(petitioner_ids: list[int], user) -> QuerySet[Petition]:
     """The earlier petitions of these people that this user may see: the registrar's repeat check."""
     return (

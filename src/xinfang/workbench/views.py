@@ -24,6 +24,7 @@ from xinfang.petitions.models import Attachment, Channel, Petition, Petitioner, 
 from xinfang.petitions.selectors import (
     earlier_petitions_of,
     get_visible_or_404,
+    visible_link_changes,
     visible_repeat_of,
     visible_to,
 )
@@ -134,11 +135,14 @@ def petition_detail(request, pk: int):
         services.record_identity_disclosure(
             petition, request.user, via="workbench", ip_address=client_ip(request)
         )
+    events = list(petition.events.select_related("actor", "actor_unit").order_by("at", "id"))
+    for event in events:
+        event.changes = visible_link_changes(event.changes, request.user)  # shown, never saved
     context = {
         "petition": petition,
         "parties": parties,
         "attachments": list(petition.attachments.select_related("uploaded_by")),
-        "events": list(petition.events.select_related("actor", "actor_unit").order_by("at", "id")),
+        "events": events,
         "show_identity": show_identity,
         "repeat_of": visible_repeat_of(petition, request.user),
         "receipt": receipt,
