@@ -116,18 +116,18 @@ def test_a_registration_through_the_api_is_searchable_at_once(people, org, now):
     assert list(search_petitions(Petition.objects.all(), "工资").values_list("pk", flat=True)) == [pk]
 
 
-def test_registering_an_accusation_against_ones_own_unit_answers_404_as_before(org, now):
-    # Unchanged behaviour, kept by the same visibility check as before: the unit an accusation accuses never
-    # sees it (process.md §11), not even in the answer to registering it, although the petition is written
-    # (and its query code, shown only in that answer, is lost). Reported to the lead as a question.
+def test_registering_an_accusation_against_ones_own_unit_is_refused_before_it_is_written(org, now):
+    # The unit an accusation accuses never sees it (process.md §11): saved, it would vanish from the
+    # registrar's view with its query code, so it is refused first (problem details 400, nothing written).
     registrar = f.UserFactory(username="zjj_registrar", unit=org.housing, roles=[Role.REGISTRAR])
     response = token_client(registrar).post(
         PETITIONS_URL,
         body(petition_class=PetitionClass.ACCUSATION, subject_unit="330102-ZJJ"),
         format="json",
     )
-    assert response.status_code == 404
-    assert Petition.objects.filter(receiving_unit=org.housing).count() == 1
+    assert response.status_code == 400
+    assert "纪检监察机关" in response.json()["detail"] or "纪检监察机关" in response.content.decode()
+    assert Petition.objects.filter(receiving_unit=org.housing).count() == 0
 
 
 # --- the per-process cache of categories, regions and units -----------------------------------------------

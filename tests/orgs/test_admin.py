@@ -163,7 +163,7 @@ def test_petition_admin_shows_only_what_the_user_may_see(client, people, petitio
     detail = client.get(reverse("admin:petitions_petition_change", args=[petition.pk]))
 
     assert list(response.context["cl"].result_list) == []
-    assert detail.status_code == 302  # the admin's "does not exist" redirect, not the petition
+    assert detail.status_code == 404  # the same as a row that does not exist (petitions.admin_scope)
 
 
 def test_audit_event_cannot_be_added_changed_or_deleted(admin_client, event):

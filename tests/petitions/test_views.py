@@ -184,8 +184,12 @@ def test_petitioner_names_are_masked_unless_the_role_needs_identity(client, org,
 def test_confidential_identity_is_shown_only_to_handling_staff(client, org, people):
     petition = f.register(people.registrar, identity_confidential=True)
     name = petition.principal.name
-    # The county registrar received it: handling staff.
-    assert name in get(client, LIST_URL, people.registrar).content.decode()
+    # A list never unmasks a protected identity (petitions.masking), not even for handling staff ...
+    own_view = get(client, LIST_URL, people.registrar).content.decode()
+    assert name not in own_view and mask_name(name) in own_view
+    # ... whose detail page shows it (and records the disclosure).
+    detail = get(client, reverse("petitions:detail", args=[petition.pk]), people.registrar).content.decode()
+    assert name in detail
     # The city bureau's registrar sees the county's petitions, but does not handle this one.
     city_view = get(client, LIST_URL, people.city_registrar).content.decode()
     assert petition.registration_number in city_view

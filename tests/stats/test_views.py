@@ -247,19 +247,6 @@ def test_assessment_post_stores_a_run_for_an_allowed_role_only(client, march, pe
     assert "尚未保存" not in html and "计算于" in html
 
 
-def test_drill_down_counts_but_withholds_accusations_about_the_viewers_unit(client, scene, org, people):
-    from xinfang.petitions.models import PetitionClass
-
-    scene.petition("2026-03-05 09:00")
-    scene.petition(
-        "2026-03-06 09:00", petition_class=PetitionClass.ACCUSATION, subject_unit=org.bureau, summary="举报"
-    )
-    client.force_login(people.bureau_leader)
-    html = client.get(url("stats:petitions", region="330102", volume="total", **MARCH)).content.decode()
-    assert 'data-total="2"' in html and "其中 1 件为检举控告类保密事项" in html
-    assert html.count("<tr>") == 2  # the header row and the one petition shown
-
-
 def test_cli_refuses_unknown_scope_and_bad_dates(org):
     from django.core.management import call_command
     from django.core.management.base import CommandError

@@ -16,6 +16,7 @@ from rest_framework import serializers
 
 from xinfang.audit.models import Event
 from xinfang.orgs.models import Level, OrgUnit, Region
+from xinfang.petitions import masking
 from xinfang.petitions.models import (
     REGISTRATION_FACTS,
     Attachment,
@@ -27,11 +28,11 @@ from xinfang.petitions.models import (
     Source,
     SourceAction,
 )
-from xinfang.petitions.selectors import visible_to
+from xinfang.petitions.selectors import visible_link_changes, visible_repeat_of, visible_to
 from xinfang.petitions.services import PartyInput, Registration
 
 from . import lookups
-from .disclosure import disclosure_for, petitioner_view
+from .disclosure import petitioner_view
 
 UNKNOWN_FIELD = "不支持的字段。"
 
@@ -78,10 +79,10 @@ class EventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DictField(child=serializers.ListField()))
     def get_changes(self, event: Event) -> dict:
-        # A petitioner's changed phone or address is identity; show it only with full disclosure.
-        if event.target_type == "petitioner" and not self.context.get("full_disclosure", False):
+        # A petitioner's changed phone or address is identity; show it only when identities are unmasked.
+        if event.target_type == "petitioner" and not self.context.get("unmasked", False):
             return {}
-        return event.changes
+        return visible_link_changes(event.changes, self.context["request"].user)
 
 
 class PetitionSerializer(serializers.ModelSerializer):
@@ -96,8 +97,8 @@ class PetitionSerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True, help_text="问题属地区划代码"
     )
     subject_unit = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="被反映单位代码")
-    repeat_of = serializers.SlugRelatedField(
-        slug_field="registration_number", read_only=True, help_text="重复件关联的原事项登记编号"
+    repeat_of = serializers.SerializerMethodField(
+        help_text="重复件关联的原事项登记编号（读者无权查看的为空）"
     )
     status_label = serializers.CharField(source="get_status_display", read_only=True, help_text="状态中文名")
     petitioners = serializers.SerializerMethodField(help_text="信访人（按权限打码）")
@@ -125,19 +126,26 @@ class PetitionSerializer(serializers.ModelSerializer):
             "petitioners",
         ]
 
-    def _disclosure(self, petition: Petition):
-        return disclosure_for(self.context["request"].user, petition)
+    def get_repeat_of(self, petition: Petition) -> str | None:
+        earlier = visible_repeat_of(petition, self.context["request"].user)
+        return earlier.registration_number if earlier else None
+
+    detail = False  # a list: protected identities stay masked whatever the role (petitions.masking)
+
+    def _unmasked(self, petition: Petition) -> bool:
+        return masking.unmasked(self.context["request"].user, petition, detail=self.detail)
 
     @extend_schema_field(PetitionerSerializer(many=True))
     def get_petitioners(self, petition: Petition) -> list[dict]:
-        disclosure = self._disclosure(petition)
-        return [petitioner_view(party.petitioner, party.role, disclosure) for party in petition.parties.all()]
+        unmask = self._unmasked(petition)
+        return [petitioner_view(party.petitioner, party.role, unmask) for party in petition.parties.all()]
 
     def get_identity_masked(self, petition: Petition) -> bool:
-        return not self._disclosure(petition).is_full
+        return not self._unmasked(petition)
 
 
 class PetitionDetailSerializer(PetitionSerializer):
+    detail = True
     attachments = AttachmentSerializer(many=True, read_only=True)
     events = serializers.SerializerMethodField(help_text="操作记录（全程留痕），按时间顺序")
 
@@ -146,7 +154,7 @@ class PetitionDetailSerializer(PetitionSerializer):
 
     @extend_schema_field(EventSerializer(many=True))
     def get_events(self, petition: Petition) -> list[dict]:
-        context = {**self.context, "full_disclosure": self._disclosure(petition).is_full}
+        context = {**self.context, "unmasked": self._unmasked(petition)}
         return EventSerializer(petition.events.all(), many=True, context=context).data
 
 

@@ -20,11 +20,10 @@ from rest_framework.response import Response
 from xinfang.audit.models import Event
 from xinfang.http import client_ip
 from xinfang.orgs.models import Role
-from xinfang.petitions import services
+from xinfang.petitions import masking, services
 from xinfang.petitions.models import Attachment, Petition, PetitionParty
 from xinfang.petitions.selectors import get_visible_or_404, visible_to
 
-from .disclosure import disclosure_for
 from .filters import PetitionFilter
 from .problems import problem_responses
 from .serializers import (
@@ -125,7 +124,7 @@ class PetitionViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         petition = self.get_object()
-        if disclosure_for(request.user, petition).identity:
+        if masking.unmasked(request.user, petition, detail=True):
             services.record_identity_disclosure(
                 petition, request.user, via="api", ip_address=client_ip(request)
             )

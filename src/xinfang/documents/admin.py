@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from xinfang.admin_base import ReadOnlyAdmin
+from xinfang.petitions.admin_scope import PetitionScopedAdmin
 
 from . import services
 from .models import Document, DocumentTemplate
@@ -47,7 +48,7 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(ReadOnlyAdmin):
+class DocumentAdmin(PetitionScopedAdmin, ReadOnlyAdmin):
     """Issued documents are records: shown, never edited here."""
 
     list_display = [

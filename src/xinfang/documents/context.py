@@ -16,7 +16,8 @@ import re
 from typing import Any
 
 from xinfang.orgs.models import OrgUnit
-from xinfang.petitions.models import PetitionClass
+from xinfang.petitions import masking
+from xinfang.petitions.selectors import visible_repeat_of
 
 from .models import DocumentKind
 from .rendering import chinese_date
@@ -143,7 +144,7 @@ def build_context(
     principal = names[0] if names else ""
     people = max(petition.person_count, len(names))
     upper = unit.parent.name if unit.parent_id else ""
-    confidential = petition.identity_confidential or petition.petition_class == PetitionClass.ACCUSATION
+    confidential = masking.is_protected(petition)
     context: dict[str, Any] = {
         "kind": kind,
         "kind_label": DocumentKind(kind).label,
@@ -197,7 +198,8 @@ def build_context(
             upper or "上一级机关、单位"
         )
     elif kind == DocumentKind.NO_REACCEPTANCE_NOTICE:
-        earlier = getattr(petition, "repeat_of", None)
+        # Read as the issuing unit's staff would: never the number of a petition hidden from them.
+        earlier = visible_repeat_of(petition, unit)
         context["earlier_registration_number"] = earlier.registration_number if earlier else ""
         context["earlier_received_date"] = chinese_date(earlier.received_at) if earlier else ""
     elif kind == DocumentKind.SUPERVISION_LETTER:

@@ -1,10 +1,17 @@
 from django.contrib import admin
+from django.db.models import Q
+from django.db.models.fields.json import KT
+from django.http import Http404
+
+from xinfang.petitions.admin_scope import PetitionScopedAdmin
+from xinfang.petitions.selectors import visible_to
 
 from .models import Notification, SmsMessage
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(PetitionScopedAdmin, admin.ModelAdmin):
+    petition_optional = True
     list_display = ["title", "kind", "recipient", "created_at", "read_at"]
     list_filter = ["kind"]
     search_fields = ["title", "recipient__username", "recipient__full_name"]
@@ -29,6 +36,16 @@ class SmsMessageAdmin(admin.ModelAdmin):
         "created_at",
     ]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        # A petitioner's message names its petition only by number (the template's parameter): messages
+        # about petitions the user may not see are left out like the petitions themselves.
+        queryset = super().get_queryset(request).annotate(_number=KT("params__number"))
+        numbers = visible_to(request.user).values("registration_number")
+        return queryset.filter(Q(_number__isnull=True) | Q(_number__in=numbers))
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404("记录不存在。")
 
     @admin.display(description="手机号码")
     def masked_phone(self, obj: SmsMessage) -> str:

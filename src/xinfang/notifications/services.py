@@ -27,6 +27,7 @@ from django.db import transaction
 from xinfang import clock
 from xinfang.petitions.identity import MOBILE_RE, normalize_phone
 from xinfang.petitions.models import PartyRole, Petition, PetitionParty
+from xinfang.petitions.selectors import accusing
 
 from .models import Notification
 from .sms import Sms, notice, send_sms
@@ -182,13 +183,21 @@ def text_petitioner(petition: Petition, sms: Sms) -> bool:
     return True
 
 
+def inbox(user):
+    """The user's own messages, less any about an accusation against the user's unit: a message written
+    before the petition was hidden from it (or by mistake) must not be the way it learns of one."""
+    qs = Notification.objects.filter(recipient=user)
+    unit_id = getattr(user, "unit_id", None)
+    return qs.exclude(accusing(unit_id, "petition__")) if unit_id else qs
+
+
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return inbox(user).filter(read_at__isnull=True).count()
 
 
 def mark_read(user, ids: Iterable[int] | None = None) -> int:
     """Mark the user's own notifications read (all unread ones when ``ids`` is None)."""
-    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    qs = inbox(user).filter(read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=clock.now())

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_POST
 from xinfang.paging import Keyset
 
 from . import services
-from .models import Notification
 
 PAGE_SIZE = 30
 NEWEST_FIRST = Keyset()
@@ -26,7 +25,7 @@ def bell(request):
 @login_required
 @require_GET
 def notification_list(request):
-    qs = Notification.objects.filter(recipient=request.user).select_related("petition")
+    qs = services.inbox(request.user).select_related("petition")
     unread_only = request.GET.get("unread") == "1"
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
@@ -50,7 +49,7 @@ def _safe_next(request, url: str) -> str | None:
 @login_required
 @require_POST
 def read(request, pk: int):
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification = get_object_or_404(services.inbox(request.user), pk=pk)
     services.mark_read(request.user, [notification.pk])
     if request.POST.get("go") and (target := _safe_next(request, notification.url)):
         return redirect(target)

@@ -6,13 +6,13 @@ petitions they may see (process.md §11), and audit sits below petitions.
 """
 
 from django.contrib import admin
-from django.db.models import Q
 
 from xinfang.admin_base import ReadOnlyAdmin
 from xinfang.audit.models import Event
 
+from .admin_scope import PetitionScopedAdmin
 from .models import REGISTRATION_FACTS, Category, CategoryRoute, Petition
-from .selectors import visible_to
+from .selectors import visible_repeat_of
 
 
 @admin.register(Category)
@@ -35,7 +35,8 @@ class CategoryRouteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Petition)
-class PetitionAdmin(ReadOnlyAdmin):
+class PetitionAdmin(PetitionScopedAdmin, ReadOnlyAdmin):
+    petition_path = ""
     list_display = [
         "registration_number",
         "received_at",
@@ -66,18 +67,27 @@ class PetitionAdmin(ReadOnlyAdmin):
         "registered_by",
         *REGISTRATION_FACTS,
         "content",
-        "repeat_of",
+        "visible_repeat_of",
         "is_repeat",
         "identity_confidential",
     ]
     readonly_fields = fields
 
-    def get_queryset(self, request):
-        return visible_to(request.user, super().get_queryset(request))
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            # On the row, not the admin instance: one admin serves every request at once.
+            obj.earlier_for_reader = visible_repeat_of(obj, request.user)
+        return obj
+
+    @admin.display(description="重复件关联")
+    def visible_repeat_of(self, obj: Petition) -> str:
+        earlier = getattr(obj, "earlier_for_reader", None)
+        return earlier.registration_number if earlier else "—"
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnlyAdmin):
+class EventAdmin(PetitionScopedAdmin, ReadOnlyAdmin):
     """The audit trail: readable, never writable (it is append-only, see audit/models.py)."""
 
     list_display = [
@@ -96,11 +106,8 @@ class EventAdmin(ReadOnlyAdmin):
     list_select_related = ["petition", "actor", "actor_unit"]
     show_full_result_count = False  # the trail grows without bound; counting it all on each page is slow
     readonly_fields = [f.name for f in Event._meta.fields]
-
-    def get_queryset(self, request):
-        # Events about petitions are shown only for petitions the user may see (process.md §11).
-        queryset = super().get_queryset(request)
-        return queryset.filter(Q(petition__isnull=True) | Q(petition__in=visible_to(request.user)))
+    # Events about petitions are shown only for petitions the user may see (process.md §11).
+    petition_optional = True
 
     def has_view_permission(self, request, obj=None):
         user = request.user

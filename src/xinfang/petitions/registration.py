@@ -35,7 +35,7 @@ from .models import (
     Status,
 )
 from .numbers import hash_query_code, new_query_code, reserve_registration_numbers
-from .validation import check_fields, receiving_unit
+from .validation import check_fields, check_receiving_unit, receiving_unit
 
 # The registration fields a registrar may correct later; status and routing change only in the workflow.
 EDITABLE_FIELDS = [
@@ -131,6 +131,7 @@ def register_many(
             outcomes[index] = exc
             continue
         errors, parties, files = check_fields(reg)
+        check_receiving_unit(reg, unit, errors)
         checked.append((index, reg, who, unit, errors, parties, files))
     on_file = OnFile([(reg, who, parties) for _, reg, who, _, _, parties, _ in checked])
     items: list[tuple[int, _Item]] = []

@@ -13,9 +13,12 @@ Scope (process.md §1, §11):
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+
+from xinfang.orgs.models import OrgUnit
 
 from .models import Petition, PetitionClass
 
@@ -49,12 +52,46 @@ def visible_to(user, queryset: QuerySet[Petition] | None = None) -> QuerySet[Pet
     return qs.filter(scope).exclude(petition_class=PetitionClass.ACCUSATION, subject_unit=unit)
 
 
+def accusing(unit, prefix: str = "") -> Q:
+    """Rows (through `prefix`, e.g. "petition__") of accusations against `unit`: what `visible_to` never
+    shows it. A cheap test for rows that already belong to the reader (their own messages)."""
+    return Q(**{f"{prefix}petition_class": PetitionClass.ACCUSATION, f"{prefix}subject_unit": unit})
+
+
 def get_visible_or_404(user, pk, queryset: QuerySet[Petition] | None = None) -> Petition:
     """The same 404 for a petition that does not exist and one the user may not see."""
     try:
         return visible_to(user, queryset).get(pk=pk)
     except (Petition.DoesNotExist, ValueError, TypeError):
         raise Http404("信访事项不存在。") from None
+
+
+def _reader(reader):
+    """A user, or a unit reading as its staff would (a document issued in the unit's name)."""
+    if isinstance(reader, OrgUnit):
+        return SimpleNamespace(
+            is_authenticated=True, is_active=True, is_superuser=False, unit=reader, unit_id=reader.pk
+        )
+    return reader
+
+
+def visible_repeat_of(petition: Petition, reader) -> Petition | None:
+    """The earlier petition this one repeats (重复信访 of), or None when the reader may not see it: a link
+    to a hidden petition (an accusation against the reader's unit) must not tell its number or that it
+    exists. Every page, serializer, document and message that names `repeat_of` asks here."""
+    if petition.repeat_of_id is None:
+        return None
+    return visible_to(_reader(reader)).filter(pk=petition.repeat_of_id).first()
+
+
+def visible_link_changes(changes: dict, reader) -> dict:
+    """An event's changes with any `repeat_of_id` the reader may not see blanked: a corrected repeat link
+    names petitions by id, and an id that answers 404 still tells that something is there."""
+    if "repeat_of_id" not in changes:
+        return changes
+    ids = [v for v in changes["repeat_of_id"] if v is not None]
+    seen = set(visible_to(_reader(reader)).filter(pk__in=ids).values_list("pk", flat=True))
+    return {**changes, "repeat_of_id": [v if v in seen else None for v in changes["repeat_of_id"]]}
 
 
 def earlier_petitions_of(petitioner_ids: list[int], user) -> QuerySet[Petition]:

@@ -29,6 +29,11 @@ from .models import (
 
 # A browser's or client's clock may run slightly ahead of the server's.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+# An accusation is never visible to the unit it accuses (Arts. 30, 46): registered there, it would vanish from
+# the registrar's own view with its query code, so it is refused and sent where it belongs.
+OWN_UNIT_ACCUSATION = (
+    "检举控告的对象是本单位，本单位不能登记办理。请告知信访人向上一级信访工作机构或者纪检监察机关提出。"
+)
 
 
 def _add(errors: dict[str, list[str]], key: str, message: str) -> None:
@@ -153,6 +158,11 @@ def check_fields(reg: Registration) -> tuple[dict[str, list[str]], list[PartyInp
 def validate(reg: Registration, actor, on_file: OnFile | None = None):
     """All the checks of one registration: (errors, cleaned parties, checked attachments)."""
     errors, parties, checked = check_fields(reg)
+    try:
+        check_receiving_unit(reg, receiving_unit(reg, actor), errors)
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
     on_file = on_file or OnFile([(reg, actor, parties)])
     on_file.check(reg, actor, parties, errors)
     return errors, parties, checked
@@ -164,3 +174,14 @@ def receiving_unit(reg: Registration, actor) -> OrgUnit:
     if actor is None or actor.unit is None or not actor.has_role(Role.REGISTRAR):
         raise ValidationError({"__all__": ["只有登记员可以登记信访事项。"]})
     return actor.unit
+
+
+def check_receiving_unit(reg: Registration, unit: OrgUnit, errors: dict[str, list[str]]) -> None:
+    """An accusation may not be received by the unit it accuses: checked with the fields, so it is refused
+    before any number or query code is reserved."""
+    if (
+        reg.petition_class == PetitionClass.ACCUSATION
+        and reg.subject_unit is not None
+        and reg.subject_unit.pk == unit.pk
+    ):
+        _add(errors, "subject_unit", OWN_UNIT_ACCUSATION)

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.http import Http404
 
 from xinfang import clock
 from xinfang.documents.services import check_template
@@ -64,6 +65,16 @@ class BulletinAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_queryset(self, request):
+        # A bulletin lists petitions as its issuing unit sees them: a user with a unit reads its own unit's,
+        # as on the workbench's bulletin page, never another unit's lines about an accusation against it.
+        queryset = super().get_queryset(request)
+        unit_id = getattr(request.user, "unit_id", None)
+        return queryset if unit_id is None else queryset.filter(issuing_unit_id=unit_id)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404("记录不存在。")
 
 
 class IndicatorInline(admin.TabularInline):

@@ -33,7 +33,7 @@ from xinfang.workflow.selectors import petition_colour
 from . import assessment as assessment_service
 from . import report, sentences
 from .default_templates import TEMPLATES
-from .metrics import Ctx
+from .metrics import Ctx, readable
 from .models import Bulletin, BulletinKind, BulletinTemplate, StatisticsPolicy, bulletin_path
 from .periods import Period
 from .scope import Scope
@@ -70,12 +70,16 @@ def _lines(qs, with_level: bool = False) -> list[str]:
     return [petition_line(p, with_level) for p in qs.select_related("responsible_unit")[:LIST_LIMIT]]
 
 
-def red_and_yellow(scope: Scope, today: dt.date) -> tuple[list[Petition], list[Petition]]:
-    """Open petitions whose next duty is overdue (red) or about to fall due (yellow), by the colour rules."""
+def red_and_yellow(scope: Scope, ctx: Ctx) -> tuple[list[Petition], list[Petition]]:
+    """Open petitions whose next duty is overdue (red) or about to fall due (yellow), by the colour rules,
+    as of the context's day and among those its reader may see."""
+    today = ctx.today
     rules = deadline_rules.get_rules()
     horizon = today + dt.timedelta(days=max(rules.yellow_days, 15))
     candidates = (
-        Petition.objects.filter(scope.petition_q(), status__in=OPEN_STATUSES, next_due_on__lte=horizon)
+        Petition.objects.filter(
+            scope.petition_q(), readable(ctx), status__in=OPEN_STATUSES, next_due_on__lte=horizon
+        )
         .select_related("responsible_unit")
         .order_by("next_due_on", "id")
     )
@@ -107,14 +111,14 @@ def _base(kind: str, unit: OrgUnit, period: Period, serial: int, title: str, tod
 
 def daily_context(unit: OrgUnit, period: Period, today: dt.date) -> dict:
     scope = Scope(region=unit.region)
-    ctx = Ctx(period, today, StatisticsPolicy.current())
+    ctx = Ctx(period, today, StatisticsPolicy.current(), reader_unit_id=unit.pk)
     received = volume_petitions(scope, ctx)
     counts = volume(scope, ctx)
     skip_level = received.filter(volume_filter("skip_level")).order_by("received_at", "id")
     others = received.exclude(volume_filter("skip_level"))
     online_letter_phone = others.exclude(channel=Channel.VISIT).order_by("received_at", "id")
     local_visits = others.filter(channel=Channel.VISIT).order_by("received_at", "id")
-    red, yellow = red_and_yellow(scope, today)
+    red, yellow = red_and_yellow(scope, ctx)
     figures = report.Figures(scope, ctx, counts, {}, 0)
     visits = counts.by_channel.get(Channel.VISIT, Count2())
     skip_level_parts = "、".join(
@@ -191,9 +195,10 @@ def _hot_regions(scope: Scope, ctx: Ctx) -> str:
     return "问题属地相对集中的是：" + "、".join(f"{names[code]}{n}批" for n, code in top) + "。"
 
 
-def _supervision_lines(scope: Scope, period: Period) -> list[str]:
+def _supervision_lines(scope: Scope, ctx: Ctx) -> list[str]:
     ids = set(scope.unit_ids)
-    rows = [row for row in supervision_counts(period.start, period.end) if row["unit_id"] in ids]
+    counts = supervision_counts(ctx.period.start, ctx.period.end, reader_unit_id=ctx.reader_unit_id)
+    rows = [row for row in counts if row["unit_id"] in ids]
     if not rows:
         return ["本期未发出督办。"]
     total = sum(r["opened"] for r in rows)
@@ -237,16 +242,16 @@ def assessment_lines(unit: OrgUnit, period: Period, today: dt.date) -> tuple[lis
 
 def periodic_context(kind: str, unit: OrgUnit, period: Period, today: dt.date) -> dict:
     scope = Scope(region=unit.region)
-    ctx = Ctx(period, today, StatisticsPolicy.current())
+    ctx = Ctx(period, today, StatisticsPolicy.current(), reader_unit_id=unit.pk)
     figures = report.figures(scope, ctx)
     year_before = report.figures(scope, replace(ctx, period=period.year_before()), heavy=False)
-    red, _ = red_and_yellow(scope, today)
+    red, _ = red_and_yellow(scope, ctx)
     data = {
         "summary_paragraphs": sentences.work_report(figures, year_before),
         "unit_lines": unit_lines(scope, ctx),
         "red": [petition_line(p) for p in red[:LIST_LIMIT]],
         "red_count": len(red),
-        "supervision_lines": _supervision_lines(scope, period),
+        "supervision_lines": _supervision_lines(scope, ctx),
         "hot_categories": _hot_categories(figures.volume),
         "hot_regions": _hot_regions(scope, ctx),
         "assessment_lines": [],

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from xinfang import clock
+from xinfang.petitions import masking
 from xinfang.petitions.models import Channel
 
 from .rates import BACKLOG_RESOLUTION, RATES, Rate
@@ -127,6 +128,7 @@ def unit_table_workbook(rows: list[UnitRow], title: str) -> bytes:
 
 PETITION_HEADER = [
     "登记编号",
+    "信访人",
     "收到时间",
     "信访形式",
     "人次",
@@ -138,10 +140,13 @@ PETITION_HEADER = [
 ]
 
 
-def petition_rows(petitions) -> list[list]:
+def petition_rows(petitions, reader) -> list[list]:
+    """One row per petition; the petitioner as a list shows them to `reader` (petitions.masking: protected
+    identities always masked in an export)."""
     return [
         [
             p.registration_number,
+            masking.principal_label(reader, p, list(p.parties.all())),
             clock.local_date(p.received_at).isoformat(),
             p.get_channel_display(),
             p.person_count,
@@ -155,9 +160,9 @@ def petition_rows(petitions) -> list[list]:
     ]
 
 
-def petitions_workbook(petitions, title: str) -> bytes:
+def petitions_workbook(petitions, title: str, reader) -> bytes:
     wb = Workbook()
-    _sheet(wb, "信访事项", title, PETITION_HEADER, petition_rows(petitions))
+    _sheet(wb, "信访事项", title, PETITION_HEADER, petition_rows(petitions, reader))
     return _save(wb)
 
 

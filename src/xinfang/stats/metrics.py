@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from xinfang import clock
 from xinfang.deadlines.models import Stage
 from xinfang.deadlines.services import UnknownStage, policy_for
+from xinfang.petitions.models import Petition, PetitionClass
 
 from .models import StatisticsPolicy
 from .periods import Period
@@ -34,10 +35,14 @@ class Ctx:
     period: Period
     today: dt.date = field(default_factory=clock.today)
     policy: StatisticsPolicy = field(default_factory=StatisticsPolicy.current)
+    # The unit of whoever reads the figures: accusations against it are left out of every count, as
+    # `petitions.selectors.visible_to` leaves them out of every list, so no figure tells the accused unit
+    # that one exists. None: nobody's view (the CLI, a superuser without a unit).
+    reader_unit_id: int | None = None
 
     @classmethod
-    def of(cls, period: Period, today: dt.date | None = None) -> Ctx:
-        return cls(period, today or clock.today())
+    def of(cls, period: Period, today: dt.date | None = None, reader_unit_id: int | None = None) -> Ctx:
+        return cls(period, today or clock.today(), reader_unit_id=reader_unit_id)
 
     @cached_property
     def window_margin(self) -> int:
@@ -63,6 +68,20 @@ def received_in(ctx: Ctx, prefix: str = "") -> Q:
             f"{prefix}received_at__lt": ctx.period.end_before,
         }
     )
+
+
+def readable(ctx: Ctx, petition_field: str = "") -> Q:
+    """Rows the reader may count: all but those of accusations against the reader's unit. `petition_field`
+    names the relation to the petition on other rows (deadlines, ratings); empty for petitions themselves."""
+    if ctx.reader_unit_id is None:
+        return Q()
+    if not petition_field:
+        return ~Q(petition_class=PetitionClass.ACCUSATION, subject_unit_id=ctx.reader_unit_id)
+    # A subquery over the few hidden petitions, not a join of every deadline or rating to its petition.
+    hidden = Petition.objects.filter(
+        petition_class=PetitionClass.ACCUSATION, subject_unit_id=ctx.reader_unit_id
+    ).values("pk")
+    return ~Q(**{f"{petition_field}_id__in": hidden})
 
 
 def answerable_unit():

@@ -28,10 +28,11 @@ class StatsQuery:
     scope: Scope
     period: Period
     today: dt.date
+    reader_unit_id: int | None = None  # figures leave out what is hidden from the reader's unit (metrics.Ctx)
 
     @property
     def ctx(self) -> Ctx:
-        return Ctx(self.period, self.today, StatisticsPolicy.current())
+        return Ctx(self.period, self.today, StatisticsPolicy.current(), self.reader_unit_id)
 
     def params(self, **extra) -> dict:
         data = dict(self.scope.query)
@@ -89,7 +90,7 @@ def parse_query(request) -> StatsQuery:
         if kind not in KINDS or kind == Kind.RANGE:
             raise Http404("统计周期无效。")
         period = Period.of(kind, parse_date(request.GET.get("date"), today))
-    return StatsQuery(scope, period, today)
+    return StatsQuery(scope, period, today, getattr(user, "unit_id", None))
 
 
 def scope_choices(user) -> list[dict]:

@@ -30,7 +30,7 @@ from xinfang.orgs.models import UnitKind
 from xinfang.petitions.models import ONLINE_CHANNELS, Petition
 from xinfang.workflow.models import Deadline, DeadlineStatus
 
-from .metrics import Ctx, answerable_unit, received_in
+from .metrics import Ctx, answerable_unit, readable, received_in
 from .scope import Scope
 
 PERCENT_PLACES = Decimal("0.01")
@@ -183,7 +183,9 @@ class RateDef:
 
     def queryset(self, scope: Scope | None, ctx: Ctx) -> QuerySet:
         per_unit = scope is None or scope.unit is not None
-        qs = self.model.objects.filter(self.rows(ctx, per_unit))
+        qs = self.model.objects.filter(
+            self.rows(ctx, per_unit), readable(ctx, "" if self.on_petitions else self.petition_field)
+        )
         return qs if scope is None else qs.filter(self.scope_q(scope))
 
     def aggregates(self, ctx: Ctx) -> dict:

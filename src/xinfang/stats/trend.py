@@ -11,7 +11,7 @@ from django.db.models.functions import TruncMonth
 from xinfang import clock
 from xinfang.petitions.models import Petition
 
-from .metrics import Ctx, received_in
+from .metrics import Ctx, readable, received_in
 from .periods import Period
 from .rates import ON_TIME_CONCLUSION, TIMELY_ACCEPTANCE, ZERO, Rate
 from .scope import Scope
@@ -36,7 +36,7 @@ def monthly_trend(scope: Scope, ctx: Ctx, months: int = 12) -> dict:
         keys.append(_month_key(month.start))
         month = Period.of("month", month.end + dt.timedelta(days=1))
     volume_rows = (
-        Petition.objects.filter(received_in(span) & scope.petition_q())
+        Petition.objects.filter(received_in(span) & readable(span) & scope.petition_q())
         .annotate(month=TruncMonth("received_at", tzinfo=clock.SHANGHAI))
         .order_by()
         .values("month")

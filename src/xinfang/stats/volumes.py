@@ -19,7 +19,7 @@ from django.db.models.functions import Substr
 from xinfang.orgs.models import Level
 from xinfang.petitions.models import ONLINE_CHANNELS, Category, Channel, Petition, PetitionParty
 
-from .metrics import Ctx, answerable_unit, received_in
+from .metrics import Ctx, answerable_unit, readable, received_in
 from .rates import BACKLOG_RESOLUTION, rate
 from .scope import Scope, code_within
 
@@ -111,7 +111,7 @@ def volume(scope: Scope, ctx: Ctx) -> Volume:
     """Batches and persons with every split, from one grouped query (the groups are few; their roll-up in
     Python adds up at most a few hundred aggregated rows, never petitions)."""
     rows = (
-        Petition.objects.filter(received_in(ctx) & scope.petition_q())
+        Petition.objects.filter(received_in(ctx) & readable(ctx) & scope.petition_q())
         .annotate(skip_level=skip_level(), handling=local_handling())
         .order_by()
         .values(
@@ -198,12 +198,14 @@ def volume_filter(key: str, value: str | None = None) -> Q:
 def volume_petitions(
     scope: Scope, ctx: Ctx, key: str = "total", value: str | None = None
 ) -> QuerySet[Petition]:
-    return Petition.objects.filter(received_in(ctx) & scope.petition_q() & volume_filter(key, value))
+    return Petition.objects.filter(
+        received_in(ctx) & readable(ctx) & scope.petition_q() & volume_filter(key, value)
+    )
 
 
 def volumes_by_unit(ctx: Ctx, unit_ids: list[int] | None = None) -> dict[int, Count2]:
     """Batches and persons per answerable unit, one grouped query."""
-    qs = Petition.objects.filter(received_in(ctx)).annotate(_unit=answerable_unit())
+    qs = Petition.objects.filter(received_in(ctx) & readable(ctx)).annotate(_unit=answerable_unit())
     if unit_ids is not None:
         qs = qs.filter(_unit__in=unit_ids)
     rows = qs.order_by().values("_unit").annotate(batches=Count("pk"), persons=Sum("person_count"))
@@ -213,7 +215,7 @@ def volumes_by_unit(ctx: Ctx, unit_ids: list[int] | None = None) -> dict[int, Co
 def volume_by_issue_region(scope: Scope, ctx: Ctx, level_length: int) -> dict[str, Count2]:
     """Batches and persons by the issue region's code cut to `level_length` digits (e.g. 9 for townships)."""
     rows = (
-        Petition.objects.filter(received_in(ctx) & scope.petition_q())
+        Petition.objects.filter(received_in(ctx) & readable(ctx) & scope.petition_q())
         .annotate(area=Substr("issue_region_code", 1, level_length))
         .order_by()
         .values("area")
@@ -234,6 +236,7 @@ def long_term_petitioner_count(scope: Scope, ctx: Ctx) -> int:
     return (
         PetitionParty.objects.filter(
             scope.petition_q("petition__"),
+            readable(ctx, "petition"),
             petition__channel=Channel.VISIT,
             petition__visit_level__in=levels,
             petition__received_at__gte=since,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from xinfang.admin_base import ReadOnlyAdmin
+from xinfang.petitions.admin_scope import PetitionScopedAdmin
 
 from .models import DeadlineWarning, EscalationRule, Supervision, SupervisionReminder
 
@@ -13,7 +14,8 @@ class EscalationRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeadlineWarning)
-class DeadlineWarningAdmin(admin.ModelAdmin):
+class DeadlineWarningAdmin(PetitionScopedAdmin, admin.ModelAdmin):
+    petition_path = "deadline__petition"
     list_display = ["deadline", "colour", "due_on", "sent_at", "handlers_told", "leaders_told"]
     list_filter = ["colour"]
     raw_id_fields = ["deadline"]
@@ -37,7 +39,7 @@ class ReminderInline(admin.TabularInline):
 
 
 @admin.register(Supervision)
-class SupervisionAdmin(ReadOnlyAdmin):
+class SupervisionAdmin(PetitionScopedAdmin, ReadOnlyAdmin):
     """Read-only: supervisions are opened, answered and closed in the workbench, where each step is audited."""
 
     list_display = ["unit", "bureau", "reason_kind", "is_listed", "status", "opened_at", "response_due"]

@@ -129,15 +129,22 @@ def supervisions_visible_to(user) -> QuerySet[Supervision]:
     return qs.exclude(petition__petition_class=PetitionClass.ACCUSATION, petition__subject_unit=unit)
 
 
-def supervision_counts(period_start: dt.date, period_end: dt.date) -> QuerySet:
+def supervision_counts(
+    period_start: dt.date, period_end: dt.date, reader_unit_id: int | None = None
+) -> QuerySet:
     """Per supervised unit, for supervisions opened from ``period_start`` to ``period_end`` (inclusive, days in
     Asia/Shanghai): opened, answered, answered on time, listed. One grouped query; rows are dicts with
-    ``unit_id``, ``unit__name``, ``opened``, ``answered``, ``answered_on_time``, ``listed``."""
+    ``unit_id``, ``unit__name``, ``opened``, ``answered``, ``answered_on_time``, ``listed``. With
+    ``reader_unit_id``, supervisions of accusations against that unit are not counted (the reader's view)."""
     start = dt.datetime.combine(period_start, dt.time.min, tzinfo=clock.SHANGHAI)
     end = dt.datetime.combine(period_end + dt.timedelta(days=1), dt.time.min, tzinfo=clock.SHANGHAI)
+    qs = Supervision.objects.filter(opened_at__gte=start, opened_at__lt=end)
+    if reader_unit_id is not None:
+        qs = qs.exclude(
+            petition__petition_class=PetitionClass.ACCUSATION, petition__subject_unit_id=reader_unit_id
+        )
     return (
-        Supervision.objects.filter(opened_at__gte=start, opened_at__lt=end)
-        .values("unit_id", "unit__name")
+        qs.values("unit_id", "unit__name")
         .annotate(
             opened=Count("id"),
             answered=Count("id", filter=Q(answered_at__isnull=False)),

@@ -20,7 +20,7 @@ from xinfang.http import client_ip
 from xinfang.leaders.services import reception
 from xinfang.orgs.models import Role
 from xinfang.paging import Keyset, page_query
-from xinfang.petitions import services
+from xinfang.petitions import masking, services
 from xinfang.petitions.identity import IdentityError, normalize_phone, validate_id_number
 from xinfang.petitions.models import (
     Attachment,
@@ -31,7 +31,13 @@ from xinfang.petitions.models import (
     digest_id_number,
     digest_phone,
 )
-from xinfang.petitions.selectors import earlier_petitions_of, get_visible_or_404, shows_identity, visible_to
+from xinfang.petitions.selectors import (
+    earlier_petitions_of,
+    get_visible_or_404,
+    visible_link_changes,
+    visible_repeat_of,
+    visible_to,
+)
 from xinfang.search.query import TextSearch
 from xinfang.workflow.worklist import with_due_colour
 
@@ -134,17 +140,21 @@ def petition_detail(request, pk: int):
     else:
         receipt = None
     parties = list(petition.parties.select_related("petitioner").order_by("position", "id"))
-    show_identity = shows_identity(request.user, petition)
+    show_identity = masking.unmasked(request.user, petition, detail=True)
     if show_identity:
         services.record_identity_disclosure(
             petition, request.user, via="workbench", ip_address=client_ip(request)
         )
+    events = list(petition.events.select_related("actor", "actor_unit").order_by("at", "id"))
+    for event in events:
+        event.changes = visible_link_changes(event.changes, request.user)  # shown, never saved
     context = {
         "petition": petition,
         "parties": parties,
         "attachments": list(petition.attachments.select_related("uploaded_by")),
-        "events": list(petition.events.select_related("actor", "actor_unit").order_by("at", "id")),
+        "events": events,
         "show_identity": show_identity,
+        "repeat_of": visible_repeat_of(petition, request.user),
         "receipt": receipt,
     }
     return render(request, "petitions/detail.html", context)

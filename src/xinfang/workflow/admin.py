@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import admin
 
 from xinfang.admin_base import ReadOnlyAdmin
+from xinfang.petitions.admin_scope import PetitionScopedAdmin
 
 from .models import Deadline, Extension, Reply, Routing
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(ReadOnlyAdmin):
+class DeadlineAdmin(PetitionScopedAdmin, ReadOnlyAdmin):
     list_display = ["petition", "stage", "unit", "starts_on", "due_on", "provisional", "status", "on_time"]
     list_filter = ["stage", "status", "provisional", "is_window"]
     search_fields = ["petition__registration_number"]
@@ -18,7 +19,7 @@ class DeadlineAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Routing)
-class RoutingAdmin(ReadOnlyAdmin):
+class RoutingAdmin(PetitionScopedAdmin, ReadOnlyAdmin):
     list_display = [
         "petition",
         "action",
@@ -35,13 +36,13 @@ class RoutingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Reply)
-class ReplyAdmin(ReadOnlyAdmin):
+class ReplyAdmin(PetitionScopedAdmin, ReadOnlyAdmin):
     list_display = ["petition", "unit", "opinion", "replied_at", "delivery_method", "received_on"]
     list_filter = ["opinion", "form"]
     search_fields = ["petition__registration_number"]
 
 
 @admin.register(Extension)
-class ExtensionAdmin(ReadOnlyAdmin):
+class ExtensionAdmin(PetitionScopedAdmin, ReadOnlyAdmin):
     list_display = ["petition", "days", "approver_name", "at", "previous_due_on", "new_due_on"]
     search_fields = ["petition__registration_number"]

@@ -6,9 +6,8 @@ from django import forms, template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html
 
-from xinfang.petitions.identity import mask_id_number, mask_name, mask_phone
+from xinfang.petitions import masking
 from xinfang.petitions.models import Petition, Petitioner, PetitionParty, Status
-from xinfang.petitions.selectors import shows_identity
 from xinfang.workflow import labels
 
 register = template.Library()
@@ -39,31 +38,13 @@ def status_badge(status: str):
 
 @register.simple_tag
 def petitioner_label(petition: Petition, user) -> str:
-    """The principal petitioner for a list row: masked unless this user may see identity (§11)."""
-    parties = list(petition.parties.all())  # prefetched by the list view
-    if not parties:
-        return "—"
-    name = parties[0].petitioner.name
-    shown = name if shows_identity(user, petition) else mask_name(name)
-    return f"{shown} 等{len(parties)}人" if len(parties) > 1 else shown
+    """The principal petitioner for a list row, by the one masking rule (petitions.masking)."""
+    return masking.principal_label(user, petition, list(petition.parties.all()))  # prefetched by the view
 
 
 @register.simple_tag
 def party_identity(party: PetitionParty, show: bool) -> dict:
-    person = party.petitioner
-    if show:
-        return {
-            "name": person.name,
-            "id_number": person.id_number or "",
-            "phone": person.phone,
-            "address": person.address,
-        }
-    return {
-        "name": mask_name(person.name),
-        "id_number": mask_id_number(person.id_number),
-        "phone": mask_phone(person.phone),
-        "address": "（已隐藏）" if person.address else "",
-    }
+    return masking.shown(party.petitioner, show).as_dict()
 
 
 @register.filter
