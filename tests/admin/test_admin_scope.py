@@ -69,12 +69,16 @@ def accused_superuser(org):
 
 def linked_to(model, petition) -> set:
     """Primary keys of `model`'s rows that belong to `petition`."""
-    names = {field.name for field in model._meta.get_fields()}
+    relations = {
+        field.name: field.related_model._meta.label
+        for field in model._meta.get_fields()
+        if field.is_relation and field.related_model is not None
+    }
     if model._meta.label == "petitions.Petition":
         return {petition.pk}
-    if "petition" in names:
+    if relations.get("petition") == "petitions.Petition":
         return set(model.objects.filter(petition=petition).values_list("pk", flat=True))
-    if "deadline" in names:
+    if relations.get("deadline") == "workflow.Deadline":
         return set(model.objects.filter(deadline__petition=petition).values_list("pk", flat=True))
     if model is SmsMessage:
         return {

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
 from xinfang.admin_base import ReadOnlyAdmin
+from xinfang.petitions.admin_scope import PetitionScopedAdmin
 
 from .models import Grant
 
 
 @admin.register(Grant)
-class GrantAdmin(ReadOnlyAdmin):
+class GrantAdmin(PetitionScopedAdmin, ReadOnlyAdmin):
     """Read-only: grants are applied for, approved and paid through the service, each step audited."""
 
     list_display = ["petition", "unit", "fund", "amount", "beneficiary_count", "status", "paid_on"]

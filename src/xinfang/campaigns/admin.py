@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from xinfang.admin_base import ReadOnlyAdmin
+from xinfang.petitions.admin_scope import PetitionScopedAdmin
 
 from .models import Batch, Campaign, CampaignCase, Criterion, ListImport
 
@@ -35,7 +36,7 @@ class CampaignAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CampaignCase)
-class CampaignCaseAdmin(ReadOnlyAdmin):
+class CampaignCaseAdmin(PetitionScopedAdmin, ReadOnlyAdmin):
     list_display = ["campaign", "batch", "petition", "screening", "responsible_unit", "due_on", "resolved_on"]
     list_filter = ["screening", "campaign"]
     raw_id_fields = ["petition"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from xinfang.admin_base import ReadOnlyAdmin
+from xinfang.petitions.admin_scope import PetitionScopedAdmin
 
 from .models import Dispute, Escalation, Mediation
 
@@ -28,7 +29,9 @@ class MediationInline(admin.TabularInline):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ReadOnlyAdmin):
+class DisputeAdmin(PetitionScopedAdmin, ReadOnlyAdmin):
+    petition_optional = True  # most disputes never enter the petition procedure
+
     """Read-only: the ledger is written through the service, every step audited."""
 
     list_display = ["title", "kind", "region", "risk_level", "level", "handling_unit", "status", "found_on"]

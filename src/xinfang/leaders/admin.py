@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from xinfang.admin_base import ReadOnlyAdmin
 from xinfang.http import client_ip
+from xinfang.petitions.admin_scope import PetitionScopedAdmin
 
 from .models import CaseOwnership, ReceptionSchedule, ReceptionSession, ResolutionStandard, Submission
 from .services.standards import save_standard
@@ -50,7 +51,7 @@ class CaseOwnershipAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ReadOnlyAdmin):
+class SubmissionAdmin(PetitionScopedAdmin, ReadOnlyAdmin):
     list_display = ["petition", "leader", "status", "submitted_at", "bureau"]
     list_filter = ["status"]
     raw_id_fields = ["petition"]

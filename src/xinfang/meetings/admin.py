@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from xinfang.admin_base import ReadOnlyAdmin
+from xinfang.petitions.admin_scope import PetitionScopedAdmin
 
 from .models import AgendaItem, Decision, JointMeeting
 
@@ -28,6 +29,9 @@ class JointMeetingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdmin):
+class DecisionAdmin(PetitionScopedAdmin, ReadOnlyAdmin):
+    petition_path = "item__petition"
+    petition_optional = True  # decisions on a dispute
+
     list_display = ["item", "lead_unit", "deadline", "done_on"]
     raw_id_fields = ["item"]
