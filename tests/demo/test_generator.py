@@ -334,6 +334,15 @@ class TestCommand:
         out = capsys.readouterr().out
         assert Petition.objects.count() == 40
         assert "生成信访事项40件" in out and "用时" in out and "查询码" in out
+        # By default every petition goes through the course its age allows.
+        assert "按办理流程办理40件" in out
+        assert Petition.objects.exclude(status=Status.REGISTERED).count() > 30
+
+    def test_demo_command_without_histories_leaves_every_petition_registered(self, db, today, capsys):
+        call_command("demo", cases=20, seed=3, histories=0)
+
+        assert "按办理流程" not in capsys.readouterr().out
+        assert set(Petition.objects.values_list("status", flat=True)) == {Status.REGISTERED}
 
     def test_if_empty_does_nothing_when_petitions_exist(self, db, today, capsys):
         call_command("demo", cases=10, seed=3)
