@@ -32,13 +32,13 @@ RE_REVIEW_SHARE = 0.3  # review opinions the petitioner takes further (请求复
 
 # Late steps (及时受理率 and 按期办结率 below 100%): a step due in the last full month is late only at the
 # bureau's routing (see `may_be_late`).
-LATE_ROUTE_SHARE = 0.03
+LATE_ROUTE_SHARE = 0.04
 LATE_ACCEPT_SHARE = 0.02
 LATE_REPLY_SHARE = 0.03
 
 OPINIONS = {"support": 35, "explain": 45, "not_support": 20}
 DELIVERY_METHODS = {"post": 40, "in_person": 25, "online": 20, "sms": 15}
-RATED_SHARE = 0.8  # replies the petitioner rates (参评率 ~80%); accusations are never rated
+RATED_SHARE = 0.85  # replies the petitioner rates (参评率 ~80%); accusations are never rated
 RATINGS = {"satisfied": 64, "basically_satisfied": 20, "dissatisfied": 16}  # 满意率 ~84%
 SAME_BUREAU_RATING_SHARE = 0.8  # the bureau rated as the unit was
 REVIEW_REQUEST_SHARE = 0.35  # of the dissatisfied, those who ask for review (请求复查) in time
@@ -58,7 +58,7 @@ REFERRED_REPLY_BY = 55  # calendar days after receipt: a matter assigned from ab
 EXTEND_DAYS = (45, 55)  # calendar days after acceptance, before the 60 run out
 EXTENDED_REPLY_DAYS = (3, 25)  # calendar days past the original 60, inside the 30 more
 LATE_BY_DAYS = (1, 12)  # calendar days past the due day, for a late accept or reply
-LATE_ROUTE_BY_DAYS = (1, 12)  # the bureau's late routings: some still waiting on the supervision board
+LATE_ROUTE_BY_DAYS = (1, 25)  # the bureau's late routings: some still waiting on the supervision board
 DELIVER_DAYS = (0.2, 3)  # calendar
 POST_DAYS = (1, 4)  # a notice by post arrives this many days later
 RATE_DAYS = (0.5, 20)  # calendar days after the notice arrived, inside the 30-day window
