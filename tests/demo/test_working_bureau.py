@@ -30,6 +30,7 @@ from xinfang.stats.rates import ON_TIME_CONCLUSION, TIMELY_ACCEPTANCE, rate, rat
 from xinfang.stats.scope import Scope
 from xinfang.supervision.selectors import board_deadlines
 from xinfang.workflow.petition_deadlines import expire_windows
+from xinfang.workflow.worklist import my_tasks
 
 from .conftest import TODAY
 
@@ -165,3 +166,14 @@ def test_the_years_rates_fall_where_a_working_bureaus_do(bureau):
     for target in ("bureau", "unit"):
         assert 70 <= figures["participation"][target]["percent"] <= 90
         assert 75 <= figures["satisfaction"][target]["percent"] <= 92
+
+
+def test_the_bureaus_to_do_list_is_short_enough_to_work(bureau):
+    registrar = User.objects.get(username=data.REGISTRAR)
+    tasks = my_tasks(registrar)
+
+    assert 0 < tasks.count() < 0.1 * CASES
+    assert (
+        tasks.filter(status=Status.REGISTERED).count()
+        == Petition.objects.filter(status=Status.REGISTERED).count()
+    )
