@@ -4,9 +4,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 XF := $(BIN)/xinfang
-DEMO_CASES ?= 3000
+DEMO_CASES ?= 2400
 DEMO_SEED ?= 20260301
-DEMO_HISTORIES ?= 120
+DEMO_HISTORIES ?= # empty: every demo petition goes through its course (xinfang demo --histories)
 PYTEST_ARGS ?=
 PG_URL ?= postgres://postgres@127.0.0.1:5432/xinfang
 
@@ -61,18 +61,18 @@ run: export XF_STATICFILES_STORAGE = django.contrib.staticfiles.storage.Manifest
 run: install
 	$(XF) migrate --no-input -v0
 	$(XF) collectstatic --no-input -v0
-	$(XF) demo --cases $(DEMO_CASES) --seed $(DEMO_SEED) --histories $(DEMO_HISTORIES) --if-empty
+	$(XF) demo --cases $(DEMO_CASES) --seed $(DEMO_SEED) $(if $(DEMO_HISTORIES),--histories $(DEMO_HISTORIES)) --if-empty
 	@scripts/run
 
 ## make dev: the same data, served by Django's runserver with DEBUG on (tracebacks, no collectstatic).
 dev: install
 	XF_DEBUG=1 $(XF) migrate --no-input -v0
-	XF_DEBUG=1 $(XF) demo --cases $(DEMO_CASES) --seed $(DEMO_SEED) --histories $(DEMO_HISTORIES) --if-empty
+	XF_DEBUG=1 $(XF) demo --cases $(DEMO_CASES) --seed $(DEMO_SEED) $(if $(DEMO_HISTORIES),--histories $(DEMO_HISTORIES)) --if-empty
 	@scripts/run-dev
 
 demo: install
 	XF_DEBUG=1 $(XF) migrate --no-input -v0
-	XF_DEBUG=1 $(XF) demo --cases $(DEMO_CASES) --seed $(DEMO_SEED) --histories $(DEMO_HISTORIES)
+	XF_DEBUG=1 $(XF) demo --cases $(DEMO_CASES) --seed $(DEMO_SEED) $(if $(DEMO_HISTORIES),--histories $(DEMO_HISTORIES))
 
 worker: install
 	XF_DEBUG=1 $(XF) run_huey

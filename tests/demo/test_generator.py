@@ -13,6 +13,7 @@ from django.db.models import F
 from tests.conftest import module_rows, stop_clock
 from xinfang import clock
 from xinfang.audit.models import Event
+from xinfang.demo import shape
 from xinfang.demo.county import load_demo_county
 from xinfang.demo.data import county as data
 from xinfang.demo.data import petitions as texts
@@ -206,11 +207,12 @@ def test_texts_are_filled_and_summaries_short(generated):
         assert "{" not in summary + content and len(content) > 30
 
 
-def test_received_over_the_last_year_and_left_registered(generated):
+def test_received_over_the_last_fifteen_months_and_left_registered(generated):
     today = clock.today()
     dates = [clock.local_date(at) for at in Petition.objects.values_list("received_at", flat=True)]
 
-    assert min(dates) >= today - dt.timedelta(days=366)
+    assert min(dates) >= today - dt.timedelta(days=shape.DAYS_BACK + 1)
+    assert min(dates) < today - dt.timedelta(days=365)
     assert max(dates) < today
     assert set(Petition.objects.values_list("status", flat=True)) == {Status.REGISTERED}
     assert not Petition.objects.filter(registered_at__lt=F("received_at")).exists()
@@ -333,6 +335,15 @@ class TestCommand:
         out = capsys.readouterr().out
         assert Petition.objects.count() == 40
         assert "生成信访事项40件" in out and "用时" in out and "查询码" in out
+        # By default every petition goes through the course its age allows.
+        assert "按办理流程办理40件" in out
+        assert Petition.objects.exclude(status=Status.REGISTERED).count() > 30
+
+    def test_demo_command_without_histories_leaves_every_petition_registered(self, db, today, capsys):
+        call_command("demo", cases=20, seed=3, histories=0)
+
+        assert "按办理流程" not in capsys.readouterr().out
+        assert set(Petition.objects.values_list("status", flat=True)) == {Status.REGISTERED}
 
     def test_if_empty_does_nothing_when_petitions_exist(self, db, today, capsys):
         call_command("demo", cases=10, seed=3)

@@ -13,8 +13,7 @@ from xinfang.petitions.models import Channel
 
 from .data import county as county_data
 from .data import mix, names
-
-DAYS_BACK = 365
+from .shape import DAYS_BACK
 
 
 class Weighted:
@@ -40,7 +39,7 @@ OFFICE_CHANNELS = {Channel.VISIT, Channel.PHONE, Channel.LETTER, Channel.VIDEO, 
 
 
 def received_times(rng: random.Random, count: int, today: dt.date) -> list[tuple[dt.datetime, str]]:
-    """When each petition came in and by which channel, oldest first, spread over the last year."""
+    """When each petition came in and by which channel, oldest first, spread over the last DAYS_BACK days."""
     headers = []
     for index in range(count):
         channel = CHANNELS.pick(rng)

@@ -361,7 +361,7 @@ class Generator:
 
 
 def generate(cases: int, seed: int, *, chunk_size: int = CHUNK_SIZE) -> Generated:
-    """Generate `cases` petitions received over the year before `clock.today()`; one transaction."""
+    """Generate `cases` petitions received over the `shape.DAYS_BACK` days before `clock.today()`; one transaction."""
     started = time.perf_counter()
     county = load_county()
     now = clock.now()

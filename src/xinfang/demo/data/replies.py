@@ -25,6 +25,7 @@ DECLINE_TEXT = "该事项正在办理期限内，依据《信访工作条例》�
 OBJECTION_REASON = "经研究，该事项不属于本单位职责范围，建议转有权处理单位。"
 EXTENSION_REASON = "情况复杂，需进一步调查核实，申请延期办理。"
 REVIEW_TEXT = "经复查，原处理意见认定事实清楚，适用政策正确，予以维持。"
+RE_REVIEW_TEXT = "经复核，原处理意见和复查意见认定事实清楚，处理适当，予以维持。本复核意见为终结意见。"
 # Why a petitioner is not satisfied (a reason is required with 不满意).
 DISSATISFIED_REASONS = [
     "问题至今没有实际解决。",
