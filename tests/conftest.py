@@ -21,6 +21,7 @@ from xinfang.orgs.models import Level, Role, UnitKind
 from xinfang.workflow import hooks
 
 from . import factories as f
+from .dbroles import django_db_modify_db_settings, django_db_setup, install_flush_guards  # noqa: F401
 
 # Property tests judge correctness, not speed: a loaded CI machine must not turn them into deadline failures.
 hypothesis_settings.register_profile(
@@ -41,6 +42,8 @@ def _force_login_counts_as_fresh(sender, request, user, **kwargs):
 
 def pytest_configure(config):
     from django.conf import settings
+
+    install_flush_guards()
 
     # Password hashing by design is slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
