@@ -14,8 +14,6 @@ import dj_database_url
 import psycopg
 import pytest
 from django.db import connections
-from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
-from django.db.backends.sqlite3.operations import DatabaseOperations as SqliteOperations
 
 from xinfang.audit import guard, pgrole
 
@@ -47,6 +45,9 @@ def owner_connection(settings_dict: dict, owner: dict) -> psycopg.Connection:
 
 def install_flush_guards() -> None:
     """Called once from pytest_configure."""
+    from django.db.backends.postgresql.base import DatabaseOperations as PostgresOperations
+    from django.db.backends.sqlite3.base import DatabaseOperations as SqliteOperations
+
     sqlite_flush = SqliteOperations.execute_sql_flush
 
     def flush_sqlite(self, sql_list):

@@ -3,7 +3,6 @@
 import os
 import sys
 
-
 # Commands that change the schema run as the owner of the tables (docs/deploy.md "Database roles"); every
 # other command, and the site, as the application's role, which may only read and append the audit trail.
 OWNER_COMMANDS = frozenset({"migrate"})

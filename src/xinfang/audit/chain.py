@@ -106,7 +106,9 @@ def _numbers(value: Any) -> Any:
 
 def serialise(row: dict[str, Any]) -> bytes:
     # sort_keys: jsonb reorders object keys; ensure_ascii off so Chinese text is hashed as UTF-8 once.
-    return (VERSION + json.dumps(canonical(row), sort_keys=True, ensure_ascii=False, separators=(",", ":"))).encode()
+    return (
+        VERSION + json.dumps(canonical(row), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    ).encode()
 
 
 def link(previous: str, row: dict[str, Any]) -> str:

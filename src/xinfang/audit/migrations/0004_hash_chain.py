@@ -16,6 +16,8 @@ def chain_existing(apps, schema_editor):
     ChainHead = apps.get_model("audit", "ChainHead")
     connection = schema_editor.connection
     if connection.vendor == "postgresql":
+        # Deferred foreign-key checks pending in this transaction would forbid the ALTER TABLEs.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         schema_editor.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only")
     else:
         schema_editor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
