@@ -26,6 +26,7 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    load_at_start = " ".join(f"{x:.1f}" for x in os.getloadavg())
     configure(args.db, args.events if args.db == "sqlite" else f"audit_{args.events}")
     import django
 
@@ -64,7 +65,10 @@ def main() -> None:
                             "category_id": [None, 17],
                             "person_count": [None, 1],
                             "received_at": [None, now.isoformat()],
-                            "content": [None, "信访人反映其房屋于去年被征收，补偿协议约定的款项至今未足额到位。" * 3],
+                            "content": [
+                                None,
+                                "信访人反映其房屋于去年被征收，补偿协议约定的款项至今未足额到位。" * 3,
+                            ],
                         },
                         data={"petitioner": n, "role": "petitioner"},
                     )
@@ -88,7 +92,11 @@ def main() -> None:
     assert archived.ok and archived.checked == args.events
     median = statistics.median(runs)
     rows = [
-        ("write (record_many, 5,000 a transaction)", f"{write_seconds:.1f} s", f"{args.events / write_seconds:,.0f} events/s"),
+        (
+            "write (record_many, 5,000 a transaction)",
+            f"{write_seconds:.1f} s",
+            f"{args.events / write_seconds:,.0f} events/s",
+        ),
         ("`audit verify` (median of 3)", f"{median:.2f} s", f"{args.events / median:,.0f} events/s"),
         ("`audit export` (to memory)", f"{export_seconds:.2f} s", f"{len(out.getvalue()) / 1e6:.0f} MB"),
         ("`audit check-archive`", f"{check_seconds:.2f} s", f"{args.events / check_seconds:,.0f} events/s"),
@@ -107,16 +115,19 @@ def main() -> None:
             "",
             "| machine | |",
             "|---|---|",
-            *(f"| {a} | {b} |" for a, b in machine.describe(str(RESULTS))),
+            *(
+                f"| {a} | {load_at_start if a == 'Load average at start' else b} |"
+                for a, b in machine.describe(str(RESULTS))
+            ),
             f"| Load average at end | {' '.join(f'{x:.1f}' for x in os.getloadavg())} |",
         ]
     )
     print(text)
     if not args.no_write:
         RESULTS.mkdir(exist_ok=True)
-        (RESULTS / f"{time.strftime('%Y-%m-%d', time.gmtime())}-audit-verify-{args.events}-{args.db}.md").write_text(
-            text + "\n", encoding="utf-8"
-        )
+        (
+            RESULTS / f"{time.strftime('%Y-%m-%d', time.gmtime())}-audit-verify-{args.events}-{args.db}.md"
+        ).write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -43,6 +43,33 @@ def owner_connection(settings_dict: dict, owner: dict) -> psycopg.Connection:
     )
 
 
+# Test databases only (never a migration): tests that empty the petition tables inside their own transaction
+# (tests/exchange/state.py) call this owner's function, since the application's role may not TRUNCATE.
+EMPTY_TABLES_FUNCTION = (
+    """CREATE FUNCTION xf_test_truncate(tables text[]) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = public AS $$ BEGIN
+      EXECUTE 'TRUNCATE ' || (SELECT string_agg(quote_ident(t), ', ') FROM unnest(tables) AS t) || ' CASCADE';
+    END $$""",
+    "REVOKE ALL ON FUNCTION xf_test_truncate(text[]) FROM PUBLIC",
+    'GRANT EXECUTE ON FUNCTION xf_test_truncate(text[]) TO "{role}"',
+)
+
+
+def empty_tables(tables: list[str]) -> None:
+    """Empty ``tables`` (and what references them) inside the current transaction, the audit table included:
+    Django's flush statements, through the audit guard on SQLite and as the owner on restricted PostgreSQL."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and owner_settings() is not None:
+            cursor.execute("SELECT xf_test_truncate(%s)", [tables])
+            return
+        with guard.allow_flush():
+            for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
+                cursor.execute(sql)
+
+
 def install_flush_guards() -> None:
     """Called once from pytest_configure."""
     from django.db.backends.postgresql.base import DatabaseOperations as PostgresOperations
@@ -88,6 +115,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     app = settings_dict["XF_APP_CREDENTIALS"]
     with owner_connection(settings_dict, owner) as conn, conn.cursor() as cursor:
         pgrole.apply(cursor, role=app["USER"], owner=owner["USER"], database=settings_dict["NAME"])
+        for sql in EMPTY_TABLES_FUNCTION:
+            cursor.execute(sql.format(role=app["USER"]))
     _use(settings_dict, app)
     yield
     # The owner drops the test database (pytest-django's teardown runs after this).

@@ -6,7 +6,9 @@ import sys
 
 from django.conf import settings
 
-LOAD_SETTINGS = "import django; django.setup(); from django.conf import settings; print(settings.XF_AUDIT_RETENTION_DAYS)"
+LOAD_SETTINGS = (
+    "import django; django.setup(); from django.conf import settings; print(settings.XF_AUDIT_RETENTION_DAYS)"
+)
 
 
 def _start(days: str) -> subprocess.CompletedProcess:

@@ -25,7 +25,8 @@ from ..dbroles import owner_settings
 # The bench builds its database as the owner (indexes dropped and rebuilt, PostgreSQL's replica mode): not
 # something the application's restricted role may do (tests/dbroles.py).
 pytestmark = pytest.mark.skipif(
-    owner_settings() is not None, reason="the bench builds as the owner; the suite runs as the application's role"
+    owner_settings() is not None,
+    reason="the bench builds as the owner; the suite runs as the application's role",
 )
 BASE = 40
 COPIES = 11  # copy 10 is moved back 0 years: the current year twice
