@@ -114,7 +114,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     settings_dict = connections["default"].settings_dict
     app = settings_dict["XF_APP_CREDENTIALS"]
     with owner_connection(settings_dict, owner) as conn, conn.cursor() as cursor:
-        pgrole.apply(cursor, role=app["USER"], owner=owner["USER"], database=settings_dict["NAME"])
+        # Grants only: the role is cluster-wide and made once by make test-pg (scripts/pg-app-role); xdist's
+        # workers altering it at once would collide ("tuple concurrently updated").
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [app["USER"]])
+        if cursor.fetchone() is None:
+            raise RuntimeError(
+                f"role {app['USER']} missing: scripts/pg-app-role --role-only makes it (make test-pg)"
+            )
+        for sql in pgrole.grant_statements(app["USER"], owner["USER"], settings_dict["NAME"]):
+            cursor.execute(sql)
         for sql in EMPTY_TABLES_FUNCTION:
             cursor.execute(sql.format(role=app["USER"]))
     _use(settings_dict, app)
