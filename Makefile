@@ -9,6 +9,11 @@ DEMO_SEED ?= 20260301
 DEMO_HISTORIES ?= # empty: every demo petition goes through its course (xinfang demo --histories)
 PYTEST_ARGS ?=
 PG_URL ?= postgres://postgres@127.0.0.1:5432/xinfang
+# The role the suite connects as on PostgreSQL: owns nothing, may only read and append the audit trail
+# (scripts/pg-app-role); PG_URL's user owns the test databases and migrates them.
+PG_APP_ROLE ?= xinfang_app
+PG_APP_URL ?= $(shell $(PYTHON) -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); \
+  print(p._replace(netloc=sys.argv[2] + "@" + p.netloc.rpartition("@")[2]).geturl())' '$(PG_URL)' '$(PG_APP_ROLE)')
 
 .PHONY: run dev test test-pg lint check install install-test system-deps assets demo worker clean bench prod-check \
   backup-test lock check-lock
@@ -89,9 +94,12 @@ test: check-lock install-test
 	XF_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
 	  $(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
-## The same suite against PostgreSQL (CI runs it after `make test`).
+## The same suite against PostgreSQL (CI runs it after `make test`), connected as the restricted application
+## role as a site is; PG_URL's user (the owner) creates, migrates and drops the test databases (tests/dbroles.py).
 test-pg: install-test
-	XF_DATABASE_URL=$(PG_URL) XF_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
+	$(BIN)/python scripts/pg-app-role --owner-url $(PG_URL) --role $(PG_APP_ROLE) --role-only
+	XF_DATABASE_URL=$(PG_APP_URL) XF_MIGRATE_DATABASE_URL=$(PG_URL) \
+	  XF_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
 	  $(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: install-test

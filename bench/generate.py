@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import AutoField, BigAutoField, DateField, DateTimeField, ForeignKey, OneToOneField
 
-from xinfang.audit.models import Event
+from xinfang.audit.models import ChainHead, Event
 from xinfang.demo.county import load_demo_county
 from xinfang.demo.generator import generate
 from xinfang.demo.plans import replay
@@ -180,6 +180,8 @@ def _overrides(model, strides: dict, quote) -> dict[str, str]:
         return {
             "target_id": f"CASE WHEN target_type = 'petition' THEN {target} ELSE target_id END",
             "data": _shift_json_dates("data"),
+            # Unique places in the chain, not links of it: see _move_chain_head.
+            "seq": f"seq + k * {strides['event_seq']}",
         }
     return {}
 
@@ -250,7 +252,16 @@ def _strides() -> dict:
         key = model._meta.pk.attname
         strides[model] = model.objects.order_by(f"-{key}").values_list(key, flat=True).first() or 0
     strides[SearchDocument] = strides[Petition]
+    strides["event_seq"] = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     return strides
+
+
+def _move_chain_head() -> None:
+    """Copied events keep their base row's hash, so the copies do not verify (`xinfang audit verify` names the
+    first copy); the head moves past them so that what the measures write next takes fresh places."""
+    last = Event.objects.order_by("-seq").values("seq", "hash").first()
+    if last is not None:
+        ChainHead.objects.filter(pk=1).update(seq=last["seq"], hash=last["hash"])
 
 
 @contextlib.contextmanager
@@ -311,6 +322,7 @@ def amplify(copies: int, wanted: int, log=print, fix_sequences: bool = True) -> 
         log(f"    indexes rebuilt in {time.perf_counter() - index_started:.0f} s")
         if fix_sequences:
             _fix_sequences()
+        _move_chain_head()
     return rows
 
 

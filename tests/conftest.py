@@ -20,7 +20,12 @@ from xinfang.notifications import sms as sms_gateway
 from xinfang.orgs.models import Level, Role, UnitKind
 from xinfang.workflow import hooks
 
+from . import dbroles
 from . import factories as f
+
+# The owner makes the test databases, the tests run as the application's role (tests/dbroles.py).
+django_db_modify_db_settings = dbroles.django_db_modify_db_settings
+django_db_setup = dbroles.django_db_setup
 
 # Property tests judge correctness, not speed: a loaded CI machine must not turn them into deadline failures.
 hypothesis_settings.register_profile(
@@ -41,6 +46,8 @@ def _force_login_counts_as_fresh(sender, request, user, **kwargs):
 
 def pytest_configure(config):
     from django.conf import settings
+
+    dbroles.install_flush_guards()
 
     # Password hashing by design is slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -3,9 +3,16 @@
 import os
 import sys
 
+# Commands that change the schema run as the owner of the tables (docs/deploy.md "Database roles"); every
+# other command, and the site, as the application's role, which may only read and append the audit trail.
+OWNER_COMMANDS = frozenset({"migrate"})
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinfang.settings")
+    owner_url = os.environ.get("XF_MIGRATE_DATABASE_URL")
+    if owner_url and len(sys.argv) > 1 and sys.argv[1] in OWNER_COMMANDS:
+        os.environ["XF_DATABASE_URL"] = owner_url
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

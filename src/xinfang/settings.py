@@ -307,6 +307,20 @@ XF_ATTACHMENT_MAX_BYTES = int(os.environ.get("XF_ATTACHMENT_MAX_BYTES", 20 * 102
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
+# --- Audit trail (docs/security.md "安全审计") --------------------------------------------------------------
+# How long events are kept at least. The Cybersecurity Law (art. 21) and 等保 level 3 ask for six months; no
+# command of xinfang deletes an event at all, and nothing may ever be set to delete younger ones.
+XF_AUDIT_RETENTION_MIN_DAYS = 180
+try:
+    XF_AUDIT_RETENTION_DAYS = int(os.environ.get("XF_AUDIT_RETENTION_DAYS", XF_AUDIT_RETENTION_MIN_DAYS))
+except ValueError:
+    raise ImproperlyConfigured("XF_AUDIT_RETENTION_DAYS 须为天数（整数）。") from None
+if XF_AUDIT_RETENTION_DAYS < XF_AUDIT_RETENTION_MIN_DAYS:
+    raise ImproperlyConfigured(
+        f"XF_AUDIT_RETENTION_DAYS={XF_AUDIT_RETENTION_DAYS} 过短：操作留痕至少保存 {XF_AUDIT_RETENTION_MIN_DAYS} 天"
+        "（六个月，《网络安全法》第二十一条、等保三级）。"
+    )
+
 # --- API -------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,7 +1,10 @@
 """The append-only trail of every change to a case (全程留痕).
 
 One row per change, written in the same transaction as the change. There is no update or delete path:
-the model refuses both, and database triggers (migration 0002) refuse them on SQLite and PostgreSQL too.
+the model refuses both, database triggers (migrations 0003 and 0005) refuse them on SQLite and PostgreSQL,
+and on PostgreSQL the application's role holds only SELECT and INSERT on the table (scripts/pg-app-role).
+Each row is a link of one hash chain (``chain.py``, ``seq`` and ``hash``), so a row changed, deleted or
+inserted behind the application's back is named by ``xinfang audit verify``.
 """
 
 from __future__ import annotations
@@ -58,6 +61,9 @@ class Event(models.Model):
     changes = models.JSONField("变更字段", default=dict, blank=True)
     reason = models.TextField("理由", blank=True)
     data = models.JSONField("附加信息", default=dict, blank=True)
+    # Set by ``services`` under the chain head's lock, never by a caller.
+    seq = models.PositiveBigIntegerField("链序号", unique=True, editable=False)
+    hash = models.CharField("链哈希", max_length=64, editable=False)
 
     objects = EventQuerySet.as_manager()
 
@@ -77,7 +83,26 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("留痕记录不可修改。")
+        if self.seq is None:
+            # An unchained row would break the chain for every later reader: services.record chains it.
+            raise AppendOnlyError("留痕记录须经 audit.services.record 写入。")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("留痕记录不可删除。")
+
+
+class ChainHead(models.Model):
+    """The last link of the chain: one row, taken FOR UPDATE by every writer, so concurrent transactions
+    append one after another and ``seq`` has no gap or duplicate. ``verify`` compares the table's last row
+    with it, which is how a deleted tail is seen."""
+
+    seq = models.PositiveBigIntegerField("链序号", default=0)
+    hash = models.CharField("链哈希", max_length=64)
+
+    class Meta:
+        verbose_name = "留痕链头"
+        verbose_name_plural = "留痕链头"
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.hash[:12]}"

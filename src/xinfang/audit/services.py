@@ -1,15 +1,23 @@
-"""Writing the trail. Callers are services already inside their own transaction."""
+"""Writing the trail. Callers are services already inside their own transaction.
+
+Every write path (``record``, ``record_many``) appends to the hash chain under the chain head's row lock,
+so writers of the trail serialise for the rest of their transaction: keep what follows an event short.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 
-from xinfang import clock
+from xinfang import bulk, clock
 
-from .models import Event
+from . import chain
+from .models import AppendOnlyError, ChainHead, Event
+
+HEAD = 1
 
 
 def jsonable(value: Any) -> Any:
@@ -43,8 +51,44 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 def record(**kwargs) -> Event:
     """Write one event (see ``build`` for the arguments)."""
     event = build(**kwargs)
-    event.save()
+    with transaction.atomic(savepoint=False):
+        _chain([event])
+        event.save()
     return event
+
+
+def record_many(events: Sequence[Event]) -> None:
+    """Write unsaved events (from ``build``) in a few statements, chained in the order given. The events get
+    no primary key back (COPY on PostgreSQL)."""
+    if not events:
+        return
+    with transaction.atomic(savepoint=False):
+        _chain(events)
+        bulk.insert(Event, list(events), returning=False)
+
+
+def _chain(events: Sequence[Event]) -> None:
+    head = _locked_head()
+    seq, previous = head.seq, head.hash
+    for event in events:
+        if event.seq is not None:
+            raise AppendOnlyError("留痕记录已写入链中。")
+        seq += 1
+        event.seq = seq
+        previous = event.hash = chain.link(previous, chain.row_of(event))
+    ChainHead.objects.filter(pk=HEAD).update(seq=seq, hash=previous)
+
+
+def _locked_head() -> ChainHead:
+    head = ChainHead.objects.select_for_update().filter(pk=HEAD).first()
+    if head is not None:
+        return head
+    # Migration 0004 makes the head; only an emptied database (a test flush) lacks it. With events on file
+    # a missing head means someone removed it: starting again would fork the chain, so refuse.
+    if Event.objects.exists():
+        raise AppendOnlyError("留痕链头缺失，请运行 xinfang audit verify 检查留痕记录。")
+    ChainHead.objects.bulk_create([ChainHead(pk=HEAD, seq=0, hash=chain.GENESIS)], ignore_conflicts=True)
+    return ChainHead.objects.select_for_update().get(pk=HEAD)
 
 
 def build(
@@ -61,7 +105,8 @@ def build(
     reason: str = "",
     data: dict | None = None,
 ) -> Event:
-    """An unsaved event, for bulk paths that insert many at once (``petitions.services.register_many``)."""
+    """An unsaved, unchained event, for bulk paths that write many at once through ``record_many``
+    (``petitions.services.register_many``)."""
     return Event(
         petition=petition,
         target_type=target._meta.model_name,

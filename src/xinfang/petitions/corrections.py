@@ -21,7 +21,7 @@ from .registration import EDITABLE_FIELDS, attachment_event, attachment_row
 def _attach(petition: Petition, checked, actor, at: dt.datetime, ip_address: str | None) -> Attachment:
     row = attachment_row(petition, checked, actor, at)
     row.save()
-    attachment_event(row, checked, actor, at, ip_address).save()
+    audit.record_many([attachment_event(row, checked, actor, at, ip_address)])
     return row
 
 

@@ -201,7 +201,7 @@ def _write(items: list[_Item], on_file: OnFile, ip_address: str | None) -> None:
         attachments += [attachment_row(item.petition, f, item.actor, item.at) for f in item.files]
     bulk.insert(PetitionParty, parties)
     bulk.insert(Attachment, attachments)
-    bulk.insert(Event, _events(items, parties, attachments, ip_address), returning=False)
+    audit.record_many(_events(items, parties, attachments, ip_address))
     hooks.after_insert(petitions)
 
 
