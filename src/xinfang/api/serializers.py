@@ -14,6 +14,7 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from xinfang import inputs
 from xinfang.audit.models import Event
 from xinfang.orgs.models import Level, OrgUnit, Region
 from xinfang.petitions.models import (
@@ -207,7 +208,7 @@ def _code_field(queryset, what: str, **kwargs):
 
 
 class PetitionerInputSerializer(StrictFieldsMixin, serializers.Serializer):
-    name = serializers.CharField(max_length=50, help_text="姓名")
+    name = serializers.CharField(max_length=50, help_text="姓名", validators=[inputs.VisibleText("姓名")])
     id_number = serializers.CharField(max_length=30, allow_blank=True, default="", help_text="18位身份证号")
     phone = serializers.CharField(max_length=30, allow_blank=True, default="", help_text="手机或固定电话")
     address = serializers.CharField(max_length=200, allow_blank=True, default="", help_text="住址")
@@ -247,8 +248,20 @@ class PetitionCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     subject_unit = _code_field(
         OrgUnit.objects.all(), "单位代码", required=False, allow_null=True, help_text="被反映单位代码"
     )
-    subject_person = serializers.CharField(max_length=100, allow_blank=True, default="", help_text="被反映人")
-    summary = serializers.CharField(max_length=200, allow_blank=True, default="", help_text="事项摘要")
+    subject_person = serializers.CharField(
+        max_length=100,
+        allow_blank=True,
+        default="",
+        help_text="被反映人",
+        validators=[inputs.VisibleText("被反映人")],
+    )
+    summary = serializers.CharField(
+        max_length=200,
+        allow_blank=True,
+        default="",
+        help_text="事项摘要",
+        validators=[inputs.VisibleText("事项摘要")],
+    )
     content = serializers.CharField(allow_blank=True, default="", help_text="诉求内容、事实和理由")
     repeat_of = serializers.CharField(
         max_length=60,

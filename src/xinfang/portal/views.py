@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from xinfang import clock, sealing
+from xinfang import clock, inputs, sealing
 from xinfang.deadlines import services as deadline_rules
 from xinfang.deadlines.models import Stage
 from xinfang.documents.files import file_response
@@ -130,7 +130,7 @@ def _apply_service_errors(error: ValidationError, form: FilingForm, co_forms: li
         if key.startswith("parties."):
             _, index, *rest = key.split(".")
             field = rest[0] if rest and rest[0] in PARTY_FIELDS else None
-            position = int(index) if index.isdigit() else -1
+            position = int(index) if inputs.is_ascii_int(index) else -1
             if position == 0:
                 name = field
             elif 0 < position <= len(co_forms):

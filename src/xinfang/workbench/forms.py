@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.functional import cached_property
 
-from xinfang import clock
+from xinfang import clock, inputs
 from xinfang.orgs.models import Level, OrgUnit, Region
 from xinfang.petitions import services
 from xinfang.petitions.fields import MultipleFileField, category_choices
@@ -128,11 +128,14 @@ class RegistrationForm(forms.Form):
     subject_unit = forms.ModelChoiceField(
         label="被反映单位", required=False, queryset=OrgUnit.objects.none(), empty_label="（无）"
     )
-    subject_person = forms.CharField(label="被反映人", required=False, max_length=100)
+    subject_person = forms.CharField(
+        label="被反映人", required=False, max_length=100, validators=[inputs.VisibleText("被反映人")]
+    )
     summary = forms.CharField(
         label="事项摘要",
         max_length=200,
         error_messages={"required": "请填写事项摘要。", "max_length": "事项摘要不超过200字。"},
+        validators=[inputs.VisibleText("事项摘要")],
     )
     content = forms.CharField(
         label="诉求内容、事实和理由",
@@ -227,7 +230,12 @@ class RegistrationForm(forms.Form):
 
 
 class PartyForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "请填写信访人姓名。"})
+    name = forms.CharField(
+        label="姓名",
+        max_length=50,
+        error_messages={"required": "请填写信访人姓名。"},
+        validators=[inputs.VisibleText("信访人姓名")],
+    )
     id_number = forms.CharField(label="身份证号", required=False, max_length=30)
     phone = forms.CharField(label="联系电话", required=False, max_length=30)
     address = forms.CharField(label="住址", required=False, max_length=200)
@@ -327,10 +335,10 @@ class ListFilterForm(forms.Form):
         label="责任单位", required=False, queryset=OrgUnit.objects.none(), empty_label="全部责任单位"
     )
     category = forms.ModelChoiceField(label="内容分类", required=False, queryset=Category.objects.all())
-    received_from = forms.DateField(
+    received_from = inputs.BoundedDateField(
         label="收到日期起", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    received_to = forms.DateField(
+    received_to = inputs.BoundedDateField(
         label="收到日期止", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
@@ -342,6 +350,9 @@ class ListFilterForm(forms.Form):
             self.fields[name].queryset = units
             self.fields[name].choices = [("", empty), *options]
         self.fields["category"].choices = [("", "全部分类"), *category_choices()[1:]]
+
+    def clean_q(self) -> str:
+        return inputs.search_text(self.cleaned_data.get("q") or "")
 
     def clean(self):
         data = super().clean()

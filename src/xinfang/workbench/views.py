@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from xinfang import sealing
+from xinfang import inputs, sealing
 from xinfang.http import client_ip
 from xinfang.orgs.models import Role
 from xinfang.paging import Keyset, page_query
@@ -185,7 +185,9 @@ def register(request, channel: str):
                 }
                 return redirect("petitions:detail", pk=registered.petition.pk)
     repeat_pk = form["repeat_of"].value()
-    repeat_of = visible_to(request.user).filter(pk=repeat_pk).first() if str(repeat_pk).isdigit() else None
+    repeat_of = (
+        visible_to(request.user).filter(pk=repeat_pk).first() if inputs.is_ascii_int(str(repeat_pk)) else None
+    )
     context = {
         "form": form,
         "formset": formset,

@@ -1,0 +1,3 @@
+"""The API scenes (clients, the clock at the API's NOW) for the input-handling tests."""
+
+from tests.api.conftest import _fresh_throttles, client_for, now  # noqa: F401
