@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -184,9 +186,13 @@ class FilingForm(forms.Form):
     )
     # Left empty by people; filled by form-filling robots (hidden from view and from screen readers).
     website = forms.CharField(required=False, label="请勿填写")
+    # One per form shown: a double submit shows the first receipt instead of filing twice.
+    form_token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, unit: OrgUnit, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("form_token", secrets.token_urlsafe(18))
         self.unit = unit
         prefix = unit.region.prefix
         above_county = unit.region.level not in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)

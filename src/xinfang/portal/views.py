@@ -206,8 +206,14 @@ def _register(request, form: FilingForm, co_formset, unit, ip) -> intake.Registe
         attachments=data["attachments"],
         receiving_unit=unit,
     )
+    token = data.get("form_token") or ""
     try:
-        registered = intake.register(registration, None, ip_address=ip)
+        if intake.is_valid_key(token):
+            # The token is random and known only to the browser that got the form: one scope for the public.
+            outcome = intake.register_once(registration, None, scope="portal", key=token, ip_address=ip)
+            registered, replayed = outcome.registered, outcome.replayed
+        else:
+            registered, replayed = intake.register(registration, None, ip_address=ip), False
     except ValidationError as exc:
         filled = [f for f in co_formset.forms if f.has_changed()]
         _apply_service_errors(exc, form, filled)
@@ -220,7 +226,8 @@ def _register(request, form: FilingForm, co_formset, unit, ip) -> intake.Registe
         # Sessions are database rows: the code shown once on the next page travels sealed.
         "code": sealing.seal(intake.format_query_code(registered.query_code)),
     }
-    _tell_petitioner(petition, registered.query_code)
+    if not replayed:
+        _tell_petitioner(petition, registered.query_code)
     return registered
 
 

@@ -8,6 +8,7 @@ to the fields they concern.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -157,9 +158,14 @@ class RegistrationForm(forms.Form):
         required=False,
         help_text="可多选：图片、PDF、Word、Excel、音视频或纯文本，单个不超过20 MB",
     )
+    # One per form shown: a second submit of the same form (double click, a retry after a lost answer) shows
+    # the first registration instead of making another (petitions.idempotency).
+    form_token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, channel: str, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("form_token", secrets.token_urlsafe(18))
         self.channel = channel
         self.user = user
         self.fields["category"].choices = category_choices()

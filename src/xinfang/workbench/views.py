@@ -172,9 +172,7 @@ def register(request, channel: str):
         form_ok, parties_ok = form.is_valid(), formset.is_valid()
         if form_ok and parties_ok:
             try:
-                registered = services.register(
-                    form.to_registration(formset.to_parties()), request.user, ip_address=client_ip(request)
-                )
+                registered = _register(request, form, formset)
             except ValidationError as exc:
                 apply_service_errors(exc, form, formset)
             else:
@@ -197,6 +195,21 @@ def register(request, channel: str):
         "had_files": bool(request.FILES),
     }
     return render(request, "petitions/register.html", context)
+
+
+def _register(request, form: RegistrationForm, formset) -> services.Registered:
+    registration = form.to_registration(formset.to_parties())
+    token = form.cleaned_data.get("form_token") or ""
+    if not services.is_valid_key(token):
+        return services.register(registration, request.user, ip_address=client_ip(request))
+    outcome = services.register_once(
+        registration,
+        request.user,
+        scope=f"workbench:{request.user.pk}",
+        key=token,
+        ip_address=client_ip(request),
+    )
+    return outcome.registered
 
 
 def _party_query(params) -> tuple[str, str, str]:
