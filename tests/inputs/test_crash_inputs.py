@@ -140,3 +140,14 @@ def test_parse_date_range_and_format(frozen_clock):
         inputs.parse_date("2026-02-30")
     with pytest.raises(ValueError):
         aware_instant("0001-01-01T00:00:00+00:00")
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "0001-01-01T00:00:00", "9999-12-31T23:59:59+14:00"])
+def test_registration_received_at_near_year_one_or_9999_is_refused(value, people, org, now):
+    # Found by the fuzz test: DRF moved year 1 into Asia/Shanghai and overflowed (a 500).
+    response = client(people.registrar).post(
+        PETITIONS_URL, json.dumps(body(received_at=value)), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["received_at"] == [inputs.range_message("收到时间")]
+    assert Petition.objects.count() == 0

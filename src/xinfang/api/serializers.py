@@ -207,6 +207,17 @@ def _code_field(queryset, what: str, **kwargs):
     )
 
 
+class BoundedDateTimeField(serializers.DateTimeField):
+    """An instant within `inputs`' sane range: DRF moves year 1 or 9999 into the current zone and overflows."""
+
+    def to_internal_value(self, value):
+        label = str(self.label or "时间")
+        try:
+            return inputs.check_instant(super().to_internal_value(value), label)
+        except (OverflowError, inputs.InputError):
+            raise serializers.ValidationError(inputs.range_message(label)) from None
+
+
 class PetitionerInputSerializer(StrictFieldsMixin, serializers.Serializer):
     name = serializers.CharField(max_length=50, help_text="姓名", validators=[inputs.VisibleText("姓名")])
     id_number = serializers.CharField(max_length=30, allow_blank=True, default="", help_text="18位身份证号")
@@ -224,7 +235,8 @@ class PetitionCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     source_action = serializers.ChoiceField(
         SourceAction.choices, allow_blank=True, default="", help_text="上级转送还是交办"
     )
-    received_at = serializers.DateTimeField(
+    received_at = BoundedDateTimeField(
+        label="收到时间",
         help_text="收到时间，ISO 8601，如 2026-03-02T09:30:00+08:00；不带时区按北京时间",
         error_messages={
             "invalid": "收到时间不是有效的日期时间：日期须真实存在，格式如 2026-03-02T09:30:00+08:00。",
