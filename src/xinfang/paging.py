@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from xinfang import inputs
+
 CURSOR_PARAMS = ("after", "before")
 
 
@@ -22,7 +24,7 @@ def aware_instant(text: str) -> dt.datetime:
     instant = dt.datetime.fromisoformat(text)
     if instant.tzinfo is None:
         raise ValueError("a cursor's instant carries its zone")
-    return instant
+    return inputs.check_instant(instant)  # a crafted cursor near year 1 or 9999 would overflow in SQL
 
 
 def encode_cursor(value, pk: int) -> str:

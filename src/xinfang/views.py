@@ -3,6 +3,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.db import OperationalError, connection
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -71,7 +72,10 @@ def _error_page(request, status: int, context: dict | None = None) -> HttpRespon
 
 
 def bad_request(request, exception=None):
-    return _error_page(request, 400)
+    # BadRequest("…") raised by a view says in Chinese what was wrong with the input; a SuspiciousOperation's
+    # text is for the log, not the reader.
+    message = str(exception) if type(exception) is BadRequest else ""
+    return _error_page(request, 400, {"message": message})
 
 
 def permission_denied(request, exception=None):

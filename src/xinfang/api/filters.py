@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import django_filters as filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from xinfang import inputs
 from xinfang.orgs.models import Level, OrgUnit, Region, UnitKind
 from xinfang.petitions.models import Category, Channel, Petition, PetitionClass, Status
 from xinfang.search.query import search_petitions
+
+
+class BoundedIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    """ISO 8601 instants within `inputs`' sane range: year 1 or 9999 overflows when moved to UTC."""
+
+    class field_class(filters.IsoDateTimeFilter.field_class):  # noqa: N801 (django-filter's attribute name)
+        def to_python(self, value):
+            instant = super().to_python(value)
+            if instant is not None:
+                try:
+                    inputs.check_instant(instant, str(self.label or "时间"))
+                except inputs.InputError as exc:
+                    raise ValidationError(str(exc), code="out_of_range") from None
+            return instant
 
 
 class PetitionFilter(filters.FilterSet):
@@ -18,16 +34,20 @@ class PetitionFilter(filters.FilterSet):
     )
     petition_class = filters.ChoiceFilter(choices=PetitionClass.choices, label="信访类别")
     category = filters.CharFilter(method="filter_category", label="内容分类 id 或路径（含下级分类）")
-    receiving_unit = filters.CharFilter(field_name="receiving_unit__code", label="登记单位代码")
-    responsible_unit = filters.CharFilter(field_name="responsible_unit__code", label="责任单位代码")
-    received_after = filters.IsoDateTimeFilter(
+    receiving_unit = filters.CharFilter(
+        field_name="receiving_unit__code", method="filter_code", label="登记单位代码"
+    )
+    responsible_unit = filters.CharFilter(
+        field_name="responsible_unit__code", method="filter_code", label="责任单位代码"
+    )
+    received_after = BoundedIsoDateTimeFilter(
         field_name="received_at", lookup_expr="gte", label="收到时间不早于（含）"
     )
-    received_before = filters.IsoDateTimeFilter(
+    received_before = BoundedIsoDateTimeFilter(
         field_name="received_at", lookup_expr="lt", label="收到时间早于（不含）"
     )
-    registration_number = filters.CharFilter(label="登记编号")
-    external_id = filters.CharFilter(label="外部编号")
+    registration_number = filters.CharFilter(method="filter_code", label="登记编号")
+    external_id = filters.CharFilter(method="filter_code", label="外部编号")
     is_repeat = filters.BooleanFilter(label="重复信访")
     is_collective = filters.BooleanFilter(label="集体访")
     q = filters.CharFilter(method="filter_text", label="关键词（全文检索：事由、内容、登记编号、单位名称）")
@@ -37,11 +57,15 @@ class PetitionFilter(filters.FilterSet):
         fields: list[str] = []
 
     def filter_text(self, queryset, name, value):
-        return search_petitions(queryset, value)
+        return search_petitions(queryset, inputs.search_text(value))
+
+    def filter_code(self, queryset, name, value):
+        # Codes as people type them: full-width letters and digits fold to ASCII (NFKC).
+        return queryset.filter(**{name: inputs.normalize_code(value)})
 
     def filter_category(self, queryset, name, value):
         value = value.strip().strip("/")
-        if value.isdigit():
+        if inputs.is_ascii_int(value):
             path = Category.objects.filter(pk=int(value)).values_list("path", flat=True).first()
             if path is None:
                 return queryset.none()

@@ -14,6 +14,7 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from xinfang import inputs
 from xinfang.audit.models import Event
 from xinfang.orgs.models import Level, OrgUnit, Region
 from xinfang.petitions import masking
@@ -214,8 +215,19 @@ def _code_field(queryset, what: str, **kwargs):
     )
 
 
+class BoundedDateTimeField(serializers.DateTimeField):
+    """An instant within `inputs`' sane range: DRF moves year 1 or 9999 into the current zone and overflows."""
+
+    def to_internal_value(self, value):
+        label = str(self.label or "时间")
+        try:
+            return inputs.check_instant(super().to_internal_value(value), label)
+        except (OverflowError, inputs.InputError):
+            raise serializers.ValidationError(inputs.range_message(label)) from None
+
+
 class PetitionerInputSerializer(StrictFieldsMixin, serializers.Serializer):
-    name = serializers.CharField(max_length=50, help_text="姓名")
+    name = serializers.CharField(max_length=50, help_text="姓名", validators=[inputs.VisibleText("姓名")])
     id_number = serializers.CharField(max_length=30, allow_blank=True, default="", help_text="18位身份证号")
     phone = serializers.CharField(max_length=30, allow_blank=True, default="", help_text="手机或固定电话")
     address = serializers.CharField(max_length=200, allow_blank=True, default="", help_text="住址")
@@ -231,7 +243,8 @@ class PetitionCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     source_action = serializers.ChoiceField(
         SourceAction.choices, allow_blank=True, default="", help_text="上级转送还是交办"
     )
-    received_at = serializers.DateTimeField(
+    received_at = BoundedDateTimeField(
+        label="收到时间",
         help_text="收到时间，ISO 8601，如 2026-03-02T09:30:00+08:00；不带时区按北京时间",
         error_messages={
             "invalid": "收到时间不是有效的日期时间：日期须真实存在，格式如 2026-03-02T09:30:00+08:00。",
@@ -255,8 +268,20 @@ class PetitionCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     subject_unit = _code_field(
         OrgUnit.objects.all(), "单位代码", required=False, allow_null=True, help_text="被反映单位代码"
     )
-    subject_person = serializers.CharField(max_length=100, allow_blank=True, default="", help_text="被反映人")
-    summary = serializers.CharField(max_length=200, allow_blank=True, default="", help_text="事项摘要")
+    subject_person = serializers.CharField(
+        max_length=100,
+        allow_blank=True,
+        default="",
+        help_text="被反映人",
+        validators=[inputs.VisibleText("被反映人")],
+    )
+    summary = serializers.CharField(
+        max_length=200,
+        allow_blank=True,
+        default="",
+        help_text="事项摘要",
+        validators=[inputs.VisibleText("事项摘要")],
+    )
     content = serializers.CharField(allow_blank=True, default="", help_text="诉求内容、事实和理由")
     repeat_of = serializers.CharField(
         max_length=60,

@@ -6,11 +6,14 @@ every refusal becomes a problem-details answer (problems.py).
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, prefetch_related_objects
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
@@ -25,7 +28,7 @@ from xinfang.petitions.models import Attachment, Petition, PetitionParty
 from xinfang.petitions.selectors import get_visible_or_404, visible_to
 
 from .filters import PetitionFilter
-from .problems import problem_responses
+from .problems import problem, problem_responses
 from .serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
@@ -34,6 +37,16 @@ from .serializers import (
     PetitionSerializer,
     RegisteredSerializer,
 )
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+def body_fingerprint(data) -> str:
+    """The request body's SHA-256, independent of key order: a retry of the same registration matches."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
 
 # The service names the petitioners "parties"; the API, like the exchange format, calls them "petitioners".
 SERVICE_TO_API_FIELDS = {"parties": "petitioners"}
@@ -92,7 +105,20 @@ REGISTRATION_EXAMPLE = {
             "成功返回201，含登记编号和只显示一次的查询码；校验失败返回400 problem+json，不写入任何数据。"
         ),
         request=PetitionCreateSerializer,
-        responses={201: RegisteredSerializer, **problem_responses(400, 401, 403)},
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description=(
+                    "可选的幂等键（1至128个ASCII字符，建议UUID）。网络中断后用同一个键重试，返回第一次登记的结果"
+                    "（同一事项、同一登记编号、查询码，响应头 Idempotent-Replayed: true），不重复登记；"
+                    "同一个键提交不同内容返回422。键保存24小时。"
+                ),
+            )
+        ],
+        responses={201: RegisteredSerializer, **problem_responses(400, 401, 403, 422)},
         examples=[OpenApiExample("来访登记", value=REGISTRATION_EXAMPLE, request_only=True)],
     ),
 )
@@ -141,13 +167,32 @@ class PetitionViewSet(
         user = request.user
         if user.unit_id is None or not user.has_role(Role.REGISTRAR):
             raise PermissionDenied("只有登记员可以登记信访事项。")
+        key = request.headers.get(IDEMPOTENCY_HEADER)
+        if key is not None and not services.is_valid_key(key):
+            return problem(400, "Idempotency-Key 应为1至128个可打印的ASCII字符。")
         serializer = PetitionCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         try:
             registration = serializer.to_registration()
-            registered = services.register(registration, user, ip_address=client_ip(request))
+            if key is None:
+                registered, replayed = (
+                    services.register(registration, user, ip_address=client_ip(request)),
+                    False,
+                )
+            else:
+                outcome = services.register_once(
+                    registration,
+                    user,
+                    scope=f"api:{user.pk}",
+                    key=key,
+                    fingerprint=body_fingerprint(request.data),
+                    ip_address=client_ip(request),
+                )
+                registered, replayed = outcome.registered, outcome.replayed
         except DjangoValidationError as exc:
             raise api_field_errors(exc) from exc
+        except services.KeyReused as exc:
+            return problem(422, str(exc))
         petition = self._just_registered(registered.petition, registration)
         context = {
             **self.get_serializer_context(),
@@ -155,7 +200,10 @@ class PetitionViewSet(
         }
         body = RegisteredSerializer(petition, context=context).data
         location = request.build_absolute_uri(f"{request.path.rstrip('/')}/{petition.pk}/")
-        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+        headers = {"Location": location}
+        if replayed:
+            headers[REPLAYED_HEADER] = "true"
+        return Response(body, status=status.HTTP_201_CREATED, headers=headers)
 
     def _just_registered(self, petition, registration):
         """The petition `register` just wrote, ready for `RegisteredSerializer`, for the price of three light

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template import TemplateSyntaxError
 
-from xinfang import clock
+from xinfang import clock, inputs
 from xinfang.audit import services as audit
 from xinfang.audit.models import Event
 from xinfang.orgs.models import OrgUnit, UnitKind
@@ -169,7 +169,7 @@ def _resolve_unit(value) -> OrgUnit | None:
     if isinstance(value, OrgUnit):
         return value
     text = str(value)
-    if text.isdigit():
+    if inputs.is_ascii_int(text):
         found = OrgUnit.objects.filter(pk=int(text)).first()
         if found:
             return found

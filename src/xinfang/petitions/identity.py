@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CHECK_CHARS = "10X98765432"
@@ -16,8 +17,9 @@ PROVINCE_CODES = {
     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
     "71", "81", "82",
 }  # fmt: skip
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+ID_NUMBER_RE = re.compile(r"^\d{17}[\dX]$", re.ASCII)
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$", re.ASCII)
 
 
 class IdentityError(ValueError):
@@ -29,13 +31,14 @@ def check_digit(first17: str) -> str:
 
 
 def normalize_id_number(raw: str) -> str:
-    return raw.strip().replace(" ", "").upper()
+    # NFKC: full-width digits and 'Ｘ' become ASCII; '¹' becomes '1' instead of passing isdigit() and failing int().
+    return unicodedata.normalize("NFKC", raw).strip().replace(" ", "").upper()
 
 
 def validate_id_number(raw: str, today: dt.date | None = None) -> str:
     """Return the normalized 18-digit ID number, or raise IdentityError saying what is wrong."""
     value = normalize_id_number(raw)
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not ID_NUMBER_RE.match(value):
         raise IdentityError("身份证号码应为18位，前17位为数字，最后一位为数字或X。")
     if value[:2] not in PROVINCE_CODES:
         raise IdentityError("身份证号码的地区码无效。")
@@ -57,7 +60,7 @@ def make_id_number(region_code: str, birth: dt.date, sequence: int) -> str:
 
 
 def normalize_phone(raw: str) -> str:
-    value = re.sub(r"[\s()（）]", "", raw.strip())
+    value = re.sub(r"[\s()（）]", "", unicodedata.normalize("NFKC", raw).strip())
     if value.startswith("+86"):
         value = value[3:]
     return value

@@ -434,3 +434,26 @@ REGISTRATION_FACTS = [
     "subject_person",
     "summary",
 ]
+
+
+class RegistrationKey(models.Model):
+    """A client's key for one registration: the API's Idempotency-Key, a form's one-time token.
+
+    A retry with the key gets the first registration back instead of a second one (petitions.idempotency).
+    The query code is kept sealed (encrypted with a key outside the database) so a retry after a lost answer
+    can still show it; the row expires after a day.
+    """
+
+    scope = models.CharField(max_length=40)  # whose key: "api:<user id>", "workbench:<user id>", "portal"
+    key = models.CharField(max_length=128)
+    fingerprint = models.CharField(max_length=64, blank=True)  # SHA-256 of the request; empty for forms
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, null=True, related_name="+")
+    sealed_query_code = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="registration_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.key}"

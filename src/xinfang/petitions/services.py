@@ -10,6 +10,7 @@ into a registration through ``petitions.hooks``.
 from __future__ import annotations
 
 from .corrections import add_attachment, correct_details, record_identity_disclosure
+from .idempotency import KeyReused, Outcome, is_valid_key, register_once
 from .intake import AttachmentInput, PartyInput, Registered, Registration
 from .matching import OnFile
 from .numbers import (
@@ -30,7 +31,9 @@ __all__ = [
     "QUERY_CODE_LENGTH",
     "SNAPSHOT_FIELDS",
     "AttachmentInput",
+    "KeyReused",
     "OnFile",
+    "Outcome",
     "PartyInput",
     "Registered",
     "Registration",
@@ -38,11 +41,13 @@ __all__ = [
     "correct_details",
     "format_query_code",
     "hash_query_code",
+    "is_valid_key",
     "new_query_code",
     "next_registration_number",
     "record_identity_disclosure",
     "register",
     "register_many",
+    "register_once",
     "reserve_registration_numbers",
     "validate",
 ]

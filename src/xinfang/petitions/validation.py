@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 
-from xinfang import clock
+from xinfang import clock, inputs
 from xinfang.orgs.models import Level, OrgUnit, Role
 
 from . import attachments as attachment_checks
@@ -27,6 +27,8 @@ from .models import (
     SourceAction,
 )
 
+# Names and summaries are read on screens and in documents: no zero-width or bidi controls in them (inputs).
+INVISIBLE_CHECKED = [("summary", "事项摘要"), ("subject_person", "被反映人")]
 # A browser's or client's clock may run slightly ahead of the server's.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 # An accusation is never visible to the unit it accuses (Arts. 30, 46): registered there, it would vanish from
@@ -47,7 +49,10 @@ def _check_parties(reg: Registration, errors: dict[str, list[str]]) -> list[Part
     for index, party in enumerate(reg.parties):
         key = f"parties.{index}"
         name = party.name.strip()
-        if not name:
+        if inputs.has_invisible(party.name):
+            # Checked before blankness: a name of zero-width characters is not empty, it is invisible.
+            _add(errors, f"{key}.name", inputs.invisible_message("信访人姓名"))
+        elif not name:
             _add(errors, f"{key}.name", "请填写信访人姓名。")
         elif len(name) > 50:
             _add(errors, f"{key}.name", "姓名过长。")
@@ -111,7 +116,12 @@ def check_fields(reg: Registration) -> tuple[dict[str, list[str]], list[PartyInp
         _add(errors, "category", "请选择有效的内容分类。")
     if reg.issue_region is None:
         _add(errors, "issue_region", "请选择问题属地。")
-    if not reg.summary.strip():
+    for field, label in INVISIBLE_CHECKED:
+        if inputs.has_invisible(getattr(reg, field) or ""):
+            _add(errors, field, inputs.invisible_message(label))
+    if "summary" in errors:
+        pass
+    elif not reg.summary.strip():
         _add(errors, "summary", "请填写事项摘要。")
     elif len(reg.summary) > 200:
         _add(errors, "summary", "事项摘要不超过200字。")

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from xinfang import inputs
 from xinfang.evaluation.models import RatingValue
 from xinfang.orgs.models import Level, OrgUnit, Region
 from xinfang.petitions import attachments as attachment_checks
@@ -100,6 +103,7 @@ class FilingForm(forms.Form):
         max_length=50,
         widget=forms.TextInput(attrs=_attrs(autocomplete="name", maxlength=50)),
         error_messages={"required": "请填写您的姓名。", "max_length": "姓名不超过50个字。"},
+        validators=[inputs.VisibleText("姓名")],
     )
     id_number = IdNumberField()
     phone = PhoneField(help_text="用于接收短信通知，并与查询码一起查询办理进度。")
@@ -182,9 +186,13 @@ class FilingForm(forms.Form):
     )
     # Left empty by people; filled by form-filling robots (hidden from view and from screen readers).
     website = forms.CharField(required=False, label="请勿填写")
+    # One per form shown: a double submit shows the first receipt instead of filing twice.
+    form_token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, unit: OrgUnit, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("form_token", secrets.token_urlsafe(18))
         self.unit = unit
         prefix = unit.region.prefix
         above_county = unit.region.level not in (Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)
@@ -196,7 +204,11 @@ class FilingForm(forms.Form):
 
     def clean_category(self) -> Category:
         value = self.cleaned_data["category"]
-        category = Category.objects.filter(pk=value, is_active=True).first() if str(value).isdigit() else None
+        category = (
+            Category.objects.filter(pk=value, is_active=True).first()
+            if inputs.is_ascii_int(str(value))
+            else None
+        )
         if category is None:
             raise ValidationError("请选择问题分类。")
         return category
@@ -257,6 +269,7 @@ class CoPetitionerForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs=_attrs(maxlength=50, autocomplete="off")),
         error_messages={"max_length": "姓名不超过50个字。"},
+        validators=[inputs.VisibleText("姓名")],
     )
     id_number = IdNumberField(required=False)
     phone = PhoneField(required=False, help_text="", label="手机号码（可不填）")

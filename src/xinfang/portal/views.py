@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from xinfang import clock, sealing
+from xinfang import clock, inputs, sealing
 from xinfang.deadlines import services as deadline_rules
 from xinfang.deadlines.models import Stage
 from xinfang.documents.files import file_response
@@ -130,7 +130,7 @@ def _apply_service_errors(error: ValidationError, form: FilingForm, co_forms: li
         if key.startswith("parties."):
             _, index, *rest = key.split(".")
             field = rest[0] if rest and rest[0] in PARTY_FIELDS else None
-            position = int(index) if index.isdigit() else -1
+            position = int(index) if inputs.is_ascii_int(index) else -1
             if position == 0:
                 name = field
             elif 0 < position <= len(co_forms):
@@ -206,8 +206,14 @@ def _register(request, form: FilingForm, co_formset, unit, ip) -> intake.Registe
         attachments=data["attachments"],
         receiving_unit=unit,
     )
+    token = data.get("form_token") or ""
     try:
-        registered = intake.register(registration, None, ip_address=ip)
+        if intake.is_valid_key(token):
+            # The token is random and known only to the browser that got the form: one scope for the public.
+            outcome = intake.register_once(registration, None, scope="portal", key=token, ip_address=ip)
+            registered, replayed = outcome.registered, outcome.replayed
+        else:
+            registered, replayed = intake.register(registration, None, ip_address=ip), False
     except ValidationError as exc:
         filled = [f for f in co_formset.forms if f.has_changed()]
         _apply_service_errors(exc, form, filled)
@@ -220,7 +226,8 @@ def _register(request, form: FilingForm, co_formset, unit, ip) -> intake.Registe
         # Sessions are database rows: the code shown once on the next page travels sealed.
         "code": sealing.seal(intake.format_query_code(registered.query_code)),
     }
-    _tell_petitioner(petition, registered.query_code)
+    if not replayed:
+        _tell_petitioner(petition, registered.query_code)
     return registered
 
 

@@ -1,8 +1,9 @@
 """What a statistics page is asked for: the scope and period in its query string, checked against the user.
 
 `parse_query(request)` reads `unit=CODE` or `region=CODE` (or the scope picker's `target=unit:CODE`), then
-`period=KIND&date=DAY` or `from=DAY&to=DAY`; a scope the user may not see is refused (403), an unknown one or
-a malformed date is a 404. `StatsQuery.url` writes the same parameters back, so every link keeps them.
+`period=KIND&date=DAY` or `from=DAY&to=DAY`; a scope the user may not see is refused (403), an unknown one is a
+404, a malformed or out-of-range date a 400 that says why. `StatsQuery.url` writes the same parameters back,
+so every link keeps them.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
+from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.urls import reverse
 
-from xinfang import clock
+from xinfang import clock, inputs
 from xinfang.orgs.models import Region
 
 from .metrics import Ctx
@@ -51,13 +53,14 @@ class StatsQuery:
 
 
 def parse_date(value: str | None, default: dt.date) -> dt.date:
-    """An ISO date from a form or query string; `default` when empty, 404 when malformed."""
+    """An ISO date from a form or query string; `default` when empty, 400 with the reason when malformed or
+    outside `inputs`' range (year 1 or 9999 would overflow in the period arithmetic)."""
     if not value:
         return default
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise Http404("日期格式应为 YYYY-MM-DD。") from None
+        return inputs.parse_date(value)
+    except inputs.InputError as exc:
+        raise BadRequest(str(exc)) from None
 
 
 def parse_query(request) -> StatsQuery:

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
@@ -25,7 +25,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from xinfang import clock
+from xinfang import clock, inputs
 from xinfang.orgs.models import Level, Role
 from xinfang.petitions import masking
 from xinfang.petitions.models import PetitionParty
@@ -234,9 +234,9 @@ def _assessed_month(text: str | None) -> dt.date:
     if not text:
         return (clock.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     try:
-        return dt.date.fromisoformat(f"{text}-01")
-    except ValueError:
-        raise Http404("月份格式应为 YYYY-MM。") from None
+        return inputs.parse_date(f"{text}-01", "月份")
+    except inputs.InputError:
+        raise BadRequest(f"月份格式应为 YYYY-MM，且不早于{inputs.EARLIEST_DATE:%Y-%m}。") from None
 
 
 def _may_assess(user, own: Scope) -> bool:

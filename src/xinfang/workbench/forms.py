@@ -8,13 +8,14 @@ to the fields they concern.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.functional import cached_property
 
-from xinfang import clock
+from xinfang import clock, inputs
 from xinfang.leaders import access as leader_access
 from xinfang.leaders.models import ReceptionSession, SessionStatus
 from xinfang.orgs.models import Level, OrgUnit, Region
@@ -148,11 +149,14 @@ class RegistrationForm(forms.Form):
     subject_unit = forms.ModelChoiceField(
         label="被反映单位", required=False, queryset=OrgUnit.objects.none(), empty_label="（无）"
     )
-    subject_person = forms.CharField(label="被反映人", required=False, max_length=100)
+    subject_person = forms.CharField(
+        label="被反映人", required=False, max_length=100, validators=[inputs.VisibleText("被反映人")]
+    )
     summary = forms.CharField(
         label="事项摘要",
         max_length=200,
         error_messages={"required": "请填写事项摘要。", "max_length": "事项摘要不超过200字。"},
+        validators=[inputs.VisibleText("事项摘要")],
     )
     content = forms.CharField(
         label="诉求内容、事实和理由",
@@ -182,9 +186,14 @@ class RegistrationForm(forms.Form):
         required=False,
         help_text="可多选：图片、PDF、Word、Excel、音视频或纯文本，单个不超过20 MB",
     )
+    # One per form shown: a second submit of the same form (double click, a retry after a lost answer) shows
+    # the first registration instead of making another (petitions.idempotency).
+    form_token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, channel: str, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("form_token", secrets.token_urlsafe(18))
         self.channel = channel
         self.user = user
         self.fields["category"].choices = category_choices()
@@ -259,7 +268,12 @@ class RegistrationForm(forms.Form):
 
 
 class PartyForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "请填写信访人姓名。"})
+    name = forms.CharField(
+        label="姓名",
+        max_length=50,
+        error_messages={"required": "请填写信访人姓名。"},
+        validators=[inputs.VisibleText("信访人姓名")],
+    )
     id_number = forms.CharField(label="身份证号", required=False, max_length=30)
     phone = forms.CharField(label="联系电话", required=False, max_length=30)
     address = forms.CharField(label="住址", required=False, max_length=200)
@@ -359,10 +373,10 @@ class ListFilterForm(forms.Form):
         label="责任单位", required=False, queryset=OrgUnit.objects.none(), empty_label="全部责任单位"
     )
     category = forms.ModelChoiceField(label="内容分类", required=False, queryset=Category.objects.all())
-    received_from = forms.DateField(
+    received_from = inputs.BoundedDateField(
         label="收到日期起", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    received_to = forms.DateField(
+    received_to = inputs.BoundedDateField(
         label="收到日期止", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
@@ -374,6 +388,9 @@ class ListFilterForm(forms.Form):
             self.fields[name].queryset = units
             self.fields[name].choices = [("", empty), *options]
         self.fields["category"].choices = [("", "全部分类"), *category_choices()[1:]]
+
+    def clean_q(self) -> str:
+        return inputs.search_text(self.cleaned_data.get("q") or "")
 
     def clean(self):
         data = super().clean()

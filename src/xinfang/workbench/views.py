@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from xinfang import sealing
+from xinfang import inputs, sealing
 from xinfang.http import client_ip
 from xinfang.leaders.services import reception
 from xinfang.orgs.models import Role
@@ -208,7 +208,9 @@ def register(request, channel: str):
                 }
                 return redirect("petitions:detail", pk=registered.petition.pk)
     repeat_pk = form["repeat_of"].value()
-    repeat_of = visible_to(request.user).filter(pk=repeat_pk).first() if str(repeat_pk).isdigit() else None
+    repeat_of = (
+        visible_to(request.user).filter(pk=repeat_pk).first() if inputs.is_ascii_int(str(repeat_pk)) else None
+    )
     context = {
         "form": form,
         "formset": formset,
@@ -220,15 +222,26 @@ def register(request, channel: str):
     return render(request, "petitions/register.html", context)
 
 
-def _register(request, form, formset):
-    """Register; a visit registered at a leader's reception is linked to it in the same transaction, so a
-    refused link leaves no petition behind."""
+def _register(request, form: RegistrationForm, formset) -> services.Registered:
+    """Register once per form token (a double submit shows the first receipt); a visit registered at a leader's
+    reception is linked to it in the same transaction, so a refused link leaves no petition behind."""
+    registration = form.to_registration(formset.to_parties())
+    token = form.cleaned_data.get("form_token") or ""
     session = form.cleaned_data.get("reception_session")
     with transaction.atomic():
-        registered = services.register(
-            form.to_registration(formset.to_parties()), request.user, ip_address=client_ip(request)
-        )
-        if session is not None:
+        if services.is_valid_key(token):
+            outcome = services.register_once(
+                registration,
+                request.user,
+                scope=f"workbench:{request.user.pk}",
+                key=token,
+                ip_address=client_ip(request),
+            )
+            registered, replayed = outcome.registered, outcome.replayed
+        else:
+            registered = services.register(registration, request.user, ip_address=client_ip(request))
+            replayed = False
+        if session is not None and not replayed:
             try:
                 reception.link_petition(
                     session, registered.petition, request.user, ip_address=client_ip(request)

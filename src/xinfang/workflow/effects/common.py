@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from xinfang import clock
+from xinfang import clock, inputs
 from xinfang.deadlines.models import Stage
 from xinfang.orgs.models import OrgUnit
 from xinfang.petitions.models import Petition, Track
@@ -79,6 +79,8 @@ def read_choice(ctx: Context, key: str, choices, message: str, *, default: str |
 
 def read_int(ctx: Context, key: str, low: int, high: int, message: str, *, default: int | None = None) -> int:
     value = ctx.data.get(key, default)
+    if isinstance(value, str) and not inputs.is_ascii_int(value.strip()):
+        ctx.refuse("请填写整数（阿拉伯数字）。", field=key)
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -92,14 +94,15 @@ def read_int(ctx: Context, key: str, low: int, high: int, message: str, *, defau
 
 def read_date(ctx: Context, key: str) -> dt.date:
     value = ctx.data.get(key)
-    if isinstance(value, dt.datetime):
-        return clock.local_date(value)
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        ctx.refuse("日期格式应为 YYYY-MM-DD。", field=key)
+        if isinstance(value, dt.datetime):
+            inputs.check_date(value.date())
+            return clock.local_date(value)
+        if isinstance(value, dt.date):
+            return inputs.check_date(value)
+        return inputs.parse_date(str(value))
+    except inputs.InputError as exc:
+        ctx.refuse(str(exc), field=key)
 
 
 def read_unit(ctx: Context, key: str) -> OrgUnit:
@@ -107,7 +110,7 @@ def read_unit(ctx: Context, key: str) -> OrgUnit:
     unit = None
     if isinstance(value, OrgUnit):
         unit = value
-    elif isinstance(value, int) or (isinstance(value, str) and value.isdigit() and len(value) < 9):
+    elif isinstance(value, int) or (isinstance(value, str) and inputs.is_ascii_int(value) and len(value) < 9):
         unit = OrgUnit.objects.filter(pk=int(value)).first()
     if unit is None and isinstance(value, str):
         unit = OrgUnit.objects.filter(code=value).first()
