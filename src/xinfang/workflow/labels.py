@@ -1,7 +1,8 @@
 """The Chinese name of every action the audit trail records, from one source.
 
 A transition's name is its row's ``label`` in the transition table; the events recorded outside the table
-(registration, documents, supervision, bulletins, deadline recomputation) are named here. An action nobody
+(registration, documents, supervision, bulletins, deadline recomputation) are named here, and the apps above the
+workflow (leaders, mechanisms) name theirs through ``register_event_labels`` in ``ready()``. An action nobody
 named is shown as its code, so a new one is visible (and ``tests/workflow/test_labels.py`` fails).
 """
 
@@ -30,22 +31,6 @@ EVENT_LABELS = {
     "create_category_route": "设置问题类别的默认承办单位",
     "issue_api_token": "签发接口令牌",
     "revoke_api_token": "吊销接口令牌",
-    "create_reception_schedule": "制定领导接访安排",
-    "update_reception_schedule": "修改领导接访安排",
-    "create_reception_session": "安排领导接访",
-    "set_reception_units": "确定接访参加单位",
-    "cancel_reception_session": "取消领导接访",
-    "record_reception_work": "记录无访时开展的工作",
-    "link_reception_petition": "在领导接访中登记",
-    "set_reception_outcome": "记录领导接访结果",
-    "open_ownership": "领导包案",
-    "record_ownership_progress": "记录包案进展",
-    "resolve_ownership": "包案化解",
-    "hand_on_ownership": "移交包案",
-    "submit_to_leader": "提交领导阅批",
-    "write_instruction": "领导批示",
-    "answer_instruction": "回复领导批示",
-    "edit_resolution_standard": "修改化解标准",
 }
 
 
