@@ -16,6 +16,7 @@ from xinfang.http import client_ip
 
 from .mechanisms import get_scoped_or_404, visible_petition
 from .problems import problem_responses
+from .serializers import valid_data
 
 
 class GrantPagination(CursorPagination):
@@ -94,7 +95,7 @@ class GrantViewSet(
         return get_scoped_or_404(self.get_queryset(), self.kwargs["pk"])
 
     def create(self, request, *args, **kwargs):
-        data = _valid(GrantCreateSerializer, request)
+        data = valid_data(GrantCreateSerializer, request)
         petition = visible_petition(request.user, data.pop("petition"))
         grant = services.apply(request.user, petition, ip_address=client_ip(request), **data)
         return Response(GrantSerializer(grant).data, status=status.HTTP_201_CREATED)
@@ -107,7 +108,7 @@ class GrantViewSet(
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         grant = self.get_object()
-        data = _valid(ApproveSerializer, request)
+        data = valid_data(ApproveSerializer, request)
         grant = services.approve(grant, request.user, rule=data["rule"], ip_address=client_ip(request))
         return Response(GrantSerializer(grant).data)
 
@@ -119,7 +120,7 @@ class GrantViewSet(
     @action(detail=True, methods=["post"])
     def pay(self, request, pk=None):
         grant = self.get_object()
-        data = _valid(PaySerializer, request)
+        data = valid_data(PaySerializer, request)
         grant = services.pay(grant, request.user, ip_address=client_ip(request), **data)
         return Response(GrantSerializer(grant).data)
 
@@ -131,12 +132,6 @@ class GrantViewSet(
     @action(detail=True, methods=["post"])
     def ending(self, request, pk=None):
         grant = self.get_object()
-        data = _valid(EndingSerializer, request)
+        data = valid_data(EndingSerializer, request)
         grant = services.record_ending(grant, request.user, ip_address=client_ip(request), **data)
         return Response(GrantSerializer(grant).data)
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)

@@ -20,6 +20,7 @@ from xinfang.orgs.models import OrgUnit, User
 
 from .mechanisms import get_scoped_or_404, visible_petition
 from .problems import problem_responses
+from .serializers import valid_data
 
 WRITE_ERRORS = problem_responses(400, 401, 403, 404)
 
@@ -201,7 +202,7 @@ class CampaignViewSet(
         return get_scoped_or_404(self.get_queryset(), self.kwargs["pk"])
 
     def create(self, request, *args, **kwargs):
-        data = _valid(CampaignCreateSerializer, request)
+        data = valid_data(CampaignCreateSerializer, request)
         campaign = services.create_campaign(request.user, ip_address=client_ip(request), **data)
         return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
@@ -214,7 +215,7 @@ class CampaignViewSet(
             self.get_object(),
             request.user,
             ip_address=client_ip(request),
-            **_valid(BatchCreateSerializer, request),
+            **valid_data(BatchCreateSerializer, request),
         )
         return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
@@ -226,7 +227,7 @@ class CampaignViewSet(
     )
     @action(detail=True, methods=["post"], url_path="import")
     def import_list(self, request, pk=None):
-        data = _valid(ImportSerializer, request)
+        data = valid_data(ImportSerializer, request)
         result = importer.import_list(
             self.get_object(), request.user, data["lines"], ip_address=client_ip(request)
         )
@@ -241,7 +242,7 @@ class CampaignViewSet(
     @action(detail=True, methods=["post"], url_path="cases")
     def add_case(self, request, pk=None):
         campaign = self.get_object()
-        data = _valid(CaseCreateSerializer, request)
+        data = valid_data(CaseCreateSerializer, request)
         batch = campaign.batches.filter(name=data.pop("batch")).first()
         if batch is None:
             raise ValidationError({"batch": "批次不存在。"})
@@ -306,7 +307,7 @@ class CampaignCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def screen(self, request, pk=None):
         case = self.get_object()
         services.screen(
-            case, request.user, ip_address=client_ip(request), **_valid(ScreenSerializer, request)
+            case, request.user, ip_address=client_ip(request), **valid_data(ScreenSerializer, request)
         )
         return self._done(case)
 
@@ -319,7 +320,7 @@ class CampaignCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def assign(self, request, pk=None):
         case = self.get_object()
         services.assign(
-            case, request.user, ip_address=client_ip(request), **_valid(AssignSerializer, request)
+            case, request.user, ip_address=client_ip(request), **valid_data(AssignSerializer, request)
         )
         return self._done(case)
 
@@ -330,12 +331,6 @@ class CampaignCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def resolve(self, request, pk=None):
         case = self.get_object()
         services.resolve(
-            case, request.user, ip_address=client_ip(request), **_valid(CaseResolveSerializer, request)
+            case, request.user, ip_address=client_ip(request), **valid_data(CaseResolveSerializer, request)
         )
         return self._done(case)
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)

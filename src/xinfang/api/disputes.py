@@ -30,6 +30,7 @@ from xinfang.orgs.models import OrgUnit, Region
 
 from .mechanisms import get_scoped_or_404, visible_petition
 from .problems import problem_responses
+from .serializers import valid_data
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -153,7 +154,7 @@ class DisputeViewSet(
         return Response(DisputeSerializer(self.get_queryset().get(pk=dispute.pk)).data, status=code)
 
     def create(self, request, *args, **kwargs):
-        data = _valid(DisputeCreateSerializer, request)
+        data = valid_data(DisputeCreateSerializer, request)
         dispute = services.record_dispute(request.user, ip_address=client_ip(request), **data)
         return self._done(dispute, status.HTTP_201_CREATED)
 
@@ -164,7 +165,7 @@ class DisputeViewSet(
     def escalate(self, request, pk=None):
         dispute = self.get_object()
         services.escalate(
-            dispute, request.user, ip_address=client_ip(request), **_valid(EscalateSerializer, request)
+            dispute, request.user, ip_address=client_ip(request), **valid_data(EscalateSerializer, request)
         )
         return self._done(dispute)
 
@@ -175,7 +176,7 @@ class DisputeViewSet(
     def mediate(self, request, pk=None):
         dispute = self.get_object()
         services.mediate(
-            dispute, request.user, ip_address=client_ip(request), **_valid(MediateSerializer, request)
+            dispute, request.user, ip_address=client_ip(request), **valid_data(MediateSerializer, request)
         )
         return self._done(dispute)
 
@@ -185,7 +186,7 @@ class DisputeViewSet(
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         dispute = self.get_object()
-        data = _valid(CloseSerializer, request)
+        data = valid_data(CloseSerializer, request)
         number = data.pop("petition", None)
         petition = visible_petition(request.user, number) if number else None
         services.close(dispute, request.user, petition=petition, ip_address=client_ip(request), **data)
@@ -222,9 +223,3 @@ class DisputeViewSet(
             f'attachment; filename="disputes-{region.code}-{year}-{month:02d}.xlsx"'
         )
         return response
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)

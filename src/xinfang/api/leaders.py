@@ -59,11 +59,5 @@ class LeaderSerializer(serializers.Serializer):
     level = serializers.ChoiceField(source="leader_level", choices=LEADER_LEVELS)
 
 
-def _valid(serializer_class, request, **kwargs) -> dict:
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 class NoteSerializer(StrictFieldsMixin, serializers.Serializer):
     note = serializers.CharField(max_length=5000, allow_blank=True)

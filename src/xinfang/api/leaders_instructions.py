@@ -22,9 +22,8 @@ from .leaders import (
     _leader_field,
     _petition_field,
     _units_field,
-    _valid,
 )
-from .serializers import StrictFieldsMixin
+from .serializers import StrictFieldsMixin, valid_data
 
 # --- instructions ------------------------------------------------------------------------------------------
 
@@ -108,7 +107,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         summary="提交领导阅批", request=SubmitSerializer, responses={201: SubmissionSerializer, **ERRORS}
     )
     def create(self, request):
-        data = _valid(SubmitSerializer, request)
+        data = valid_data(SubmitSerializer, request)
         petition = get_visible_or_404(request.user, data["petition"].pk)
         made = instructions.submit(
             request.user,
@@ -127,7 +126,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"])
     def instruct(self, request, pk=None):
         submission = self.get_object()
-        data = _valid(InstructSerializer, request)
+        data = valid_data(InstructSerializer, request)
         instructions.instruct(
             submission,
             request.user,
@@ -157,6 +156,6 @@ class InstructionTargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         target = self.get_object()
-        data = _valid(AnswerSerializer, request)
+        data = valid_data(AnswerSerializer, request)
         answered = instructions.answer(target, request.user, text=data["text"], ip_address=client_ip(request))
         return Response(self.get_serializer(answered).data)

@@ -26,9 +26,8 @@ from .leaders import (
     _leader_field,
     _petition_field,
     _units_field,
-    _valid,
 )
-from .serializers import StrictFieldsMixin
+from .serializers import StrictFieldsMixin, valid_data
 
 # --- ownership ---------------------------------------------------------------------------------------------
 
@@ -148,7 +147,7 @@ class OwnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         responses={201: OwnershipSerializer, **ERRORS},
     )
     def create(self, request):
-        data = _valid(OwnershipWriteSerializer, request)
+        data = valid_data(OwnershipWriteSerializer, request)
         made = ownership.open_ownership(
             request.user,
             petitions=data["petitions"],
@@ -164,7 +163,7 @@ class OwnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         owned = self.get_object()
-        data = _valid(NoteSerializer, request)
+        data = valid_data(NoteSerializer, request)
         ownership.add_progress(owned, request.user, note=data["note"], ip_address=client_ip(request))
         return Response(self.get_serializer(self.get_object()).data)
 
@@ -176,7 +175,7 @@ class OwnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         owned = self.get_object()
-        data = _valid(OwnershipResolveSerializer, request)
+        data = valid_data(OwnershipResolveSerializer, request)
         done = ownership.resolve(
             owned, request.user, standards=data["standards"], note=data["note"], ip_address=client_ip(request)
         )
@@ -190,7 +189,7 @@ class OwnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"], url_path="hand-on")
     def hand_on(self, request, pk=None):
         owned = self.get_object()
-        data = _valid(HandOnSerializer, request)
+        data = valid_data(HandOnSerializer, request)
         successor = ownership.hand_on(
             owned, request.user, note=data["note"], ip_address=client_ip(request), **_ownership_args(data)
         )

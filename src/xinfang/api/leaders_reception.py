@@ -32,9 +32,8 @@ from .leaders import (
     _petition_field,
     _unit_field,
     _units_field,
-    _valid,
 )
-from .serializers import StrictFieldsMixin
+from .serializers import StrictFieldsMixin, valid_data
 
 # --- reception ---------------------------------------------------------------------------------------------
 
@@ -176,7 +175,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         summary="制定接访安排", request=ScheduleWriteSerializer, responses={201: ScheduleSerializer, **ERRORS}
     )
     def create(self, request):
-        data = _valid(ScheduleWriteSerializer, request)
+        data = valid_data(ScheduleWriteSerializer, request)
         schedule = reception.create_schedule(request.user, ip_address=client_ip(request), **data)
         return Response(ScheduleSerializer(schedule).data, status=status.HTTP_201_CREATED)
 
@@ -187,7 +186,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     def partial_update(self, request, pk=None):
         schedule = self.get_object()
-        data = _valid(ScheduleWriteSerializer, request, partial=True)
+        data = valid_data(ScheduleWriteSerializer, request, partial=True)
         schedule = reception.update_schedule(schedule, request.user, ip_address=client_ip(request), **data)
         return Response(ScheduleSerializer(schedule).data)
 
@@ -199,7 +198,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def sessions(self, request, pk=None):
         schedule = self.get_object()
-        data = _valid(UntilSerializer, request)
+        data = valid_data(UntilSerializer, request)
         made = reception.make_sessions(
             schedule, request.user, until=data["until"], ip_address=client_ip(request)
         )
@@ -233,7 +232,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         responses={201: SessionSerializer, **ERRORS},
     )
     def create(self, request):
-        data = _valid(SessionWriteSerializer, request)
+        data = valid_data(SessionWriteSerializer, request)
         session = reception.create_session(
             request.user,
             ip_address=client_ip(request),
@@ -249,7 +248,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         session = self.get_object()
-        data = _valid(ReasonSerializer, request)
+        data = valid_data(ReasonSerializer, request)
         session = reception.cancel_session(
             session, request.user, reason=data["reason"], ip_address=client_ip(request)
         )
@@ -263,7 +262,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def work(self, request, pk=None):
         session = self.get_object()
-        data = _valid(NoteSerializer, request)
+        data = valid_data(NoteSerializer, request)
         session = reception.record_work(
             session, request.user, note=data["note"], ip_address=client_ip(request)
         )
@@ -277,7 +276,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def petitions(self, request, pk=None):
         session = self.get_object()
-        data = _valid(LinkSerializer, request)
+        data = valid_data(LinkSerializer, request)
         petition = get_visible_or_404(request.user, data["petition"].pk)
         link = reception.link_petition(session, petition, request.user, ip_address=client_ip(request))
         return Response(SessionLinkSerializer(link).data, status=status.HTTP_201_CREATED)
@@ -290,7 +289,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"], url_path=r"petitions/(?P<petition_id>\d+)/outcome")
     def outcome(self, request, pk=None, petition_id=None):
         session = self.get_object()
-        data = _valid(OutcomeSerializer, request)
+        data = valid_data(OutcomeSerializer, request)
         petition = get_visible_or_404(request.user, petition_id)
         link = reception.set_outcome(
             session,

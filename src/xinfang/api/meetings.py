@@ -27,6 +27,7 @@ from xinfang.petitions.selectors import visible_to
 
 from .mechanisms import get_scoped_or_404, visible_petition
 from .problems import problem_responses
+from .serializers import valid_data
 
 WRITE_ERRORS = problem_responses(400, 401, 403, 404)
 
@@ -170,7 +171,7 @@ class MeetingViewSet(
         )
 
     def create(self, request, *args, **kwargs):
-        data = _valid(MeetingCreateSerializer, request)
+        data = valid_data(MeetingCreateSerializer, request)
         items = []
         for index, raw in enumerate(data.pop("items"), 1):
             petition = (
@@ -214,7 +215,7 @@ class MeetingViewSet(
             self._item(meeting, item_id),
             request.user,
             ip_address=client_ip(request),
-            **_valid(MeetingDecideSerializer, request),
+            **valid_data(MeetingDecideSerializer, request),
         )
         return self._show(meeting)
 
@@ -230,7 +231,7 @@ class MeetingViewSet(
             self._item(meeting, item_id),
             request.user,
             ip_address=client_ip(request),
-            **_valid(MeetingEscalateSerializer, request),
+            **valid_data(MeetingEscalateSerializer, request),
         )
         return self._show(meeting)
 
@@ -246,7 +247,7 @@ class MeetingViewSet(
             self._item(meeting, item_id),
             request.user,
             ip_address=client_ip(request),
-            **_valid(MeetingSettleSerializer, request),
+            **valid_data(MeetingSettleSerializer, request),
         )
         return self._show(meeting)
 
@@ -265,12 +266,6 @@ class MeetingViewSet(
             decision,
             request.user,
             ip_address=client_ip(request),
-            **_valid(MeetingCompleteSerializer, request),
+            **valid_data(MeetingCompleteSerializer, request),
         )
         return self._show(meeting)
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)

@@ -339,3 +339,10 @@ class PetitionCreateSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="附件文件；按内容判断类型，超过大小上限或内容与扩展名不符将被拒绝")
+
+
+def valid_data(serializer_class, request, **kwargs) -> dict:
+    """The request body validated by `serializer_class`; invalid input raises, and becomes problem details."""
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
