@@ -11,17 +11,24 @@ from django.template import loader
 from django.views.decorators.cache import cache_control, never_cache
 
 from xinfang.api.problems import TITLES
-from xinfang.orgs.models import Role
+from xinfang.orgs.models import DUTY_ROLES, Role
 
 logger = logging.getLogger(__name__)
 
 FAVICON = settings.BASE_DIR / "static" / "xinfang" / "favicon.ico"
 
 
+# The administrators of 三员分立 work in the admin, not on petitions: they keep the petition list.
+WORKING_ROLES = tuple(role for role in Role if role not in DUTY_ROLES)
+
+
 def home(request):
-    """Staff go to their list; everyone else gets a plain start page pointing petitioners to the portal and
-    staff to the login."""
+    """Where a login lands: a working role on its to-do list (我的待办), anyone else signed in on the petition
+    list; everyone not signed in gets a plain start page pointing petitioners to the portal and staff to the
+    login."""
     if request.user.is_authenticated:
+        if request.user.unit_id is not None and request.user.has_role(*WORKING_ROLES):
+            return redirect("workflow:todo")
         return redirect("petitions:list")
     return render(request, "start.html")
 

@@ -30,7 +30,7 @@ from xinfang.stats.rates import ON_TIME_CONCLUSION, TIMELY_ACCEPTANCE, rate, rat
 from xinfang.stats.scope import Scope
 from xinfang.supervision.selectors import board_deadlines
 from xinfang.workflow.petition_deadlines import expire_windows
-from xinfang.workflow.worklist import my_tasks
+from xinfang.workflow.todo import my_tasks
 
 from .conftest import TODAY
 

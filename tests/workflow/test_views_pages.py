@@ -219,7 +219,7 @@ def test_my_tasks_are_my_units_work_earliest_due_first(client, scene, worklist):
     to_accept = row_of(html, worklist["to_accept"])
     assert "红色" in to_accept and "受理并告知" in to_accept and "超期2天" in to_accept
     to_deliver = row_of(html, worklist["to_deliver"])
-    assert "送达处理意见" in to_deliver
+    assert ">送达<" in to_deliver  # the table's name of the deliver action
     assert worklist["hubin"].registration_number not in html
     assert worklist["concluded"].registration_number not in html
     assert 'id="todo-total">3<' in html
@@ -254,7 +254,7 @@ def test_my_tasks_query_count_does_not_grow_with_rows(client, scene, worklist):
     scene.move(when("2026-03-20"))
     with CaptureQueriesContext(connection) as many:
         response = client.get(TODO_URL)
-    assert response.context["page"].paginator.count == 7
+    assert response.context["total"] == 7
     assert len(few.captured_queries) == len(many.captured_queries) <= 8
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from xinfang.deadlines.models import Stage
 from xinfang.evaluation.models import RatingTarget
@@ -198,6 +199,12 @@ class Deadline(models.Model):
             ),
             models.Index(fields=["status", "due_on"], name="deadline_status_due"),
             models.Index(fields=["petition", "status"], name="deadline_petition_status"),
+            # The open duties only (a small part of the table): whose tasks a unit has (workflow.todo).
+            models.Index(
+                fields=["unit", "petition"],
+                condition=Q(status="open", is_window=False),
+                name="deadline_open_duty",
+            ),
         ]
 
     def __str__(self) -> str:

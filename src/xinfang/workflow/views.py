@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,15 +17,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from xinfang.http import client_ip
+from xinfang.paging import page_query
 from xinfang.petitions.models import Petition
 from xinfang.petitions.selectors import get_visible_or_404
 
 from . import hooks, services
+from . import todo as todo_tasks
 from .errors import StaleVersion, TransitionRefused
 from .forms import apply_refusal, form_for
 from .selectors import available_actions
+from .todo_form import TodoFilterForm, stage_links
 from .transitions import TABLE, Transition
-from .worklist import my_tasks
 
 TODO_PAGE_SIZE = 50
 STATUS_FOR_CODE = {"role": 403, "unit": 403, "stale": 409}
@@ -111,7 +112,38 @@ def action(request, pk: int, action: str):
 @login_required
 @require_GET
 def todo(request):
-    qs = my_tasks(request.user).select_related("category", "responsible_unit")
-    page = Paginator(qs, TODO_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "unit": request.user.unit}
+    form = TodoFilterForm(request.GET or None, user=request.user)
+    chosen = form.values()
+    scope = todo_tasks.narrow(
+        todo_tasks.tasks(request.user, unit=chosen["unit"]),
+        status=chosen["status"],
+        colour=chosen["colour"],
+        category=chosen["category"],
+    )
+    counts = todo_tasks.counts_by_stage(scope)  # over every stage: the links above the list
+    listed = scope.filter(task_stage=chosen["stage"]) if chosen["stage"] else scope
+    page = todo_tasks.SORTS[chosen["sort"]].page(
+        listed.select_related("category", "responsible_unit"),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=TODO_PAGE_SIZE,
+    )
+    for row in page.rows:
+        row.task_unit_name = form.unit_names.get(row.task_unit_id, "")
+    all_query = request.GET.copy()
+    for key in ("stage", "after", "before"):
+        all_query.pop(key, None)
+    context = {
+        "form": form,
+        "page": page,
+        "unit": request.user.unit,
+        "oversees": bool(form.unit_names),
+        "total": counts[chosen["stage"]] if chosen["stage"] else sum(counts.values()),
+        "stages": stage_links(request.GET, counts, chosen["stage"]),
+        "all_stages_query": all_query.urlencode(),
+        "next_query": page_query(request.GET, after=page.next_cursor) if page.next_cursor else "",
+        "prev_query": page_query(request.GET, before=page.prev_cursor) if page.prev_cursor else "",
+        "first_query": page_query(request.GET),
+        "is_paged": bool(request.GET.get("after") or request.GET.get("before")),
+    }
     return render(request, "workflow/todo.html", context)

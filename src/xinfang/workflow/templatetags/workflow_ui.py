@@ -12,7 +12,7 @@ from xinfang.deadlines import services as deadline_rules
 from xinfang.deadlines.models import Stage
 from xinfang.petitions.models import Channel, Track
 
-from .. import hooks
+from .. import hooks, todo
 from ..selectors import available_actions, deadlines_of, petition_colour
 
 register = template.Library()
@@ -38,10 +38,11 @@ def colour_badge(colour: str | None, long: bool = False):
 
 @register.filter
 def stage_label(code: str) -> str:
+    """A stage's name; also the to-do list's delivery pseudo-stage (``todo.STAGE_LABELS``)."""
     try:
         return Stage(code).label
     except ValueError:
-        return code or ""
+        return todo.task_stage_label(code)
 
 
 @register.simple_tag
