@@ -39,7 +39,8 @@ def configure(db: str, size: int, reuse: bool = False) -> str:
     import psycopg
 
     server = os.environ.get("XF_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-    name = f"xinfang_bench_{size}"
+    # Another name when several people bench on one server at once (XF_BENCH_PG_DB).
+    name = os.environ.get("XF_BENCH_PG_DB") or f"xinfang_bench_{size}"
     if not reuse:
         with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -110,7 +111,7 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--arrivals", choices=["even", "poisson"], default="even", help="open-loop arrivals")
     parser.add_argument(
-        "--skip", default="", help="comma-separated: intake,lists,search,rates,scan,import,helpdesk"
+        "--skip", default="", help="comma-separated: intake,lists,todo,search,rates,scan,import,helpdesk"
     )
     parser.add_argument("--no-write", action="store_true", help="print only; no file in bench/results/")
     parser.add_argument(
@@ -131,7 +132,7 @@ def main(argv=None) -> int:
 
     from xinfang import clock
 
-    from . import generate, machine, measure
+    from . import generate, machine, measure, todo
 
     def log(msg):
         print(msg, file=sys.stderr, flush=True)
@@ -155,6 +156,7 @@ def main(argv=None) -> int:
         )
     steps = [
         ("lists", measure.list_rows),
+        ("todo", todo.todo_rows),
         ("search", measure.search_rows),
         ("rates", measure.rates_rows),
         ("scan", measure.scan_rows),

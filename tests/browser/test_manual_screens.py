@@ -32,6 +32,9 @@ from xinfang.petitions import services as intake
 from xinfang.petitions.models import Channel
 from xinfang.supervision import services as supervision
 
+# Where a login lands: a working role on its to-do list, the administrators on the petition list.
+LANDINGS = ("/workflow/todo/", "/petitions/")
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SCREENS = Path(__file__).resolve().parents[2] / "docs" / "manual" / "screens"
@@ -134,7 +137,7 @@ class Walk:
         page.get_by_label("用户名").fill(user.username)
         page.get_by_label("密码").fill(PASSWORD)
         page.get_by_role("button", name="登录").click()
-        page.wait_for_url("**/petitions/")
+        page.wait_for_url(lambda url: url.endswith(LANDINGS))  # to-do list, or petitions for admins
 
     def open(self, url: str):
         self.page.goto(url)

@@ -92,13 +92,13 @@ def test_the_start_page_leads_petitioners_to_the_portal_and_staff_to_the_login(c
     assert "我是群众" in page and "我是工作人员" in page
 
 
-def test_staff_who_are_logged_in_go_straight_to_their_list(client, people):
+def test_staff_who_are_logged_in_go_straight_to_their_to_do_list(client, people):
     client.force_login(people.registrar)
 
     response = client.get("/")
 
     assert response.status_code == 302
-    assert response["Location"] == "/petitions/"
+    assert response["Location"] == "/workflow/todo/"  # their to-do list
 
 
 def test_favicon_answers_and_is_linked(client):
