@@ -250,3 +250,23 @@ def test_the_login_leads_to_the_to_do_list(client, people):
         reverse("login"), {"username": "qingbo_handler", "password": "xinfang-test-pw"}, follow=True
     )
     assert response.redirect_chain[-1][0] == TODO_URL
+
+
+def test_every_units_list_agrees_with_each_units_own(client, scene, day):
+    """The overseer's list reads the petition's copy of its earliest duty; each unit's list reads the
+    duties themselves: they must give every task the same stage, due date and unit."""
+    leader = scene.people.bureau_leader
+    everyone = get(client, leader).context["page"].rows
+    assert everyone
+    for row in everyone:
+        own = get(client, leader, f"unit={row.task_unit_id}").context["page"].rows
+        same = next(r for r in own if r.pk == row.pk)
+        assert (same.task_stage, same.task_due_on, same.task_colour) == (
+            row.task_stage,
+            row.task_due_on,
+            row.task_colour,
+        )
+    units = {row.registration_number: row.task_unit_id for row in everyone}
+    assert units[day["hubin"].registration_number] == scene.org.hubin_unit.pk
+    assert units[day["to_deliver"].registration_number] == scene.org.qingbo_unit.pk
+    assert units[day["registered"].registration_number] == scene.org.bureau.pk

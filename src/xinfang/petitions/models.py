@@ -322,6 +322,10 @@ class Petition(models.Model):
             ),
             models.Index(fields=["next_due_on"], name="petition_next_due"),
             models.Index(fields=["responsible_unit", "replied_at"], name="petition_resp_replied"),
+            # The replies waiting for delivery, by unit: a unit's to-do list (workflow.todo). Partial: small.
+            models.Index(
+                fields=["responsible_unit"], condition=Q(status=Status.REPLIED), name="petition_replied_unit"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(person_count__gte=1), name="petition_person_count_positive"),

@@ -200,10 +200,16 @@ class Deadline(models.Model):
             models.Index(fields=["status", "due_on"], name="deadline_status_due"),
             models.Index(fields=["petition", "status"], name="deadline_petition_status"),
             # The open duties only (a small part of the table): whose tasks a unit has (workflow.todo).
+            # With the due date, a petition's earliest open duty is the first entry (no sort).
             models.Index(
-                fields=["unit", "petition"],
-                condition=Q(status="open", is_window=False),
+                fields=["unit", "petition", "due_on"],
+                condition=Q(status=DeadlineStatus.OPEN, is_window=False),
                 name="deadline_open_duty",
+            ),
+            models.Index(
+                fields=["petition", "due_on"],
+                condition=Q(status=DeadlineStatus.OPEN, is_window=False),
+                name="deadline_open_duty_petition",
             ),
         ]
 

@@ -19,20 +19,23 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import (
+    Case,
     CharField,
     Count,
     DateField,
-    IntegerField,
+    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
 from xinfang import clock
 from xinfang.deadlines import services as deadline_rules
+from xinfang.deadlines.arithmetic import colour
 from xinfang.deadlines.models import Stage
 from xinfang.orgs.models import OrgUnit, Role
 from xinfang.paging import Keyset
@@ -41,7 +44,7 @@ from xinfang.petitions.selectors import visible_to
 
 from .models import Deadline, DeadlineStatus
 from .transitions import TABLE
-from .worklist import colour_case
+from .worklist import colour_q
 
 # The pseudo-stage of a reply waiting to be delivered, named by the table's ``deliver`` row.
 DELIVERY = "delivery"
@@ -89,32 +92,50 @@ def overseen_units(user) -> QuerySet[OrgUnit]:
     )
 
 
-def _open_duties(unit_id: int | None):
-    duties = Deadline.objects.filter(status=DeadlineStatus.OPEN, is_window=False)
-    return duties if unit_id is None else duties.filter(unit_id=unit_id)
-
-
-def tasks(user, *, unit: OrgUnit | None = None, today: dt.date | None = None) -> QuerySet[Petition]:
+def tasks(user, *, unit: OrgUnit | None = None) -> QuerySet[Petition]:
     """The tasks of the user's unit, or, for an overseer, of every unit of the area (or of ``unit``).
 
-    Annotated: ``task_due_on`` (None for a delivery), ``task_stage``, ``task_unit_id``, ``task_colour``
-    and ``task_sort`` (the due date, ``NO_DUE`` for a delivery). Unordered: ``SORTS`` orders and pages.
+    Annotated: ``task_due_on`` (None for a delivery), ``task_stage`` and ``task_sort`` (the due date,
+    ``NO_DUE`` for a delivery); ``finish_rows`` adds a page's colours and units. Unordered: ``SORTS``
+    orders and pages.
     """
     own_unit_id = getattr(user, "unit_id", None)
     if own_unit_id is None:
         return Petition.objects.none()
     # An overseer may name one unit (None: all of the area's); a unit's staff never widen their list.
     unit_id = own_unit_id if not oversees(user) else getattr(unit, "pk", None)
-    duties = _open_duties(unit_id)
-    delivery = Q(status=Status.REPLIED)
-    if unit_id is not None:
-        delivery &= Q(responsible_unit_id=unit_id)
-    earliest = duties.filter(petition=OuterRef("pk")).order_by("due_on", "id")
-    rules = deadline_rules.get_rules()
-    today = today or clock.today()
+    qs = _every_units_tasks(user) if unit_id is None else _one_units_tasks(user, unit_id)
+    return qs.annotate(task_sort=Coalesce("task_due_on", Value(NO_DUE), output_field=DateField()))
+
+
+def _every_units_tasks(user) -> QuerySet[Petition]:
+    """Every unit's: a petition's earliest open duty of any unit is the one the workflow copies onto it
+    (``next_due_on``, ``next_due_stage``: petition_deadlines.refresh_petition), so no subquery is needed."""
     return (
         visible_to(user)
-        .filter(Q(pk__in=duties.values("petition_id")) | delivery)
+        # A range, not IS NOT NULL: SQLite then reads both branches from their indexes (next_due_on, status).
+        .filter(Q(next_due_on__gt=NO_DUE) | Q(status=Status.REPLIED))
+        .annotate(
+            task_due_on=F("next_due_on"),
+            task_stage=Case(
+                When(next_due_on__isnull=True, then=Value(DELIVERY)),
+                default=F("next_due_stage"),
+                output_field=CharField(),
+            ),
+        )
+    )
+
+
+def _one_units_tasks(user, unit_id: int) -> QuerySet[Petition]:
+    """One unit's: found from its open duties (the partial index ``deadline_open_duty``) and its replies
+    waiting for delivery (``petition_replied_unit``), each with the unit's own earliest duty."""
+    duties = Deadline.objects.filter(status=DeadlineStatus.OPEN, is_window=False, unit_id=unit_id)
+    earliest = duties.filter(petition=OuterRef("pk")).order_by("due_on", "id")
+    return (
+        visible_to(user)
+        .filter(
+            Q(pk__in=duties.values("petition_id")) | Q(status=Status.REPLIED, responsible_unit_id=unit_id)
+        )
         .annotate(
             task_due_on=Subquery(earliest.values("due_on")[:1], output_field=DateField()),
             task_stage=Coalesce(
@@ -122,26 +143,51 @@ def tasks(user, *, unit: OrgUnit | None = None, today: dt.date | None = None) ->
                 Value(DELIVERY),
                 output_field=CharField(),
             ),
-            task_unit_id=Coalesce(
-                Subquery(earliest.values("unit_id")[:1], output_field=IntegerField()),
-                "responsible_unit_id",
-                output_field=IntegerField(),
-            ),
-        )
-        .annotate(
-            task_sort=Coalesce("task_due_on", Value(NO_DUE), output_field=DateField()),
-            # A reply waiting for delivery has no period of its own: running work (blue).
-            task_colour=colour_case("task_due_on", today, rules.yellow_days, empty="blue"),
         )
     )
 
 
-def narrow(qs: QuerySet[Petition], *, status=None, colour=None, category=None) -> QuerySet[Petition]:
+def finish_rows(
+    rows: list[Petition], unit: OrgUnit | None = None, today: dt.date | None = None
+) -> list[Petition]:
+    """Set ``task_colour`` and ``task_unit_id`` on a page's rows, in Python (in SQL each would repeat the
+    subquery for every task, not only the page's): the unit is ``unit`` when the list is one unit's, else
+    the unit of each row's earliest open duty (one query), the responsible unit for a delivery."""
+    rules = deadline_rules.get_rules()
+    today = today or clock.today()
+    if unit is None:
+        first: dict[int, int] = {}
+        found = (
+            Deadline.objects.filter(
+                petition_id__in=[row.pk for row in rows], status=DeadlineStatus.OPEN, is_window=False
+            )
+            .order_by("petition_id", "due_on", "id")
+            .values_list("petition_id", "unit_id")
+        )
+        for petition_id, unit_id in found:
+            first.setdefault(petition_id, unit_id)
+    for row in rows:
+        if unit is not None:
+            row.task_unit_id = unit.pk
+        else:
+            row.task_unit_id = first.get(row.pk, row.responsible_unit_id)
+        # A reply waiting for delivery has no period of its own: running work (blue).
+        due = row.task_due_on
+        row.task_colour = "blue" if due is None else colour(due, today, False, rules.yellow_days).value
+    return rows
+
+
+def narrow(
+    qs: QuerySet[Petition], *, status=None, colour=None, category=None, today: dt.date | None = None
+) -> QuerySet[Petition]:
     """The tasks filtered by everything but the stage (the counts per stage are over this)."""
     if status:
         qs = qs.filter(status=status)
     if colour:
-        qs = qs.filter(task_colour=colour)
+        rules = deadline_rules.get_rules()
+        qs = qs.filter(
+            colour_q("task_due_on", colour, today or clock.today(), rules.yellow_days, empty="blue")
+        )
     if category is not None:
         qs = qs.filter(Q(category=category) | Q(category__path__startswith=f"{category.path}/"))
     return qs
@@ -156,4 +202,4 @@ def counts_by_stage(qs: QuerySet[Petition]) -> dict[str, int]:
 
 def my_tasks(user, today: dt.date | None = None) -> QuerySet[Petition]:
     """The user's tasks (an overseer's: the area's), earliest due first, deliveries before all."""
-    return tasks(user, today=today).order_by("task_sort", "id")
+    return narrow(tasks(user), today=today).order_by("task_sort", "id")

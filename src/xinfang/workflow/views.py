@@ -128,6 +128,10 @@ def todo(request):
         before=request.GET.get("before"),
         size=TODO_PAGE_SIZE,
     )
+    # The unit whose list it is: one's own, or the one an overseer chose (None: every unit's).
+    oversees = todo_tasks.oversees(request.user)
+    listed_unit = chosen["unit"] if oversees else request.user.unit
+    todo_tasks.finish_rows(page.rows, listed_unit)
     for row in page.rows:
         row.task_unit_name = form.unit_names.get(row.task_unit_id, "")
     all_query = request.GET.copy()
@@ -137,7 +141,7 @@ def todo(request):
         "form": form,
         "page": page,
         "unit": request.user.unit,
-        "oversees": bool(form.unit_names),
+        "oversees": oversees,
         "total": counts[chosen["stage"]] if chosen["stage"] else sum(counts.values()),
         "stages": stage_links(request.GET, counts, chosen["stage"]),
         "all_stages_query": all_query.urlencode(),
