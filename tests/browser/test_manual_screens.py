@@ -228,6 +228,8 @@ def test_every_role_sees_the_pages_its_chapter_describes(walk, org, people, port
     w = walk
 
     with w.as_role("registrar", people.registrar):
+        w.heading("我的待办")  # where a login lands
+        w.open("/petitions/")
         w.heading("信访事项")
         w.link("来访登记")
         w.link("来信登记")
@@ -344,6 +346,8 @@ def test_every_role_sees_the_pages_its_chapter_describes(walk, org, people, port
         w.snap("bulletins")
 
     with w.as_role("party-leader", s.leaders.secretary):
+        w.heading("我的待办")  # where a login lands: the county's units' tasks
+        w.open("/petitions/")
         w.heading("信访事项")
         w.shows(s.overdue.registration_number)
         w.snap("list")
