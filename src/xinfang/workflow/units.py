@@ -72,6 +72,18 @@ def covers(bureau: OrgUnit, petition: Petition) -> bool:
     )
 
 
+def acting_unit(rule: UnitRule, petition: Petition) -> OrgUnit | None:
+    """The one unit a rule names for this petition now; None for the rules that admit any covering bureau."""
+    resolve = {
+        UnitRule.HOLDER: holder,
+        UnitRule.HOLDING_BUREAU: holder,
+        UnitRule.RESPONSIBLE: lambda p: p.responsible_unit,
+        UnitRule.REVIEWING: reviewing_unit,
+        UnitRule.RE_REVIEWING: re_reviewing_unit,
+    }.get(rule)
+    return resolve(petition) if resolve else None
+
+
 def unit_may_act(rule: UnitRule, petition: Petition, unit: OrgUnit | None) -> bool:
     if unit is None:
         return False
@@ -79,13 +91,7 @@ def unit_may_act(rule: UnitRule, petition: Petition, unit: OrgUnit | None) -> bo
         return covers(unit, petition)
     if rule == UnitRule.RESPONSIBLE_OR_BUREAU_OVER:
         return unit.pk == petition.responsible_unit_id or covers(unit, petition)
-    expected = {
-        UnitRule.HOLDER: holder,
-        UnitRule.HOLDING_BUREAU: holder,
-        UnitRule.RESPONSIBLE: lambda p: p.responsible_unit,
-        UnitRule.REVIEWING: reviewing_unit,
-        UnitRule.RE_REVIEWING: re_reviewing_unit,
-    }[rule](petition)
+    expected = acting_unit(rule, petition)
     if expected is None or expected.pk != unit.pk:
         return False
     return rule != UnitRule.HOLDING_BUREAU or unit.kind == UnitKind.BUREAU
