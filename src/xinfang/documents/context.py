@@ -195,9 +195,9 @@ def build_context(
         # the event can name.
         original = "" if kind == DocumentKind.RE_REVIEW_OPINION else context["responsible_unit"]
         context.update(original_unit=original, request_date="", request_text="")
-        # Where the petitioner may appeal, and who speaks in a review's opinion: named by the one function
-        # that names review bodies (the government and its review office, process.md §4).
-        # The issuing unit is the one appealed against: the body above it reviews (re-reviews) it.
+        # Where the petitioner may appeal, and who speaks in a review's opinion, named by the one function
+        # that names review bodies (the government and its review office, process.md §4). The issuing unit
+        # is the one appealed against: the body above it reviews (re-reviews) it.
         appeal = body_of(unit.parent)
         key = "review_unit" if kind == DocumentKind.HANDLING_OPINION else "re_review_unit"
         context[key] = appeal.name if appeal else "上一级机关、单位"
