@@ -236,3 +236,28 @@ class TestCommands:
 
         with pytest.raises(CommandError, match="无法读取文件"):
             call_command("import-orgs", str(tmp_path / "none.jsonl"))
+
+
+@pytest.mark.django_db
+def test_a_bureaus_review_office_is_imported_exported_and_refused_half_filled():
+    office = {"review_office": "上城区信访局复查复核办公室", "review_authority": "上城区人民政府"}
+    lines = [edit(SAMPLE[2], **office) if i == 2 else line for i, line in enumerate(SAMPLE)]
+    lines.append(edit(SAMPLE[3], code="330100-X", review_office="杭州市信访局复查复核办公室"))
+    result = import_orgs(lines)
+    assert [r.line for r in result.rejected] == [10]
+    assert "须同时填写" in result.rejected[0].reason
+    bureau = OrgUnit.objects.get(code="330102-XFJ")
+    assert (bureau.review_office, bureau.review_authority) == (
+        office["review_office"],
+        office["review_authority"],
+    )
+    exported = [json.loads(line) for line in export_orgs()]
+    assert {
+        k: v for k, v in exported_unit(exported, "330102-XFJ").items() if k.startswith("review")
+    } == office
+    assert "review_office" not in exported_unit(exported, "330102-ZJJ")
+    assert import_orgs(lines[:-1]).updated == 0  # idempotent
+
+
+def exported_unit(records, code):
+    return next(r for r in records if r.get("kind") == "unit" and r["code"] == code)

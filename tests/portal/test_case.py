@@ -305,3 +305,22 @@ def test_the_case_page_costs_a_bounded_number_of_queries(
     browser = opened(result)
     with django_assert_max_num_queries(22):
         assert browser.get(f"/portal/case/{petition.pk}/").status_code == 200
+
+
+def test_the_case_page_names_the_review_body_and_its_office(portal, now, filed, staff, org):
+    """process.md §4: the government decides, its bureau's review office prepares it; the page names both,
+    and "目前办理单位" and the duty sentence under it name the same body (issue 13)."""
+    org.bureau.review_office, org.bureau.review_authority = "上城区信访局复查复核办公室", "上城区人民政府"
+    org.bureau.save()
+    body = "上城区人民政府（上城区信访局复查复核办公室承办）"
+    result = filed()
+    petition = result.petition
+    staff.conclude(petition)
+    assert f"前请求复查，由{body}复查" in page_of(opened(result), petition)
+    now("2026-04-10")
+    browser = opened(result)
+    browser.post(f"/portal/case/{petition.pk}/review/", {"review-text": "补偿标准计算有误，请求复查。"})
+    page = page_of(browser, petition)
+    assert f"目前办理单位：<strong>{body}</strong>" in page
+    assert f"{body}应于 <strong>2026年5月11日</strong> 前作出复查意见" in page
+    assert "目前办理单位：<strong>清波街道办事处" not in page  # the original handler no longer has it

@@ -18,6 +18,7 @@ from typing import Any
 from xinfang.orgs.models import OrgUnit
 from xinfang.petitions import masking
 from xinfang.petitions.selectors import visible_repeat_of
+from xinfang.workflow.review_bodies import body_of
 
 from .models import DocumentKind
 from .rendering import chinese_date
@@ -194,9 +195,14 @@ def build_context(
         # the event can name.
         original = "" if kind == DocumentKind.RE_REVIEW_OPINION else context["responsible_unit"]
         context.update(original_unit=original, request_date="", request_text="")
-        context["review_unit" if kind == DocumentKind.HANDLING_OPINION else "re_review_unit"] = (
-            upper or "上一级机关、单位"
-        )
+        # Where the petitioner may appeal, and who speaks in a review's opinion, named by the one function
+        # that names review bodies (the government and its review office, process.md §4). The issuing unit
+        # is the one appealed against: the body above it reviews (re-reviews) it.
+        appeal = body_of(unit.parent)
+        key = "review_unit" if kind == DocumentKind.HANDLING_OPINION else "re_review_unit"
+        context[key] = appeal.name if appeal else "上一级机关、单位"
+        if kind != DocumentKind.HANDLING_OPINION:
+            context["issuer_name"] = body_of(unit).name
     elif kind == DocumentKind.NO_REACCEPTANCE_NOTICE:
         # Read as the issuing unit's staff would: never the number of a petition hidden from them.
         earlier = visible_repeat_of(petition, unit)

@@ -12,6 +12,9 @@ from xinfang.petitions.identity import mask_phone
 class Kind(models.TextChoices):
     ROUTED = "routed", "收到转送交办事项"
     OBJECTED = "objected", "单位提出异议"
+    ACCEPTED = "accepted", "已受理待答复"
+    REPLIED = "replied", "已答复待送达"
+    REVIEW_REQUESTED = "review_requested", "收到复查复核请求"
     DISSATISFIED = "dissatisfied", "信访人评价不满意"
     DEADLINE_DUE_SOON = "deadline_due_soon", "即将到期预警"
     DEADLINE_OVERDUE = "deadline_overdue", "超期预警"

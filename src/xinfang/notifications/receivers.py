@@ -1,27 +1,28 @@
 """Workflow events someone must hear about, on ``workflow.hooks.after_transition`` (run after commit).
 
-* transferred or assigned → the handlers of the unit it was sent to;
-* a unit objects → the routing staff of the bureau it went back to;
+* every hand-over of the transition table → the people whose turn it is (``workflow.handovers`` says who,
+  ``HANDOVER_MESSAGES`` what they read): the receiving unit after a transfer, the bureau after an objection,
+  the handlers after acceptance, whoever delivers after a reply, the reviewers after a review request;
 * a petitioner is dissatisfied → the supervisors of the bureau that received the petition;
 * every step the petitioner must know of → the petitioner, by SMS with the query-code hint (Arts. 18, 21).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.urls import reverse
 
 from xinfang.orgs.models import OrgUnit, Role
-from xinfang.workflow import hooks
+from xinfang.workflow import actors, handovers, hooks
 
 from . import services
 from .models import Kind
-from .recipients import handlers_of, staff_by_unit
+from .recipients import staff_by_unit
 
 logger = logging.getLogger(__name__)
 
-ROUTING_ROLES = (Role.REGISTRAR, Role.HANDLER)
 SUPERVISING_ROLES = (Role.SUPERVISOR,)
 
 
@@ -42,6 +43,11 @@ def _unit(code) -> OrgUnit | None:
 
 
 def _cn_date(value) -> str:
+    if isinstance(value, str):  # a date as the audit record keeps it
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return ""
     return f"{value:%Y年%m月%d日}" if value else ""
 
 
@@ -80,35 +86,94 @@ def _tell_petitioner(performed) -> None:
     services.notify_petitioner(performed.petition, message(performed.petition, performed.data or {}))
 
 
+def _routed(label: str):
+    def text(petition, performed) -> tuple[str, str]:
+        due = f"，请于{petition.report_due_on:%Y年%m月%d日}前报告办理结果" if petition.report_due_on else ""
+        return (
+            f"收到{label}信访事项 {petition.registration_number}",
+            f"{petition.summary}\n请在收到之日起15日内决定是否受理{due}。",
+        )
+
+    return text
+
+
+def _due(petition) -> str:
+    return f"，办理期限至{_cn_date(petition.handling_due_on)}" if petition.handling_due_on else ""
+
+
+def _review_due(stage: str):
+    def text(petition, performed) -> tuple[str, str]:
+        due = _cn_date((performed.data or {}).get("due_on"))
+        level = "复查" if stage == "review" else "复核"
+        return (
+            f"收到{level}请求 {petition.registration_number}",
+            f"{petition.summary}\n请{f'于{due}前' if due else '在30日内'}作出{level}意见。",
+        )
+
+    return text
+
+
+# What the people whose turn it is are told, per hand-over (``workflow.handovers.HANDOVERS`` says who).
+HANDOVER_MESSAGES = {
+    "transfer": (Kind.ROUTED, _routed("转送")),
+    "assign": (Kind.ROUTED, _routed("交办")),
+    "object": (
+        Kind.OBJECTED,
+        lambda p, e: (
+            f"信访事项 {p.registration_number} 被退回：承办单位提出异议",
+            f"异议理由：{e.event.reason}\n请重新分类处理。",
+        ),
+    ),
+    "accept": (
+        Kind.ACCEPTED,
+        lambda p, e: (f"信访事项 {p.registration_number} 已受理，待办理答复", f"{p.summary}{_due(p)}。"),
+    ),
+    "handle_self": (
+        Kind.ACCEPTED,
+        lambda p, e: (f"信访事项 {p.registration_number} 已直接受理，待办理答复", f"{p.summary}{_due(p)}。"),
+    ),
+    "reply": (
+        Kind.REPLIED,
+        lambda p, e: (
+            f"信访事项 {p.registration_number} 已答复，待送达",
+            "请将处理意见书送达信访人，并记录送达方式和收到日期。",
+        ),
+    ),
+    "request_review": (Kind.REVIEW_REQUESTED, _review_due("review")),
+    "request_re_review": (Kind.REVIEW_REQUESTED, _review_due("re_review")),
+}
+
+
+def _replayed(actor) -> bool:
+    """History replayed by the importer or the demo (a unit as such, or the petitioner "via import"): its
+    hand-overs happened long ago and nobody's turn comes from them."""
+    return isinstance(actor, actors.UnitActor) or (actors.is_petitioner(actor) and actor.via == "import")
+
+
+def _hand_over(performed) -> None:
+    message = HANDOVER_MESSAGES.get(performed.action)
+    if message is None or _replayed(performed.actor):
+        return
+    people = handovers.recipients(performed.petition, performed.action, performed.actor)
+    kind, text = message
+    title, body = text(performed.petition, performed)
+    services.notify(
+        people,
+        kind=kind,
+        title=title,
+        body=body,
+        petition=performed.petition,
+        url=reverse("petitions:detail", args=[performed.petition.pk]),
+    )
+
+
 def _dispatch(performed) -> None:
     _tell_petitioner(performed)
+    _hand_over(performed)
     petition, data = performed.petition, performed.data or {}
     url = reverse("petitions:detail", args=[petition.pk])
     number = petition.registration_number
-    if performed.action in ("transfer", "assign"):
-        unit = _unit(data.get("to_unit")) or petition.responsible_unit
-        label = "交办" if performed.action == "assign" else "转送"
-        due = f"，请于{petition.report_due_on:%Y年%m月%d日}前报告办理结果" if petition.report_due_on else ""
-        services.notify(
-            handlers_of(unit),
-            kind=Kind.ROUTED,
-            title=f"收到{label}信访事项 {number}",
-            body=f"{petition.summary}\n请在收到之日起15日内决定是否受理{due}。",
-            petition=petition,
-            url=url,
-        )
-    elif performed.action == "object":
-        bureau = _unit(data.get("returned_to"))
-        if bureau is not None:
-            services.notify(
-                staff_by_unit([bureau.pk], ROUTING_ROLES)[bureau.pk],
-                kind=Kind.OBJECTED,
-                title=f"信访事项 {number} 被退回：承办单位提出异议",
-                body=f"异议理由：{performed.event.reason}\n请重新分类处理。",
-                petition=petition,
-                url=url,
-            )
-    elif performed.action == "rate" and data.get("dissatisfied"):
+    if performed.action == "rate" and data.get("dissatisfied"):
         receiving = petition.receiving_unit
         bureau = receiving.bureau() or receiving
         people = staff_by_unit([bureau.pk], SUPERVISING_ROLES, fallback=[Role.BUREAU_LEADER])[bureau.pk]

@@ -30,6 +30,7 @@ CODE_LENGTH = {
 UNIT_CODE_MAX = OrgUnit._meta.get_field("code").max_length
 UNIT_NAME_MAX = OrgUnit._meta.get_field("name").max_length
 SHORT_NAME_MAX = OrgUnit._meta.get_field("short_name").max_length
+REVIEW_NAME_MAX = OrgUnit._meta.get_field("review_office").max_length
 REGION_NAME_MAX = Region._meta.get_field("name").max_length
 LOOKUP_CHUNK = 500  # keeps `code IN (...)` under SQLite's variable limit
 
@@ -78,6 +79,8 @@ class UnitLine:
     parent: str | None
     short_name: str | None
     is_active: bool | None
+    review_office: str | None = None
+    review_authority: str | None = None
 
 
 def _text(record: dict, key: str, label: str, max_length: int, required: bool = True) -> str | None:
@@ -124,7 +127,13 @@ def _parse(number: int, text: str) -> RegionLine | UnitLine:
         is_active = record.get("is_active")
         if is_active is not None and not isinstance(is_active, bool):
             raise LineError("is_active应为true或false。")
+        review_office = _text(record, "review_office", "复查复核机构", REVIEW_NAME_MAX, required=False)
+        review_authority = _text(record, "review_authority", "复查复核机关", REVIEW_NAME_MAX, required=False)
+        if bool(review_office) != bool(review_authority):
+            raise LineError("复查复核机构（review_office）和复查复核机关（review_authority）须同时填写。")
         return UnitLine(
+            review_office=review_office,
+            review_authority=review_authority,
             line=number,
             code=code,
             name=_text(record, "name", "单位名称", UNIT_NAME_MAX),
@@ -288,6 +297,9 @@ def _unit_fields(item: UnitLine, regions: dict[str, Region]) -> dict:
     fields = {"name": item.name, "kind": item.kind, "region": regions[item.region]}
     if item.short_name is not None:
         fields["short_name"] = item.short_name
+    if item.review_office is not None:
+        fields["review_office"] = item.review_office
+        fields["review_authority"] = item.review_authority
     if item.is_active is not None:
         fields["is_active"] = item.is_active
     return fields
@@ -346,6 +358,9 @@ def _unit_record(unit: OrgUnit) -> dict:
     }
     if unit.short_name:
         record["short_name"] = unit.short_name
+    if unit.review_office and unit.review_authority:
+        record["review_office"] = unit.review_office
+        record["review_authority"] = unit.review_authority
     if not unit.is_active:
         record["is_active"] = False
     return record

@@ -120,6 +120,20 @@ class OrgUnit(models.Model):
         help_text="向其转送、并在复查时居于其上的单位",
     )
     is_active = models.BooleanField("启用", default=True)
+    # Where the petition bureau's review office (复查复核办公室/委员会) prepares reviews in the name of the
+    # government of its level (process.md §4): documents and the portal then name both.
+    review_office = models.CharField(
+        "复查复核机构",
+        max_length=100,
+        blank=True,
+        help_text="以本级人民政府名义办理复查、复核的机构，如“伏牛县信访局复查复核办公室”；留空表示以本单位名义复查复核",
+    )
+    review_authority = models.CharField(
+        "复查复核机关",
+        max_length=100,
+        blank=True,
+        help_text="复查复核机构以其名义作出意见的机关，如“伏牛县人民政府”；与复查复核机构同时填写",
+    )
 
     class Meta:
         verbose_name = "单位"
@@ -129,6 +143,11 @@ class OrgUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if bool(self.review_office.strip()) != bool(self.review_authority.strip()):
+            raise ValidationError("复查复核机构和复查复核机关须同时填写或同时留空。")
 
     @property
     def level(self) -> str:

@@ -17,6 +17,7 @@ from xinfang.evaluation.models import Rating, RatingTarget, Review, ReviewLevel
 from xinfang.petitions.models import ClosedReason, LegalRoute, Petition, Status
 from xinfang.workflow import windows
 from xinfang.workflow.models import Deadline, DeadlineStatus
+from xinfang.workflow.review_bodies import duty_unit_name, review_body
 from xinfang.workflow.transitions import TABLE
 
 from .timeline import DUTY_TEXT, status_text
@@ -86,12 +87,24 @@ def current_duty(petition: Petition) -> Duty | None:
     if row is None:
         return None
     return Duty(
-        unit=row.unit.name if row.unit else "",
+        unit=duty_unit_name(row.stage, row.unit),
         text=DUTY_TEXT[row.stage],
         due_on=row.due_on,
         provisional=row.provisional,
         overdue=not is_on_time(clock.now(), row.due_on),
     )
+
+
+def _handling_unit(petition: Petition) -> str:
+    """Who has the case now: during a review or re-review, the body that reviews."""
+    level = {Status.UNDER_REVIEW: ReviewLevel.REVIEW, Status.UNDER_RE_REVIEW: ReviewLevel.RE_REVIEW}.get(
+        petition.status
+    )
+    body = review_body(petition, level) if level else None
+    if body is not None:
+        return body.name
+    handling = petition.responsible_unit or petition.receiving_unit
+    return handling.name
 
 
 def _ratings(petition: Petition) -> list[RatingTargetInfo]:
@@ -115,25 +128,26 @@ def _ratings(petition: Petition) -> list[RatingTargetInfo]:
 
 
 def progress(petition: Petition) -> Progress:
-    handling = petition.responsible_unit or petition.receiving_unit
     info = Progress(
         status=status_text(petition),
-        handling_unit=handling.name if petition.is_open else "",
+        handling_unit=_handling_unit(petition) if petition.is_open else "",
         duty=current_duty(petition) if petition.is_open else None,
         ratings=_ratings(petition),
         terminated=petition.status == Status.TERMINATED
         or petition.closed_reason == ClosedReason.MATTER_TERMINATED,
         legal_route=LegalRoute(petition.legal_route).label if petition.legal_route else "",
     )
-    reviews = {r.level: r for r in Review.objects.filter(petition=petition).select_related("unit")}
     if TABLE["request_review"].allows_state(petition.status) and petition.reply_received_on:
         last_day = windows.review_request_window(petition)
         info.review = Window(last_day, _open(last_day))
-        parent = petition.responsible_unit.parent if petition.responsible_unit else None
-        info.reviewing_unit = parent.name if parent else ""
-    if TABLE["request_re_review"].allows_state(petition.status) and ReviewLevel.REVIEW in reviews:
+        body = review_body(petition, ReviewLevel.REVIEW)
+        info.reviewing_unit = body.name if body else ""
+    if (
+        TABLE["request_re_review"].allows_state(petition.status)
+        and Review.objects.filter(petition=petition, level=ReviewLevel.REVIEW).exists()
+    ):
         last_day = windows.re_review_request_window(petition)
         info.re_review = Window(last_day, _open(last_day))
-        parent = reviews[ReviewLevel.REVIEW].unit.parent
-        info.re_reviewing_unit = parent.name if parent else ""
+        body = review_body(petition, ReviewLevel.RE_REVIEW)
+        info.re_reviewing_unit = body.name if body else ""
     return info

@@ -30,6 +30,7 @@ from xinfang.petitions.models import (
     Status,
     Track,
 )
+from xinfang.workflow.review_bodies import body_name
 
 # Documents addressed to the petitioner; a supervision letter goes between offices.
 PUBLIC_DOCUMENT_KINDS = [kind for kind in DocumentKind.values if kind != DocumentKind.SUPERVISION_LETTER]
@@ -79,6 +80,12 @@ def _unit_name(code) -> str:
         return ""
     unit = OrgUnit.objects.filter(code=str(code)).only("name").first()
     return unit.name if unit else ""
+
+
+def _body_name(code) -> str:
+    """The review body a request went to, named as process.md §4 says."""
+    unit = OrgUnit.objects.filter(code=str(code)).first() if code else None
+    return body_name(unit)
 
 
 def _date(value) -> str:
@@ -170,7 +177,7 @@ def _rated(event: Event, petition: Petition) -> tuple[str, str]:
 
 def _requested(level: str) -> Describe:
     def describe(event: Event, petition: Petition) -> tuple[str, str]:
-        name, due = _unit_name(event.data.get("unit")), _date(event.data.get("due_on"))
+        name, due = _body_name(event.data.get("unit")), _date(event.data.get("due_on"))
         detail = f"由{name}{level}" if name else ""
         if due:
             detail += f"，应于{due}前作出{level}意见"

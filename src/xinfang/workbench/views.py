@@ -39,6 +39,7 @@ from xinfang.petitions.selectors import (
     visible_to,
 )
 from xinfang.search.query import TextSearch
+from xinfang.workflow import review_bodies
 from xinfang.workflow.worklist import with_due_colour
 
 from .forms import ListFilterForm, RegistrationForm, apply_service_errors, party_formset
@@ -125,7 +126,7 @@ def petition_detail(request, pk: int):
             "category",
             "issue_region__parent__parent__parent__parent",
             "receiving_unit",
-            "responsible_unit",
+            "responsible_unit__parent",
             "subject_unit",
             "registered_by",
             "repeat_of",
@@ -155,6 +156,7 @@ def petition_detail(request, pk: int):
         "events": events,
         "show_identity": show_identity,
         "repeat_of": visible_repeat_of(petition, request.user),
+        "review_bodies": review_bodies.bodies_of(petition),
         "receipt": receipt,
     }
     return render(request, "petitions/detail.html", context)

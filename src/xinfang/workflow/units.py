@@ -41,24 +41,32 @@ def holder(petition: Petition) -> OrgUnit | None:
     return petition.responsible_unit
 
 
-def reviewing_unit(petition: Petition) -> OrgUnit | None:
-    """Who reviews (复查): the review's unit once requested, else one level above the original handling unit."""
-    review = _review(petition, "review")
+def reviewing_unit(petition: Petition, reviews: dict | None = None) -> OrgUnit | None:
+    """Who reviews (复查): the review's unit once requested, else one level above the original handling unit.
+    ``reviews`` (from ``reviews_of``) saves the lookups when the caller has them."""
+    review = _review(petition, "review", reviews)
     if review is not None:
         return review.unit
     return petition.responsible_unit.parent if petition.responsible_unit_id else None
 
 
-def re_reviewing_unit(petition: Petition) -> OrgUnit | None:
+def re_reviewing_unit(petition: Petition, reviews: dict | None = None) -> OrgUnit | None:
     """Who re-reviews (复核): one level above the reviewer."""
-    re_review = _review(petition, "re_review")
+    re_review = _review(petition, "re_review", reviews)
     if re_review is not None:
         return re_review.unit
-    review = _review(petition, "review")
+    review = _review(petition, "review", reviews)
     return review.unit.parent if review is not None else None
 
 
-def _review(petition: Petition, level: str):
+def reviews_of(petition: Petition) -> dict:
+    """{level: Review} of the petition, in one query."""
+    return {r.level: r for r in Review.objects.filter(petition=petition).select_related("unit__parent")}
+
+
+def _review(petition: Petition, level: str, reviews: dict | None = None):
+    if reviews is not None:
+        return reviews.get(level)
     return Review.objects.filter(petition=petition, level=level).select_related("unit__parent").first()
 
 
@@ -72,6 +80,18 @@ def covers(bureau: OrgUnit, petition: Petition) -> bool:
     )
 
 
+def acting_unit(rule: UnitRule, petition: Petition) -> OrgUnit | None:
+    """The one unit a rule names for this petition now; None for the rules that admit any covering bureau."""
+    resolve = {
+        UnitRule.HOLDER: holder,
+        UnitRule.HOLDING_BUREAU: holder,
+        UnitRule.RESPONSIBLE: lambda p: p.responsible_unit,
+        UnitRule.REVIEWING: reviewing_unit,
+        UnitRule.RE_REVIEWING: re_reviewing_unit,
+    }.get(rule)
+    return resolve(petition) if resolve else None
+
+
 def unit_may_act(rule: UnitRule, petition: Petition, unit: OrgUnit | None) -> bool:
     if unit is None:
         return False
@@ -79,13 +99,7 @@ def unit_may_act(rule: UnitRule, petition: Petition, unit: OrgUnit | None) -> bo
         return covers(unit, petition)
     if rule == UnitRule.RESPONSIBLE_OR_BUREAU_OVER:
         return unit.pk == petition.responsible_unit_id or covers(unit, petition)
-    expected = {
-        UnitRule.HOLDER: holder,
-        UnitRule.HOLDING_BUREAU: holder,
-        UnitRule.RESPONSIBLE: lambda p: p.responsible_unit,
-        UnitRule.REVIEWING: reviewing_unit,
-        UnitRule.RE_REVIEWING: re_reviewing_unit,
-    }[rule](petition)
+    expected = acting_unit(rule, petition)
     if expected is None or expected.pk != unit.pk:
         return False
     return rule != UnitRule.HOLDING_BUREAU or unit.kind == UnitKind.BUREAU

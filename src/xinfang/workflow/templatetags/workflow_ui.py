@@ -13,6 +13,7 @@ from xinfang.deadlines.models import Stage
 from xinfang.petitions.models import Channel, Track
 
 from .. import hooks, todo
+from ..review_bodies import duty_unit_name
 from ..selectors import available_actions, deadlines_of, petition_colour
 
 register = template.Library()
@@ -43,6 +44,12 @@ def stage_label(code: str) -> str:
         return Stage(code).label
     except ValueError:
         return todo.task_stage_label(code)
+
+
+@register.filter
+def deadline_unit(deadline) -> str:
+    """The unit a period is owed by; a review period by the review body (process.md §4)."""
+    return duty_unit_name(deadline.stage, deadline.unit)
 
 
 @register.simple_tag
