@@ -154,7 +154,7 @@ class RegistrationForm(forms.Form):
     )
     summary = CountedCharField(
         label="事项摘要",
-        max_length=200,
+        max_length=services.SUMMARY_MAX_LENGTH,
         error_messages={"required": "请填写事项摘要。"},
         validators=[inputs.VisibleText("事项摘要")],
     )
@@ -281,7 +281,7 @@ class PartyForm(forms.Form):
     )
     id_number = CountedCharField(label="身份证号", required=False, max_length=30, counter=False)
     phone = CountedCharField(label="联系电话", required=False, max_length=30, counter=False)
-    address = CountedCharField(label="住址", required=False, max_length=200)
+    address = CountedCharField(label="住址", required=False, max_length=services.ADDRESS_MAX_LENGTH)
     role = forms.ChoiceField(label="身份", choices=PartyRole.choices, initial=PartyRole.PRINCIPAL)
 
     def __init__(self, *args, channel: str = Channel.LETTER, **kwargs):

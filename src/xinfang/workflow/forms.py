@@ -239,7 +239,7 @@ class LegalRouteForm(ActionForm):
     submit_label = "导入法定途径"
 
     legal_route = forms.ChoiceField(label="法定途径", choices=LegalRoute.choices)
-    body = forms.CharField(
+    body = CountedCharField(
         label="受理机关", max_length=200, help_text="告知信访人应向其提出的机关，如“上城区人民法院”。"
     )
     text = forms.CharField(label="告知内容", required=False, widget=TEXT, help_text="写入不予受理告知书。")
