@@ -36,7 +36,7 @@ def test_service_errors_land_on_the_field_they_name(people):
     form, formset = bound(people, Channel.PHONE, data)
     error = ValidationError(
         {
-            "summary": ["事项摘要不超过200字。"],
+            "summary": ["事项摘要不超过200字（现有201字）。"],
             "parties.1.id_number": ["身份证号码校验位错误，请核对。"],
             "parties.0.phone": ["联系电话格式不正确。"],
             "parties": ["同一身份证号码在本次登记中出现了多次。"],
@@ -46,7 +46,7 @@ def test_service_errors_land_on_the_field_they_name(people):
         }
     )
     apply_service_errors(error, form, formset)
-    assert form.errors["summary"] == ["事项摘要不超过200字。"]
+    assert form.errors["summary"] == ["事项摘要不超过200字（现有201字）。"]
     # The service numbers the filled rows; the blank second row was not sent, so "parties.1" is the third.
     assert formset.forms[2].errors["id_number"] == ["身份证号码校验位错误，请核对。"]
     assert formset.forms[0].errors["phone"] == ["联系电话格式不正确。"]

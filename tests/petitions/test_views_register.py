@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -290,7 +291,26 @@ def test_an_invalid_id_number_is_shown_next_to_its_field_and_nothing_is_written(
 def test_errors_of_the_form_and_of_the_service_are_placed_by_field(client, people):
     data = form_data(summary="x" * 201)
     html = post(client, people.registrar, data).content.decode()
-    assert 'id="id_summary_error"' in html and "事项摘要不超过200字。" in html
+    assert 'id="id_summary_error"' in html and "事项摘要不超过200字（现有201字），请删减后再提交。" in html
+    assert "x" * 201 in html  # the whole text comes back to be shortened, never cut
+    assert nothing_written()
+
+
+def test_registration_fields_count_instead_of_cutting(client, people):
+    html = get(client, register_url("letter"), people.registrar).content.decode()
+    for name, limit in (("summary", 200), ("content", 20000), ("subject_person", 100)):
+        tag = re.search(rf'<(input|textarea)[^>]*name="{name}"[^>]*>', html).group(0)
+        assert f'data-xf-limit="{limit}"' in tag and "maxlength" not in tag, tag
+    for name in ("parties-0-name", "parties-0-address", "parties-0-id_number", "parties-0-phone"):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        assert "maxlength" not in tag, tag
+    assert "xinfang/limits.js" in html
+
+
+def test_content_over_the_service_limit_is_refused_with_the_count(client, people):
+    data = form_data(content="长" * 20001)
+    html = post(client, people.registrar, data).content.decode()
+    assert "诉求内容不超过20000字（现有20001字）" in html
     assert nothing_written()
 
 

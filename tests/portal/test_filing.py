@@ -137,8 +137,8 @@ def test_attachments_are_stored_through_the_intake_service(client, portal, now, 
         ({"name": ""}, "请填写您的姓名"),
         ({"request_text": ""}, "请填写您的诉求"),
         ({"facts": "   "}, "请填写事实和理由"),
-        ({"facts": "长" * 5001}, "事实和理由不超过5000字"),
-        ({"request_text": "长" * 201}, "诉求不超过200个字"),
+        ({"facts": "长" * 5001}, "事实和理由不超过5000字（现有5001字）"),
+        ({"request_text": "长" * 201}, "您的诉求不超过200字（现有201字）"),
         ({"category": ""}, "请选择问题分类"),
         ({"category": "999999"}, "请选择问题分类"),
         ({"township": "", "village": ""}, "请选择问题发生的乡镇(街道)"),
@@ -212,27 +212,6 @@ def test_filing_needs_the_csrf_token(portal, now):
     response = csrf_client.post("/portal/file/", filing_data(f.category()))
     assert response.status_code == 403
     assert nothing_written()
-
-
-def test_filing_is_rate_limited_per_address(client, portal, now, settings):
-    settings.XF_PORTAL_LIMITS = {"file_ip": (2, 3600)}
-    assert post(client, name="").status_code == 200
-    assert post(client, name="").status_code == 200
-    response = post(client)
-    assert response.status_code == 429
-    assert "操作过于频繁" in response.content.decode()
-    assert nothing_written()
-    now("2026-03-02 10:31")  # the window slides: an hour later it is open again
-    assert post(client).status_code == 302
-
-
-def test_filing_is_rate_limited_per_phone(client, portal, now, settings, filed):
-    settings.XF_PORTAL_LIMITS = {"file_phone": (1, 86400)}
-    filed()
-    other_browser = Client()
-    response = other_browser.post("/portal/file/", filing_data(f.category()))
-    assert "该手机号码今天提交的信访事项过多" in response.content.decode()
-    assert Petition.objects.count() == 1
 
 
 def test_filing_closed_by_the_administrator(client, portal, now):

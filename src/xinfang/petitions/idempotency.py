@@ -95,3 +95,10 @@ def _claim(scope: str, key: str, fingerprint: str, now: dt.datetime) -> Registra
                 continue
             return row
     raise IntegrityError(f"registration key {scope}/{key} could not be claimed")
+
+
+def is_used(scope: str, key: str) -> bool:
+    """Whether `key` already registered a petition that a retry would replay (a read; writes nothing)."""
+    return RegistrationKey.objects.filter(
+        scope=scope, key=key, petition__isnull=False, expires_at__gt=clock.now()
+    ).exists()

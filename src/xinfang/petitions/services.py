@@ -10,7 +10,7 @@ into a registration through ``petitions.hooks``.
 from __future__ import annotations
 
 from .corrections import add_attachment, correct_details, record_identity_disclosure
-from .idempotency import KeyReused, Outcome, is_valid_key, register_once
+from .idempotency import KeyReused, Outcome, is_used, is_valid_key, register_once
 from .intake import AttachmentInput, PartyInput, Registered, Registration
 from .matching import OnFile
 from .numbers import (
@@ -23,9 +23,12 @@ from .numbers import (
     reserve_registration_numbers,
 )
 from .registration import EDITABLE_FIELDS, SNAPSHOT_FIELDS, register, register_many
-from .validation import validate
+from .validation import ADDRESS_MAX_LENGTH, CONTENT_MAX_LENGTH, SUMMARY_MAX_LENGTH, validate
 
 __all__ = [
+    "ADDRESS_MAX_LENGTH",
+    "CONTENT_MAX_LENGTH",
+    "SUMMARY_MAX_LENGTH",
     "EDITABLE_FIELDS",
     "QUERY_CODE_ALPHABET",
     "QUERY_CODE_LENGTH",
@@ -41,6 +44,7 @@ __all__ = [
     "correct_details",
     "format_query_code",
     "hash_query_code",
+    "is_used",
     "is_valid_key",
     "new_query_code",
     "next_registration_number",

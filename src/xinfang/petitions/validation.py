@@ -27,6 +27,11 @@ from .models import (
     SourceAction,
 )
 
+# The limits of what a registration may say; forms count against the same numbers (petitions.fields).
+SUMMARY_MAX_LENGTH = 200  # Petition.summary
+CONTENT_MAX_LENGTH = 20000
+ADDRESS_MAX_LENGTH = 200  # Petitioner.address
+
 # Names and summaries are read on screens and in documents: no zero-width or bidi controls in them (inputs).
 INVISIBLE_CHECKED = [("summary", "事项摘要"), ("subject_person", "被反映人")]
 # A browser's or client's clock may run slightly ahead of the server's.
@@ -55,7 +60,7 @@ def _check_parties(reg: Registration, errors: dict[str, list[str]]) -> list[Part
         elif not name:
             _add(errors, f"{key}.name", "请填写信访人姓名。")
         elif len(name) > 50:
-            _add(errors, f"{key}.name", "姓名过长。")
+            _add(errors, f"{key}.name", f"姓名不超过50字（现有{len(name)}字）。")
         id_number = ""
         if party.id_number.strip():
             try:
@@ -70,9 +75,11 @@ def _check_parties(reg: Registration, errors: dict[str, list[str]]) -> list[Part
                 _add(errors, f"{key}.phone", str(exc))
         if party.role not in PartyRole.values:
             _add(errors, f"{key}.role", "信访人身份无效。")
-        cleaned.append(
-            PartyInput(name, id_number, phone, party.address.strip()[:200], party.role, party.region)
-        )
+        address = party.address.strip()
+        if len(address) > ADDRESS_MAX_LENGTH:
+            # Refused, never cut: the caller shows the message and keeps what was typed.
+            _add(errors, f"{key}.address", f"住址不超过{ADDRESS_MAX_LENGTH}字（现有{len(address)}字）。")
+        cleaned.append(PartyInput(name, id_number, phone, address, party.role, party.region))
     ids = [p.id_number for p in cleaned if p.id_number]
     if len(ids) != len(set(ids)):
         _add(errors, "parties", "同一身份证号码在本次登记中出现了多次。")
@@ -123,12 +130,16 @@ def check_fields(reg: Registration) -> tuple[dict[str, list[str]], list[PartyInp
         pass
     elif not reg.summary.strip():
         _add(errors, "summary", "请填写事项摘要。")
-    elif len(reg.summary) > 200:
-        _add(errors, "summary", "事项摘要不超过200字。")
+    elif len(reg.summary) > SUMMARY_MAX_LENGTH:
+        _add(errors, "summary", f"事项摘要不超过{SUMMARY_MAX_LENGTH}字（现有{len(reg.summary)}字）。")
     if not reg.content.strip():
         _add(errors, "content", "请填写诉求内容、事实和理由。")
-    elif len(reg.content) > 20000:
-        _add(errors, "content", "诉求内容不超过2万字，更多材料请作为附件上传。")
+    elif len(reg.content) > CONTENT_MAX_LENGTH:
+        _add(
+            errors,
+            "content",
+            f"诉求内容不超过{CONTENT_MAX_LENGTH}字（现有{len(reg.content)}字），更多材料请作为附件上传。",
+        )
 
     parties = _check_parties(reg, errors)
     person_count = reg.person_count if reg.person_count is not None else max(len(parties), 1)

@@ -21,8 +21,14 @@ class Limit:
 
 
 DEFAULT_LIMITS = {
-    # Filing: attempts per address, petitions actually filed per phone.
-    "file_ip": Limit(20, 3600),
+    # Filing counts petitions actually filed (never validation errors, "添加联名人" or page views), so a shared
+    # address (a reception-hall kiosk, a village service centre, a carrier's NAT) is limited only by filings.
+    # A filing takes a person at least 3-5 minutes to type: one kiosk files at most 12-20 an hour, two kiosks
+    # behind one address 40 at the most. 40 an hour (160 over a four-hour morning) and 200 a day per address
+    # leave that room and still stop a robot at 40 junk registrations an hour; 5 a day per phone: one
+    # person's own matters (a kiosk's users each give their own number).
+    "file_ip": Limit(40, 3600),
+    "file_ip_day": Limit(200, 24 * 3600),
     "file_phone": Limit(5, 24 * 3600),
     # Following: lookups per address and per phone.
     "query_ip": Limit(30, 600),

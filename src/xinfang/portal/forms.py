@@ -13,7 +13,7 @@ from xinfang import inputs
 from xinfang.evaluation.models import RatingValue
 from xinfang.orgs.models import Level, OrgUnit, Region
 from xinfang.petitions import attachments as attachment_checks
-from xinfang.petitions.fields import MultipleFileField, category_choices
+from xinfang.petitions.fields import CountedCharField, MultipleFileField, category_choices
 from xinfang.petitions.identity import IdentityError, validate_id_number, validate_phone
 from xinfang.petitions.models import Category, PetitionClass
 from xinfang.petitions.services import AttachmentInput, PartyInput
@@ -33,16 +33,18 @@ def _attrs(**extra) -> dict:
     return {"class": "form-control", **extra}
 
 
-class PhoneField(forms.CharField):
+RADIO = forms.RadioSelect(attrs={"class": "form-check-input"})
+
+
+class PhoneField(CountedCharField):
     def __init__(self, **kwargs):
+        kwargs.setdefault("counter", False)  # a code: its format check explains a wrong length
         kwargs.setdefault("label", "手机号码")
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault(
             "error_messages", {"required": "请填写手机号码。", "max_length": "手机号码格式不正确。"}
         )
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs=_attrs(inputmode="tel", autocomplete="tel", maxlength=20))
-        )
+        kwargs.setdefault("widget", forms.TextInput(attrs=_attrs(inputmode="tel", autocomplete="tel")))
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -55,16 +57,15 @@ class PhoneField(forms.CharField):
             raise ValidationError(str(exc)) from None
 
 
-class IdNumberField(forms.CharField):
+class IdNumberField(CountedCharField):
     def __init__(self, **kwargs):
+        kwargs.setdefault("counter", False)  # a code: its format check explains a wrong length
         kwargs.setdefault("label", "身份证号码")
         kwargs.setdefault("max_length", 30)
         kwargs.setdefault(
             "error_messages", {"required": "请填写身份证号码。", "max_length": "身份证号码应为18位。"}
         )
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs=_attrs(autocomplete="off", maxlength=18, spellcheck="false"))
-        )
+        kwargs.setdefault("widget", forms.TextInput(attrs=_attrs(autocomplete="off", spellcheck="false")))
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -98,26 +99,25 @@ def village_choices(prefix: str) -> list:
 class FilingForm(forms.Form):
     """One petition filed online (Art. 19: the petitioner's name and contact, the request, facts and reasons)."""
 
-    name = forms.CharField(
+    name = CountedCharField(
         label="姓名",
         max_length=50,
-        widget=forms.TextInput(attrs=_attrs(autocomplete="name", maxlength=50)),
-        error_messages={"required": "请填写您的姓名。", "max_length": "姓名不超过50个字。"},
+        widget=forms.TextInput(attrs=_attrs(autocomplete="name")),
+        error_messages={"required": "请填写您的姓名。"},
         validators=[inputs.VisibleText("姓名")],
     )
     id_number = IdNumberField()
     phone = PhoneField(help_text="用于接收短信通知，并与查询码一起查询办理进度。")
-    address = forms.CharField(
+    address = CountedCharField(
         label="联系地址",
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs=_attrs(autocomplete="street-address", maxlength=200)),
-        error_messages={"max_length": "联系地址不超过200个字。"},
+        widget=forms.TextInput(attrs=_attrs(autocomplete="street-address")),
     )
     petition_class = forms.ChoiceField(
         label="您要反映的是",
         choices=CLASS_CHOICES,
-        widget=forms.RadioSelect,
+        widget=RADIO,
         error_messages={
             "required": "请选择您要反映的事项类型。",
             "invalid_choice": "请选择您要反映的事项类型。",
@@ -142,29 +142,28 @@ class FilingForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select", "data-xf-village": ""}),
         error_messages={"invalid_choice": "请选择所选乡镇(街道)下的村(社区)。"},
     )
-    subject = forms.CharField(
+    subject = CountedCharField(
         label="被反映的单位或人员",
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs=_attrs(maxlength=100)),
+        widget=forms.TextInput(attrs=_attrs()),
         help_text="如有，请填写单位名称或人员姓名、职务。",
-        error_messages={"max_length": "不超过100个字。"},
     )
-    request_text = forms.CharField(
+    request_text = CountedCharField(
         label="您的诉求",
         max_length=200,
-        widget=forms.TextInput(attrs=_attrs(maxlength=200)),
+        widget=forms.TextInput(attrs=_attrs()),
         help_text="用一句话说明您希望解决什么问题，不超过200字。",
-        error_messages={"required": "请填写您的诉求。", "max_length": "诉求不超过200个字。"},
+        error_messages={"required": "请填写您的诉求。"},
     )
-    facts = forms.CharField(
+    facts = CountedCharField(
         label="事实和理由",
         max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs=_attrs(rows=7, maxlength=TEXT_LIMIT)),
+        widget=forms.Textarea(attrs=_attrs(rows=7)),
         help_text=f"请写清时间、地点、经过和您的理由，不超过{TEXT_LIMIT}字；更多材料可作为附件上传。",
         error_messages={
             "required": "请填写事实和理由。",
-            "max_length": f"事实和理由不超过{TEXT_LIMIT}字，更多材料请作为附件上传。",
+            "max_length": f"事实和理由不超过{TEXT_LIMIT}字（现有%(show_value)d字），更多材料请作为附件上传。",
         },
     )
     attachments = MultipleFileField(
@@ -263,12 +262,11 @@ class FilingForm(forms.Form):
 class CoPetitionerForm(forms.Form):
     """Another signer of a joint petition (联名信访)."""
 
-    name = forms.CharField(
+    name = CountedCharField(
         label="姓名",
         max_length=50,
         required=False,
-        widget=forms.TextInput(attrs=_attrs(maxlength=50, autocomplete="off")),
-        error_messages={"max_length": "姓名不超过50个字。"},
+        widget=forms.TextInput(attrs=_attrs(autocomplete="off")),
         validators=[inputs.VisibleText("姓名")],
     )
     id_number = IdNumberField(required=False)
@@ -311,17 +309,16 @@ CoPetitionerFormSet = forms.formset_factory(
 )
 
 
-class QueryCodeField(forms.CharField):
+class QueryCodeField(CountedCharField):
     def __init__(self, **kwargs):
+        kwargs.setdefault("counter", False)  # a code: its format check explains a wrong length
         kwargs.setdefault("label", "查询码")
         kwargs.setdefault("max_length", 30)
         kwargs.setdefault("help_text", "登记时告知您的12位查询码，如 ABCD-EFGH-JKLM，不区分大小写。")
         kwargs.setdefault(
             "widget",
             forms.TextInput(
-                attrs=_attrs(
-                    autocomplete="off", autocapitalize="characters", spellcheck="false", maxlength=30
-                )
+                attrs=_attrs(autocomplete="off", autocapitalize="characters", spellcheck="false")
             ),
         )
         kwargs.setdefault(
@@ -351,15 +348,15 @@ class RatingForm(forms.Form):
             self.fields[f"{target}_rating"] = forms.ChoiceField(
                 label=f"对{label}的评价",
                 choices=RatingValue.choices,
-                widget=forms.RadioSelect,
+                widget=RADIO,
                 error_messages={"required": f"请选择对{label}的评价。"},
             )
-            self.fields[f"{target}_reason"] = forms.CharField(
+            self.fields[f"{target}_reason"] = CountedCharField(
                 label="理由（选择“不满意”时必填）",
                 required=False,
                 max_length=1000,
-                widget=forms.Textarea(attrs=_attrs(rows=3, maxlength=1000)),
-                error_messages={"max_length": "理由不超过1000字。"},
+                widget=forms.Textarea(attrs=_attrs(rows=3)),
+                error_messages={"max_length": "理由不超过1000字（现有%(show_value)d字），请删减后再提交。"},
             )
 
     def clean(self):
@@ -374,13 +371,13 @@ class RatingForm(forms.Form):
 class AppealForm(forms.Form):
     """A request for review (复查) or re-review (复核), with the petitioner's reasons."""
 
-    text = forms.CharField(
+    text = CountedCharField(
         label="请求的事实和理由",
         max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs=_attrs(rows=5, maxlength=TEXT_LIMIT)),
+        widget=forms.Textarea(attrs=_attrs(rows=5)),
         error_messages={
             "required": "请说明您不服处理意见的事实和理由。",
-            "max_length": f"不超过{TEXT_LIMIT}字。",
+            "max_length": f"事实和理由不超过{TEXT_LIMIT}字（现有%(show_value)d字），更多材料请另行提交。",
         },
     )
 
@@ -394,7 +391,7 @@ class AccountCodeForm(forms.Form):
         label="短信验证码",
         max_length=6,
         min_length=6,
-        widget=forms.TextInput(attrs=_attrs(inputmode="numeric", autocomplete="one-time-code", maxlength=6)),
+        widget=forms.TextInput(attrs=_attrs(inputmode="numeric", autocomplete="one-time-code")),
         error_messages={
             "required": "请填写验证码。",
             "min_length": "验证码为6位数字。",

@@ -8,6 +8,7 @@ Times come from ``xinfang.clock`` so tests can move through a window without sle
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.core.cache import cache
@@ -35,6 +36,19 @@ def allowed(scope: str, ident: str | None) -> bool:
     rule = config.limit(scope)
     now = clock.now().timestamp()
     return len(_recent(_key("rate", scope, ident), rule.seconds, now)) < rule.count
+
+
+def retry_at(scope: str, ident: str | None) -> dt.datetime | None:
+    """When one more attempt will fit again (the oldest counted attempt slides out); None if it fits now."""
+    if not ident:
+        return None
+    rule = config.limit(scope)
+    now = clock.now().timestamp()
+    stamps = sorted(_recent(_key("rate", scope, ident), rule.seconds, now))
+    if len(stamps) < rule.count:
+        return None
+    freed = stamps[len(stamps) - rule.count] + rule.seconds if rule.count else now + rule.seconds
+    return dt.datetime.fromtimestamp(freed, tz=clock.SHANGHAI)
 
 
 def hit(scope: str, ident: str | None) -> bool:

@@ -32,7 +32,8 @@ from xinfang.petitions.models import Channel, Petition
 from xinfang.workflow.actors import PetitionerActor
 from xinfang.workflow.services import perform
 
-from . import access, config, otp, selectors, throttle
+from . import access, config, filing_limits, otp, selectors, throttle
+from .decisions import decisions
 from .forms import (
     AccountCodeForm,
     AccountPhoneForm,
@@ -115,7 +116,7 @@ SERVICE_FIELDS = {
     "attachments": "attachments",
     "petition_class": "petition_class",
 }
-PARTY_FIELDS = {"name", "id_number", "phone"}
+PARTY_FIELDS = {"name", "id_number", "phone", "address"}
 
 
 def _apply_service_errors(error: ValidationError, form: FilingForm, co_forms: list) -> None:
@@ -173,23 +174,30 @@ def file_petition(request):
     if unit is None or not PortalSettings.load().is_open:
         return render(request, "portal/closed.html", status=503)
     ip = client_ip(request)
-    if request.method == "POST" and not throttle.hit("file_ip", ip):
-        return refuse(request, TOO_MANY)
     form, co_formset = _filing_forms(request, unit)
-    if request.method == "POST" and "add_co_petitioner" not in request.POST:
-        valid = form.is_valid() & co_formset.is_valid()
-        if valid and not throttle.allowed("file_phone", form.cleaned_data["phone"]):
-            form.add_error("phone", "该手机号码今天提交的信访事项过多，请明天再试，或拨打信访部门电话咨询。")
-            valid = False
-        if valid:
-            registered = _register(request, form, co_formset, unit, ip)
-            if registered is not None:
-                throttle.hit("file_phone", form.cleaned_data["phone"])
-                return redirect("portal:filed")
-    return render(request, "portal/file.html", {"form": form, "co_formset": co_formset, "unit": unit})
+    # A browser cannot be handed chosen files back: whenever the form comes back, it names those to re-attach.
+    dropped = [upload.name for upload in request.FILES.getlist("attachments")]
+    context = {"form": form, "co_formset": co_formset, "unit": unit, "dropped_files": dropped}
+    if request.method != "POST" or "add_co_petitioner" in request.POST:
+        return render(request, "portal/file.html", context)
+    if not (form.is_valid() & co_formset.is_valid()):
+        return render(request, "portal/file.html", context)
+    phone, token = form.cleaned_data["phone"], form.cleaned_data.get("form_token") or ""
+    # A retry of a filing already made shows its receipt: it is not another filing, so no limit applies.
+    if not (intake.is_valid_key(token) and intake.is_used("portal", token)):
+        context["limit_message"] = filing_limits.refusal(ip, phone)
+        if context["limit_message"]:
+            # Refused before anything is written, with everything typed still in the form.
+            return render(request, "portal/file.html", context, status=429)
+    outcome = _register(request, form, co_formset, unit, ip)
+    if outcome is None:
+        return render(request, "portal/file.html", context)
+    if not outcome.replayed:
+        filing_limits.count(ip, phone)
+    return redirect("portal:filed")
 
 
-def _register(request, form: FilingForm, co_formset, unit, ip) -> intake.Registered | None:
+def _register(request, form: FilingForm, co_formset, unit, ip) -> intake.Outcome | None:
     data = form.cleaned_data
     co_petitioners = co_formset.co_petitioners()
     registration = intake.Registration(
@@ -211,13 +219,13 @@ def _register(request, form: FilingForm, co_formset, unit, ip) -> intake.Registe
         if intake.is_valid_key(token):
             # The token is random and known only to the browser that got the form: one scope for the public.
             outcome = intake.register_once(registration, None, scope="portal", key=token, ip_address=ip)
-            registered, replayed = outcome.registered, outcome.replayed
         else:
-            registered, replayed = intake.register(registration, None, ip_address=ip), False
+            outcome = intake.Outcome(intake.register(registration, None, ip_address=ip), replayed=False)
     except ValidationError as exc:
         filled = [f for f in co_formset.forms if f.has_changed()]
         _apply_service_errors(exc, form, filled)
         return None
+    registered = outcome.registered
     petition = registered.petition
     principal_id = petition.parties.order_by("position", "id").values_list("petitioner_id", flat=True).first()
     access.grant(request, petition, principal_id)
@@ -226,9 +234,9 @@ def _register(request, form: FilingForm, co_formset, unit, ip) -> intake.Registe
         # Sessions are database rows: the code shown once on the next page travels sealed.
         "code": sealing.seal(intake.format_query_code(registered.query_code)),
     }
-    if not replayed:
+    if not outcome.replayed:
         _tell_petitioner(petition, registered.query_code)
-    return registered
+    return outcome
 
 
 def _tell_petitioner(petition: Petition, query_code: str) -> None:
@@ -310,6 +318,7 @@ def _case_context(request, petition: Petition, **forms) -> dict:
         "petition": petition,
         "progress": info,
         "steps": steps(petition),
+        "decisions": decisions(petition),
         "rating_form": forms.get("rating_form")
         or (RatingForm(targets=open_targets) if open_targets else None),
         "review_form": forms.get("review_form") or AppealForm(prefix="review"),

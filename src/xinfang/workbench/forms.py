@@ -20,7 +20,7 @@ from xinfang.leaders import access as leader_access
 from xinfang.leaders.models import ReceptionSession, SessionStatus
 from xinfang.orgs.models import Level, OrgUnit, Region
 from xinfang.petitions import services
-from xinfang.petitions.fields import MultipleFileField, category_choices
+from xinfang.petitions.fields import CountedCharField, MultipleFileField, category_choices
 from xinfang.petitions.models import (
     COLLECTIVE_MIN_PERSONS,
     Category,
@@ -149,19 +149,24 @@ class RegistrationForm(forms.Form):
     subject_unit = forms.ModelChoiceField(
         label="被反映单位", required=False, queryset=OrgUnit.objects.none(), empty_label="（无）"
     )
-    subject_person = forms.CharField(
+    subject_person = CountedCharField(
         label="被反映人", required=False, max_length=100, validators=[inputs.VisibleText("被反映人")]
     )
-    summary = forms.CharField(
+    summary = CountedCharField(
         label="事项摘要",
-        max_length=200,
-        error_messages={"required": "请填写事项摘要。", "max_length": "事项摘要不超过200字。"},
+        max_length=services.SUMMARY_MAX_LENGTH,
+        error_messages={"required": "请填写事项摘要。"},
         validators=[inputs.VisibleText("事项摘要")],
     )
-    content = forms.CharField(
+    content = CountedCharField(
         label="诉求内容、事实和理由",
+        max_length=services.CONTENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "请填写诉求内容、事实和理由。"},
+        error_messages={
+            "required": "请填写诉求内容、事实和理由。",
+            "max_length": f"诉求内容不超过{services.CONTENT_MAX_LENGTH}字（现有%(show_value)d字），"
+            "更多材料请作为附件上传。",
+        },
     )
     identity_confidential = forms.BooleanField(
         label="信访人要求身份保密", required=False, help_text="勾选后，只有承办本件的工作人员可见信访人身份"
@@ -268,15 +273,15 @@ class RegistrationForm(forms.Form):
 
 
 class PartyForm(forms.Form):
-    name = forms.CharField(
+    name = CountedCharField(
         label="姓名",
         max_length=50,
         error_messages={"required": "请填写信访人姓名。"},
         validators=[inputs.VisibleText("信访人姓名")],
     )
-    id_number = forms.CharField(label="身份证号", required=False, max_length=30)
-    phone = forms.CharField(label="联系电话", required=False, max_length=30)
-    address = forms.CharField(label="住址", required=False, max_length=200)
+    id_number = CountedCharField(label="身份证号", required=False, max_length=30, counter=False)
+    phone = CountedCharField(label="联系电话", required=False, max_length=30, counter=False)
+    address = CountedCharField(label="住址", required=False, max_length=services.ADDRESS_MAX_LENGTH)
     role = forms.ChoiceField(label="身份", choices=PartyRole.choices, initial=PartyRole.PRINCIPAL)
 
     def __init__(self, *args, channel: str = Channel.LETTER, **kwargs):

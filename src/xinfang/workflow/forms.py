@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from xinfang import clock
 from xinfang.evaluation.models import RatingTarget, RatingValue, RatingVia, ReviewDecision
 from xinfang.orgs.models import JURISDICTION_KINDS, OrgUnit, Role, UnitKind
+from xinfang.petitions.fields import CountedCharField
 from xinfang.petitions.models import (
     CategoryRoute,
     ClosedReason,
@@ -29,6 +30,7 @@ from .effects.review import MAX_HEARING_DAYS
 from .effects.routing import ON_SPOT_OUTCOMES
 from .errors import TransitionRefused
 from .models import ReplyForm
+from .services import NOTE_MAX_LENGTH
 from .transitions import Transition
 from .windows import object_window
 
@@ -129,10 +131,10 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.petition, self.user, self.row = petition, user, row
         # The note goes last, after the action's own fields.
-        self.fields["note"] = forms.CharField(
+        self.fields["note"] = CountedCharField(
             label="备注",
             required=False,
-            max_length=2000,
+            max_length=NOTE_MAX_LENGTH,
             widget=SHORT_TEXT,
             help_text="记入办理记录，供内部查看。",
         )
@@ -237,7 +239,7 @@ class LegalRouteForm(ActionForm):
     submit_label = "导入法定途径"
 
     legal_route = forms.ChoiceField(label="法定途径", choices=LegalRoute.choices)
-    body = forms.CharField(
+    body = CountedCharField(
         label="受理机关", max_length=200, help_text="告知信访人应向其提出的机关，如“上城区人民法院”。"
     )
     text = forms.CharField(label="告知内容", required=False, widget=TEXT, help_text="写入不予受理告知书。")

@@ -62,6 +62,9 @@ TRACKED_FIELDS = [
 ]
 
 
+NOTE_MAX_LENGTH = 2000  # an action's internal note (备注); the action forms count against it
+
+
 def perform(
     petition: Petition,
     action: str,
@@ -90,6 +93,12 @@ def perform(
     if timezone.is_naive(at):
         raise TransitionRefused("操作时间须带时区。", code="time")
     _check_keys(row, data)
+    if len(str(data.get("note") or "")) > NOTE_MAX_LENGTH:
+        # Refused, never cut: the caller keeps the note and shows the count.
+        count = len(str(data["note"]))
+        raise TransitionRefused(
+            f"备注不超过{NOTE_MAX_LENGTH}字（现有{count}字）。", code="data", field="note"
+        )
     if expected_version is not None:
         try:
             expected_version = int(expected_version)
@@ -127,7 +136,7 @@ def perform(
         )
         record = {**actors.describe(actor), **ctx.record}
         if data.get("note"):
-            record["note"] = str(data["note"])[:2000]
+            record["note"] = str(data["note"])
         if ctx.notice:
             record["notice"] = ctx.notice
         event = audit.record(

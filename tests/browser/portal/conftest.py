@@ -1,7 +1,7 @@
 """Browser journeys on the portal, on the shared `browser` of tests/browser/conftest.py (one Playwright per
 test session: its sync API cannot be started twice in one thread) against the live server.
 
-Every step is photographed at phone width (360 px) and desktop width into test-artifacts/portal/, and each
+Every step is photographed at phone widths (360 and 390 px) and desktop width into test-artifacts/portal/, and each
 phone-width shot also checks that the page does not scroll sideways. Run alone with `pytest -m browser`.
 """
 
@@ -23,6 +23,10 @@ from tests.portal.conftest import _fresh_state, now, portal, staff  # noqa: E402
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "portal"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 780}
+PHONE_390 = {
+    "width": 390,
+    "height": 844,
+}  # a common phone today (issue 13): every step is kept at this width too
 AXE = "/static/vendor/axe-core/axe.min.js"
 
 
@@ -38,7 +42,7 @@ def _slug(text: str) -> str:
 
 
 class Camera:
-    """`snap("step")` saves the page at desktop and at phone width, and fails if the phone view scrolls
+    """`snap("step")` saves the page at desktop and at both phone widths, and fails if a phone view scrolls
     sideways (the portal must be usable at 360 px)."""
 
     def __init__(self, test_name: str):
@@ -52,13 +56,16 @@ class Camera:
         size = page.viewport_size
         page.set_viewport_size(DESKTOP)
         page.screenshot(path=f"{stem}-desktop.png", full_page=True)
-        page.set_viewport_size(PHONE)
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        page.screenshot(path=f"{stem}-360.png", full_page=True)
+        overflows = {}
+        for phone in (PHONE, PHONE_390):
+            page.set_viewport_size(phone)
+            overflows[phone["width"]] = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            page.screenshot(path=f"{stem}-{phone['width']}.png", full_page=True)
         page.set_viewport_size(size)
-        assert overflow <= 0, f"{step}: the page is {overflow}px wider than a 360px phone"
+        for width, overflow in overflows.items():
+            assert overflow <= 0, f"{step}: the page is {overflow}px wider than a {width}px phone"
 
 
 @pytest.fixture

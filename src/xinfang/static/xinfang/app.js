@@ -17,6 +17,7 @@
     list.appendChild(row);
     total.value = index + 1;
     if (window.htmx) window.htmx.process(row);
+    row.dispatchEvent(new CustomEvent("xf:added", { bubbles: true }));  // limits.js counts its fields
     var first = row.querySelector("input[type=text], input:not([type])");
     if (first) first.focus();
   });
