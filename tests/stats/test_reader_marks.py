@@ -119,3 +119,29 @@ def test_the_accused_units_assessment_counts_nothing_hidden(scene, org, people, 
     assert hubin_row() == before  # what 湖滨 reads: as if the accusation were not there
     reader = assessment.preview(scheme, org.county, MARCH, reader_unit_id=org.hubin_unit.pk)
     assert {s.unit_id: s.rank for s in reader}[org.qingbo_unit.pk] == 1
+
+
+def test_the_admin_shows_no_repeat_mark_to_the_accused_unit(client, org, people, repeat_of_hidden):
+    accusation, later = repeat_of_hidden
+    for unit, listed in ((org.housing, False), (org.bureau, True)):
+        admin_user = f.UserFactory(unit=unit, is_staff=True, is_superuser=True)
+        client.force_login(admin_user)
+        page = client.get(reverse("admin:petitions_petition_changelist"), {"repeat": "1"}).content.decode()
+        assert (later.registration_number in page) is listed
+        if not listed:
+            change = reverse("admin:petitions_petition_change", args=[later.pk])
+            assert 'alt="True"' not in client.get(change).content.decode()
+            everything = client.get(reverse("admin:petitions_petition_changelist"), {"repeat": "0"})
+            assert later.registration_number in everything.content.decode()
+
+
+def test_a_corrected_link_to_a_hidden_petition_shows_no_repeat_flag(people, repeat_of_hidden):
+    from xinfang.petitions.selectors import visible_link_changes
+
+    accusation, later = repeat_of_hidden
+    changes = {"repeat_of_id": [None, accusation.pk], "is_repeat": [False, True]}
+    assert visible_link_changes(changes, people.department_handler) == {
+        "repeat_of_id": [None, None],
+        "is_repeat": [False, False],
+    }
+    assert visible_link_changes(changes, people.registrar) == changes

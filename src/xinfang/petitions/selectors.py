@@ -107,7 +107,11 @@ def visible_link_changes(changes: dict, reader) -> dict:
         return changes
     ids = [v for v in changes["repeat_of_id"] if v is not None]
     seen = set(visible_to(_reader(reader)).filter(pk__in=ids).values_list("pk", flat=True))
-    return {**changes, "repeat_of_id": [v if v in seen else None for v in changes["repeat_of_id"]]}
+    shown = {**changes, "repeat_of_id": [v if v in seen else None for v in changes["repeat_of_id"]]}
+    if "is_repeat" in changes and any(v is not None and v not in seen for v in changes["repeat_of_id"]):
+        # The flag follows the link: as the reader sees the link, so the flag (no repeat of a hidden one).
+        shown["is_repeat"] = [v is not None for v in shown["repeat_of_id"]]
+    return shown
 
 
 def earlier_petitions_of(petitioner_ids: list[int], user) -> QuerySet[Petition]:
