@@ -219,14 +219,15 @@ def test_check_archive_refuses_a_file_that_is_not_an_archive(tmp_path, db):
     assert "不是 xinfang 留痕归档" in str(failure.value)
 
 
-def test_the_migration_chains_existing_rows_as_the_service_does(trail):
+def test_the_migration_chains_existing_rows_as_the_service_does(people):
     if connection.vendor == "postgresql" and owner_settings() is not None:
         pytest.skip("the application's role may not lift the triggers; the owner's migration does")
     # A chain written before the key existed: unkeyed (v1) links, as migration 0004 makes them.
-    tamper("DELETE FROM audit_event")
-    ChainHead.objects.filter(pk=1).update(seq=0, hash=chain.GENESIS, keyed_from=None)
-    services.record(action="note", target=people_of(trail), data={"old": True})
-    f.register(people_of(trail))
+    assert not Event.objects.exists()
+    ChainHead.objects.bulk_create([ChainHead(pk=1, seq=0, hash=chain.GENESIS)], ignore_conflicts=True)
+    ChainHead.objects.filter(pk=1).update(keyed_from=None)
+    services.record(action="note", target=people.registrar, data={"old": True})
+    f.register(people.registrar)
     unkeyed = [(event.pk, event.seq, event.hash) for event in Event.objects.order_by("seq")]
     migration = importlib.import_module("xinfang.audit.migrations.0004_hash_chain")
     keyed = importlib.import_module("xinfang.audit.migrations.0006_keyed_chain_and_purge_point")
@@ -247,11 +248,7 @@ def test_the_migration_chains_existing_rows_as_the_service_does(trail):
     # The next row is keyed, links to the last unkeyed one, and the whole chain still verifies.
     head = ChainHead.objects.get()
     assert head.keyed_from == len(unkeyed) + 1
-    services.record(action="note", target=people_of(trail), data={"new": True})
+    services.record(action="note", target=people.registrar, data={"new": True})
     last = Event.objects.order_by("seq").last()
     assert last.hash == chain.link(unkeyed[-1][2], chain.row_of(last), services.chain_key())
     assert verification.verify().ok
-
-
-def people_of(trail):
-    return trail[0].actor or f.UserFactory()
