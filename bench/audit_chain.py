@@ -87,7 +87,7 @@ def main() -> None:
     verification.export(out, since=None, until=None)
     export_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    archived = verification.check_archive(io.StringIO(out.getvalue()), "archive")
+    archived = verification.check_archive(io.StringIO(out.getvalue()), "archive", key=services.chain_key())
     check_seconds = time.perf_counter() - started
     assert archived.ok and archived.checked == args.events
     median = statistics.median(runs)

@@ -109,6 +109,14 @@ if not FIELD_KEYS:
     FIELD_KEYS = list(_field_keys["keys"])
     FIELD_DIGEST_KEY = FIELD_DIGEST_KEY or _field_keys["digest_key"]
 
+# The key of the audit chain's HMAC links (audit.chain): outside the database, so whoever can write the
+# audit table without it cannot recompute a valid chain. From the environment, or made once into
+# var/audit-key (0600, XF_AUDIT_KEY_FILE). Keep a copy with the backups' keys: without it `audit verify`
+# cannot check the keyed rows.
+XF_AUDIT_KEY = os.environ.get("XF_AUDIT_KEY", "") or local_secret_key(
+    Path(os.environ.get("XF_AUDIT_KEY_FILE", DATA_DIR / "audit-key"))
+)
+
 ALLOWED_HOSTS = env_list("XF_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("XF_CSRF_TRUSTED_ORIGINS")
 
@@ -241,8 +249,9 @@ SESSION_COOKIE_AGE = XF_SESSION_IDLE_MINUTES * 60
 # for a demo or a test run only, never in production.
 XF_2FA_ENFORCED = env_bool("XF_2FA_ENFORCED", True)
 OTP_TOTP_ISSUER = "信访业务系统"
-# User administration (and, once wired, unmasking and identity exports) asks for the password again after this.
-XF_REAUTH_MINUTES = int(os.environ.get("XF_REAUTH_MINUTES", 15))
+# Unmasking a protected identity, exports that carry identities and user administration ask for the password
+# (plus the TOTP code when the user has a device) again when the last check is older than this.
+XF_REAUTH_MINUTES = int(os.environ.get("XF_REAUTH_MINUTES", 5))
 XF_PASSWORD_MIN_LENGTH = int(os.environ.get("XF_PASSWORD_MIN_LENGTH", 10))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"xinfang.accounts.passwords.{name}"}

@@ -146,10 +146,10 @@ def test_user_administration_asks_for_the_password_again_after_a_while(client, s
     with clock.frozen(start + dt.timedelta(minutes=20)):
         asked = client.get(change)
         assert asked.status_code == 302 and asked["Location"].startswith("/account/2fa/confirm/")
-        wrong = client.post("/account/2fa/confirm/", {"secret": "nope", "next": change})
+        wrong = client.post("/account/2fa/confirm/", {"password": "nope", "next": change})
         assert "不正确" in wrong.content.decode()
         assert (
-            client.post("/account/2fa/confirm/", {"secret": "xinfang-test-pw", "next": change})["Location"]
+            client.post("/account/2fa/confirm/", {"password": "xinfang-test-pw", "next": change})["Location"]
             == change
         )
         assert client.get(change).status_code == 200

@@ -25,10 +25,11 @@ ALL_MASKED = {
 
 
 def shown(client, petition) -> tuple[dict, dict, bool]:
-    """The principal as the list shows it, as the detail shows it, and the detail's identity_masked flag."""
+    """The principal as the list shows it, as the detail shows it when asked to (``identity=show``: a protected
+    identity is masked until then), and the detail's identity_masked flag."""
     listed = client.get(PETITIONS_URL).json()["results"]
     row = next(r for r in listed if r["id"] == petition.pk)
-    detail = client.get(f"{PETITIONS_URL}{petition.pk}/").json()
+    detail = client.get(f"{PETITIONS_URL}{petition.pk}/", {"identity": "show"}).json()
     fields = ("name", "id_number", "phone", "address")
 
     def pick(person):

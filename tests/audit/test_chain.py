@@ -52,7 +52,7 @@ def test_every_write_path_chains_gapless_and_verify_passes(trail):
     assert [event.seq for event in trail] == list(range(1, len(trail) + 1))
     previous = chain.GENESIS
     for event in trail:
-        assert event.hash == chain.link(previous, chain.row_of(event))
+        assert event.hash == chain.link(previous, chain.row_of(event), services.chain_key())
         previous = event.hash
     head = ChainHead.objects.get()
     assert (head.seq, head.hash) == (trail[-1].seq, trail[-1].hash)
@@ -123,8 +123,8 @@ def test_verify_names_a_row_inserted_by_sql(people):
         "changes": {},
         "data": {},
     }
-    # A forger who knows the scheme: a valid link after the last row, but the head does not move.
-    forged_hash = chain.link(last.hash, forged)
+    # A forger who knows the scheme and even the key: a valid link after the last row, but the head does not move.
+    forged_hash = chain.link(last.hash, forged, services.chain_key())
     tamper(
         "INSERT INTO audit_event (target_type, target_id, action, at, recorded_at, from_status, to_status,"
         " changes, reason, data, seq, hash) VALUES (%s, %s, %s, %s, %s, '', '', '{}', '', '{}', %s, %s)",
@@ -219,19 +219,36 @@ def test_check_archive_refuses_a_file_that_is_not_an_archive(tmp_path, db):
     assert "不是 xinfang 留痕归档" in str(failure.value)
 
 
-def test_the_migration_chains_existing_rows_as_the_service_does(trail):
+def test_the_migration_chains_existing_rows_as_the_service_does(people):
     if connection.vendor == "postgresql" and owner_settings() is not None:
         pytest.skip("the application's role may not lift the triggers; the owner's migration does")
+    # A chain written before the key existed: unkeyed (v1) links, as migration 0004 makes them.
+    assert not Event.objects.exists()
+    ChainHead.objects.bulk_create([ChainHead(pk=1, seq=0, hash=chain.GENESIS)], ignore_conflicts=True)
+    ChainHead.objects.filter(pk=1).update(keyed_from=None)
+    services.record(action="note", target=people.registrar, data={"old": True})
+    f.register(people.registrar)
+    unkeyed = [(event.pk, event.seq, event.hash) for event in Event.objects.order_by("seq")]
     migration = importlib.import_module("xinfang.audit.migrations.0004_hash_chain")
-    historical = MigrationExecutor(connection).loader.project_state(("audit", "0004_hash_chain")).apps
-    before = [(event.pk, event.seq, event.hash) for event in trail]
+    keyed = importlib.import_module("xinfang.audit.migrations.0006_keyed_chain_and_purge_point")
+    historical = (
+        MigrationExecutor(connection).loader.project_state(("audit", "0006_keyed_chain_and_purge_point")).apps
+    )
     ChainHead.objects.all().delete()
     with connection.cursor() as cursor:
         editor = SimpleNamespace(connection=connection, execute=cursor.execute)
         migration.chain_existing(historical, editor)
+        keyed.key_from_next_row(historical, editor)
         if connection.vendor == "sqlite":
             for trigger in guard.SQLITE_TRIGGERS:
                 cursor.execute(trigger)
     after = list(Event.objects.order_by("seq").values_list("pk", "seq", "hash"))
-    assert after == before
+    assert after == unkeyed
+    assert verification.verify().ok
+    # The next row is keyed, links to the last unkeyed one, and the whole chain still verifies.
+    head = ChainHead.objects.get()
+    assert head.keyed_from == len(unkeyed) + 1
+    services.record(action="note", target=people.registrar, data={"new": True})
+    last = Event.objects.order_by("seq").last()
+    assert last.hash == chain.link(unkeyed[-1][2], chain.row_of(last), services.chain_key())
     assert verification.verify().ok

@@ -19,7 +19,10 @@ def confidential(people):
 
 def test_workbench_detail_logs_a_confidential_identity_shown(client, people, confidential):
     client.force_login(people.registrar)
-    assert client.get(reverse("petitions:detail", args=[confidential.pk])).status_code == 200
+    detail = reverse("petitions:detail", args=[confidential.pk])
+    page = client.get(detail).content.decode()
+    assert "显示身份信息" in page and disclosures(confidential) == []  # masked until asked
+    assert client.get(detail, {"identity": "show"}).status_code == 200
     assert disclosures(confidential) == [("registrar", {"via": "workbench"})]
 
 
@@ -29,6 +32,8 @@ def test_accusation_identity_shown_is_logged_via_api(client, org, people):
     )
     client.force_login(people.registrar)
     assert client.get(f"/api/v1/petitions/{accusation.pk}/").status_code == 200
+    assert disclosures(accusation) == []  # masked until asked
+    assert client.get(f"/api/v1/petitions/{accusation.pk}/?identity=show").status_code == 200
     assert disclosures(accusation) == [("registrar", {"via": "api"})]
 
 
@@ -38,6 +43,7 @@ def test_masked_views_and_ordinary_petitions_log_nothing(client, people, confide
     client.get(reverse("petitions:detail", args=[ordinary.pk]))
     assert disclosures(ordinary) == []
     client.force_login(people.bureau_leader)  # sees the jurisdiction, but identities stay masked
-    client.get(reverse("petitions:detail", args=[confidential.pk]))
-    client.get(f"/api/v1/petitions/{confidential.pk}/")
+    page = client.get(reverse("petitions:detail", args=[confidential.pk]), {"identity": "show"})
+    assert "显示身份信息" not in page.content.decode()  # nothing to offer a leader
+    client.get(f"/api/v1/petitions/{confidential.pk}/?identity=show")
     assert disclosures(confidential) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import transaction
+from django_otp import user_has_device
 
 from xinfang.audit import services as audit
 from xinfang.http import client_ip
@@ -31,7 +32,8 @@ def on_login(sender, request, user, **kwargs) -> None:
     # Every login of a person passes the password check (accounts.backends); a login without one is the test
     # client's force_login, which is no one's action and is not recorded.
     if getattr(user, "xf_password_checked", False):
-        if request is not None and hasattr(request, "session"):
+        # With a device, the password alone is not a re-authentication: the second-factor check marks it.
+        if request is not None and hasattr(request, "session") and not user_has_device(user):
             reauth.mark(request.session)
         _record("login", request, user, "登录成功")
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
-from django_otp import match_token
+from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -93,23 +93,27 @@ def enrol(request):
 
 @login_required
 def reauthenticate(request):
-    """Confirm it is still the same person: the password, or a code of an enrolled device."""
+    """Confirm it is still the same person: the password, plus a code of the enrolled device when there is one."""
     error = ""
+    with_code = user_has_device(request.user)
     if request.method == "POST":
-        secret = request.POST.get("secret", "")
+        password = request.POST.get("password", "")
+        code = request.POST.get("token", "").strip().replace(" ", "")
         user = (
-            authenticate(request, username=request.user.get_username(), password=secret) if secret else None
+            authenticate(request, username=request.user.get_username(), password=password)
+            if password
+            else None
         )
-        device = (
-            None if user is not None or not secret.strip().isalnum() else match_token(request.user, secret)
-        )
+        device = match_token(request.user, code) if with_code and code.isalnum() else None
         with transaction.atomic():
-            if user is None and device is None:
-                error = "密码或动态口令不正确。"
+            if user is None or (with_code and device is None):
+                error = "密码或动态口令不正确。" if with_code else "密码不正确。"
                 _record(request, "reauth_failed", "重新验证身份失败")
             else:
                 reauth.mark(request.session)
                 _record(request, "reauth", "重新验证身份")
         if not error:
             return redirect(_next(request))
-    return render(request, "accounts/reauth.html", {"error": error, "next": _next(request)})
+    return render(
+        request, "accounts/reauth.html", {"error": error, "next": _next(request), "with_code": with_code}
+    )

@@ -9,6 +9,7 @@ from django.db.models import Q
 from xinfang import inputs
 from xinfang.orgs.models import Level, OrgUnit, Region, UnitKind
 from xinfang.petitions.models import Category, Channel, Petition, PetitionClass, Status
+from xinfang.petitions.selectors import visible_to
 from xinfang.search.query import search_petitions
 
 
@@ -48,7 +49,7 @@ class PetitionFilter(filters.FilterSet):
     )
     registration_number = filters.CharFilter(method="filter_code", label="登记编号")
     external_id = filters.CharFilter(method="filter_code", label="外部编号")
-    is_repeat = filters.BooleanFilter(label="重复信访")
+    is_repeat = filters.BooleanFilter(method="filter_repeat", label="重复信访")
     is_collective = filters.BooleanFilter(label="集体访")
     q = filters.CharFilter(method="filter_text", label="关键词（全文检索：事由、内容、登记编号、单位名称）")
 
@@ -58,6 +59,12 @@ class PetitionFilter(filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return search_petitions(queryset, inputs.search_text(value))
+
+    def filter_repeat(self, queryset, name, value):
+        # The visible repeat (petitions.selectors.visible_repeat_of): a repeat of a petition the reader may
+        # not see is no repeat to them, so the filter tells nothing of the hidden one either.
+        shown = Q(is_repeat=True, repeat_of__in=visible_to(self.request.user).values("pk"))
+        return queryset.filter(shown if value else ~shown)
 
     def filter_code(self, queryset, name, value):
         # Codes as people type them: full-width letters and digits fold to ASCII (NFKC).

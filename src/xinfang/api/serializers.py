@@ -101,6 +101,9 @@ class PetitionSerializer(serializers.ModelSerializer):
     repeat_of = serializers.SerializerMethodField(
         help_text="重复件关联的原事项登记编号（读者无权查看的为空）"
     )
+    is_repeat = serializers.SerializerMethodField(
+        help_text="是否重复信访（原事项读者无权查看的为false：不提示存在无权查看的事项）"
+    )
     status_label = serializers.CharField(source="get_status_display", read_only=True, help_text="状态中文名")
     petitioners = serializers.SerializerMethodField(help_text="信访人（按权限打码）")
     identity_masked = serializers.SerializerMethodField(help_text="本次返回的信访人身份信息是否经过打码")
@@ -131,10 +134,18 @@ class PetitionSerializer(serializers.ModelSerializer):
         earlier = visible_repeat_of(petition, self.context["request"].user)
         return earlier.registration_number if earlier else None
 
+    def get_is_repeat(self, petition: Petition) -> bool:
+        return visible_repeat_of(petition, self.context["request"].user) is not None
+
     detail = False  # a list: protected identities stay masked whatever the role (petitions.masking)
 
     def _unmasked(self, petition: Petition) -> bool:
-        return masking.unmasked(self.context["request"].user, petition, detail=self.detail)
+        return masking.unmasked(
+            self.context["request"].user,
+            petition,
+            detail=self.detail,
+            revealed=self.context.get("revealed", False),
+        )
 
     @extend_schema_field(PetitionerSerializer(many=True))
     def get_petitioners(self, petition: Petition) -> list[dict]:

@@ -27,6 +27,7 @@ from xinfang.petitions import masking, services
 from xinfang.petitions.models import Attachment, Petition, PetitionParty
 from xinfang.petitions.selectors import get_visible_or_404, visible_to
 
+from . import disclosure
 from .filters import PetitionFilter
 from .problems import problem, problem_responses
 from .serializers import (
@@ -95,7 +96,19 @@ REGISTRATION_EXAMPLE = {
     ),
     retrieve=extend_schema(
         summary="信访事项详情",
-        description="含信访人、附件信息和操作记录。不存在与无权查看同样返回404。",
+        description=(
+            "含信访人、附件信息和操作记录。不存在与无权查看同样返回404。检举控告类或要求保密的信访人身份"
+            "默认打码；有权查看者加 identity=show 显示（需近期验证过密码，否则403），每次显示记入审计日志。"
+        ),
+        parameters=[
+            OpenApiParameter(
+                disclosure.REVEAL_PARAM,
+                str,
+                enum=[disclosure.REVEAL_VALUE],
+                required=False,
+                description="show：显示受保护的信访人身份（需重新验证身份）",
+            )
+        ],
         responses={200: PetitionDetailSerializer, **problem_responses(401, 403, 404)},
     ),
     create=extend_schema(
@@ -150,11 +163,18 @@ class PetitionViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         petition = self.get_object()
-        if masking.unmasked(request.user, petition, detail=True):
+        reveal = disclosure.asks_reveal(request) and masking.may_reveal(request.user, petition)
+        if reveal and not disclosure.fresh(request):
+            return problem(
+                403,
+                "显示受保护的身份信息需要近期验证过密码：请重新验证身份（会话）或重新登录获取令牌后再试。",
+            )
+        if reveal:
             services.record_identity_disclosure(
                 petition, request.user, via="api", ip_address=client_ip(request)
             )
-        return Response(self.get_serializer(petition).data)
+        context = {**self.get_serializer_context(), "revealed": reveal}
+        return Response(PetitionDetailSerializer(petition, context=context).data)
 
     def get_serializer_class(self):
         return {

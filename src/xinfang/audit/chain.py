@@ -7,6 +7,12 @@ change to it would make every stored hash unverifiable, so a new field or format
 serves the model, the migration that chained existing rows, ``verify`` over raw rows and ``check-archive`` over
 an exported file with no database at all.
 
+Keyed links (``v2``, issue 12): from the chain head's ``keyed_from`` on, a link is HMAC-SHA256 under
+``XF_AUDIT_KEY`` (kept outside the database, like the field keys) instead of a bare SHA-256, so someone who
+can write the table but has not the key cannot recompute a valid chain. Rows before ``keyed_from`` (written
+before the key existed) keep their ``v1`` hashes; the first keyed row links to the last of them, so a change
+to an old row breaks a keyed link too.
+
 This module imports nothing from Django models: ``check-archive`` and the migration use it as is.
 """
 
@@ -15,11 +21,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import hmac
 import ipaddress
 import json
 from typing import Any
 
 VERSION = "v1"
+KEYED_VERSION = "v2"
 GENESIS = "0" * 64
 
 # The fields a hash covers, in the order they are serialised (the row's database id is not among them: an
@@ -109,20 +117,37 @@ def _numbers(value: Any) -> Any:
     return value
 
 
-def serialise(row: dict[str, Any]) -> bytes:
+def serialise(row: dict[str, Any], version: str = VERSION) -> bytes:
     # sort_keys: jsonb reorders object keys; ensure_ascii off so Chinese text is hashed as UTF-8 once.
     return (
-        VERSION + json.dumps(canonical(row), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        version + json.dumps(canonical(row), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     ).encode()
 
 
-def link(previous: str, row: dict[str, Any]) -> str:
-    """The hash of ``row`` chained after ``previous``."""
-    digest = hashlib.sha256()
-    digest.update(previous.encode("ascii"))
-    digest.update(b"\n")
-    digest.update(serialise(row))
-    return digest.hexdigest()
+def link(previous: str, row: dict[str, Any], key: bytes | None = None) -> str:
+    """The hash of ``row`` chained after ``previous``: SHA-256 (``v1``), or with ``key`` HMAC-SHA256 (``v2``)."""
+    if key is None:
+        digest = hashlib.sha256()
+        digest.update(previous.encode("ascii"))
+        digest.update(b"\n")
+        digest.update(serialise(row))
+        return digest.hexdigest()
+    mac = hmac.new(key, previous.encode("ascii") + b"\n", hashlib.sha256)
+    mac.update(serialise(row, KEYED_VERSION))
+    return mac.hexdigest()
+
+
+def key_for(seq: int, keyed_from: int | None, key: bytes | None) -> bytes | None:
+    """The key a row's link is made with: ``key`` from ``keyed_from`` on, none before."""
+    if keyed_from is None or seq < keyed_from:
+        return None
+    if not key:
+        raise MissingKey(f"留痕链自第 {keyed_from} 号起以密钥保护，但未配置 XF_AUDIT_KEY。")
+    return key
+
+
+class MissingKey(RuntimeError):
+    pass
 
 
 def row_of(event) -> dict[str, Any]:

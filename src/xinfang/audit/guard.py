@@ -5,8 +5,8 @@ role has no UPDATE, DELETE or TRUNCATE on the table (scripts/pg-app-role).
 
 SQLite has no roles, so the triggers are the guard, and Django's test flush empties tables with DELETE. The
 DELETE trigger therefore asks a function the application registers on each of its connections,
-``xf_audit_delete_allowed()``, which answers 1 only inside ``allow_flush()``. Nothing in ``src`` enters it:
-the test suite wraps its flush with it (tests/conftest.py). This guards against mistakes in application code
+``xf_audit_delete_allowed()``, which answers 1 only inside ``allow_flush()`` (the test suite wraps its flush
+with it, tests/conftest.py) or ``allow_purge()`` (``audit purge``, the one path in ``src``). This guards against mistakes in application code
 and raw SQL through the application; whoever can write the database file can drop a trigger, which is why
 ``xinfang audit verify`` (the hash chain) exists.
 """
@@ -30,17 +30,26 @@ _state = threading.local()
 
 
 @contextmanager
-def allow_flush() -> Iterator[None]:
-    """For emptying a whole test database only."""
-    _state.flushing = True
+def _allowing(reason: str) -> Iterator[None]:
+    _state.allowed = reason
     try:
         yield
     finally:
-        _state.flushing = False
+        _state.allowed = None
+
+
+def allow_flush():
+    """For emptying a whole test database only."""
+    return _allowing("flush")
+
+
+def allow_purge():
+    """For ``audit.purge`` only: removing rows older than the retention period, already archived."""
+    return _allowing("purge")
 
 
 def _delete_allowed() -> int:
-    return 1 if getattr(_state, "flushing", False) else 0
+    return 1 if getattr(_state, "allowed", None) else 0
 
 
 def register_sqlite_function(sender, connection, **kwargs) -> None:

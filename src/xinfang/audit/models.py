@@ -99,6 +99,13 @@ class ChainHead(models.Model):
 
     seq = models.PositiveBigIntegerField("链序号", default=0)
     hash = models.CharField("链哈希", max_length=64)
+    # Links from this seq on are keyed (chain.KEYED_VERSION); a new chain is keyed from its first row, one
+    # made before the key existed from the first row written after migration 0006.
+    keyed_from = models.PositiveBigIntegerField("密钥保护起始序号", null=True, default=1)
+    # After `audit purge`: the chain's first kept row and the hash it links to (the last purged row's),
+    # both also named by the purge's own (keyed) event, which `verify` requires.
+    first_seq = models.PositiveBigIntegerField("链起始序号", default=1)
+    anchor_hash = models.CharField("起始前一条哈希", max_length=64, default="0" * 64)
 
     class Meta:
         verbose_name = "留痕链头"

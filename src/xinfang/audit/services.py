@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 
 from xinfang import bulk, clock
@@ -67,15 +68,21 @@ def record_many(events: Sequence[Event]) -> None:
         bulk.insert(Event, list(events), returning=False)
 
 
+def chain_key() -> bytes:
+    return settings.XF_AUDIT_KEY.encode()
+
+
 def _chain(events: Sequence[Event]) -> None:
     head = _locked_head()
     seq, previous = head.seq, head.hash
+    key = chain_key()
     for event in events:
         if event.seq is not None:
             raise AppendOnlyError("留痕记录已写入链中。")
         seq += 1
         event.seq = seq
-        previous = event.hash = chain.link(previous, chain.row_of(event))
+        row_key = chain.key_for(seq, head.keyed_from, key)
+        previous = event.hash = chain.link(previous, chain.row_of(event), row_key)
     ChainHead.objects.filter(pk=HEAD).update(seq=seq, hash=previous)
 
 

@@ -6,9 +6,11 @@ break means: a row whose hash does not match its contents was changed; a missing
 beyond the chain head, or one whose link to its predecessor fails while its own hash matches, was inserted
 or rewritten with a new hash. Messages are for people (Chinese).
 
-Limits (docs/security.md "安全审计"): the chain has no secret, so someone able to INSERT rows *and* move the
-chain head could append events with valid hashes; an exported archive kept off site fixes the chain up to its
-last hash, and ``check_archive`` of consecutive archives checks they join.
+Keyed links (``chain.KEYED_VERSION``): from the head's ``keyed_from`` on, a link needs ``XF_AUDIT_KEY``, so
+someone able to write the table and move the chain head but without the key cannot append or re-hash rows
+that verify. After ``audit purge`` the chain starts at the head's ``first_seq``, linked to ``anchor_hash``;
+``verify`` accepts that start only when the purge's own keyed event names it. An exported archive kept off
+site fixes the chain up to its last hash, and ``check_archive`` of consecutive archives checks they join.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.conf import settings
 from django.db.models import Max, Min
 
 from . import chain
@@ -49,9 +52,15 @@ class Result:
 
 
 def _walk(
-    rows: Iterable[dict[str, Any]], first_seq: int, previous: str, label
+    rows: Iterable[dict[str, Any]],
+    first_seq: int,
+    previous: str,
+    label,
+    keyed_from: int | None = None,
+    key: bytes | None = None,
 ) -> tuple[int, int, str, Problem | None]:
-    """Check ``rows`` (in ``seq`` order) as a run of the chain starting at ``first_seq`` after ``previous``."""
+    """Check ``rows`` (in ``seq`` order) as a run of the chain starting at ``first_seq`` after ``previous``;
+    rows from ``keyed_from`` on are keyed links under ``key``."""
     expected, checked = first_seq, 0
     last_seq = first_seq - 1
     for row in rows:
@@ -77,7 +86,7 @@ def _walk(
                 previous,
                 Problem("inserted", f"{where}重复了已出现的序号：该记录是插入的。", row.get("id"), seq),
             )
-        own = chain.link(previous, row)
+        own = chain.link(previous, row, chain.key_for(seq, keyed_from, key))
         if own != row["hash"]:
             # Its contents still give its stored hash after some other predecessor? Then the row was
             # rewritten with a fresh hash, or put in; otherwise its contents were changed.
@@ -101,10 +110,37 @@ def _label(row: dict[str, Any]) -> str:
     return f"第 {row['seq']} 号留痕记录{ident}"
 
 
-def verify() -> Result:
+PURGE_ACTION = "purge_audit"
+
+
+def _purge_problem(head: dict[str, Any]) -> Problem | None:
+    """A chain that starts after row 1 must have been purged by ``audit purge``: its keyed event names the
+    new start and the hash before it (a head moved by hand names a start no such event confirms)."""
+    if head["first_seq"] == 1 and head["anchor_hash"] == chain.GENESIS:
+        return None
+    events = Event.objects.filter(action=PURGE_ACTION, seq__gte=head["first_seq"])
+    if head["keyed_from"] is not None:
+        events = events.filter(seq__gte=head["keyed_from"])
+    for data in events.values_list("data", flat=True):
+        data = chain._json(data)
+        if data.get("first_seq") == head["first_seq"] and data.get("anchor_hash") == head["anchor_hash"]:
+            return None
+    return Problem(
+        "head",
+        f"链头记载留痕链自第 {head['first_seq']} 号开始，但没有相应的清理留痕记录：之前的记录被删除。",
+        seq=head["first_seq"],
+    )
+
+
+def verify(key: bytes | None = None) -> Result:
     """The whole chain in the database, against the chain head: rows up to the head must link one to the
-    next; a row beyond the head was not written by xinfang."""
-    head = ChainHead.objects.filter(pk=1).values("seq", "hash").first()
+    next; a row beyond the head was not written by xinfang. ``key`` is ``XF_AUDIT_KEY`` (by default the
+    setting's)."""
+    if key is None:
+        key = settings.XF_AUDIT_KEY.encode()
+    head = (
+        ChainHead.objects.filter(pk=1).values("seq", "hash", "keyed_from", "first_seq", "anchor_hash").first()
+    )
     events = Event.objects.order_by("seq")
     if head is None:
         if events.exists():
@@ -113,7 +149,12 @@ def verify() -> Result:
             )
         return Result(0, 0, chain.GENESIS)
     rows = events.filter(seq__lte=head["seq"]).values("id", "hash", *chain.FIELDS).iterator(chunk_size=CHUNK)
-    checked, last_seq, last_hash, problem = _walk(rows, 1, chain.GENESIS, _label)
+    checked, last_seq, last_hash, problem = _walk(
+        rows, head["first_seq"], head["anchor_hash"], _label, head["keyed_from"], key
+    )
+    if problem is not None:
+        return Result(checked, last_seq, last_hash, problem)
+    problem = _purge_problem(head)
     if problem is not None:
         return Result(checked, last_seq, last_hash, problem)
     if head["seq"] > last_seq:
@@ -155,9 +196,11 @@ def export(out: IO[str], *, since: dt.datetime | None, until: dt.datetime | None
     previous = chain.GENESIS
     if first is not None and first > 1:
         previous = Event.objects.filter(seq=first - 1).values_list("hash", flat=True).first() or ""
+    keyed_from = ChainHead.objects.filter(pk=1).values_list("keyed_from", flat=True).first()
     header = {
         "format": FORMAT,
         "chain": chain.VERSION,
+        "keyed_from": keyed_from,
         "since": since.isoformat() if since else None,
         "until": until.isoformat() if until else None,
         "first_seq": first,
@@ -196,10 +239,12 @@ def _lines(stream: IO[str], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
         yield number, value
 
 
-def check_archive(stream: IO[str], name: str, *, after: str | None = None) -> Result:
+def check_archive(
+    stream: IO[str], name: str, *, after: str | None = None, key: bytes | None = None
+) -> Result:
     """Check an exported file on its own: each line's hash over its contents and its predecessor, the run of
     ``seq`` without holes, the count against the header. ``after`` is the last hash of the previous archive,
-    to check that this one continues it."""
+    to check that this one continues it; ``key`` (``XF_AUDIT_KEY``) checks the keyed rows."""
     lines = _lines(stream, name)
     try:
         _, header = next(lines)
@@ -228,7 +273,12 @@ def check_archive(stream: IO[str], name: str, *, after: str | None = None) -> Re
                 raise ArchiveError(f"{name} 第 {number} 行没有哈希。")
             yield row
 
-    checked, last_seq, last_hash, problem = _walk(rows(), int(first), previous, _label)
+    keyed_from = header.get("keyed_from")
+    if keyed_from is not None and int(keyed_from) <= int(last) and not key:
+        raise ArchiveError(f"{name} 中第 {keyed_from} 号起的记录以密钥保护，校验需要 XF_AUDIT_KEY。")
+    checked, last_seq, last_hash, problem = _walk(
+        rows(), int(first), previous, _label, int(keyed_from) if keyed_from is not None else None, key
+    )
     if problem is None and last_seq != last:
         problem = Problem(
             "deleted",

@@ -6,13 +6,30 @@ petitions they may see (process.md §11), and audit sits below petitions.
 """
 
 from django.contrib import admin
+from django.db.models import Q
 
 from xinfang.admin_base import ReadOnlyAdmin
 from xinfang.audit.models import Event
 
 from .admin_scope import PetitionScopedAdmin
 from .models import REGISTRATION_FACTS, Category, CategoryRoute, Petition
-from .selectors import visible_repeat_of
+from .selectors import visible_repeat_of, visible_to
+
+
+class VisibleRepeatFilter(admin.SimpleListFilter):
+    """重复信访 by the visible repeat: a repeat of a petition the reader may not see is no repeat to them."""
+
+    title = "重复信访"
+    parameter_name = "repeat"
+
+    def lookups(self, request, model_admin):
+        return [("1", "是"), ("0", "否")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("0", "1"):
+            return queryset
+        shown = Q(is_repeat=True, repeat_of__in=visible_to(request.user).values("pk"))
+        return queryset.filter(shown if self.value() == "1" else ~shown)
 
 
 @admin.register(Category)
@@ -47,7 +64,7 @@ class PetitionAdmin(PetitionScopedAdmin, ReadOnlyAdmin):
         "responsible_unit",
         "status",
     ]
-    list_filter = ["status", "channel", "petition_class", "source", "is_collective", "is_repeat"]
+    list_filter = ["status", "channel", "petition_class", "source", "is_collective", VisibleRepeatFilter]
     search_fields = ["registration_number", "external_id"]
     date_hierarchy = "received_at"
     list_select_related = ["category", "responsible_unit"]
@@ -68,7 +85,7 @@ class PetitionAdmin(PetitionScopedAdmin, ReadOnlyAdmin):
         *REGISTRATION_FACTS,
         "content",
         "visible_repeat_of",
-        "is_repeat",
+        "shown_repeat",
         "identity_confidential",
     ]
     readonly_fields = fields
@@ -84,6 +101,10 @@ class PetitionAdmin(PetitionScopedAdmin, ReadOnlyAdmin):
     def visible_repeat_of(self, obj: Petition) -> str:
         earlier = getattr(obj, "earlier_for_reader", None)
         return earlier.registration_number if earlier else "—"
+
+    @admin.display(description="重复信访", boolean=True)
+    def shown_repeat(self, obj: Petition) -> bool:
+        return getattr(obj, "earlier_for_reader", None) is not None
 
 
 @admin.register(Event)

@@ -8,7 +8,9 @@ the same through every door:
 - A protected identity (an accuser's, or one the petitioner asked to keep confidential) is masked in every
   list and export whatever the role: a list shows many people at once and writes no disclosure record. It is
   unmasked only on a petition's detail (workbench or API), for the staff `selectors.shows_identity` allows,
-  and each such showing writes a `disclose_identity` audit event (`services.record_identity_disclosure`).
+  only when the reader asks for it (显示身份信息, `revealed`) after a recent re-authentication
+  (`accounts.reauth`), and each such showing writes a `disclose_identity` audit event
+  (`services.record_identity_disclosure`).
 """
 
 from __future__ import annotations
@@ -26,12 +28,24 @@ def is_protected(petition) -> bool:
     return petition.identity_confidential or petition.petition_class == PetitionClass.ACCUSATION
 
 
-def unmasked(user, petition, *, detail: bool) -> bool:
+def unmasked(user, petition, *, detail: bool, revealed: bool = False) -> bool:
     """Whether `user` sees this petition's identities unmasked: on its detail page (`detail`), or in a list
-    or export."""
+    or export. A protected identity needs the reader's explicit request on the detail (`revealed`: the
+    caller has checked the re-authentication)."""
     if not shows_identity(user, petition):
         return False
-    return detail or not is_protected(petition)
+    return not is_protected(petition) or (detail and revealed)
+
+
+def export_carries_identities(user) -> bool:
+    """Whether a list export for this reader holds unmasked identities (of ordinary petitions; protected ones
+    stay masked): then it asks for a recent re-authentication and is audited."""
+    return bool(getattr(user, "sees_identity", False))
+
+
+def may_reveal(user, petition) -> bool:
+    """Whether the detail offers 显示身份信息: a protected identity this reader may see once re-authenticated."""
+    return is_protected(petition) and shows_identity(user, petition)
 
 
 @dataclass(frozen=True)

@@ -78,10 +78,26 @@ def _reader(reader):
 def visible_repeat_of(petition: Petition, reader) -> Petition | None:
     """The earlier petition this one repeats (重复信访 of), or None when the reader may not see it: a link
     to a hidden petition (an accusation against the reader's unit) must not tell its number or that it
-    exists. Every page, serializer, document and message that names `repeat_of` asks here."""
+    exists. Every page, serializer, document and message that names `repeat_of`, or marks a petition as a
+    repeat (the 重复 badge, `is_repeat`), asks here (or `mark_visible_repeats` for a list)."""
     if petition.repeat_of_id is None:
         return None
-    return visible_to(_reader(reader)).filter(pk=petition.repeat_of_id).first()
+    memo = getattr(petition, "_xf_visible_repeat", None)
+    if memo is not None and memo[0] == getattr(reader, "pk", None):
+        return memo[1]
+    earlier = visible_to(_reader(reader)).filter(pk=petition.repeat_of_id).first()
+    petition._xf_visible_repeat = (getattr(reader, "pk", None), earlier)
+    return earlier
+
+
+def mark_visible_repeats(petitions, reader) -> None:
+    """Set `shown_repeat` on each petition of a list page: a repeat whose earlier petition the reader may
+    see (one query for the page). A repeat of a hidden petition shows no 重复 mark."""
+    rows = list(petitions)
+    ids = {p.repeat_of_id for p in rows if p.repeat_of_id is not None}
+    seen = set(visible_to(_reader(reader)).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    for p in rows:
+        p.shown_repeat = p.repeat_of_id in seen
 
 
 def visible_link_changes(changes: dict, reader) -> dict:
@@ -91,7 +107,11 @@ def visible_link_changes(changes: dict, reader) -> dict:
         return changes
     ids = [v for v in changes["repeat_of_id"] if v is not None]
     seen = set(visible_to(_reader(reader)).filter(pk__in=ids).values_list("pk", flat=True))
-    return {**changes, "repeat_of_id": [v if v in seen else None for v in changes["repeat_of_id"]]}
+    shown = {**changes, "repeat_of_id": [v if v in seen else None for v in changes["repeat_of_id"]]}
+    if "is_repeat" in changes and any(v is not None and v not in seen for v in changes["repeat_of_id"]):
+        # The flag follows the link: as the reader sees the link, so the flag (no repeat of a hidden one).
+        shown["is_repeat"] = [v is not None for v in shown["repeat_of_id"]]
+    return shown
 
 
 def earlier_petitions_of(petitioner_ids: list[int], user) -> QuerySet[Petition]:

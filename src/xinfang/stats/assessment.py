@@ -21,7 +21,7 @@ from xinfang.orgs.models import OrgUnit
 from xinfang.petitions.models import Channel, Petition
 from xinfang.supervision.selectors import supervision_counts
 
-from .metrics import Ctx, answerable_unit
+from .metrics import Ctx, answerable_unit, hidden_q, readable, received_in, shown_repeat
 from .models import (
     AssessmentRun,
     AssessmentScheme,
@@ -92,14 +92,14 @@ def scheme_units(scheme: AssessmentScheme, region) -> list[OrgUnit]:
 def _counts_by_unit(ctx: Ctx, unit_ids: list[int]) -> dict[int, dict[str, int]]:
     """Skip-level visits by level, repeat and collective batches per answerable unit: one grouped query."""
     rows = (
-        Petition.objects.filter(received_at__gte=ctx.period.start_at, received_at__lt=ctx.period.end_before)
+        Petition.objects.filter(received_in(ctx) & readable(ctx))
         .annotate(_unit=answerable_unit(), skip_level=skip_level())
         .filter(_unit__in=unit_ids)
         .order_by()
         .values("_unit", "skip_level")
         .annotate(
             visits=Count("pk", filter=Q(channel=Channel.VISIT)),
-            repeats=Count("pk", filter=Q(is_repeat=True)),
+            repeats=Count("pk", filter=shown_repeat(ctx)),
             collective=Count("pk", filter=Q(is_collective=True)),
         )
     )
@@ -113,10 +113,10 @@ def _counts_by_unit(ctx: Ctx, unit_ids: list[int]) -> dict[int, dict[str, int]]:
     return counts
 
 
-def _supervision_late(period: Period) -> dict[int, int]:
+def _supervision_late(ctx: Ctx) -> dict[int, int]:
     return {
         row["unit_id"]: row["opened"] - row["answered_on_time"]
-        for row in supervision_counts(period.start, period.end)
+        for row in supervision_counts(ctx.period.start, ctx.period.end, reader_unit_id=ctx.reader_unit_id)
     }
 
 
@@ -129,17 +129,20 @@ def _manual(scheme: AssessmentScheme, month: dt.date) -> dict[tuple[int, int], D
     return {(row["indicator_id"], row["unit_id"]): row["points"] for row in rows}
 
 
-def compute(scheme: AssessmentScheme, region, month: dt.date, as_of: dt.date) -> list[dict]:
-    """Scores without streaks: [{unit, group, total, rank, details}] ranked within each group."""
+def compute(
+    scheme: AssessmentScheme, region, month: dt.date, as_of: dt.date, reader_unit_id: int | None = None
+) -> list[dict]:
+    """Scores without streaks: [{unit, group, total, rank, details}] ranked within each group. With
+    `reader_unit_id`, over what that unit may see (metrics.Ctx): no accusation against it is counted."""
     indicators = list(scheme.indicators.all())
     units = scheme_units(scheme, region)
     period = Period.month(month.year, month.month)
-    ctx = Ctx(period, as_of, StatisticsPolicy.current())
+    ctx = Ctx(period, as_of, StatisticsPolicy.current(), reader_unit_id=reader_unit_id)
     table = {row.unit.pk: row for row in unit_table(Scope(region=region), ctx, kinds=scheme.unit_kinds)}
     ids = [u.pk for u in units]
     counts = _counts_by_unit(ctx, ids) if any(i.method == ScoringMethod.PER_ITEM for i in indicators) else {}
     late = (
-        _supervision_late(period)
+        _supervision_late(ctx)
         if any(i.metric == IndicatorMetric.SUPERVISION_LATE for i in indicators)
         else {}
     )
@@ -260,23 +263,36 @@ def _unsaved_scores(results: list[dict]) -> list[AssessmentScore]:
 
 
 def preview(
-    scheme: AssessmentScheme, region, month: dt.date, as_of: dt.date | None = None
+    scheme: AssessmentScheme,
+    region,
+    month: dt.date,
+    as_of: dt.date | None = None,
+    reader_unit_id: int | None = None,
 ) -> list[AssessmentScore]:
     """A month's scores and streak flags as `assess` would store them, without writing anything: earlier
     months are read from their stored runs, or computed when missing. The scores are unsaved, ordered by
-    group, rank and unit code."""
+    group, rank and unit code. With `reader_unit_id` every month is computed over what that unit may see
+    (stored runs count everything, so none is read)."""
     month = month_start(month)
     as_of = as_of or clock.today()
     months = _streak_months(scheme, month)
-    ranks = _ranks_by_month(scheme, region, months[1:])
+    ranks = {} if reader_unit_id is not None else _ranks_by_month(scheme, region, months[1:])
     for earlier in months[1:]:
         if earlier not in ranks:
-            ranks[earlier] = _rank_table(_unsaved_scores(compute(scheme, region, earlier, as_of)))
-    scores = _unsaved_scores(compute(scheme, region, month, as_of))
+            ranks[earlier] = _rank_table(
+                _unsaved_scores(compute(scheme, region, earlier, as_of, reader_unit_id))
+            )
+    scores = _unsaved_scores(compute(scheme, region, month, as_of, reader_unit_id))
     ranks[month] = _rank_table(scores)
     for s in scores:
         _flag_streaks(scheme, months, ranks, s)
     return sorted(scores, key=lambda s: (s.group, s.rank, s.unit.code))
+
+
+def hides_from(unit_id: int | None) -> bool:
+    """Whether anything is hidden from this unit's reader (an accusation against it): then the stored runs,
+    which count everything, are not what it may read, and its scores are computed over what it may see."""
+    return unit_id is not None and Petition.objects.filter(hidden_q(unit_id)).exists()
 
 
 def active_scheme(region, day: dt.date) -> AssessmentScheme | None:

@@ -76,12 +76,29 @@ def readable(ctx: Ctx, petition_field: str = "") -> Q:
     if ctx.reader_unit_id is None:
         return Q()
     if not petition_field:
-        return ~Q(petition_class=PetitionClass.ACCUSATION, subject_unit_id=ctx.reader_unit_id)
+        return ~hidden_q(ctx.reader_unit_id)
     # A subquery over the few hidden petitions, not a join of every deadline or rating to its petition.
-    hidden = Petition.objects.filter(
-        petition_class=PetitionClass.ACCUSATION, subject_unit_id=ctx.reader_unit_id
-    ).values("pk")
-    return ~Q(**{f"{petition_field}_id__in": hidden})
+    return ~Q(**{f"{petition_field}_id__in": hidden_from_reader(ctx)})
+
+
+def hidden_q(unit_id: int) -> Q:
+    """Petitions hidden from a unit's figures: the accusations against it."""
+    return Q(petition_class=PetitionClass.ACCUSATION, subject_unit_id=unit_id)
+
+
+def hidden_from_reader(ctx: Ctx):
+    """The petitions hidden from the reader's unit, as a subquery of ids."""
+    return Petition.objects.filter(hidden_q(ctx.reader_unit_id)).values("pk")
+
+
+def shown_repeat(ctx: Ctx, prefix: str = "") -> Q:
+    """Repeat petitions (重复信访) as the reader may count them: a repeat of a petition hidden from the
+    reader is not marked as one, so no figure tells that a hidden earlier petition exists (the same rule
+    as `petitions.selectors.visible_repeat_of`)."""
+    repeat = Q(**{f"{prefix}is_repeat": True})
+    if ctx.reader_unit_id is None:
+        return repeat
+    return repeat & ~Q(**{f"{prefix}repeat_of_id__in": hidden_from_reader(ctx)})
 
 
 def answerable_unit():

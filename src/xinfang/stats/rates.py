@@ -30,7 +30,7 @@ from xinfang.orgs.models import UnitKind
 from xinfang.petitions.models import ONLINE_CHANNELS, Petition
 from xinfang.workflow.models import Deadline, DeadlineStatus
 
-from .metrics import Ctx, answerable_unit, readable, received_in
+from .metrics import Ctx, answerable_unit, readable, received_in, shown_repeat
 from .scope import Scope
 
 PERCENT_PLACES = Decimal("0.01")
@@ -213,7 +213,7 @@ def _handling_rows(ctx: Ctx, per_unit: bool) -> Q:
 
 
 def _first_handling_rows(ctx: Ctx, per_unit: bool) -> Q:
-    return _handling_rows(ctx, per_unit) & Q(petition__is_repeat=False)
+    return _handling_rows(ctx, per_unit) & ~shown_repeat(ctx, "petition__")
 
 
 def _window_rows(target: str) -> Callable[[Ctx, bool], Q]:
@@ -311,7 +311,7 @@ REPEAT = RateDef(
     "重复信访率",
     Petition,
     _received_rows,
-    numerator=lambda ctx: Q(is_repeat=True),
+    numerator=lambda ctx: shown_repeat(ctx),
     denominator=_everything,
     petition_field="pk",
     numerator_label="重复信访",

@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +27,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from xinfang import clock, inputs
+from xinfang.accounts import reauth
+from xinfang.audit import services as audit
+from xinfang.http import client_ip
 from xinfang.orgs.models import Level, Role
 from xinfang.petitions import masking
 from xinfang.petitions.models import PetitionParty
@@ -137,7 +141,21 @@ def petitions(request):
     visible = visible.order_by("-received_at", "-id")
     if request.GET.get("format") == "xlsx":
         title = f"{q.scope.name}{q.period.label}{label}"
-        return _xlsx(exports.petitions_workbook(visible, title, request.user), f"{title}.xlsx")
+        if not masking.export_carries_identities(request.user):
+            return _xlsx(exports.petitions_workbook(visible, title, request.user), f"{title}.xlsx")
+        if not reauth.recent(request):
+            return reauth.ask(request)
+        with transaction.atomic():
+            content = exports.petitions_workbook(visible, title, request.user)
+            audit.record(
+                action="export_identities",
+                target=request.user,
+                actor=request.user,
+                ip_address=client_ip(request),
+                reason=title,
+                data={"via": "stats", "query": request.GET.urlencode()},
+            )
+        return _xlsx(content, f"{title}.xlsx")
     page = Paginator(visible, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
     for p in page.object_list:
         p.petitioner_shown = masking.principal_label(request.user, p, list(p.parties.all()))
@@ -256,10 +274,15 @@ def assessment_view(request):
     run, scores, preview = None, [], False
     if scheme is not None:
         run = AssessmentRun.objects.filter(scheme=scheme, region=region, month=month).first()
-        if run is not None:
+        if run is not None and assessment_service.hides_from(user.unit_id):
+            # The stored run counts everything; this reader's unit may not see all of it.
+            scores = assessment_service.preview(scheme, region, month, reader_unit_id=user.unit_id)
+        elif run is not None:
             scores = list(run.scores.select_related("unit").order_by("group", "rank", "unit__code"))
         elif own.region is not None:
-            scores, preview = assessment_service.preview(scheme, region, month), True
+            reader = user.unit_id if assessment_service.hides_from(user.unit_id) else None
+            scores = assessment_service.preview(scheme, region, month, reader_unit_id=reader)
+            preview = True
     if own.unit is not None:
         scores = [s for s in scores if s.unit_id == own.unit.pk]
     indicators = list(scheme.indicators.all()) if scheme else []

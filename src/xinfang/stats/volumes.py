@@ -13,13 +13,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Substr
 
 from xinfang.orgs.models import Level
 from xinfang.petitions.models import ONLINE_CHANNELS, Category, Channel, Petition, PetitionParty
 
-from .metrics import Ctx, answerable_unit, readable, received_in
+from .metrics import Ctx, answerable_unit, readable, received_in, shown_repeat
 from .rates import BACKLOG_RESOLUTION, rate
 from .scope import Scope, code_within
 
@@ -112,10 +124,14 @@ def volume(scope: Scope, ctx: Ctx) -> Volume:
     Python adds up at most a few hundred aggregated rows, never petitions)."""
     rows = (
         Petition.objects.filter(received_in(ctx) & readable(ctx) & scope.petition_q())
-        .annotate(skip_level=skip_level(), handling=local_handling())
+        .annotate(
+            skip_level=skip_level(),
+            handling=local_handling(),
+            shown_repeat=ExpressionWrapper(shown_repeat(ctx), output_field=BooleanField()),
+        )
         .order_by()
         .values(
-            "channel", "visit_level", "skip_level", "category_id", "is_collective", "is_repeat", "handling"
+            "channel", "visit_level", "skip_level", "category_id", "is_collective", "shown_repeat", "handling"
         )
         .annotate(batches=Count("pk"), persons=Sum("person_count"))
     )
@@ -150,7 +166,7 @@ def volume(scope: Scope, ctx: Ctx) -> Volume:
                 result.skip_level_visits[row["skip_level"]].add(b, p)
             else:
                 result.skip_level_online_letter_phone.add(b, p)
-        if row["is_repeat"]:
+        if row["shown_repeat"]:
             result.repeat.add(b, p)
         if row["channel"] in ONLINE_CHANNELS:
             result.online.add(b, p)

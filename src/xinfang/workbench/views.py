@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang import inputs, sealing
+from xinfang.accounts import reauth
 from xinfang.http import client_ip
 from xinfang.leaders.services import reception
 from xinfang.orgs.models import Role
@@ -34,6 +35,7 @@ from xinfang.petitions.models import (
 from xinfang.petitions.selectors import (
     earlier_petitions_of,
     get_visible_or_404,
+    mark_visible_repeats,
     visible_link_changes,
     visible_repeat_of,
     visible_to,
@@ -98,6 +100,7 @@ def petition_list(request):
     # An exact COUNT over a province's millions is linear; past the cap a list says "10000+", which is all a
     # person paging through it needs (bench/results: 0.9 s at 1M uncapped). COUNT over a LIMIT subquery.
     total = list_count(counted, search)
+    mark_visible_repeats(page.rows, request.user)
     context = {
         "form": form,
         "page": page,
@@ -141,8 +144,11 @@ def petition_detail(request, pk: int):
     else:
         receipt = None
     parties = list(petition.parties.select_related("petitioner").order_by("position", "id"))
-    show_identity = masking.unmasked(request.user, petition, detail=True)
-    if show_identity:
+    reveal = request.GET.get("identity") == "show" and masking.may_reveal(request.user, petition)
+    if reveal and not reauth.recent(request):
+        return reauth.ask(request)  # comes back here with ?identity=show
+    show_identity = masking.unmasked(request.user, petition, detail=True, revealed=reveal)
+    if show_identity and reveal:
         services.record_identity_disclosure(
             petition, request.user, via="workbench", ip_address=client_ip(request)
         )
@@ -155,6 +161,7 @@ def petition_detail(request, pk: int):
         "attachments": list(petition.attachments.select_related("uploaded_by")),
         "events": events,
         "show_identity": show_identity,
+        "may_reveal": not show_identity and masking.may_reveal(request.user, petition),
         "repeat_of": visible_repeat_of(petition, request.user),
         "review_bodies": review_bodies.bodies_of(petition),
         "receipt": receipt,

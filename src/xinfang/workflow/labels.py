@@ -18,6 +18,8 @@ EVENT_LABELS = {
     "add_party": "添加信访人",
     "add_attachment": "上传附件",
     "disclose_identity": "查看受保护的信访人身份",
+    "export_identities": "导出含身份信息的名单",
+    "purge_audit": "清理操作留痕",
     "correct_details": "更正登记信息",
     "open_supervision": "督办",
     "answer_supervision": "回复督办",

@@ -1,4 +1,5 @@
-"""`xinfang audit verify | export | check-archive`: the audit trail as evidence (docs/security.md "安全审计")."""
+"""`xinfang audit verify | export | check-archive | purge`: the audit trail as evidence (docs/security.md
+"安全审计")."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xinfang import clock
-from xinfang.audit import verification
+from xinfang.audit import purge, verification
 
 
 def _day(value: str) -> dt.date:
@@ -25,7 +27,10 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 class Command(BaseCommand):
-    help = "操作留痕：校验哈希链（verify）、导出归档（export）、校验归档文件（check-archive）。"
+    help = (
+        "操作留痕：校验哈希链（verify）、导出归档（export）、校验归档文件（check-archive）、"
+        "清理超过保存期限且已归档的记录（purge）。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, parser_class=CommandParser)
@@ -36,6 +41,16 @@ class Command(BaseCommand):
         export.add_argument("--output", "-o", default="-", help="输出文件，- 为标准输出")
         check = sub.add_parser("check-archive", help="不连数据库，校验导出的归档文件；多个文件按先后检查衔接")
         check.add_argument("files", nargs="+", help="归档文件，按导出先后排列")
+        clean = sub.add_parser(
+            "purge", help="删除某日之前、超过保存期限且已归档的留痕记录（以表的所有者身份）"
+        )
+        clean.add_argument("--before", required=True, help="删除该日（YYYY-MM-DD）之前记录的留痕")
+        clean.add_argument(
+            "--archive",
+            nargs="+",
+            default=[],
+            help="覆盖要删除记录的归档文件（audit export 所出），按先后排列",
+        )
 
     def handle(self, *args, **options) -> None:
         action = options["action"]
@@ -43,8 +58,20 @@ class Command(BaseCommand):
             self._verify()
         elif action == "export":
             self._export(options["since"], options["until"], options["output"])
+        elif action == "purge":
+            self._purge(options["before"], options["archive"])
         else:
             self._check(options["files"])
+
+    def _purge(self, before: str, archives: list[str]) -> None:
+        try:
+            done = purge.purge(_start_of(_day(before)), [Path(name) for name in archives])
+        except purge.PurgeRefused as refused:
+            raise CommandError(f"未清理：{refused}", returncode=1) from None
+        self.stdout.write(
+            f"已删除 {done.count} 条留痕记录；留痕链自第 {done.first_seq} 号开始（前一条哈希 {done.anchor_hash}），"
+            "清理本身已记入留痕。"
+        )
 
     def _verify(self) -> None:
         result = verification.verify()
@@ -73,7 +100,9 @@ class Command(BaseCommand):
         for name in files:
             try:
                 with Path(name).open(encoding="utf-8") as stream:
-                    result = verification.check_archive(stream, name, after=after)
+                    result = verification.check_archive(
+                        stream, name, after=after, key=settings.XF_AUDIT_KEY.encode()
+                    )
             except OSError as error:
                 raise CommandError(f"无法读取 {name}：{error.strerror}", returncode=1) from None
             except verification.ArchiveError as error:
