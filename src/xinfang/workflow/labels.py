@@ -18,6 +18,7 @@ EVENT_LABELS = {
     "add_party": "添加信访人",
     "add_attachment": "上传附件",
     "disclose_identity": "查看受保护的信访人身份",
+    "search_identity": "按身份证号或电话检索信访件",
     "correct_details": "更正登记信息",
     "open_supervision": "督办",
     "answer_supervision": "回复督办",
