@@ -39,7 +39,9 @@ def configure(db: str, size: int, reuse: bool = False) -> str:
     import psycopg
 
     server = os.environ.get("XF_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-    name = f"xinfang_bench_{size}"
+    # XF_BENCH_PG_NAME: another database name, so two checkouts benchmarking the same size on one server do
+    # not drop each other's database.
+    name = os.environ.get("XF_BENCH_PG_NAME") or f"xinfang_bench_{size}"
     if not reuse:
         with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
