@@ -12,14 +12,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
+from django.db.models import Count
 from django.test import Client
 
 from xinfang import clock
 from xinfang.demo.data import county as county_data
 from xinfang.orgs.models import User
 from xinfang.petitions.identity import make_id_number
-from xinfang.petitions.models import Petition
+from xinfang.petitions.models import Petition, Petitioner
 from xinfang.stats import rates
 from xinfang.stats.metrics import Ctx
 from xinfang.stats.periods import Period
@@ -134,6 +136,56 @@ def search_rows(repeat: int = 15) -> list[tuple]:
             verdict(percentile(times, 95), 0.2),
         )
     )
+    return rows + petitioner_search_rows(client, repeat)
+
+
+def petitioner_cases() -> list[tuple[str, str]]:
+    """What a clerk types when a petitioner calls, taken from the data: (label, text). The values are real
+    rows' (decrypted here, never printed): the labels say what kind of text it is."""
+    person = Petitioner.objects.exclude(id_number_digest=None).exclude(phone_digest="").order_by("pk").first()
+    common = (
+        Petitioner.objects.values("name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("name", flat=True)
+    ).first() or "张"
+    number = Petition.objects.order_by("-received_at", "-id").values_list("registration_number", flat=True)[
+        100
+    ]
+    serial = number.rsplit("-", 1)[-1]
+    cases = [
+        ("name, surname only (1 character)", common[:1]),
+        ("name, first 2 characters", common[:2]),
+        ("name, full", common),
+        ("serial part of a registration number", serial),
+        ("serial without leading zeros", serial.lstrip("0") or serial),
+        ("partial word 征收拆 (prefix of 征收拆迁)", "征收拆"),
+        ("prefix of one character 拆", "拆"),
+    ]
+    if person is not None:
+        cases += [
+            ("phone, exact (digest)", person.phone),
+            ("phone, last 4 digits (尾号…)", f"尾号{person.phone[-4:]}"),
+            ("ID number, exact (digest)", person.id_number),
+        ]
+    return cases
+
+
+def petitioner_search_rows(client: Client, repeat: int = 15) -> list[tuple]:
+    rows = []
+    for label, text in petitioner_cases():
+        for where, url in (("workbench list + count", "/petitions/"), ("API page", "/api/v1/petitions/")):
+            query = urlencode({"q": text})
+            times = timed(lambda url=url, query=query: _get(client, f"{url}?{query}"), repeat)
+            p95 = percentile(times, 95)
+            rows.append(
+                (
+                    f"Petitioner search: {label} ({where})",
+                    f"p50 {ms(statistics.median(times))}, p95 {ms(p95)}",
+                    "≤ 200 ms",
+                    verdict(p95, 0.2),
+                )
+            )
     return rows
 
 

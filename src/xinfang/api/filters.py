@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from xinfang import inputs
+from xinfang.http import client_ip
 from xinfang.orgs.models import Level, OrgUnit, Region, UnitKind
 from xinfang.petitions.models import Category, Channel, Petition, PetitionClass, Status
 from xinfang.petitions.selectors import visible_to
@@ -51,14 +52,23 @@ class PetitionFilter(filters.FilterSet):
     external_id = filters.CharFilter(method="filter_code", label="外部编号")
     is_repeat = filters.BooleanFilter(method="filter_repeat", label="重复信访")
     is_collective = filters.BooleanFilter(label="集体访")
-    q = filters.CharFilter(method="filter_text", label="关键词（全文检索：事由、内容、登记编号、单位名称）")
+    q = filters.CharFilter(
+        method="filter_text",
+        label="关键词（全文检索：信访人姓名、事由、内容、登记编号、单位名称，均可只输前几个字；身份证号、联系电话精确查找，尾号1234 按电话后四位查找）",
+    )
 
     class Meta:
         model = Petition
         fields: list[str] = []
 
     def filter_text(self, queryset, name, value):
-        return search_petitions(queryset, inputs.search_text(value))
+        request = self.request
+        return search_petitions(
+            queryset,
+            inputs.search_text(value),
+            user=getattr(request, "user", None),
+            ip_address=client_ip(request) if request is not None else None,
+        )
 
     def filter_repeat(self, queryset, name, value):
         # The visible repeat (petitions.selectors.visible_repeat_of): a repeat of a petition the reader may

@@ -16,6 +16,12 @@ FTS5 streams its doclist, PostgreSQL stops its scan at the limit) and then:
   most matches: that count is as slow as the number of matches).
 
 Either way the rows and their order are exactly those of filtering by every match and sorting by date.
+
+What is typed is matched by prefix (FTS5 ``"词"*``, PostgreSQL ``词:*``): each space-separated part must
+match, either as its jieba words (every word a prefix of an indexed word: 征收拆 finds 征收拆迁, whose search-
+mode words are 征收, 拆迁, 征收拆迁) or whole as a prefix of a petitioner's name (`people`: 张, 张建, 建国). An ID
+number or a phone is looked up exactly through the petitioners' digests instead, and a phone's last four
+digits through their digest in the index (`identity`); such a search is recorded.
 The API list has no count, so `search_petitions` asks for fewer ids (``PAGE_HITS_LIMIT``): enough to tell
 a rare word, whose matches are sorted, from a common one, whose page is a walk.
 """
@@ -28,25 +34,77 @@ from django.db import connection
 from django.db.models import BooleanField, F, Func, IntegerField, QuerySet
 from django.db.models.expressions import ExpressionWrapper, RawSQL
 
-from .segment import query_words
+from xinfang.petitions.models import Petition
+
+from . import identity
+from .people import NAME_MARK
+from .segment import plain, query_words
 
 HITS_LIMIT = 10_000  # the workbench list: its count needs up to 10,001 matches anyway
 PAGE_HITS_LIMIT = 2_000  # a page without a count (the API)
 
 
-def matching_ids_sql(words: list[str]) -> tuple[str, list]:
+NAME_MAX = 10  # a part longer than this is not tried as a name
+
+
+# A match expression: ("term", word, prefix) | ("and", [nodes]) | ("or", [nodes]). Words are letters and
+# digits only (segment.WORD), so they are safe inside an FTS5 string and as a tsquery operand.
+def term(word: str, prefix: bool = True) -> tuple:
+    return ("term", word, prefix)
+
+
+def all_of(nodes: list) -> tuple:
+    return nodes[0] if len(nodes) == 1 else ("and", nodes)
+
+
+def any_of(nodes: list) -> tuple:
+    return nodes[0] if len(nodes) == 1 else ("or", nodes)
+
+
+def text_match(text: str) -> tuple | None:
+    """Every space-separated part of `text`: its words as prefixes, or the part as a name's prefix."""
+    clauses = []
+    for part in (text or "").split():
+        options = []
+        words = query_words(part)
+        if words:
+            options.append(all_of([term(w) for w in words]))
+        name = plain(part)
+        if name and len(name) <= NAME_MAX and not name.isascii():
+            options.append(term(NAME_MARK + name))
+        if options:
+            clauses.append(any_of(options))
+    return all_of(clauses) if clauses else None
+
+
+def render(node: tuple, vendor: str) -> str:
+    kind = node[0]
+    if kind == "term":
+        _, word, prefix = node
+        if vendor == "postgresql":
+            return f"{word}:*" if prefix else word
+        # Quoted: an FTS5 string, so words like AND or NEAR are not operators.
+        return f'"{word}"*' if prefix else f'"{word}"'
+    joiner = {"and": {"postgresql": " & ", "sqlite": " AND "}, "or": {"postgresql": " | ", "sqlite": " OR "}}
+    return "(" + joiner[kind][vendor].join(render(child, vendor) for child in node[1]) + ")"
+
+
+def matching_ids_sql(match) -> tuple[str, list]:
+    """The ids of the petitions matching `match` (a match expression, or a list of words all required
+    exactly, as before prefixes)."""
+    if isinstance(match, list):
+        match = all_of([term(w, prefix=False) for w in match])
     if connection.vendor == "postgresql":
         return (
             "SELECT petition_id FROM search_searchdocument WHERE document @@ to_tsquery('simple', %s)",
-            [" & ".join(words)],
+            [render(match, "postgresql")],
         )
-    # Each word quoted: an FTS5 string, so words like AND or NEAR are not operators.
-    return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [" ".join(f'"{w}"' for w in words)]
+    return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [render(match, "sqlite")]
 
 
-def first_hits(words: list[str], limit: int) -> list[int]:
-    """At most `limit` ids of petitions matching every word, in no particular order (all of them if fewer)."""
-    sql, params = matching_ids_sql(words)
+def first_hits(match, limit: int) -> list[int]:
+    """At most `limit` ids of petitions matching, in no particular order (all of them if fewer)."""
+    sql, params = matching_ids_sql(match)
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} LIMIT %s", [*params, limit])
         return [row[0] for row in cursor.fetchall()]
@@ -76,26 +134,46 @@ def in_ids(queryset: QuerySet, ids: list[int]) -> QuerySet:
 
 
 class TextSearch:
-    """One search text, looked up in the index once; filters list querysets and counts their matches."""
+    """One search text, looked up in the index once; filters list querysets and counts their matches.
 
-    def __init__(self, text: str, hits_limit: int | None = None):
-        self.words = query_words(text)
+    `user` is who searches: an ID number or phone is matched only on the petitions whose identity they may
+    find (`identity.scope`), and the search is recorded (`identity.record_search`) with `ip_address`."""
+
+    def __init__(self, text: str, hits_limit: int | None = None, *, user=None, ip_address: str | None = None):
         self.hits_limit = HITS_LIMIT if hits_limit is None else hits_limit
-        self.hits = first_hits(self.words, self.hits_limit + 1) if self.words else []
+        self.identity = identity.parse(text)
+        self.scope = None
+        if self.identity is not None and self.identity.exact:
+            self.match = None
+            self.scope = identity.scope(user)
+            self._ids = identity.petition_ids(self.identity)
+            self.hits = list(self._ids.values_list("petition_id", flat=True)[: self.hits_limit + 1])
+        else:
+            self.match = (
+                term(self.identity.term, prefix=False) if self.identity is not None else text_match(text)
+            )
+            self.hits = first_hits(self.match, self.hits_limit + 1) if self.match else []
+        self.active = bool(self.match) or self.scope is not None  # whether anything is searched
+        if self.identity is not None:
+            identity.record_search(self.identity, user, self.filter(Petition.objects.all()), ip_address)
 
     @property
     def complete(self) -> bool:
         """Whether `hits` holds every matching petition."""
         return len(self.hits) <= self.hits_limit
 
-    def _every_match(self) -> RawSQL:
+    def _every_match(self):
+        if self.match is None:
+            return self._ids
         # The words are bound parameters (matching_ids_sql).
-        return RawSQL(*matching_ids_sql(self.words))  # nosec B611
+        return RawSQL(*matching_ids_sql(self.match))  # nosec B611
 
     def filter(self, queryset: QuerySet) -> QuerySet:
         """The matching petitions of `queryset`, shaped for a page in date order."""
-        if not self.words:
+        if not self.active:
             return queryset
+        if self.scope is not None:
+            queryset = queryset.filter(self.scope)
         if self.complete:
             return in_ids(queryset, self.hits)
         if connection.vendor == "sqlite":
@@ -110,8 +188,10 @@ class TextSearch:
     def count(self, queryset: QuerySet, cap: int) -> int:
         """How many petitions of `queryset` match, counting no further than ``cap + 1``."""
         rows = queryset.order_by().values("pk")
-        if not self.words:
+        if not self.active:
             return rows[: cap + 1].count()
+        if self.scope is not None:
+            rows = rows.filter(self.scope)
         if self.complete:
             return in_ids(rows, self.hits)[: cap + 1].count()
         found = in_ids(rows, self.hits[: cap + 1])[: cap + 1].count()
@@ -120,6 +200,9 @@ class TextSearch:
         return rows.filter(pk__in=self._every_match())[: cap + 1].count()
 
 
-def search_petitions(queryset: QuerySet, text: str, hits_limit: int | None = None) -> QuerySet:
+def search_petitions(
+    queryset: QuerySet, text: str, hits_limit: int | None = None, *, user=None, ip_address: str | None = None
+) -> QuerySet:
     """`queryset` narrowed to the petitions matching `text`, for a page in date order (no count)."""
-    return TextSearch(text, PAGE_HITS_LIMIT if hits_limit is None else hits_limit).filter(queryset)
+    limit = PAGE_HITS_LIMIT if hits_limit is None else hits_limit
+    return TextSearch(text, limit, user=user, ip_address=ip_address).filter(queryset)

@@ -2,8 +2,8 @@
 
 Index and query go through the same `words()`, so whatever jieba makes of a phrase, the query and the
 petition agree. Indexing uses the search mode (whole words and their parts: 征收拆迁 also gives 征收, 拆迁),
-so a query of either finds it. Everything that is not a letter or digit is dropped, and Latin is lowercased:
-what is left is safe as an FTS5 or tsquery term.
+so a query of either finds it. Everything that is not a letter or digit is dropped (the underscore too: the
+tsquery parser splits on it), and Latin is lowercased: what is left is safe as an FTS5 or tsquery term.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import jieba
 
 from xinfang.orgs.models import OrgUnit
 
-WORD = re.compile(r"\w+")
+WORD = re.compile(r"[^\W_]+")
 LEVEL_PREFIXES = set("省市县区镇乡")
 _lock = threading.Lock()
 _loaded = False
@@ -73,3 +73,8 @@ def query_words(text: str) -> list[str]:
     _ensure_dictionary()
     words = _clean(jieba.cut(text or ""))
     return list(dict.fromkeys(words))  # each word once, in order
+
+
+def plain(text: str) -> str:
+    """`text` as one term (letters and digits only, Latin lowercased): a name typed whole."""
+    return "".join(_clean([text or ""]))

@@ -1,12 +1,19 @@
-"""Re-index a petition whenever it is saved (registered, corrected, routed): its words or units may change."""
+"""Re-index a petition whenever it is saved (registered, corrected, routed): its words or units may change;
+and the petitions of a petitioner or party saved one at a time (a name or phone corrected, a party added).
 
-from django.db.models.signals import post_save
+Registration writes in bulk, without signals: its hook writes the new petitions' documents with their
+parties. A phone it updates on an existing petitioner (``update_petitioner``) reaches that person's earlier
+documents at the next ``rebuild_search_index``; the exact phone search reads the petitioner's digest and is
+current at once.
+"""
+
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from xinfang.orgs.models import OrgUnit
-from xinfang.petitions.models import Petition
+from xinfang.petitions.models import Petition, Petitioner, PetitionParty
 
-from .index import TEXT_FIELDS, UNIT_FIELDS, index_petition
+from .index import PROTECTION_FIELDS, TEXT_FIELDS, UNIT_FIELDS, index_petition, reindex
 from .segment import add_word
 
 
@@ -20,7 +27,27 @@ def _index_on_save(sender, instance, raw=False, update_fields=None, **kwargs):
     index_petition(instance)
 
 
-INDEXED = frozenset(TEXT_FIELDS) | frozenset(UNIT_FIELDS) | {f"{name}_id" for name in UNIT_FIELDS}
+INDEXED = (
+    frozenset(TEXT_FIELDS)
+    | frozenset(PROTECTION_FIELDS)
+    | frozenset(UNIT_FIELDS)
+    | {f"{name}_id" for name in UNIT_FIELDS}
+)
+PERSON_FIELDS = frozenset({"name", "phone", "phone_digest"})
+
+
+@receiver(post_save, sender=Petitioner, dispatch_uid="search_index_petitioner")
+def _index_person(sender, instance, raw=False, created=False, update_fields=None, **kwargs):
+    if raw or created or (update_fields is not None and not PERSON_FIELDS.intersection(update_fields)):
+        return
+    reindex(PetitionParty.objects.filter(petitioner=instance).values_list("petition_id", flat=True))
+
+
+@receiver(post_save, sender=PetitionParty, dispatch_uid="search_index_party")
+@receiver(post_delete, sender=PetitionParty, dispatch_uid="search_index_party_gone")
+def _index_party(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reindex([instance.petition_id])
 
 
 @receiver(post_save, sender=OrgUnit, dispatch_uid="search_unit_words")

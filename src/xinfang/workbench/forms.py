@@ -385,8 +385,9 @@ class ListFilterForm(forms.Form):
         label="收到日期止", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, ip_address: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user, self.ip_address = user, ip_address
         units = unit_queryset(bureau_prefix(user))
         options = [(unit.pk, unit.name) for unit in units]  # one query for both selects
         for name, empty in (("receiving_unit", "全部登记单位"), ("responsible_unit", "全部责任单位")):
@@ -406,9 +407,10 @@ class ListFilterForm(forms.Form):
 
     @cached_property
     def text_search(self) -> TextSearch | None:
-        """The keyword search (the full-text index, never a LIKE scan), looked up once per request."""
+        """The keyword search (the full-text index or the petitioners' digests, never a LIKE scan), looked up
+        once per request; a search by ID number or phone is recorded as this user's."""
         text = (getattr(self, "cleaned_data", {}).get("q") or "").strip()
-        return TextSearch(text) if text else None
+        return TextSearch(text, user=self.user, ip_address=self.ip_address) if text else None
 
     def filter(self, qs, *, text: bool = True):
         """`qs` narrowed by the valid fields; without the keyword search when `text` is false (the count

@@ -85,7 +85,7 @@ def list_count(qs, search: TextSearch | None = None, cap: int | None = None) -> 
 @login_required
 @require_GET
 def petition_list(request):
-    form = ListFilterForm(request.GET or None, user=request.user)
+    form = ListFilterForm(request.GET or None, user=request.user, ip_address=client_ip(request))
     qs = list_queryset(request.user)
     counted = visible_to(request.user)  # the same rows, without the page's joins and annotations
     search = None

@@ -20,6 +20,7 @@ EVENT_LABELS = {
     "disclose_identity": "查看受保护的信访人身份",
     "export_identities": "导出含身份信息的名单",
     "purge_audit": "清理操作留痕",
+    "search_identity": "按身份证号或电话检索信访件",
     "correct_details": "更正登记信息",
     "open_supervision": "督办",
     "answer_supervision": "回复督办",
