@@ -115,7 +115,7 @@ def test_registrar_registers_a_collective_visit_and_finds_it_in_the_list(page, s
 
     page.get_by_role("link", name="信访事项", exact=True).click()
     expect(page.locator("#petition-total")).to_have_text("2")
-    page.get_by_label("关键词（登记编号、事项摘要）").fill(petition.registration_number)
+    page.get_by_label("关键词（姓名、电话、身份证号、登记编号、事项内容）").fill(petition.registration_number)
     expect(page.locator("#petition-total")).to_have_text("1")  # the htmx partial replaced the table
     row = page.locator("#petition-table tbody tr")
     expect(row).to_have_count(1)
