@@ -133,10 +133,10 @@ def _delete_through(last_seq: int) -> int:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SET LOCAL xinfang.audit_purge = 'on'")
-                cursor.execute(f"DELETE FROM {table} WHERE seq <= %s", [last_seq])  # noqa: S608 (model's table)
+                cursor.execute(f"DELETE FROM {table} WHERE seq <= %s", [last_seq])  # noqa: S608  # nosec B608 (the model's own table name)
             else:
                 with guard.allow_purge():
-                    cursor.execute(f"DELETE FROM {table} WHERE seq <= %s", [last_seq])  # noqa: S608
+                    cursor.execute(f"DELETE FROM {table} WHERE seq <= %s", [last_seq])  # noqa: S608  # nosec B608 (the model's own table name)
             return cursor.rowcount
     except DatabaseError as error:
         raise PurgeRefused(
