@@ -27,6 +27,7 @@ def sqlite_site(tmp_path):
     return {
         "XF_DATA_DIR": str(data),
         "XF_DATABASE_URL": None,
+        "XF_MIGRATE_DATABASE_URL": None,
         "XF_SQLITE_PATH": None,
         "XF_MEDIA_ROOT": None,
         "XF_BACKUP_DIR": None,
@@ -117,6 +118,24 @@ def test_restore_over_the_configured_database_needs_yes(sqlite_site, tmp_path):
     assert refused.returncode != 0
     assert "--yes" in refused.stderr
     assert run([SCRIPTS / "restore-db", "--yes", db_file], env=sqlite_site).returncode == 0
+
+
+def test_an_owner_url_beside_a_configured_sqlite_file_is_not_the_target(sqlite_site, tmp_path):
+    """XF_MIGRATE_DATABASE_URL names the PostgreSQL owner; with SQLite configured, the file is restored."""
+    made = run([SCRIPTS / "backup-db", "--dir", tmp_path / "backups"], env=sqlite_site)
+    assert made.returncode == 0, made.stderr
+    (db_file,) = (tmp_path / "backups").glob("xinfang-db-*.sqlite3")
+    live = tmp_path / "data" / "xinfang.sqlite3"
+    with sqlite3.connect(live) as db:
+        db.execute("DELETE FROM petition")
+
+    restored = run(
+        [SCRIPTS / "restore-db", "--yes", db_file],
+        env={**sqlite_site, "XF_MIGRATE_DATABASE_URL": "postgres://owner@127.0.0.1:1/elsewhere"},
+    )
+
+    assert restored.returncode == 0, restored.stderr
+    assert len(_rows(live)) == 500
 
 
 def test_env_file_is_read_literally(sqlite_site, tmp_path):
