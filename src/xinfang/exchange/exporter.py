@@ -61,6 +61,9 @@ FIELDS: dict[str, dict[str, str]] = {
         "hearing_days": HEARING,
     },
     "resolve": {"text": REASON},
+    "set_co_handlers": {"lead_unit": "lead_unit", "supporting_units": "supporting_units", "text": REASON},
+    "add_support_opinion": {"text": REASON},
+    "record_settlement": {"settlement": "settlement", "text": REASON},
     "open_supervision": {
         "unit": UNIT_PK,
         "reason_kind": "reason_kind",

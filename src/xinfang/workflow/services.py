@@ -57,12 +57,20 @@ TRACKED_FIELDS = [
     "terminated_at",
     "is_resolved",
     "resolved_at",
+    "settlement",
+    "settled_at",
     "next_due_on",
     "next_due_stage",
 ]
 
 
 NOTE_MAX_LENGTH = 2000  # an action's internal note (备注); the action forms count against it
+# A missing required key says what is missing where the bare "请填写此项" would not (an API answer's detail).
+REQUIRED_MESSAGES = {
+    "lead_unit": "请指定主办单位。",
+    "supporting_units": "请至少指定一个协办单位。",
+    "settlement": "请选择案结事了的方式。",
+}
 
 
 def perform(
@@ -202,8 +210,9 @@ def _check_keys(row: Transition, data: dict) -> None:
     if unknown:
         raise TransitionRefused(f"“{row.label}”不接受这些参数：{'、'.join(sorted(unknown))}。", code="data")
     for key in row.required:
-        if data.get(key) in (None, ""):
-            raise TransitionRefused("请填写此项。", code="data", field=key)
+        value = data.get(key)
+        if value in (None, "") or (isinstance(value, (list, tuple, set)) and not value):
+            raise TransitionRefused(REQUIRED_MESSAGES.get(key, "请填写此项。"), code="data", field=key)
 
 
 def _check_actor(row: Transition, petition: Petition, actor) -> None:
