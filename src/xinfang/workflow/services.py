@@ -178,6 +178,20 @@ def perform(
     return event
 
 
+def perform_for_mechanism(petition: Petition, action: str, user, *, name: str, at=None, **data) -> Event:
+    """``perform`` on behalf of a mechanism above the workflow (a joint meeting's decision, an assistance
+    grant): as ``user`` when the row lets that user act, else as the petition's bureau (a ``UnitActor``
+    named ``name``), since the bureau is where those mechanisms' offices sit (联席办, the assistance fund);
+    the mechanism's own event names the person, in the same transaction."""
+    row = TABLE[action]
+    unit = getattr(user, "unit", None)
+    actor = user
+    if row.unit is None or not user.has_role(*row.roles) or not unit_may_act(row.unit, petition, unit):
+        receiving = petition.receiving_unit
+        actor = actors.UnitActor(receiving.bureau() or receiving, name=name)
+    return perform(petition, action, actor, at=at, **data)
+
+
 def _field_values(petition: Petition) -> dict:
     return {field.attname: getattr(petition, field.attname) for field in _SAVED_FIELDS}
 
@@ -243,4 +257,5 @@ __all__ = [
     "StaleVersion",
     "TransitionRefused",
     "perform",
+    "perform_for_mechanism",
 ]
