@@ -17,11 +17,11 @@ from xinfang.meetings import figures, services
 from xinfang.meetings.models import AgendaItem, Decision, ItemStatus, JointMeeting
 from xinfang.meetings.selectors import decisions_for, meetings_visible_to
 from xinfang.meetings.services import ItemInput
+from xinfang.orgs.models import Role
 from xinfang.petitions.selectors import visible_to
 from xinfang.workflow import todo
 from xinfang.workflow.co_handling import co_handling_of
 from xinfang.workflow.models import CoHandler
-from xinfang.orgs.models import Role
 
 
 @pytest.fixture

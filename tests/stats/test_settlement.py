@@ -65,10 +65,18 @@ def test_the_county_figures(concluded, org):
     assert settlement.rate_of("settled", county, april) == Rate(2, 4)
     assert settlement.rate_of("petitioning_ended", county, april) == Rate(3, 4)
     # On 5 April the repeat had not come yet.
-    assert settlement.rate_of("petitioning_ended", county, ctx(*MARCH, today=dt.date(2026, 4, 5))) == Rate(4, 4)
+    assert settlement.rate_of("petitioning_ended", county, ctx(*MARCH, today=dt.date(2026, 4, 5))) == Rate(
+        4, 4
+    )
     data = settlement.settlement_json(county, ctx(*MARCH, today=dt.date(2026, 4, 15)))
     assert data["settled"] == {"numerator": 2, "denominator": 4, "percent": 50.0}
-    assert data["by_kind"] == {"terminated_by_law": 0, "hearing": 0, "agreement": 1, "assistance": 0, "procedural": 1}
+    assert data["by_kind"] == {
+        "terminated_by_law": 0,
+        "hearing": 0,
+        "agreement": 1,
+        "assistance": 0,
+        "procedural": 1,
+    }
     assert data["sentence"] == "案结事了率为50%（共办结4件，案结事了2件），息诉息访率为75%"
 
 

@@ -27,7 +27,9 @@ from .conftest import snapshot
 def co_handle(scene, petition, supporting, at="2026-03-05 15:00", **data):
     people, org = scene.people, scene.org
     data.setdefault("lead_unit", org.qingbo_unit)
-    return scene.do(petition, "set_co_handlers", people.bureau_handler, at, supporting_units=supporting, **data)
+    return scene.do(
+        petition, "set_co_handlers", people.bureau_handler, at, supporting_units=supporting, **data
+    )
 
 
 def refused(petition, actor, action="set_co_handlers", **data):
@@ -68,7 +70,9 @@ def test_a_supporting_unit_sees_the_matter_and_its_to_do_but_may_not_reply(scene
     scene.do(petition, "reply", people.township_handler, "2026-04-01", opinion="support", text="予以支持")
     assert petition.status == "replied"
     # Delivered: the support task is gone.
-    scene.do(petition, "deliver", people.township_handler, "2026-04-03", method="post", received_on="2026-04-03")
+    scene.do(
+        petition, "deliver", people.township_handler, "2026-04-03", method="post", received_on="2026-04-03"
+    )
     assert petition.pk not in {p.pk for p in todo.my_tasks(people.department_handler)}
 
 
@@ -96,7 +100,9 @@ def test_bad_co_handlers_are_refused_with_reasons_and_change_nothing(scene, org,
     assert (no_lead.field, no_lead.reason) == ("lead_unit", "请指定主办单位。")
     none = refused(petition, bureau, lead_unit=org.qingbo_unit, supporting_units=[])
     assert (none.field, none.reason) == ("supporting_units", "请至少指定一个协办单位。")
-    lead_too = refused(petition, bureau, lead_unit=org.qingbo_unit, supporting_units=[org.housing, org.qingbo_unit])
+    lead_too = refused(
+        petition, bureau, lead_unit=org.qingbo_unit, supporting_units=[org.housing, org.qingbo_unit]
+    )
     assert (lead_too.field, lead_too.reason) == ("supporting_units", "主办单位不能同时是协办单位。")
     other_lead = refused(petition, bureau, lead_unit=org.housing, supporting_units=[org.hubin_unit])
     assert other_lead.field == "lead_unit" and "清波街道办事处" in other_lead.reason
@@ -104,7 +110,9 @@ def test_bad_co_handlers_are_refused_with_reasons_and_change_nothing(scene, org,
     assert "协办单位“NOPE”不存在" in unknown.reason
     outside = refused(petition, bureau, lead_unit=org.qingbo_unit, supporting_units=[org.other_bureau])
     assert "不在上城区" in outside.reason
-    township = refused(petition, people.township_handler, lead_unit=org.qingbo_unit, supporting_units=[org.housing])
+    township = refused(
+        petition, people.township_handler, lead_unit=org.qingbo_unit, supporting_units=[org.housing]
+    )
     assert township.code == "unit" and "辖区信访部门" in township.reason
     registered = scene.petition("2026-03-06 08:00")
     state = refused(registered, bureau, lead_unit=org.bureau, supporting_units=[org.housing])
@@ -118,7 +126,10 @@ def test_an_accused_unit_is_never_a_supporting_unit(scene, org, people):
     scene.do(petition, "transfer", people.registrar, "2026-03-03", to_unit=org.discipline)
     scene.move(when("2026-03-04"))
     problem = refused(
-        petition, people.bureau_handler, lead_unit=org.discipline, supporting_units=[org.qingbo_unit, org.housing]
+        petition,
+        people.bureau_handler,
+        lead_unit=org.discipline,
+        supporting_units=[org.qingbo_unit, org.housing],
     )
     assert problem.code == "confidential" and "不得由被检举控告的单位协办" in problem.reason
     assert not visible_to(people.department_handler).filter(pk=petition.pk).exists()
@@ -129,7 +140,9 @@ def test_the_figures_count_a_co_handled_matter_for_the_lead_unit_only(scene, org
     co_handle(scene, petition, [org.housing])
     scene.do(petition, "add_support_opinion", people.department_handler, "2026-03-10", text="意见")
     scene.do(petition, "reply", people.township_handler, "2026-04-01", opinion="support", text="予以支持")
-    ctx = Ctx.of(Period.between(when("2026-03-01").date(), when("2026-06-30").date()), when("2026-06-30").date())
+    ctx = Ctx.of(
+        Period.between(when("2026-03-01").date(), when("2026-06-30").date()), when("2026-06-30").date()
+    )
     for defn in (rates.TIMELY_ACCEPTANCE, rates.ON_TIME_CONCLUSION, rates.FIRST_PETITION_ON_TIME):
         assert rates.rate(defn, Scope(unit=org.qingbo_unit), ctx) == rates.Rate(1, 1), defn.key
         assert rates.rate(defn, Scope(unit=org.housing), ctx) == rates.ZERO, defn.key

@@ -32,19 +32,27 @@ def test_the_panel_shows_the_lead_and_supporting_units_and_the_supporting_unit_m
 
 def test_settlement_is_recorded_by_the_bureau_and_shown(client, scene, people):
     petition = scene.drive("concluded")
-    assert '<dd id="settlement">尚未记录</dd>' in detail(client, people.bureau_handler, petition).content.decode()
+    assert (
+        '<dd id="settlement">尚未记录</dd>'
+        in detail(client, people.bureau_handler, petition).content.decode()
+    )
     url = reverse("workflow:action", args=[petition.pk, "record_settlement"])
     before = snapshot(petition)
     bad = client.post(url, {"expected_version": petition.version, "settlement": "forgotten"})
     assert bad.status_code == 400 and "forgotten 不在可用的选项中" in bad.content.decode()
     assert snapshot(petition) == before
-    done = client.post(url, {"expected_version": petition.version, "settlement": "agreement", "text": "签订协议"})
+    done = client.post(
+        url, {"expected_version": petition.version, "settlement": "agreement", "text": "签订协议"}
+    )
     assert done.status_code == 302
     html = detail(client, people.bureau_handler, petition).content.decode()
     assert '<dd id="settlement">协议化解（' in html
     assert 'data-action="record_settlement"' not in html  # recorded once
     # The township that handled it is not offered it: the bureau records it.
-    assert 'data-action="record_settlement"' not in detail(client, people.township_handler, petition).content.decode()
+    assert (
+        'data-action="record_settlement"'
+        not in detail(client, people.township_handler, petition).content.decode()
+    )
 
 
 def test_settlement_before_conclusion_is_refused_in_chinese(client, scene, people):

@@ -41,7 +41,9 @@ class CoHandling:
 def co_handling_of(petition: Petition) -> CoHandling | None:
     """The current lead and supporting units, or None when the matter is not co-handled."""
     rows = list(
-        CoHandler.objects.filter(petition=petition, is_current=True).select_related("unit").order_by("role", "id")
+        CoHandler.objects.filter(petition=petition, is_current=True)
+        .select_related("unit")
+        .order_by("role", "id")
     )
     if not rows:
         return None

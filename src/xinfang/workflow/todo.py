@@ -155,12 +155,16 @@ def _one_units_tasks(user, unit_id: int) -> QuerySet[Petition]:
         .annotate(
             task_due_on=Coalesce(
                 Subquery(earliest.values("due_on")[:1], output_field=DateField()),
-                Case(When(own_delivery, then=Value(None)), default=F("next_due_on"), output_field=DateField()),
+                Case(
+                    When(own_delivery, then=Value(None)), default=F("next_due_on"), output_field=DateField()
+                ),
                 output_field=DateField(),
             ),
             task_stage=Coalesce(
                 Subquery(earliest.values("stage")[:1], output_field=CharField()),
-                Case(When(own_delivery, then=Value(DELIVERY)), default=Value(SUPPORT), output_field=CharField()),
+                Case(
+                    When(own_delivery, then=Value(DELIVERY)), default=Value(SUPPORT), output_field=CharField()
+                ),
                 output_field=CharField(),
             ),
         )

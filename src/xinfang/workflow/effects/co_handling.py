@@ -50,7 +50,8 @@ def set_co_handlers(ctx: Context) -> None:
     if handling is None or lead.pk != handling.pk:
         name = handling.name if handling is not None else "承办单位"
         ctx.refuse(
-            f"主办单位应为承办该事项的{name}；由其他单位主办的，请先将事项转送或交办给该单位。", field="lead_unit"
+            f"主办单位应为承办该事项的{name}；由其他单位主办的，请先将事项转送或交办给该单位。",
+            field="lead_unit",
         )
     units = _supporting_units(ctx)
     if any(unit.pk == lead.pk for unit in units):
@@ -64,7 +65,9 @@ def set_co_handlers(ctx: Context) -> None:
                 field="supporting_units",
             )
         if not region.contains(unit.region):
-            ctx.refuse(f"协办单位须为本辖区的单位（{unit.name}不在{region.name}）。", field="supporting_units")
+            ctx.refuse(
+                f"协办单位须为本辖区的单位（{unit.name}不在{region.name}）。", field="supporting_units"
+            )
     CoHandler.objects.filter(petition=petition, is_current=True).update(is_current=False)
     CoHandler.objects.bulk_create(
         [CoHandler(petition=petition, unit=lead, role=CoHandlerRole.LEAD, set_at=ctx.at)]
