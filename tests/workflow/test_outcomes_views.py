@@ -63,3 +63,18 @@ def test_settlement_before_conclusion_is_refused_in_chinese(client, scene, peopl
     response = client.post(url, {"expected_version": petition.version, "settlement": "agreement"})
     assert "该事项当前状态为“办理中”，不能记录案结事了。" in response.content.decode()
     assert snapshot(petition) == before
+
+
+def test_the_supporting_units_to_do_page_and_petition_list_show_the_matter(client, scene, org, people):
+    petition = scene.drive("accepted")
+    scene.do(petition, "set_co_handlers", people.bureau_handler, "2026-03-06", lead_unit=org.qingbo_unit,
+             supporting_units=[org.housing])  # fmt: skip
+    client.force_login(people.department_handler)
+    todo_page = client.get(reverse("workflow:todo"))
+    assert todo_page.status_code == 200
+    html = todo_page.content.decode()
+    assert petition.registration_number in html and "协办" in html
+    listed = client.get(reverse("petitions:list"))
+    assert petition.registration_number in listed.content.decode()
+    client.force_login(people.other_township_handler)
+    assert petition.registration_number not in client.get(reverse("workflow:todo")).content.decode()
