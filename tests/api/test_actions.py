@@ -40,6 +40,11 @@ def as_api(data: dict) -> dict:
     out = dict(data)
     if "to_unit" in out:
         out["to_unit"] = OrgUnit.objects.get(pk=out["to_unit"]).code
+    for key in ("lead_unit",):
+        if key in out:
+            out[key] = OrgUnit.objects.get(pk=out[key]).code
+    if "supporting_units" in out:
+        out["supporting_units"] = [OrgUnit.objects.get(pk=pk).code for pk in out["supporting_units"]]
     if "approved_by" in out:
         from django.contrib.auth import get_user_model
 

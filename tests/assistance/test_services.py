@@ -140,3 +140,29 @@ def test_a_grant_on_an_accusation_never_reaches_the_accused_unit(people, org):
     grant = grant_on(accusation, people.bureau_handler)
     assert grants_visible_to(people.bureau_leader).filter(pk=grant.pk).exists()
     assert not grants_visible_to(leaders.secretary).exists()  # a jurisdiction unit, but the accused one
+
+
+def test_a_grant_that_ends_a_concluded_matter_records_it_settled_with_assistance(people, scene):
+    """救助息访: the grant's ending is the petition's outcome (案结事了, 救助息访), written by the workflow in the
+    grant's transaction; the event names the bureau acting for the fund, the reason the grant."""
+    concluded = scene.drive("concluded")
+    scene.move(when("2026-04-10 09:00"))
+    grant = grant_on(concluded, people.township_handler)
+    services.approve(grant, people.township_leader, rule="《上城区信访救助办法》第五条")
+    services.pay(grant, people.township_handler, paid_on=day("2026-04-10"), ended_petitioning=True)
+    concluded.refresh_from_db()
+    assert (concluded.settlement, concluded.settled_at) == ("assistance", when("2026-04-10 09:00"))
+    event = concluded.events.get(action="record_settlement")
+    assert event.data["by_unit"] == scene.org.bureau.code and "20000.00元" in event.reason
+    # Recorded once: a later ending changes nothing.
+    services.record_ending(grant, people.township_handler, ended_petitioning=True)
+    assert concluded.events.filter(action="record_settlement").count() == 1
+
+
+def test_a_grant_on_a_matter_still_handled_leaves_its_outcome_to_the_bureau(petition, people, scene):
+    scene.move(when("2026-03-10 09:00"))
+    grant = grant_on(petition, people.township_handler)
+    services.approve(grant, people.township_leader, rule="第五条")
+    services.pay(grant, people.township_handler, paid_on=day("2026-03-10"), ended_petitioning=True)
+    petition.refresh_from_db()
+    assert petition.settlement == "" and not petition.events.filter(action="record_settlement").exists()

@@ -14,10 +14,14 @@ from tests.scenes import day, when
 from xinfang.audit.models import Event
 from xinfang.disputes import services as disputes
 from xinfang.meetings import figures, services
-from xinfang.meetings.models import AgendaItem, ItemStatus, JointMeeting
+from xinfang.meetings.models import AgendaItem, Decision, ItemStatus, JointMeeting
 from xinfang.meetings.selectors import decisions_for, meetings_visible_to
 from xinfang.meetings.services import ItemInput
 from xinfang.orgs.models import Role
+from xinfang.petitions.selectors import visible_to
+from xinfang.workflow import todo
+from xinfang.workflow.co_handling import co_handling_of
+from xinfang.workflow.models import CoHandler
 
 
 @pytest.fixture
@@ -168,3 +172,52 @@ def test_the_accused_unit_never_sees_the_item(people, org, frozen_clock):
     assert [i["summary"] for i in items] == ["其他议题"]
     client.force_login(people.bureau_leader)
     assert len(client.get(f"/api/v1/meetings/{meeting.pk}/").json()["items"]) == 2
+
+
+def _township_meeting(people, items):
+    return services.hold_meeting(
+        people.township_leader, level="township", kind="ad_hoc", held_on=day("2026-03-06"), title="清波街道联席会议",
+        attendees="街道、住建局", items=items,
+    )  # fmt: skip
+
+
+def test_a_decision_names_the_petitions_lead_and_supporting_units(hard, people, org, frozen_clock):
+    """process.md §3: the joint meeting decides; the supporting unit then sees the petition and its to-do."""
+    one, _, _ = hard
+    frozen_clock(when("2026-03-06 15:00"))
+    item = _township_meeting(people, [ItemInput("征收补偿", petition=one)]).items.get()
+    assert not visible_to(people.department_handler).filter(pk=one.pk).exists()
+    services.decide(item, people.township_leader, lead_unit=org.qingbo_unit, supporting_units=[org.housing],
+                    action="联合核查补偿标准", deadline=day("2026-03-20"))  # fmt: skip
+    found = co_handling_of(one)
+    assert found.lead == org.qingbo_unit and found.supporting == [org.housing]
+    event = one.events.get(action="set_co_handlers")
+    # A township leader may not take the bureau's action: the county bureau records it for the meeting.
+    assert event.data["by_unit"] == org.bureau.code and "联合核查补偿标准" in event.reason
+    assert visible_to(people.department_handler).filter(pk=one.pk).exists()
+    assert one.pk in {p.pk for p in todo.my_tasks(people.department_handler)}
+
+
+def test_a_decision_whose_lead_does_not_handle_the_petition_is_refused_whole(hard, people, org, frozen_clock):
+    one, _, _ = hard
+    frozen_clock(when("2026-03-06 15:00"))
+    item = _township_meeting(people, [ItemInput("征收补偿", petition=one)]).items.get()
+    with pytest.raises(ValidationError) as caught:
+        services.decide(item, people.township_leader, lead_unit=org.housing, supporting_units=[org.hubin_unit],
+                        action="住建局牵头", deadline=day("2026-03-20"))  # fmt: skip
+    assert "清波街道办事处" in caught.value.message_dict["lead_unit"][0]
+    assert not Decision.objects.exists() and not CoHandler.objects.exists()
+    item.refresh_from_db()
+    assert item.status == ItemStatus.OPEN
+
+
+def test_a_decision_on_a_concluded_petition_is_the_meetings_task_only(scene, people, org, frozen_clock):
+    done = scene.drive("concluded")
+    frozen_clock(when("2026-04-06 15:00"))
+    meeting = services.hold_meeting(
+        people.township_leader, level="township", kind="ad_hoc", held_on=day("2026-04-06"), title="会",
+        attendees="街道", items=[ItemInput("积案", petition=done)],
+    )  # fmt: skip
+    services.decide(meeting.items.get(), people.township_leader, lead_unit=org.qingbo_unit,
+                    supporting_units=[org.housing], action="回访", deadline=day("2026-04-20"))  # fmt: skip
+    assert co_handling_of(done) is None

@@ -91,8 +91,9 @@ class TestListAccess(ViewAccessChecks):
 
 
 class TestDetailAccess(ViewAccessChecks):
-    # 12, and one for the leaders panel: whether the petition has any session, ownership or 阅批 at all.
-    max_queries = 13
+    # 12, one for the leaders panel (whether the petition has any session, ownership or 阅批 at all) and one
+    # for the outcomes panel (its lead and supporting units).
+    max_queries = 14
 
     @pytest.fixture
     def url(self, scene):

@@ -65,6 +65,7 @@ def test_cli_prints_the_seed_county_figures(seed):
         "assistance",
         "disputes",
         "campaigns",
+        "settlement",
         "reception",
         "ownership",
         "instructions",

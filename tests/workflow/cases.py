@@ -169,6 +169,31 @@ CASES = [
         {"text": "已达成和解"},
         lambda p: p.is_resolved,
     ),
+    Case(
+        "set_co_handlers",
+        "accepted",
+        "bureau_handler",
+        lambda s: {
+            "lead_unit": s.org.qingbo_unit.pk,
+            "supporting_units": [s.org.housing.pk],
+            "text": "经协商确定",
+        },
+        lambda p: p.co_handlers.filter(is_current=True, role="supporting", unit__code="330102-ZJJ").exists(),
+    ),
+    Case(
+        "add_support_opinion",
+        "co_handled",
+        "department_handler",
+        {"text": "建议依据住房保障政策予以解决"},
+        lambda p: p.status == Status.ACCEPTED,
+    ),
+    Case(
+        "record_settlement",
+        "concluded",
+        "bureau_handler",
+        {"settlement": "agreement", "text": "双方签订和解协议，信访人息诉"},
+        lambda p: p.settlement == "agreement" and p.settled_at is not None,
+    ),
 ]
 BY_ACTION = {case.action: case for case in CASES}
 
@@ -185,6 +210,16 @@ def prepare(scene, case: Case):
             "2026-03-05",
             track="simplified",
             ground="consultation",
+        )
+    elif case.state == "co_handled":
+        petition = scene.drive("accepted")
+        scene.do(
+            petition,
+            "set_co_handlers",
+            scene.people.bureau_handler,
+            "2026-03-05",
+            lead_unit=scene.org.qingbo_unit,
+            supporting_units=[scene.org.housing],
         )
     else:
         petition = scene.drive(case.state, **case.drive)

@@ -34,6 +34,9 @@ DUMMY = {
     "rating": "satisfied",
     "decision": "uphold",
     "hearing_days": 1,
+    "lead_unit": "330102001",
+    "supporting_units": ["330102-ZJJ"],
+    "settlement": "agreement",
 }
 
 
@@ -253,6 +256,10 @@ WHO = {
     "record_hearing": ("under_re_review", "city_registrar", "reviewer"),
     "re_review_opinion": ("under_re_review", "city_registrar", "reviewer"),
     "resolve": ("accepted", "auditor", "other_township_handler"),
+    "set_co_handlers": ("accepted", "registrar", "township_handler"),
+    # No supporting unit yet: a handler of any unit is in the wrong one.
+    "add_support_opinion": ("accepted", "qingbo_registrar", "department_handler"),
+    "record_settlement": ("concluded", "registrar", "township_handler"),
 }
 
 

@@ -78,6 +78,15 @@ def test_all_rows_in_full_histories(scene, org, people):
     act(p, "object", people.department_handler, "2026-03-04", reason="不属于本部门职责")
     act(p, "assign", people.registrar, "2026-03-05", to_unit=org.qingbo_unit, report_days=60)
     act(p, "accept", people.township_handler, "2026-03-06")
+    act(
+        p,
+        "set_co_handlers",
+        people.bureau_handler,
+        "2026-03-06 15:00",
+        lead_unit=org.qingbo_unit,
+        supporting_units=[org.housing],
+    )
+    act(p, "add_support_opinion", people.department_handler, "2026-03-07", text="建议按政策解决")
     act(p, "switch_to_simplified", people.township_handler, "2026-03-09", ground="consultation")
     act(p, "switch_to_ordinary", people.township_handler, "2026-03-10", reason="情况复杂")
     act(
@@ -115,7 +124,8 @@ def test_all_rows_in_full_histories(scene, org, people):
         received_on="2026-06-20",
     )
     act(p, "resolve", people.bureau_handler, "2026-06-25", text="已化解")
-    assert p.status == "terminated" and p.version == 18
+    act(p, "record_settlement", people.bureau_handler, "2026-06-26", settlement="terminated_by_law")
+    assert p.status == "terminated" and p.version == 21
 
     act(scene.petition("2026-07-01 09:00"), "handle_self", people.bureau_handler, "2026-07-01 10:00")
     act(

@@ -93,6 +93,24 @@ class ActionRequestSerializer(StrictFieldsMixin, serializers.Serializer):
     via = serializers.CharField(required=False, help_text="信访人提出的渠道（评价、请求复查复核）")
     decision = serializers.CharField(required=False, help_text="复查、复核结论：uphold / change / revoke")
     hearing_days = serializers.IntegerField(required=False, help_text="听证天数（记录听证、复核意见）")
+    lead_unit = _code_field(
+        OrgUnit.objects.filter(is_active=True),
+        "主办单位",
+        required=False,
+        help_text="主办单位代码（确定主办协办单位；须为承办该事项的单位）",
+    )
+    supporting_units = serializers.ListField(
+        child=_code_field(OrgUnit.objects.filter(is_active=True), "协办单位"),
+        required=False,
+        allow_empty=True,
+        max_length=50,
+        help_text="协办单位代码列表（确定主办协办单位；不得包含主办单位和被检举控告单位）",
+    )
+    settlement = serializers.CharField(
+        required=False,
+        help_text="案结事了方式（记录案结事了）：terminated_by_law 依法终结 / hearing 听证 / agreement 协议化解 / "
+        "assistance 救助息访 / procedural 程序性办结",
+    )
 
     def validate_approved_by(self, value: str):
         # Looked up in the responsible unit only: the approver is its head (the service checks the role), and
@@ -306,6 +324,12 @@ class PerformActionView(APIView):
                 "答复", value={"opinion": "support", "text": "经核查，予以支持。"}, request_only=True
             ),
             OpenApiExample("送达", value={"method": "post", "received_on": "2026-04-03"}, request_only=True),
+            OpenApiExample(
+                "确定主办协办单位",
+                value={"lead_unit": "330102001", "supporting_units": ["330102-ZJJ"], "text": "联席会议议定"},
+                request_only=True,
+            ),
+            OpenApiExample("记录案结事了", value={"settlement": "agreement"}, request_only=True),
             OpenApiExample(
                 "延期",
                 value={"days": 30, "reason": "需现场勘验", "approved_by": "qingbo_leader"},

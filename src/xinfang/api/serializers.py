@@ -31,6 +31,7 @@ from xinfang.petitions.models import (
 )
 from xinfang.petitions.selectors import visible_link_changes, visible_repeat_of, visible_to
 from xinfang.petitions.services import PartyInput, Registration
+from xinfang.workflow.co_handling import co_handling_of
 
 from . import lookups
 from .disclosure import petitioner_view
@@ -156,13 +157,42 @@ class PetitionSerializer(serializers.ModelSerializer):
         return not self._unmasked(petition)
 
 
+class CoHandlingSerializer(serializers.Serializer):
+    lead_unit = serializers.CharField(source="lead.code", allow_null=True, help_text="主办单位代码")
+    supporting_units = serializers.SerializerMethodField(help_text="协办单位代码")
+
+    def get_supporting_units(self, co_handling) -> list[str]:
+        return [unit.code for unit in co_handling.supporting]
+
+
 class PetitionDetailSerializer(PetitionSerializer):
     detail = True
     attachments = AttachmentSerializer(many=True, read_only=True)
     events = serializers.SerializerMethodField(help_text="操作记录（全程留痕），按时间顺序")
+    co_handling = serializers.SerializerMethodField(help_text="主办、协办单位（多个单位办理时；否则为null）")
+    settlement_label = serializers.CharField(
+        source="get_settlement_display", read_only=True, help_text="案结事了方式中文名（未记录为空）"
+    )
 
     class Meta(PetitionSerializer.Meta):
-        fields = [*PetitionSerializer.Meta.fields, "track", "version", "content", "attachments", "events"]
+        fields = [
+            *PetitionSerializer.Meta.fields,
+            "track",
+            "version",
+            "content",
+            "co_handling",
+            "is_resolved",
+            "settlement",
+            "settlement_label",
+            "settled_at",
+            "attachments",
+            "events",
+        ]
+
+    @extend_schema_field(CoHandlingSerializer(allow_null=True))
+    def get_co_handling(self, petition: Petition) -> dict | None:
+        found = co_handling_of(petition)
+        return CoHandlingSerializer(found).data if found is not None else None
 
     @extend_schema_field(EventSerializer(many=True))
     def get_events(self, petition: Petition) -> list[dict]:

@@ -5,6 +5,9 @@ transaction and one audit event; none of them moves the petition (only the workf
 * ``approve(grant, actor, *, rule, at=None) -> Grant``
 * ``pay(grant, actor, *, paid_on, reference="", ended_petitioning=None, at=None) -> Grant``
 * ``record_ending(grant, actor, *, ended_petitioning, at=None) -> Grant``
+
+A grant that ended the matter (救助息访) on a concluded petition records its outcome 救助息访 through the
+workflow (``settlement.record_if_ended``), in the same transaction.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from xinfang.petitions.models import Petition
 from xinfang.petitions.selectors import visible_to
 
 from .models import Fund, Grant, GrantStatus
+from .settlement import record_if_ended
 
 APPLYING_ROLES = (Role.HANDLER, Role.UNIT_LEADER, Role.BUREAU_LEADER)
 APPROVING_ROLES = (Role.UNIT_LEADER, Role.BUREAU_LEADER, Role.PARTY_LEADER)
@@ -199,6 +203,7 @@ def pay(
             to_status=grant.status,
             data={"paid_on": paid_on, "reference": grant.payment_reference, "ended": ended_petitioning},
         )
+        record_if_ended(grant, actor, at)
     return grant
 
 
@@ -232,4 +237,5 @@ def record_ending(
             ip_address=ip_address,
             changes={"ended_petitioning": [before, ended_petitioning]},
         )
+        record_if_ended(grant, actor, at)
     return grant

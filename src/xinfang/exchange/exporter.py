@@ -61,6 +61,9 @@ FIELDS: dict[str, dict[str, str]] = {
         "hearing_days": HEARING,
     },
     "resolve": {"text": REASON},
+    "set_co_handlers": {"lead_unit": "lead_unit", "supporting_units": "supporting_units", "text": REASON},
+    "add_support_opinion": {"text": REASON},
+    "record_settlement": {"settlement": "settlement", "text": REASON},
     "open_supervision": {
         "unit": UNIT_PK,
         "reason_kind": "reason_kind",
@@ -150,6 +153,8 @@ def _event_record(event: Event, names: _Names, hearing: dict) -> dict:
             hearing["total"] = max(total or 0, hearing["total"])
         else:
             value = data.get(source)
+        if isinstance(value, list):  # the format's values are scalars: codes joined, as the import reads them
+            value = ",".join(str(item) for item in value)
         if value not in (None, "", 0) and value not in DEFAULTS.get(key, ()):
             record[key] = value
     if data.get("note"):

@@ -6,7 +6,8 @@
 * ``complete_decision(decision, actor, *, done_on, note) -> Decision``
 * ``escalate_item(item, actor, *, target, reason) -> AgendaItem``
 * ``settle_item(item, actor, *, note) -> AgendaItem``
-A meeting never moves a petition or a dispute: their own services do that.
+A meeting never moves a petition or a dispute: their own services do that. A decision on a petition that is
+with a unit names its lead and supporting units through the workflow (``co_handling.apply_decision``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from xinfang.orgs.models import OrgUnit, Role, UnitKind
 from xinfang.petitions.models import Petition, PetitionClass
 from xinfang.petitions.selectors import visible_to
 
+from .co_handling import apply_decision
 from .models import (
     AgendaItem,
     Decision,
@@ -230,6 +232,7 @@ def decide(
         decision.supporting_units.set(supporting)
         item.status = ItemStatus.DECIDED
         item.save(update_fields=["status"])
+        apply_decision(item, decision, supporting, actor, at)
         record(
             action="decide_meeting_item",
             target=decision,

@@ -100,6 +100,20 @@ class ReplyOpinion(models.TextChoices):
     MEDIATION_AGREEMENT = "mediation_agreement", "调解协议"
 
 
+class Settlement(models.TextChoices):
+    """How a concluded petition ended 案结事了 / 息诉息访 (`settled`, process.md §4), beyond 办结 and 化解."""
+
+    TERMINATED_BY_LAW = "terminated_by_law", "依法终结"
+    HEARING = "hearing", "听证"
+    AGREEMENT = "agreement", "协议化解"
+    ASSISTANCE = "assistance", "救助息访"
+    PROCEDURAL = "procedural", "程序性办结"
+
+
+# The states in which a petition has been concluded in the petition procedure, so it may be recorded settled.
+SETTLEABLE_STATUSES = [Status.CONCLUDED, Status.REVIEWED, Status.TERMINATED]
+
+
 class DeliveryMethod(models.TextChoices):
     """How a reply or a notice reached the petitioner (送达); its received date starts the petitioner's windows."""
 
@@ -297,6 +311,9 @@ class Petition(models.Model):
     terminated_at = models.DateTimeField("终结时间", null=True, blank=True)
     is_resolved = models.BooleanField("已化解", default=False)
     resolved_at = models.DateTimeField("化解时间", null=True, blank=True)
+    # 案结事了 / 息诉息访: recorded by the bureau after conclusion (``record_settlement``); blank until then.
+    settlement = models.CharField("案结事了方式", max_length=20, choices=Settlement.choices, blank=True)
+    settled_at = models.DateTimeField("案结事了时间", null=True, blank=True)
     next_due_on = models.DateField("最近期限", null=True, blank=True)
     next_due_stage = models.CharField("最近期限环节", max_length=32, blank=True)
     last_transition_at = models.DateTimeField("最近流转时间", null=True, blank=True)

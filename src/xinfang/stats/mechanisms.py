@@ -1,5 +1,5 @@
-"""The mechanisms' figures in `xinfang stats --json`: ``meetings``, ``assistance``, ``disputes``, ``campaigns``
-(definitions: docs/statistics.md). Each app defines its figures; this module only picks the scope and period.
+"""The mechanisms' figures in `xinfang stats --json`: ``meetings``, ``assistance``, ``disputes``, ``campaigns``,
+and the outcomes beyond conclusion, ``settlement`` (definitions: docs/statistics.md). Each app defines its figures; this module only picks the scope and period.
 
 A unit's scope: the meetings it convened and the decisions it leads, the grants it made, the disputes it handles now, the campaign cases it is responsible for.
 A jurisdiction's: grants of units inside it, disputes that arose inside it, the campaigns its units run."""
@@ -16,6 +16,7 @@ from xinfang.meetings import figures as meetings
 
 from .metrics import Ctx
 from .scope import Scope
+from .settlement import settlement_json
 
 
 def assistance_json(scope: Scope, ctx: Ctx) -> dict:
@@ -78,6 +79,7 @@ def as_json(scope: Scope, ctx: Ctx) -> dict:
         "assistance": assistance_json(scope, ctx),
         "disputes": disputes_json(scope, ctx),
         "campaigns": campaigns_json(scope, ctx),
+        "settlement": settlement_json(scope, ctx),
     }
 
 
@@ -85,6 +87,9 @@ def sentences(scope: Scope, ctx: Ctx) -> list[str]:
     """The mechanisms' work-report sentences in the seeds' forms, for the figures that have any data."""
     data = as_json(scope, ctx)
     out = []
+    # The outcomes of the period's concluded matters first: they continue the rates' paragraph.
+    if data["settlement"]["settled"]["denominator"]:
+        out.append(data["settlement"]["sentence"] + "。")
     if data["meetings"]["meetings"]["total"]:
         out.append(data["meetings"]["sentence"] + "。")
     if data["assistance"]["grants"]:

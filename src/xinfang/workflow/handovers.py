@@ -74,6 +74,9 @@ NO_HANDOVER = {
     "record_hearing": "the same reviewers keep working it",
     "re_review_opinion": "final (three-level termination); the petitioner is told",
     "resolve": "a fact recorded; nobody's turn",
+    "set_co_handlers": "the lead unit keeps working it; the supporting units find it in their to-do lists",
+    "add_support_opinion": "the lead unit reads it in the history; nobody's turn",
+    "record_settlement": "a fact recorded; nobody's turn",
 }
 
 

@@ -55,6 +55,42 @@ class Routing(models.Model):
         return f"{self.get_action_display()} {self.to_unit}"
 
 
+class CoHandlerRole(models.TextChoices):
+    LEAD = "lead", "主办单位"
+    SUPPORTING = "supporting", "协办单位"
+
+
+class CoHandler(models.Model):
+    """A unit handling a matter together with others (主办 / 协办, process.md §3): the lead unit is the one
+    that handles and replies (the petition's handling unit); supporting units see the matter in their lists
+    and add their opinions. Setting them again ends the earlier rows (``is_current`` false), kept for the
+    record."""
+
+    petition = models.ForeignKey(
+        "petitions.Petition", verbose_name="信访事项", on_delete=models.PROTECT, related_name="co_handlers"
+    )
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="单位", on_delete=models.PROTECT, related_name="co_handled"
+    )
+    role = models.CharField("分工", max_length=12, choices=CoHandlerRole.choices)
+    set_at = models.DateTimeField("确定时间")
+    is_current = models.BooleanField("当前", default=True)
+
+    class Meta:
+        verbose_name = "主办协办单位"
+        verbose_name_plural = "主办协办单位"
+        ordering = ["petition", "role", "id"]
+        indexes = [models.Index(fields=["unit", "role", "is_current"], name="cohandler_unit_role")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "unit"], condition=Q(is_current=True), name="cohandler_current_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.unit}"
+
+
 class ReplyForm(models.TextChoices):
     """How the handling opinion was given; simplified handling may use phone, SMS or online (process.md §4)."""
 

@@ -42,12 +42,15 @@ from xinfang.paging import Keyset
 from xinfang.petitions.models import Petition, Status
 from xinfang.petitions.selectors import visible_to
 
+from .co_handling import supporting
 from .models import Deadline, DeadlineStatus
 from .transitions import TABLE
 from .worklist import colour_q
 
 # The pseudo-stage of a reply waiting to be delivered, named by the table's ``deliver`` row.
 DELIVERY = "delivery"
+# The pseudo-stage of a matter the unit supports (协办): its due date is the lead unit's next one.
+SUPPORT = "support"
 
 
 def _task_stages() -> list[str]:
@@ -59,7 +62,11 @@ def _task_stages() -> list[str]:
 
 
 TASK_STAGES = _task_stages()
-STAGE_LABELS = {**{code: Stage(code).label for code in TASK_STAGES}, DELIVERY: TABLE["deliver"].label}
+STAGE_LABELS = {
+    **{code: Stage(code).label for code in TASK_STAGES},
+    DELIVERY: TABLE["deliver"].label,
+    SUPPORT: "协办",
+}
 STAGE_CHOICES = list(STAGE_LABELS.items())
 
 # Those who oversee their area's units rather than work one unit's list.
@@ -131,17 +138,33 @@ def _one_units_tasks(user, unit_id: int) -> QuerySet[Petition]:
     waiting for delivery (``petition_replied_unit``), each with the unit's own earliest duty."""
     duties = Deadline.objects.filter(status=DeadlineStatus.OPEN, is_window=False, unit_id=unit_id)
     waiting = Petition.objects.filter(status=Status.REPLIED, responsible_unit_id=unit_id)
+    # Matters the unit supports while the lead unit still works them (协办: process.md §3).
+    supported = supporting(unit_id=unit_id, petition__status__in=TABLE["add_support_opinion"].from_states)
     earliest = duties.filter(petition=OuterRef("pk")).order_by("due_on", "id")
+    ids = (
+        duties.order_by()
+        .values("petition_id")
+        .union(waiting.order_by().values("pk"), supported.order_by().values("petition_id"))
+    )
+    own_delivery = Q(status=Status.REPLIED, responsible_unit_id=unit_id)
     return (
         visible_to(user)
-        # One IN over a UNION, not an OR of two conditions: PostgreSQL then joins the few ids to the
+        # One IN over a UNION, not an OR of conditions: PostgreSQL then joins the few ids to the
         # primary key instead of scanning the petitions (an OR with a subquery cannot use an index).
-        .filter(pk__in=duties.order_by().values("petition_id").union(waiting.order_by().values("pk")))
+        .filter(pk__in=ids)
         .annotate(
-            task_due_on=Subquery(earliest.values("due_on")[:1], output_field=DateField()),
+            task_due_on=Coalesce(
+                Subquery(earliest.values("due_on")[:1], output_field=DateField()),
+                Case(
+                    When(own_delivery, then=Value(None)), default=F("next_due_on"), output_field=DateField()
+                ),
+                output_field=DateField(),
+            ),
             task_stage=Coalesce(
                 Subquery(earliest.values("stage")[:1], output_field=CharField()),
-                Value(DELIVERY),
+                Case(
+                    When(own_delivery, then=Value(DELIVERY)), default=Value(SUPPORT), output_field=CharField()
+                ),
                 output_field=CharField(),
             ),
         )

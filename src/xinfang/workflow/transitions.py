@@ -27,6 +27,7 @@ class UnitRule(StrEnum):
     RE_REVIEWING = "re_reviewing"
     BUREAU_OVER = "bureau_over"
     RESPONSIBLE_OR_BUREAU_OVER = "responsible_or_bureau_over"
+    SUPPORTING = "supporting"
 
     @property
     def label(self) -> str:
@@ -41,6 +42,7 @@ UNIT_RULE_LABELS = {
     UnitRule.RE_REVIEWING: "复查单位的上一级单位（复核单位）",
     UnitRule.BUREAU_OVER: "辖区信访部门",
     UnitRule.RESPONSIBLE_OR_BUREAU_OVER: "责任单位或辖区信访部门",
+    UnitRule.SUPPORTING: "协办单位",
 }
 
 
@@ -95,6 +97,12 @@ REVIEW_STAFF = frozenset({Role.REVIEWER, Role.UNIT_LEADER, Role.BUREAU_LEADER})
 REQUEST_STAFF = frozenset({Role.REGISTRAR, Role.REVIEWER, Role.HANDLER})
 FOLLOW_UP_STAFF = frozenset({Role.REGISTRAR, Role.HANDLER, Role.SUPERVISOR})
 RESOLVE_STAFF = frozenset({Role.HANDLER, Role.UNIT_LEADER, Role.BUREAU_LEADER, Role.SUPERVISOR})
+BUREAU_DECIDING_STAFF = frozenset({Role.HANDLER, Role.BUREAU_LEADER, Role.SUPERVISOR})
+# Co-handling is decided while the matter is with a unit (sent to it, or being handled); support goes on
+# until the lead unit's reply is delivered.
+CO_HANDLING_STATES = frozenset({S.TRANSFERRED, S.ASSIGNED, S.ACCEPTED})
+SUPPORT_STATES = frozenset({S.TRANSFERRED, S.ASSIGNED, S.ACCEPTED, S.REPLIED})
+SETTLEABLE_STATES = frozenset({S.CONCLUDED, S.REVIEWED, S.TERMINATED})
 
 ACCEPTANCE_STAGES = (Stage.ROUTE, Stage.NOTIFY_DIRECT, Stage.ACCEPT)
 HANDLING_STAGES = (Stage.HANDLE, Stage.SIMPLIFIED)
@@ -404,6 +412,46 @@ add(
         UnitRule.RESPONSIBLE_OR_BUREAU_OVER,
         optional=("text",),
         rules="标记矛盾纠纷已实际化解（受理之后任何状态，一次）。",
+    )
+)
+add(
+    Transition(
+        "set_co_handlers",
+        "确定主办协办单位",
+        CO_HANDLING_STATES,
+        None,
+        BUREAU_DECIDING_STAFF,
+        UnitRule.BUREAU_OVER,
+        required=("lead_unit", "supporting_units"),
+        optional=("text",),
+        rules="涉及多个单位的事项，由共同的上级信访部门或联席会议确定一个主办单位和协办单位：主办单位为承办该事项的单位，"
+        "负责答复并计入其统计；协办单位可查看并提出协办意见，不得答复；检举控告事项不得由被检举控告单位协办。",
+    )
+)
+add(
+    Transition(
+        "add_support_opinion",
+        "提出协办意见",
+        SUPPORT_STATES,
+        None,
+        UNIT_STAFF,
+        UnitRule.SUPPORTING,
+        required=("text",),
+        rules="协办单位就其职责范围内的问题向主办单位提出意见，记入办理记录；答复由主办单位作出。",
+    )
+)
+add(
+    Transition(
+        "record_settlement",
+        "记录案结事了",
+        SETTLEABLE_STATES,
+        None,
+        BUREAU_DECIDING_STAFF,
+        UnitRule.BUREAU_OVER,
+        required=("settlement",),
+        optional=("text",),
+        rules="已办结（含复查、三级终结）的事项，信访人息诉息访的，记录案结事了及其方式：依法终结（限三级终结）、听证、"
+        "协议化解、救助息访、程序性办结；每件记录一次。",
     )
 )
 

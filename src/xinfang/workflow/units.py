@@ -6,6 +6,7 @@ from xinfang.evaluation.models import Review
 from xinfang.orgs.models import JURISDICTION_KINDS, OrgUnit, UnitKind
 from xinfang.petitions.models import Petition, PetitionClass, Status
 
+from .co_handling import supports
 from .models import Routing, RoutingAction
 from .transitions import UnitRule
 
@@ -99,6 +100,8 @@ def unit_may_act(rule: UnitRule, petition: Petition, unit: OrgUnit | None) -> bo
         return covers(unit, petition)
     if rule == UnitRule.RESPONSIBLE_OR_BUREAU_OVER:
         return unit.pk == petition.responsible_unit_id or covers(unit, petition)
+    if rule == UnitRule.SUPPORTING:
+        return supports(petition, unit)
     expected = acting_unit(rule, petition)
     if expected is None or expected.pk != unit.pk:
         return False

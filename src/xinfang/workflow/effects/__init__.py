@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import acceptance, handling, rating, resolution, review, routing
+from . import acceptance, co_handling, handling, rating, resolution, review, routing
 from .common import Context
 
 EFFECTS: dict[str, Callable[[Context], None]] = {
@@ -35,6 +35,9 @@ EFFECTS: dict[str, Callable[[Context], None]] = {
     "record_hearing": review.record_hearing,
     "re_review_opinion": review.re_review_opinion,
     "resolve": resolution.resolve,
+    "set_co_handlers": co_handling.set_co_handlers,
+    "add_support_opinion": co_handling.add_support_opinion,
+    "record_settlement": co_handling.record_settlement,
 }
 
 __all__ = ["EFFECTS", "Context"]

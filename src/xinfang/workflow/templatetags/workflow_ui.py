@@ -13,6 +13,7 @@ from xinfang.deadlines.models import Stage
 from xinfang.petitions.models import Channel, Track
 
 from .. import hooks, todo
+from ..co_handling import co_handling_of
 from ..review_bodies import duty_unit_name
 from ..selectors import available_actions, deadlines_of, petition_colour
 
@@ -73,6 +74,7 @@ MOOT = {
     "switch_to_ordinary": lambda p: p.track != Track.SIMPLIFIED,
     "extend": lambda p: p.track == Track.SIMPLIFIED or p.extension_days > 0,
     "resolve": lambda p: p.is_resolved,
+    "record_settlement": lambda p: bool(p.settlement),
 }
 
 
@@ -95,3 +97,9 @@ def workflow_panel(context, petition):
         "today": today,
         "documents": hooks.documents_of(petition),
     }
+
+
+@register.simple_tag
+def co_handling(petition):
+    """The petition's lead and supporting units (``co_handling.CoHandling``), or None (the outcomes panel)."""
+    return co_handling_of(petition)
