@@ -44,6 +44,7 @@ from xinfang.search.query import TextSearch
 from xinfang.workflow import review_bodies
 from xinfang.workflow.worklist import with_due_colour
 
+from . import history
 from .forms import ListFilterForm, RegistrationForm, apply_service_errors, party_formset
 
 PAGE_SIZE = 50
@@ -152,14 +153,14 @@ def petition_detail(request, pk: int):
         services.record_identity_disclosure(
             petition, request.user, via="workbench", ip_address=client_ip(request)
         )
-    events = list(petition.events.select_related("actor", "actor_unit").order_by("at", "id"))
+    events = list(petition.events.order_by("at", "id"))
     for event in events:
         event.changes = visible_link_changes(event.changes, request.user)  # shown, never saved
     context = {
         "petition": petition,
         "parties": parties,
         "attachments": list(petition.attachments.select_related("uploaded_by")),
-        "events": events,
+        "history": history.history_rows(events, history.names_for(events)),
         "show_identity": show_identity,
         "may_reveal": not show_identity and masking.may_reveal(request.user, petition),
         "repeat_of": visible_repeat_of(petition, request.user),
