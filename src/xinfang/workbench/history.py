@@ -315,48 +315,71 @@ UNIT_CODE_KEYS = ("from_unit", "to_unit", "returned_to", "unit", "by_unit")
 
 
 def names_for(events: list) -> Names:
-    """Everything the events name, one query per kind."""
+    """Everything the events name: the actors and their units from the events' own joins (the view selects
+    them), the rest in one query per kind that occurs."""
+    units: dict = {}
+    users: dict = {}
     unit_ids, unit_codes, user_ids, category_ids, region_ids, petition_ids = (set() for _ in range(6))
+    buckets = {
+        OrgUnit: unit_ids,
+        User: user_ids,
+        Category: category_ids,
+        Region: region_ids,
+        Petition: petition_ids,
+    }
     for event in events:
-        unit_ids.add(event.actor_unit_id)
-        user_ids.add(event.actor_id)
+        _known(event, "actor", users, user_ids, str)
+        _known(event, "actor_unit", units, unit_ids, lambda unit: unit.name)
+        if event.actor_unit_id and event.actor_unit_id in units:
+            units[event.actor_unit.code] = event.actor_unit.name
         for key in UNIT_CODE_KEYS:
             value = (event.data or {}).get(key)
             if isinstance(value, str):
                 unit_codes.add(value)
-        if event.target_type != "petition":
-            continue
+        if event.target_type != "petition" or event.action == "register":
+            continue  # registration's changes are not shown
         for name, values in (event.changes or {}).items():
             model_field = _model_field(Petition, name)
-            if model_field is None or not model_field.is_relation:
-                continue
-            bucket = {
-                OrgUnit: unit_ids,
-                User: user_ids,
-                Category: category_ids,
-                Region: region_ids,
-                Petition: petition_ids,
-            }
-            bucket.get(model_field.related_model, set()).update(values)
-    units: dict = {}
-    for pk, code, name in OrgUnit.objects.filter(
-        models.Q(pk__in=_ids(unit_ids)) | models.Q(code__in=unit_codes)
-    ).values_list("pk", "code", "name"):
-        units[pk] = units[code] = name
+            if model_field is not None and model_field.is_relation:
+                buckets.get(model_field.related_model, set()).update(values)
+    unit_ids -= set(units)
+    unit_codes -= set(units)
+    user_ids -= set(users)
+    if unit_ids or unit_codes:
+        rows = OrgUnit.objects.filter(models.Q(pk__in=_ids(unit_ids)) | models.Q(code__in=unit_codes))
+        for pk, code, name in rows.values_list("pk", "code", "name"):
+            units[pk] = units[code] = name
+    if _ids(user_ids):
+        users.update((user.pk, str(user)) for user in User.objects.filter(pk__in=_ids(user_ids)))
     return Names(
         units=units,
-        users={user.pk: str(user) for user in User.objects.filter(pk__in=_ids(user_ids))},
-        categories=dict(Category.objects.filter(pk__in=_ids(category_ids)).values_list("pk", "path")),
-        regions={
-            region.pk: region.full_name
-            for region in Region.objects.filter(pk__in=_ids(region_ids)).select_related(
-                "parent__parent__parent__parent"
-            )
-        },
-        petitions=dict(
-            Petition.objects.filter(pk__in=_ids(petition_ids)).values_list("pk", "registration_number")
+        users=users,
+        categories=_lookup(Category, category_ids, lambda category: category.path),
+        regions=_lookup(
+            Region, region_ids, lambda region: region.full_name, "parent__parent__parent__parent"
         ),
+        petitions=_lookup(Petition, petition_ids, lambda petition: petition.registration_number),
     )
+
+
+def _known(event, relation: str, found: dict, missing: set, name: Callable) -> None:
+    """A related row the event's query already joined is named from it; otherwise it is looked up."""
+    pk = getattr(event, f"{relation}_id")
+    if pk is None:
+        return
+    if event._meta.get_field(relation).is_cached(event):
+        found[pk] = name(getattr(event, relation))
+    else:
+        missing.add(pk)
+
+
+def _lookup(model, ids: set, name: Callable, related: str = "") -> dict:
+    if not _ids(ids):
+        return {}
+    rows = model.objects.filter(pk__in=_ids(ids))
+    if related:
+        rows = rows.select_related(related)
+    return {row.pk: name(row) for row in rows}
 
 
 def _ids(values) -> list[int]:

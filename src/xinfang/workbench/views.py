@@ -153,7 +153,7 @@ def petition_detail(request, pk: int):
         services.record_identity_disclosure(
             petition, request.user, via="workbench", ip_address=client_ip(request)
         )
-    events = list(petition.events.order_by("at", "id"))
+    events = list(petition.events.select_related("actor", "actor_unit").order_by("at", "id"))
     for event in events:
         event.changes = visible_link_changes(event.changes, request.user)  # shown, never saved
     context = {
