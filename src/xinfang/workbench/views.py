@@ -161,6 +161,7 @@ def petition_detail(request, pk: int):
         "parties": parties,
         "attachments": list(petition.attachments.select_related("uploaded_by")),
         "history": history.history_rows(events, history.names_for(events)),
+        "ratings": list(petition.ratings.select_related("unit", "recorded_by")),
         "show_identity": show_identity,
         "may_reveal": not show_identity and masking.may_reveal(request.user, petition),
         "repeat_of": visible_repeat_of(petition, request.user),
