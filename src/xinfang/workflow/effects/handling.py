@@ -11,8 +11,8 @@ from xinfang.orgs.models import Role, UnitKind
 from xinfang.petitions.models import DeliveryMethod, ReplyOpinion, Track
 
 from .. import petition_deadlines as deadlines
-from ..transitions import Notice
 from ..models import Extension, Reply, ReplyForm
+from ..transitions import Notice
 from ..windows import eligible_for_rating
 from .common import (
     Context,
