@@ -83,9 +83,9 @@ def record_delivery(
         raise ValidationError(errors)
     if not _may_see(actor, document.petition_id):
         raise ValidationError({"__all__": ["无权登记该文书的送达情况。"]})
-    if getattr(actor, "pk", None) and not may_record_delivery(document, actor):
-        if document.received_on is None:
-            raise ValidationError({"__all__": ["只有出具该文书的单位的工作人员可以登记其送达情况。"]})
+    received = document.received_on is not None  # refused below, under the row lock, with its own reason
+    if getattr(actor, "pk", None) and not received and not may_record_delivery(document, actor):
+        raise ValidationError({"__all__": ["只有出具该文书的单位的工作人员可以登记其送达情况。"]})
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
         if locked.received_on is not None:
