@@ -54,7 +54,7 @@ def test_the_issuing_unit_records_a_transfer_notices_delivery_with_its_proof(
     frozen_clock(dt.datetime(2026, 3, 5, 16, 0))
     notice = transfer_notice(transferred)
     page = detail(client, people.registrar, transferred)
-    assert 'data-delivery="pending"' in page and "登记送达" in page
+    assert 'data-delivery="pending"' in page and "登记转送告知书的送达" in page
     assert f'action="{reverse("documents:delivery", args=[notice.pk])}"' in page
     proof = SimpleUploadedFile("送达回证.png", PNG, content_type="image/png")
     response = post_delivery(
@@ -80,7 +80,18 @@ def test_the_issuing_unit_records_a_transfer_notices_delivery_with_its_proof(
     assert proof_url in page
     download = client.get(proof_url)
     assert download.status_code == 200 and b"".join(download.streaming_content) == PNG
-    assert "登记签收" not in page  # received: recorded once
+    assert "登记转送告知书的" not in page  # received: recorded once
+    history = page[page.index('id="history"') :]
+    row = history[history.index('<td class="xf-nowrap">文书送达</td>') :]
+    row = row[: row.index("</tr>")]
+    for line in (
+        "送达方式：直接送达",
+        "送达时间：2026-03-04 09:30",
+        "签收日期：2026年3月4日",
+        "送达登记人：王登记",
+    ):
+        assert line in row, (line, row)
+    assert "送达凭证文件名：送达回证.png" in row and "sha256" not in row
 
 
 def test_a_posted_notice_is_recorded_as_sent_then_as_received(client, transferred, people, frozen_clock):
@@ -89,7 +100,7 @@ def test_a_posted_notice_is_recorded_as_sent_then_as_received(client, transferre
     sent = post_delivery(client, people.registrar, notice, method="post", delivered_at="2026-03-04T09:00")
     assert sent.status_code == 302
     page = detail(client, people.registrar, transferred)
-    assert "邮寄送达，待签收" in page and "登记签收" in page
+    assert "邮寄送达，待签收" in page and "登记转送告知书的签收" in page
     received = post_delivery(
         client,
         people.registrar,
@@ -151,7 +162,7 @@ def test_staff_who_see_the_petition_but_did_not_issue_the_notice_are_refused(
     frozen_clock(dt.datetime(2026, 3, 5, 16, 0))
     notice = transfer_notice(transferred)
     user = getattr(people, persona)
-    assert "登记送达" not in detail(client, user, transferred)
+    assert "data-delivery-for" not in detail(client, user, transferred)
     response = post_delivery(client, user, notice, method="post", delivered_at="2026-03-04T09:00")
     assert response.status_code == 403
     assert "只有出具该文书的单位的工作人员可以登记其送达情况" in response.content.decode()

@@ -123,7 +123,7 @@ def test_a_petitioners_own_action_is_shown_as_the_petitioners(scene):
 
 def test_values_read_as_names_dates_and_labels():
     names = history.Names(units={6: "清波街道办事处"})
-    lines = history.petition_change_lines(
+    lines = history.change_lines(
         {
             "responsible_unit_id": [None, 6],
             "routed_at": [None, "2026-03-03T02:00:00+00:00"],
@@ -144,4 +144,4 @@ def test_values_read_as_names_dates_and_labels():
 
 
 def test_a_unit_nobody_can_name_is_left_out_rather_than_shown_as_an_id():
-    assert history.petition_change_lines({"responsible_unit_id": [None, 99]}, history.Names()) == []
+    assert history.change_lines({"responsible_unit_id": [None, 99]}, history.Names()) == []

@@ -54,7 +54,7 @@ def _check(document: Document, method: str, delivered_at, received_on) -> dict[s
         errors["method"] = ["送达方式无效。"]
     if delivered_at is None:
         errors["delivered_at"] = ["请填写送达时间。"]
-    elif delivered_at < document.issued_at:
+    elif delivered_at < document.issued_at.replace(second=0, microsecond=0):  # the form gives minutes
         errors["delivered_at"] = ["送达时间不能早于文书出具时间。"]
     elif delivered_at > now + dt.timedelta(minutes=5):
         errors["delivered_at"] = ["送达时间不能晚于当前时间。"]
@@ -92,7 +92,8 @@ def record_delivery(
             raise ValidationError({"__all__": ["该文书已登记签收，不能重复登记。"]})
         before = audit.snapshot(locked, DELIVERY_FIELDS)
         locked.delivery_method = method
-        locked.delivered_at = delivered_at
+        # A time typed to the minute may fall seconds before the issue in that minute: not before it.
+        locked.delivered_at = max(delivered_at, locked.issued_at)
         locked.received_on = received_on
         locked.delivered_by = actor if getattr(actor, "pk", None) else None
         data = {"number": locked.number, "kind": locked.kind}
@@ -107,7 +108,7 @@ def record_delivery(
             target=locked,
             petition=locked.petition,
             actor=actor,
-            at=delivered_at,
+            at=locked.delivered_at,
             ip_address=ip_address,
             changes=audit.diff(before, audit.snapshot(locked, DELIVERY_FIELDS)),
             data=data,
@@ -134,7 +135,7 @@ def delivered_by_transition(petition, kind: str, event, actor) -> Document | Non
     if document is None:
         return None
     document.delivery_method = data.get("method") or ""
-    document.delivered_at = max(event.at, document.issued_at)
+    document.delivered_at = max(event.at, document.issued_at)  # the opinion is issued at the event's time
     document.received_on = _date(data.get("received_on"))
     document.delivered_by = actor if getattr(actor, "pk", None) else None
     document.save(update_fields=["delivery_method", "delivered_at", "received_on", "delivered_by"])

@@ -42,7 +42,15 @@ NOTHING = "无"
 
 # Petition columns an event's changes carry that a reader does not need: the row version, the status (shown
 # as its own line) and the derived next-deadline columns (the deadlines table shows them).
-HIDDEN_CHANGES = {"version", "status", "next_due_on", "next_due_stage", "last_transition_at", "search_text"}
+HIDDEN_CHANGES = {
+    "version",
+    "status",
+    "next_due_on",
+    "next_due_stage",
+    "last_transition_at",
+    "search_text",
+    "delivery_proof",
+}
 
 # How a petitioner's action reached the bureau (``via``), and "staff": recorded by staff without a channel.
 VIA_LABELS = {
@@ -156,10 +164,11 @@ def _model_field(model, name: str) -> models.Field | None:
         return None
 
 
-def petition_change_lines(changes: dict, names: Names) -> list[str]:
+def change_lines(changes: dict, names: Names, model=Petition) -> list[str]:
+    """Each changed column of a petition (or a document) with its label and old and new values."""
     lines = []
     for name, values in changes.items():
-        model_field = _model_field(Petition, name)
+        model_field = _model_field(model, name)
         if name in HIDDEN_CHANGES or model_field is None:
             continue
         old, new = (field_value(model_field, value, names) for value in values)
@@ -169,7 +178,9 @@ def petition_change_lines(changes: dict, names: Names) -> list[str]:
     return lines
 
 
-TARGET_MODELS = {"petitioner": Petitioner, "document": Document}
+# Rows whose changed columns are shown with their values; a petitioner's only by name (masked identity).
+VALUE_MODELS = {"petition": Petition, "document": Document}
+TARGET_MODELS = {"petitioner": Petitioner}
 # Columns of other rows that are bookkeeping, not content: lookup digests, encrypted blobs, file hashes.
 INTERNAL_SUFFIXES = ("_digest", "_sha256", "_encrypted", "_key")
 
@@ -288,8 +299,8 @@ def event_lines(event, names: Names) -> tuple[str, ...]:
     if event.reason:
         lines.append(f"理由：{event.reason}")
     if event.action != "register":  # registration's every column is the page above
-        if event.target_type == "petition":
-            lines.extend(petition_change_lines(event.changes or {}, names))
+        if event.target_type in VALUE_MODELS:
+            lines.extend(change_lines(event.changes or {}, names, VALUE_MODELS[event.target_type]))
         elif event.changes:
             lines.append(other_change_line(event.target_type, event.changes))
         lines.extend(data_lines(event, names))
@@ -336,10 +347,11 @@ def names_for(events: list) -> Names:
             value = (event.data or {}).get(key)
             if isinstance(value, str):
                 unit_codes.add(value)
-        if event.target_type != "petition" or event.action == "register":
+        model = VALUE_MODELS.get(event.target_type)
+        if model is None or event.action == "register":
             continue  # registration's changes are not shown
         for name, values in (event.changes or {}).items():
-            model_field = _model_field(Petition, name)
+            model_field = _model_field(model, name)
             if model_field is not None and model_field.is_relation:
                 buckets.get(model_field.related_model, set()).update(values)
     unit_ids -= set(units)
