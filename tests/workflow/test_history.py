@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from xinfang import clock
 from xinfang.orgs.models import User
+from xinfang.supervision.services import open_supervision
 from xinfang.workbench import history
 from xinfang.workflow.services import perform
 from xinfang.workflow.transitions import TABLE
@@ -145,3 +146,28 @@ def test_values_read_as_names_dates_and_labels():
 
 def test_a_unit_nobody_can_name_is_left_out_rather_than_shown_as_an_id():
     assert history.change_lines({"responsible_unit_id": [None, 99]}, history.Names()) == []
+
+
+def test_a_supervision_on_the_petition_reads_with_names_and_labels(client, scene, people, rendered_notices):
+    petition = scene.drive("accepted")
+    give_chinese_names()
+    people.bureau_handler.refresh_from_db()
+    open_supervision(
+        people.bureau_handler,
+        reason_kind="shirked_or_delayed",
+        text="请加快办理",
+        response_due=dt.date(2026, 4, 10),
+        petition=petition,
+    )
+    client.force_login(people.registrar)
+    page = client.get(reverse("petitions:detail", args=[petition.pk])).content.decode()
+    (row,) = [row for row in history_cells(page) if row[1] == "督办"]
+    text = " | ".join(row)
+    assert not CODE.search(text) and not any(BARE_NUMBER.match(t) for t in re.split(r"[：→、，|\s]+", text))
+    for expected in (
+        "理由：请加快办理",
+        "被督办单位：清波街道办事处",
+        "督办事由：推诿扯皮、敷衍拖延",
+        "回复期限：2026年4月10日",
+    ):
+        assert expected in row[4], (expected, row[4])

@@ -31,6 +31,7 @@ from xinfang.petitions.models import (
     Status,
     Track,
 )
+from xinfang.supervision.models import ReasonKind
 from xinfang.workflow.actors import PETITIONER_VIAS
 from xinfang.workflow.effects.common import SIMPLIFIED_GROUNDS
 from xinfang.workflow.effects.routing import ON_SPOT_OUTCOMES
@@ -234,6 +235,9 @@ DATA_FIELDS: dict[str, tuple[str, Callable, str]] = {
     "reason": ("不予受理理由", choice(ClosedReason), "closed_reason"),
     "text": ("内容", _text, ""),
     "note": ("备注", _text, ""),
+    "reason_kind": ("督办事由", choice(ReasonKind), ""),
+    "response_due": ("回复期限", lambda v, n: cn_date(v), ""),
+    "is_listed": ("挂牌督办", lambda v, n: "是" if v else "", ""),
 }
 # The same key named for what it is in this action.
 DATA_LABELS = {
@@ -247,6 +251,11 @@ DATA_LABELS = {
     ("text", "request_review"): "请求理由",
     ("text", "request_re_review"): "请求理由",
     ("reason", "rate"): "不满意理由",
+    ("unit", "open_supervision"): "被督办单位",
+    ("unit", "answer_supervision"): "被督办单位",
+    ("unit", "remind_supervision"): "被督办单位",
+    ("unit", "close_supervision"): "被督办单位",
+    ("on_time", "answer_supervision"): "按期回复",
     ("due_on", "request_review"): "复查期限",
     ("due_on", "request_re_review"): "复核期限",
     ("due_on", "record_hearing"): "复核期限顺延至",
@@ -347,6 +356,8 @@ def names_for(events: list) -> Names:
             value = (event.data or {}).get(key)
             if isinstance(value, str):
                 unit_codes.add(value)
+            elif isinstance(value, int):  # other apps keep the unit's primary key
+                unit_ids.add(value)
         model = VALUE_MODELS.get(event.target_type)
         if model is None or event.action == "register":
             continue  # registration's changes are not shown
