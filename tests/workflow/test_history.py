@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -171,3 +172,19 @@ def test_a_supervision_on_the_petition_reads_with_names_and_labels(client, scene
         "回复期限：2026年4月10日",
     ):
         assert expected in row[4], (expected, row[4])
+
+
+def test_other_apps_data_names_units_and_leaders_and_drops_row_ids():
+    names = history.Names(units={3: "上城区住房和城乡建设局", 4: "清波街道办事处"}, users={9: "区长"})
+    event = SimpleNamespace(
+        action="decide_meeting_item",
+        reason="",
+        changes={},
+        data={"item": 12, "lead_unit": 3, "supporting_units": [4, 99], "leader": 9, "date": "2026-03-04"},
+    )
+    assert history.data_lines(event, names) == [
+        "牵头单位：上城区住房和城乡建设局",
+        "配合单位：清波街道办事处",
+        "领导：区长",
+        "日期：2026年3月4日",
+    ]

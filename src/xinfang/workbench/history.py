@@ -238,6 +238,11 @@ DATA_FIELDS: dict[str, tuple[str, Callable, str]] = {
     "reason_kind": ("督办事由", choice(ReasonKind), ""),
     "response_due": ("回复期限", lambda v, n: cn_date(v), ""),
     "is_listed": ("挂牌督办", lambda v, n: "是" if v else "", ""),
+    "leader": ("领导", lambda v, n: n.users.get(v, "") if isinstance(v, int) else str(v), ""),
+    "date": ("日期", lambda v, n: cn_date(v), ""),
+    "lead_unit": ("牵头单位", _unit, ""),
+    "supporting_units": ("配合单位", lambda v, n: "、".join(filter(None, (n.unit(u) for u in v))), ""),
+    "done_on": ("完成日期", lambda v, n: cn_date(v), ""),
 }
 # The same key named for what it is in this action.
 DATA_LABELS = {
@@ -331,7 +336,8 @@ def history_rows(events: Iterable, names: Names) -> list[Row]:
 
 # --- names ------------------------------------------------------------------------------------------------------
 
-UNIT_CODE_KEYS = ("from_unit", "to_unit", "returned_to", "unit", "by_unit")
+UNIT_CODE_KEYS = ("from_unit", "to_unit", "returned_to", "unit", "by_unit", "lead_unit", "supporting_units")
+USER_KEYS = ("leader",)
 
 
 def names_for(events: list) -> Names:
@@ -352,12 +358,15 @@ def names_for(events: list) -> Names:
         _known(event, "actor_unit", units, unit_ids, lambda unit: unit.name)
         if event.actor_unit_id and event.actor_unit_id in units:
             units[event.actor_unit.code] = event.actor_unit.name
+        data = event.data or {}
         for key in UNIT_CODE_KEYS:
-            value = (event.data or {}).get(key)
-            if isinstance(value, str):
-                unit_codes.add(value)
-            elif isinstance(value, int):  # other apps keep the unit's primary key
-                unit_ids.add(value)
+            values = data.get(key)
+            for value in values if isinstance(values, list) else [values]:
+                if isinstance(value, str):
+                    unit_codes.add(value)
+                elif isinstance(value, int):  # other apps keep the unit's primary key
+                    unit_ids.add(value)
+        user_ids.update(data.get(key) for key in USER_KEYS)
         model = VALUE_MODELS.get(event.target_type)
         if model is None or event.action == "register":
             continue  # registration's changes are not shown
