@@ -188,3 +188,10 @@ def test_other_apps_data_names_units_and_leaders_and_drops_row_ids():
         "领导：区长",
         "日期：2026年3月4日",
     ]
+
+
+def test_a_rows_own_status_reads_by_its_models_labels():
+    owned = SimpleNamespace(target_type="caseownership", from_status="", to_status="resolved")
+    assert history.status_line(owned) == "状态：已化解"
+    unknown = SimpleNamespace(target_type="nosuchrow", from_status="a", to_status="b")
+    assert history.status_line(unknown) == ""

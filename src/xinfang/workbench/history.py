@@ -10,9 +10,11 @@ the audit trail's concern, not the reader's.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.apps import apps as django_apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
@@ -301,11 +303,26 @@ def actor_name(event, names: Names) -> str:
     return "系统"
 
 
+@functools.cache
+def status_labels(target_type: str) -> dict:
+    """The labels of the audited row's own ``status`` choices (a petition's, an ownership's, a session's)."""
+    if target_type == "petition":
+        return dict(Status.choices)
+    for model in django_apps.get_models():
+        if model._meta.model_name == target_type:
+            status = _model_field(model, "status")
+            return dict(status.flatchoices) if status is not None and status.choices else {}
+    return {}
+
+
 def status_line(event) -> str:
     if not event.to_status or event.from_status == event.to_status:
         return ""
-    new = Status(event.to_status).label
-    return f"状态：{Status(event.from_status).label} → {new}" if event.from_status else f"状态：{new}"
+    labels = status_labels(event.target_type)
+    new, old = labels.get(event.to_status), labels.get(event.from_status, "")
+    if not new:
+        return ""  # a status nobody named is not shown as its code
+    return f"状态：{old} → {new}" if old else f"状态：{new}"
 
 
 def event_lines(event, names: Names) -> tuple[str, ...]:
