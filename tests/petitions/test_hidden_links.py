@@ -139,7 +139,13 @@ def test_a_corrected_link_in_the_history_names_no_hidden_id(client, pair, people
     (corrected,) = [e for e in events if e["action"] == "correct_details"]
     assert corrected["changes"]["repeat_of_id"] == [None, accusation.pk]
 
-    client.force_login(people.department_handler)
-    html = client.get(reverse("petitions:detail", args=[later.pk])).content.decode()
-    history = html[html.index('id="history"') :]
-    assert f"→ {accusation.pk}<" not in history and "（空） → （空）" in history
+    def history_of(user) -> str:
+        client.force_login(user)
+        html = client.get(reverse("petitions:detail", args=[later.pk])).content.decode()
+        return html[html.index('id="history"') : html.index("</table>", html.index('id="history"'))]
+
+    hidden = history_of(people.department_handler)
+    assert "补充关联原事项" in hidden  # the correction is shown, the link it made is not
+    assert accusation.registration_number not in hidden and f"{accusation.pk}<" not in hidden
+    shown = history_of(people.registrar)
+    assert f"重复件关联：{accusation.registration_number}" in shown

@@ -9,9 +9,10 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Not at module level: services import models, which need the app registry loaded first.
-        from . import services
+        from . import delivery, services
 
         # The documents app sits above the workflow: it renders the notices transitions produce, and lists
         # what it issued for the workflow's pages.
         hooks.register_notice_issuer(services.issue_for_transition)
         hooks.register_document_lister(services.issued_on)
+        hooks.register_delivery_recorder(delivery.delivered_by_transition)

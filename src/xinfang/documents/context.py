@@ -80,21 +80,34 @@ ALIASES: dict[str, dict[str, str]] = {
     },
 }
 
-UNIT_KEYS = {"to_unit", "addressee_unit", "review_unit", "re_review_unit", "legal_body", "handling_unit"}
+UNIT_KEYS = {
+    "to_unit",
+    "from_unit",
+    "addressee_unit",
+    "review_unit",
+    "re_review_unit",
+    "legal_body",
+    "handling_unit",
+}
 DATE_KEY = re.compile(r"(_date|_due|_on|^due)$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 def unit_name(value) -> str:
-    """A unit given as an OrgUnit, a primary key (as audit data stores it) or already as a name."""
+    """A unit given as an OrgUnit, its code (as the workflow's event data stores it, e.g. "411331-RSJ"), a
+    primary key or already as a name. A notice names the unit, never its code."""
     if value is None or value == "":
         return ""
     if isinstance(value, OrgUnit):
         return value.name
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-        unit = OrgUnit.objects.filter(pk=int(value)).only("name").first()
+    if isinstance(value, int):
+        unit = OrgUnit.objects.filter(pk=value).only("name").first()
         return unit.name if unit else str(value)
-    return str(value)
+    text = str(value)
+    unit = OrgUnit.objects.filter(code=text).only("name").first()
+    if unit is None and text.isdigit():
+        unit = OrgUnit.objects.filter(pk=int(text)).only("name").first()
+    return unit.name if unit else text
 
 
 def display(key: str, value: Any) -> Any:

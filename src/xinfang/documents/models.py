@@ -138,6 +138,9 @@ class Document(models.Model):
         related_name="+",
     )
 
+    delivery_proof = models.FileField("送达凭证", max_length=200, blank=True)
+    delivery_proof_name = models.CharField("送达凭证文件名", max_length=200, blank=True)
+
     class Meta:
         verbose_name = "文书"
         verbose_name_plural = "文书"

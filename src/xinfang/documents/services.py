@@ -5,7 +5,8 @@ Public API:
 * ``issue(petition, kind, *, unit, actor, at=None, context=None, event=None) -> Document``
 * ``issue_for_transition(petition, notice_kind, event, actor) -> Document | None`` (the workflow's hook)
 * ``issued_on(petition, event=None) -> list[Document]`` (the workflow's hook listing them)
-* ``record_delivery(document, method, delivered_at, received_on, actor, *, ip_address=None) -> Document``
+* ``record_delivery(document, method, delivered_at, received_on, actor, *, proof=None, ip_address=None)``,
+  ``may_record_delivery(document, user)`` and ``delivered_by_transition`` (the workflow's hook): ``delivery``
 * ``save_template(template, actor, changed_fields) -> DocumentTemplate`` and ``check_template(title, body)``
 """
 
@@ -25,10 +26,11 @@ from xinfang import clock, inputs
 from xinfang.audit import services as audit
 from xinfang.audit.models import Event
 from xinfang.orgs.models import OrgUnit, UnitKind
-from xinfang.petitions.models import DeliveryMethod, PetitionClass
+from xinfang.petitions.models import PetitionClass
 from xinfang.petitions.selectors import visible_to
 
 from .context import build_context
+from .delivery import may_record_delivery, record_delivery
 from .models import Document, DocumentKind, DocumentSequence, DocumentTemplate, document_path
 from .rendering import parse, render_html, title_of, to_docx, to_pdf
 
@@ -207,64 +209,6 @@ def issued_on(petition, event=None) -> list[Document]:
     return list(documents.order_by("issued_at", "id"))
 
 
-# --- delivery ------------------------------------------------------------------------------------------------
-
-DELIVERY_FIELDS = ["delivery_method", "delivered_at", "received_on", "delivered_by_id"]
-
-
-def record_delivery(
-    document: Document,
-    method: str,
-    delivered_at: dt.datetime,
-    received_on: dt.date | None,
-    actor,
-    *,
-    ip_address: str | None = None,
-) -> Document:
-    """Record how and when a document reached the petitioner. The received date starts the review window,
-    so it can be given once: a posted document may be recorded as sent first and as received later."""
-    errors: dict[str, list[str]] = {}
-    now = clock.now()
-    if method not in DeliveryMethod.values:
-        errors["method"] = ["送达方式无效。"]
-    if delivered_at is None:
-        errors["delivered_at"] = ["请填写送达时间。"]
-    elif delivered_at < document.issued_at:
-        errors["delivered_at"] = ["送达时间不能早于文书出具时间。"]
-    elif delivered_at > now + dt.timedelta(minutes=5):
-        errors["delivered_at"] = ["送达时间不能晚于当前时间。"]
-    if received_on is not None:
-        if delivered_at is not None and received_on < clock.local_date(delivered_at):
-            errors["received_on"] = ["签收日期不能早于送达时间。"]
-        elif received_on > clock.local_date(now):
-            errors["received_on"] = ["签收日期不能晚于今天。"]
-    if errors:
-        raise ValidationError(errors)
-    if not _may_see(actor, document.petition_id):
-        raise ValidationError({"__all__": ["无权登记该文书的送达情况。"]})
-    with transaction.atomic():
-        locked = Document.objects.select_for_update().get(pk=document.pk)
-        if locked.received_on is not None:
-            raise ValidationError({"__all__": ["该文书已登记签收，不能重复登记。"]})
-        before = audit.snapshot(locked, DELIVERY_FIELDS)
-        locked.delivery_method = method
-        locked.delivered_at = delivered_at
-        locked.received_on = received_on
-        locked.delivered_by = actor if getattr(actor, "pk", None) else None
-        locked.save(update_fields=["delivery_method", "delivered_at", "received_on", "delivered_by"])
-        audit.record(
-            action="deliver_document",
-            target=locked,
-            petition=locked.petition,
-            actor=actor,
-            at=delivered_at,
-            ip_address=ip_address,
-            changes=audit.diff(before, audit.snapshot(locked, DELIVERY_FIELDS)),
-            data={"number": locked.number, "kind": locked.kind},
-        )
-    return locked
-
-
 # --- templates -----------------------------------------------------------------------------------------------
 
 
@@ -297,3 +241,6 @@ def save_template(template: DocumentTemplate, actor, changed_fields) -> Document
         if changes:
             audit.record(action="edit_document_template", target=template, actor=actor, changes=changes)
     return template
+
+
+__all__ = ["issue", "issue_for_transition", "issued_on", "may_record_delivery", "record_delivery"]

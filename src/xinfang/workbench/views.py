@@ -42,8 +42,10 @@ from xinfang.petitions.selectors import (
 )
 from xinfang.search.query import TextSearch
 from xinfang.workflow import review_bodies
+from xinfang.workflow.transitions import AFTER_DELIVERY
 from xinfang.workflow.worklist import with_due_colour
 
+from . import history
 from .forms import ListFilterForm, RegistrationForm, apply_service_errors, party_formset
 
 PAGE_SIZE = 50
@@ -159,7 +161,13 @@ def petition_detail(request, pk: int):
         "petition": petition,
         "parties": parties,
         "attachments": list(petition.attachments.select_related("uploaded_by")),
-        "events": events,
+        "history": history.history_rows(events, history.names_for(events)),
+        # Rated only once the reply is delivered: before that, no query.
+        "ratings": (
+            list(petition.ratings.select_related("unit", "recorded_by"))
+            if petition.status in AFTER_DELIVERY
+            else []
+        ),
         "show_identity": show_identity,
         "may_reveal": not show_identity and masking.may_reveal(request.user, petition),
         "repeat_of": visible_repeat_of(petition, request.user),

@@ -5,6 +5,9 @@
 * ``notice_issuers``: callbacks ``fn(petition, notice_kind, event, actor)`` run **inside** the transaction
   when a transition produces a notice. The documents app registers the one that records and renders it in
   ``DocumentsConfig.ready()``; with none registered a notice is recorded in the event's data only.
+* ``delivery_recorders``: callbacks ``fn(petition, notice_kind, event, actor)`` run **inside** the transaction
+  when a transition records a notice's delivery (``deliver``: the handling opinion; the review opinions with
+  their received date), so the document shows it was delivered; the documents app registers its own.
 * ``document_listers``: callbacks ``fn(petition, event=None)`` returning the documents issued on a petition
   (or by one event), for the workflow's pages to show; the documents app registers its own.
 
@@ -38,6 +41,7 @@ class Performed:
 after_transition: list[Callable[[Performed], None]] = []
 notice_issuers: list[Callable[..., Any]] = []
 document_listers: list[Callable[..., Any]] = []
+delivery_recorders: list[Callable[..., Any]] = []
 
 
 def register_after_transition(callback: Callable[[Performed], None]) -> Callable[[Performed], None]:
@@ -56,6 +60,17 @@ def register_document_lister(callback: Callable[..., Any]) -> Callable[..., Any]
     if callback not in document_listers:
         document_listers.append(callback)
     return callback
+
+
+def register_delivery_recorder(callback: Callable[..., Any]) -> Callable[..., Any]:
+    if callback not in delivery_recorders:
+        delivery_recorders.append(callback)
+    return callback
+
+
+def record_notice_delivery(petition, notice_kind: str, event, actor) -> None:
+    for recorder in list(delivery_recorders):
+        recorder(petition, notice_kind, event, actor)
 
 
 def issue_notice(petition, notice_kind: str, event, actor) -> None:

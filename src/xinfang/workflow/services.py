@@ -162,6 +162,8 @@ def perform(
         )
         if ctx.notice:
             hooks.issue_notice(locked, ctx.notice, event, actor)
+        if ctx.delivered:
+            hooks.record_notice_delivery(locked, ctx.delivered, event, actor)
         hooks.schedule_after_commit(
             hooks.Performed(
                 petition=locked,

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django import forms, template
-from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html
 
 from xinfang.petitions import masking
-from xinfang.petitions.models import Petition, Petitioner, PetitionParty, Status
+from xinfang.petitions.models import Petition, PetitionParty, Status
 from xinfang.workflow import labels
 
 register = template.Library()
@@ -58,27 +57,6 @@ def status_label(status: str) -> str:
 @register.filter
 def action_label(action: str) -> str:
     return labels.action_label(action)
-
-
-@register.filter
-def field_label(name: str) -> str:
-    for model in (Petition, Petitioner):
-        try:
-            return str(model._meta.get_field(name.removesuffix("_id")).verbose_name)
-        except FieldDoesNotExist:
-            continue
-    return name
-
-
-@register.filter
-def change_value(value) -> str:
-    if value is None or value == "":
-        return "（空）"
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    return str(value)
 
 
 def _widget_kind(widget) -> str:

@@ -46,6 +46,7 @@ class Context:
     record: dict[str, Any] = field(default_factory=dict)  # what the event's ``data`` keeps
     reason: str = ""
     notice: str = ""
+    delivered: str = ""  # the notice kind whose delivery this action records (its event data says how)
 
     @property
     def day(self) -> dt.date:

@@ -12,6 +12,7 @@ from xinfang.petitions.models import DeliveryMethod, ReplyOpinion, Track
 
 from .. import petition_deadlines as deadlines
 from ..models import Extension, Reply, ReplyForm
+from ..transitions import Notice
 from ..windows import eligible_for_rating
 from .common import (
     Context,
@@ -166,3 +167,4 @@ def deliver(ctx: Context) -> None:
         petition.rating_window_ends_on = window.due_on
         ctx.record["rating_window_ends_on"] = window.due_on
     ctx.record.update({"method": method, "received_on": received_on})
+    ctx.delivered = Notice.HANDLING_OPINION  # the reply's document, delivered with it

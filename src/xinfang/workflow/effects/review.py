@@ -83,6 +83,7 @@ def _decide(ctx: Context, level: str) -> Review:
     review.received_on = read_received_on(ctx, ctx.day)
     review.decided_at = ctx.at
     review.decided_by = ctx.actor if getattr(ctx.actor, "pk", None) else None
+    ctx.delivered = ctx.notice  # the opinion is recorded with the date the petitioner received it
     ctx.record.update(
         {"review": review.pk, "decision": decision, "text": review.text, "received_on": review.received_on}
     )

@@ -96,6 +96,7 @@ def workflow_panel(context, petition):
         "colour": petition_colour(petition, today, rules),
         "today": today,
         "documents": hooks.documents_of(petition),
+        "user": user,  # the documents table offers delivery forms by user
     }
 
 
