@@ -435,3 +435,7 @@ class InstructionTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instruction} → {self.unit}"
+
+
+# Appointments live in their own module; imported here so Django registers them with the app.
+from .appointment_models import Appointment, AppointmentChannel, AppointmentStatus  # noqa: E402, F401
