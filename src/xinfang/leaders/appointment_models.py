@@ -53,8 +53,9 @@ class Appointment(models.Model):
         related_name="appointments",
     )
     matter = models.CharField("约访事项", max_length=500, blank=True)
-    phone = EncryptedTextField("联系电话", max_length=20, digest_field="phone_digest", purpose="phone")
+    # The digest before the phone: the model sets fields in order, and setting the phone fills its digest.
     phone_digest = models.CharField(max_length=64, db_index=True, editable=False)
+    phone = EncryptedTextField("联系电话", max_length=20, digest_field="phone_digest", purpose="phone")
     # SHA-256 of the code shown once to the petitioner, who follows the request with it and the phone.
     code_hash = models.CharField(max_length=64, unique=True, editable=False)
     channel = models.CharField(

@@ -42,9 +42,7 @@ def send(phone: str, purpose: str = ACCOUNT) -> bool:
         return False
     code = f"{secrets.randbelow(10**6):06d}"
     until = clock.now().timestamp() + config.OTP_SECONDS
-    cache.set(
-        _key(phone, purpose), {"digest": _digest(phone, code), "until": until}, config.OTP_SECONDS + 60
-    )
+    cache.set(_key(phone, purpose), {"digest": _digest(phone, code), "until": until}, config.OTP_SECONDS + 60)
     return send_sms(phone, Sms(TEMPLATES[purpose], {"code": code}))
 
 

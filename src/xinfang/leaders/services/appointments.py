@@ -66,7 +66,9 @@ def _session_for(bureau, leader, date: dt.date) -> ReceptionSession | None:
     )
 
 
-def _check_request(bureau, leader, date, phone, matter, petition, today) -> tuple[ReceptionSession, str]:
+def check_request(bureau, leader, date, phone, matter, petition, today) -> tuple[ReceptionSession, str]:
+    """Every refusal of a request, before anything is written (the portal asks before spending an SMS code);
+    the session asked for and the normalised phone."""
     errors: dict = {}
     session = None
     if leader is None:
@@ -114,7 +116,7 @@ def request_appointment(
     at = at or clock.now()
     if actor is not None:
         bureau = require_bureau(actor)
-    session, phone = _check_request(bureau, leader, date, phone, matter, petition, clock.local_date(at))
+    session, phone = check_request(bureau, leader, date, phone, matter, petition, clock.local_date(at))
     code = new_query_code()
     try:
         with transaction.atomic():

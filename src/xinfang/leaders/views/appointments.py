@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -73,12 +73,14 @@ def appointment_detail(request, pk: int):
 def appointment_confirm(request, pk: int):
     appointment = _appointment(request.user, pk)
     _bureau_or_403(request.user)
-    form = AppointmentReasonForm(prefix="confirm")
-    if run(form, lambda: appointments.confirm(appointment, request.user, ip_address=client_ip(request))):
+    try:
+        appointments.confirm(appointment, request.user, ip_address=client_ip(request))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
         messages.success(request, "约访已确认，信访人可在门户查看。")
         return redirect("leaders:appointment", pk=pk)
-    for error in form.non_field_errors():
-        messages.error(request, error)
     return _page(request, appointment, status=400)
 
 
