@@ -14,6 +14,15 @@ NEW, EXISTING = "new", "existing"
 MATTER_CHOICES = [(NEW, "新的事项（尚未登记）"), (EXISTING, "已登记的信访事项（凭查询码）")]
 
 
+class OptionalQueryCodeField(QueryCodeField):
+    """Asked for only when the appointment is about a registered matter."""
+
+    def clean(self, value):
+        if not (value or "").strip():
+            return ""
+        return super().clean(value)
+
+
 class AppointmentForm(forms.Form):
     leader = forms.TypedChoiceField(
         label="接访领导", coerce=int, error_messages={"required": "请选择接访领导。"}
@@ -38,7 +47,9 @@ class AppointmentForm(forms.Form):
         widget=forms.Textarea(attrs=_attrs(rows=4)),
         help_text="请简要说明，详细情况可在接访时当面反映。已登记事项可不填。",
     )
-    query_code = QueryCodeField(required=False, help_text="已登记事项的12位查询码。")
+    query_code = OptionalQueryCodeField(
+        required=False, help_text="约访已登记的事项时填写登记时告知的查询码。"
+    )
     phone = PhoneField(help_text="用于核验身份和通知约访结果，不会公开。")
     code = forms.CharField(
         label="短信验证码",
