@@ -105,6 +105,17 @@ def test_bad_input_names_the_fields(org, leaders, day8):
     assert set(caught.value.message_dict) == {"leader", "date", "phone", "matter"}
 
 
+def test_the_petitioner_is_texted_that_there_is_an_answer(
+    org, people, leaders, day8, sms_outbox, django_capture_on_commit_callbacks
+):
+    appointment, _ = ask(org, leaders.county, D(2025, 9, 8))
+    with django_capture_on_commit_callbacks(execute=True):
+        appointments.confirm(appointment, people.registrar)
+    assert [(to, sms.text) for to, sms in sms_outbox] == [
+        (PHONE, "【信访】您的约访已有答复，请凭约访查询码在网上信访平台查看。")
+    ]
+
+
 def test_move_and_decline_carry_the_reason_the_petitioner_reads(org, people, leaders, day8):
     later = session(people, leaders.county2, D(2025, 9, 15), leader_post="副区长")
     appointment, _ = ask(org, leaders.county, D(2025, 9, 8))

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 
 from xinfang import clock
 from xinfang.audit.services import record
+from xinfang.notifications.sms import notice, send_sms
 from xinfang.petitions.identity import IdentityError, validate_phone
 from xinfang.petitions.models import Petition, digest_phone
 from xinfang.petitions.numbers import hash_query_code, new_query_code
@@ -182,6 +183,11 @@ def _decide(locked: Appointment, actor, at, ip_address, *, action: str, status: 
         to_status=status,
         reason=reason,
         data={"session": locked.session_id, "date": locked.session.date},
+    )
+    # The petitioner is told there is an answer, not what it is: the portal shows it to whoever proves the code.
+    phone = locked.phone
+    transaction.on_commit(
+        lambda: send_sms(phone, notice("您的约访已有答复，请凭约访查询码在网上信访平台查看。"))
     )
     return locked
 
