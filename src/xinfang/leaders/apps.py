@@ -6,7 +6,14 @@ class LeadersConfig(AppConfig):
     verbose_name = "领导接访与包案"
 
     def ready(self):
+        from xinfang.supervision import hooks
         from xinfang.workflow import labels
+
+        from . import ownership_deadlines
+
+        # Ownership deadlines in the supervision scan and board (supervision sits below this app).
+        hooks.register_scanner(ownership_deadlines.scan)
+        hooks.register_board_section(ownership_deadlines.board_section)
 
         labels.register_event_labels(
             {
