@@ -208,6 +208,8 @@ class ResolveForm(Styled, forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        # Its own ids: the progress form on the same page has a "note" too, and a label must find its field.
+        kwargs.setdefault("auto_id", "id_resolve_%s")
         super().__init__(*args, **kwargs)
         self.fields["standards"].queryset = ResolutionStandard.objects.filter(is_active=True)
         self.style()

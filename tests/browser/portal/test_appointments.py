@@ -22,7 +22,7 @@ PHONE = "13955556666"
 
 def test_a_petitioner_asks_for_an_appointment_on_a_phone(new_page, portal, now, people, leaders, request):  # noqa: F811
     shot = Shots(request.node.name)
-    session = reception.create_session(
+    reception.create_session(
         people.registrar,
         kind=ReceptionKind.DESCEND,
         leader=leaders.county,
