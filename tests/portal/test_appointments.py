@@ -151,6 +151,7 @@ def test_a_leader_outside_the_jurisdiction_is_not_offered_nor_accepted(days, lea
     first, _ = days
     response = ask_new(Client(), first, leader=str(leaders.other.pk))
     assert response.status_code == 400 and not Appointment.objects.exists()
+    assert "请选择公示的接访领导" in response.content.decode()
 
 
 def test_a_second_request_while_one_is_pending(days):

@@ -25,7 +25,9 @@ class OptionalQueryCodeField(QueryCodeField):
 
 class AppointmentForm(forms.Form):
     leader = forms.TypedChoiceField(
-        label="接访领导", coerce=int, error_messages={"required": "请选择接访领导。"}
+        label="接访领导",
+        coerce=int,
+        error_messages={"required": "请选择接访领导。", "invalid_choice": "请选择公示的接访领导。"},
     )
     date = forms.CharField(
         label="约访日期",
