@@ -172,3 +172,13 @@ def test_requests_made_are_rate_limited_and_the_form_is_kept(days, people, setti
     page = refused.content.decode()
     assert refused.status_code == 429 and "该手机号码提出的约访已达上限" in page and "第二次约访" in page
     assert "提交约访" in page and Appointment.objects.count() == 1
+
+
+def test_a_code_is_sent_only_to_a_well_formed_phone_and_within_the_limits(days, sms_outbox, settings):
+    first, _ = days
+    bad = Client().post("/portal/appointments/new/", form(first, send_code="1", phone="12345"))
+    assert bad.status_code == 400 and "联系电话格式不正确" in bad.content.decode() and not sms_outbox
+    settings.XF_PORTAL_LIMITS = {"otp_phone": (1, 3600)}
+    assert Client().post("/portal/appointments/new/", form(first, send_code="1")).status_code == 200
+    assert Client().post("/portal/appointments/new/", form(first, send_code="1")).status_code == 429
+    assert [sms.template for _, sms in sms_outbox] == ["portal_appointment_otp"]
