@@ -382,6 +382,9 @@ SPECTACULAR_SETTINGS = {
         "ReceptionSessionStatusEnum": "xinfang.leaders.models.SessionStatus",
         "OwnershipStatusEnum": "xinfang.leaders.models.OwnershipStatus",
         "SubmissionStatusEnum": "xinfang.leaders.models.SubmissionStatus",
+        "AppointmentStatusEnum": "xinfang.leaders.models.AppointmentStatus",
+        "AppointmentChannelEnum": "xinfang.leaders.models.AppointmentChannel",
+        "ChannelEnum": "xinfang.petitions.models.Channel",  # the petition channel, beside the appointment one
     },
 }
 

@@ -8,8 +8,9 @@ import pytest
 
 from tests import factories as f
 from tests.browser.test_accessibility import serious_violations
+from xinfang import clock
 from xinfang.leaders.models import ReceptionKind
-from xinfang.leaders.services import instructions, ownership, reception
+from xinfang.leaders.services import appointments, instructions, ownership, reception
 from xinfang.leaders.services.ownership import Step
 from xinfang.orgs.models import Level, Role, UnitKind
 
@@ -22,7 +23,7 @@ def test_leaders_pages_have_no_serious_accessibility_violations(page, log_in, pe
         username="county_leader", unit=office, roles=[Role.PARTY_LEADER], full_name="陈副书记"
     )
     petition = f.register(people.registrar)
-    today = dt.date.today()
+    today = clock.today()  # Shanghai: the day the services count in
     session = reception.create_session(
         people.registrar,
         kind=ReceptionKind.SITTING,
@@ -46,9 +47,14 @@ def test_leaders_pages_have_no_serious_accessibility_violations(page, log_in, pe
         steps=[Step("调阅档案", today + dt.timedelta(days=10))],
     )
     submission = instructions.submit(people.registrar, petition=petition, leader=leader)
+    appointment, _ = appointments.request_appointment(
+        org.bureau, leader=leader, date=today, phone="13900001111", matter="小区噪声扰民"
+    )
     log_in(people.registrar)
     for url in (
         "/leaders/",
+        "/leaders/appointments/",
+        f"/leaders/appointments/{appointment.pk}/",
         f"/leaders/sessions/{session.pk}/",
         "/leaders/schedules/new/",
         f"/petitions/{petition.pk}/",

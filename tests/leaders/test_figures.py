@@ -48,6 +48,7 @@ def test_reception_days_count_a_leader_once_a_day_and_leave_out_cancelled_and_fu
         "time_limited": {"batches": 1, "persons": 1},
         "routed": {"batches": 1, "persons": 2},
         "pending": {"batches": 0, "persons": 0},
+        "appointments": {"asked": 0, "held": 0},
     }
 
 

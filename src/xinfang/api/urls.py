@@ -7,6 +7,7 @@ from . import (
     auth,
     campaigns,
     disputes,
+    leaders_appointments,
     leaders_instructions,
     leaders_ownership,
     leaders_reception,
@@ -29,6 +30,7 @@ router.register("campaign-cases", campaigns.CampaignCaseViewSet, basename="campa
 router.register("meetings", meetings.MeetingViewSet, basename="meeting")
 router.register("reception/schedules", leaders_reception.ScheduleViewSet, basename="reception-schedule")
 router.register("reception/sessions", leaders_reception.SessionViewSet, basename="reception-session")
+router.register("appointments", leaders_appointments.AppointmentViewSet, basename="appointment")
 router.register("ownerships", leaders_ownership.OwnershipViewSet, basename="ownership")
 router.register("submissions", leaders_instructions.SubmissionViewSet, basename="submission")
 router.register("instructions", leaders_instructions.InstructionTargetViewSet, basename="instruction")

@@ -6,7 +6,14 @@ class LeadersConfig(AppConfig):
     verbose_name = "领导接访与包案"
 
     def ready(self):
+        from xinfang.supervision import hooks
         from xinfang.workflow import labels
+
+        from . import ownership_deadlines
+
+        # Ownership deadlines in the supervision scan and board (supervision sits below this app).
+        hooks.register_scanner(ownership_deadlines.scan)
+        hooks.register_board_section(ownership_deadlines.board_section)
 
         labels.register_event_labels(
             {
@@ -18,6 +25,10 @@ class LeadersConfig(AppConfig):
                 "record_reception_work": "记录无访时开展的工作",
                 "link_reception_petition": "在领导接访中登记",
                 "set_reception_outcome": "记录领导接访结果",
+                "request_appointment": "提出约访",
+                "confirm_appointment": "确认约访",
+                "move_appointment": "约访改期",
+                "decline_appointment": "约访不予安排",
                 "open_ownership": "领导包案",
                 "record_ownership_progress": "记录包案进展",
                 "resolve_ownership": "包案化解",

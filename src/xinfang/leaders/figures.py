@@ -20,6 +20,8 @@ from xinfang.orgs.models import UnitKind
 from xinfang.petitions.models import PetitionClass
 
 from .models import (
+    EXPECTED,
+    Appointment,
     CaseOwnership,
     InstructionTarget,
     Outcome,
@@ -61,6 +63,10 @@ class SessionFact:
     kind: str = ""
     # the townships (乡镇街道) among the attending units: where a 下沉接访 went
     townships: frozenset[int] = frozenset()
+    # appointments (约访) asked for this session (whatever became of them), and those expected at it now
+    # (confirmed here, or moved here from another day)
+    appointments_asked: int = 0
+    appointments_expected: int = 0
 
 
 def _pair(batches: int = 0, persons: int = 0) -> dict:
@@ -69,7 +75,9 @@ def _pair(batches: int = 0, persons: int = 0) -> dict:
 
 def reception_figures(facts: Iterable[SessionFact], as_of: dt.date) -> dict:
     """Reception days (天次: one leader on one day, however many sessions), sessions held (not cancelled, on
-    or before ``as_of``), cancelled, still planned; batches and persons received, and by outcome."""
+    or before ``as_of``), cancelled, still planned; batches and persons received, and by outcome; appointments
+    asked (for any session of the period, declined and moved ones included) and held (expected at a session
+    held by ``as_of``: a declined one was asked, never held; one moved counts as held where it went)."""
     facts = list(facts)
     held = [s for s in facts if not s.cancelled and s.date <= as_of]
     totals = {o: [0, 0] for o in Outcome.values}
@@ -90,6 +98,10 @@ def reception_figures(facts: Iterable[SessionFact], as_of: dt.date) -> dict:
         "time_limited": _pair(*totals[Outcome.TIME_LIMITED]),
         "routed": _pair(*totals[Outcome.ROUTED]),
         "pending": _pair(*totals[Outcome.PENDING]),
+        "appointments": {
+            "asked": sum(s.appointments_asked for s in facts),
+            "held": sum(s.appointments_expected for s in held),
+        },
     }
 
 
@@ -238,6 +250,7 @@ def session_facts(start: dt.date, end: dt.date, *, prefix: str | None = None, un
     )
     for session_id, unit_id in attended.values_list("receptionsession_id", "orgunit_id"):
         townships[session_id].add(unit_id)
+    asked, expected = _appointment_counts([r["pk"] for r in rows]) if unit is None else ({}, {})
     return [
         SessionFact(
             _leader(r),
@@ -246,9 +259,29 @@ def session_facts(start: dt.date, end: dt.date, *, prefix: str | None = None, un
             counts.get(r["pk"], {}),
             r["kind"],
             frozenset(townships.get(r["pk"], ())),
+            asked.get(r["pk"], 0),
+            expected.get(r["pk"], 0),
         )
         for r in rows
     ]
+
+
+def _appointment_counts(session_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """{session: appointments asked for it}, {session: appointments expected at it}, two grouped queries.
+    Region scopes only: an appointment is the petitioner's request to the bureau, which units never see."""
+    asked = (
+        Appointment.objects.filter(requested_session_id__in=session_ids)
+        .order_by()
+        .values_list("requested_session_id")
+        .annotate(n=Count("pk"))
+    )
+    expected = (
+        Appointment.objects.filter(session_id__in=session_ids, status__in=EXPECTED)
+        .order_by()
+        .values_list("session_id")
+        .annotate(n=Count("pk"))
+    )
+    return dict(asked), dict(expected)
 
 
 def ownership_facts(start: dt.date, end: dt.date, *, prefix: str | None = None, unit=None, leader=None):

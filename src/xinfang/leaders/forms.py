@@ -208,6 +208,8 @@ class ResolveForm(Styled, forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        # Its own ids: the progress form on the same page has a "note" too, and a label must find its field.
+        kwargs.setdefault("auto_id", "id_resolve_%s")
         super().__init__(*args, **kwargs)
         self.fields["standards"].queryset = ResolutionStandard.objects.filter(is_active=True)
         self.style()
@@ -265,3 +267,27 @@ def apply_errors(form: forms.Form, error) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+class SessionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.date:%Y-%m-%d} {obj.start_time:%H:%M} {obj.leader}（{obj.leader_post}）· {obj.place}"
+
+
+class AppointmentReasonForm(Styled, forms.Form):
+    """The reason the petitioner reads on the portal when the bureau moves or declines an appointment."""
+
+    reason = forms.CharField(label="原因（信访人可见）", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class AppointmentMoveForm(AppointmentReasonForm):
+    session = SessionChoice(label="改约到", queryset=None, required=False)
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions
+        self.order_fields(["session", "reason"])

@@ -293,6 +293,29 @@ class CaseOwnership(models.Model):
         return self.status == OwnershipStatus.OPEN
 
 
+class OwnershipWarning(models.Model):
+    """That the warning of one colour for an ownership's resolution deadline went out (the scan sends each
+    once, like ``supervision.DeadlineWarning`` for the statutory deadlines)."""
+
+    ownership = models.ForeignKey(
+        CaseOwnership, verbose_name="包案", on_delete=models.CASCADE, related_name="warnings"
+    )
+    colour = models.CharField("预警颜色", max_length=10)
+    due_on = models.DateField("当时化解时限")
+    sent_at = models.DateTimeField("发送时间")
+    told = models.PositiveIntegerField("通知人数", default=0)
+
+    class Meta:
+        verbose_name = "包案期限预警记录"
+        verbose_name_plural = "包案期限预警记录"
+        constraints = [
+            models.UniqueConstraint(fields=["ownership", "colour"], name="ownership_warning_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ownership_id} {self.colour}"
+
+
 class PlanStep(models.Model):
     ownership = models.ForeignKey(
         CaseOwnership, verbose_name="包案", on_delete=models.CASCADE, related_name="steps"
@@ -435,3 +458,7 @@ class InstructionTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instruction} → {self.unit}"
+
+
+# Appointments live in their own module; imported here so Django registers them with the app.
+from .appointment_models import EXPECTED, Appointment, AppointmentChannel, AppointmentStatus  # noqa: E402, F401

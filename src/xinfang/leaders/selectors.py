@@ -11,7 +11,14 @@ from xinfang.orgs.models import UnitKind
 from xinfang.petitions.models import PetitionClass
 from xinfang.petitions.selectors import visible_to
 
-from .models import CaseOwnership, InstructionTarget, ReceptionSession, SessionPetition, Submission
+from .models import (
+    Appointment,
+    CaseOwnership,
+    InstructionTarget,
+    ReceptionSession,
+    SessionPetition,
+    Submission,
+)
 
 
 def _active(user) -> bool:
@@ -40,6 +47,19 @@ def sessions_visible_to(user) -> QuerySet[ReceptionSession]:
     elif user.unit_id:
         scope |= Q(attending_units=user.unit_id)
     return qs.filter(scope).distinct()
+
+
+def appointments_visible_to(user) -> QuerySet[Appointment]:
+    """A bureau's staff see the appointments of their region; a leader those of their own sessions. Other
+    units see none: an appointment is the petitioner's request to the bureau, not a task of theirs."""
+    qs = Appointment.objects.all()
+    if not _active(user):
+        return qs.none()
+    scope = Q(session__leader=user)
+    jurisdiction = _jurisdiction_q(user, "bureau")
+    if jurisdiction is not None:
+        scope |= jurisdiction
+    return qs.filter(scope)
 
 
 def links_visible_to(user, session: ReceptionSession) -> QuerySet[SessionPetition]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import instructions, ownership, reception
+from .views import appointments, instructions, ownership, reception
 
 app_name = "leaders"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("sessions/<int:pk>/outcome/<int:petition_pk>/", reception.session_outcome, name="session_outcome"),
     path("sessions/<int:pk>/cancel/", reception.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/work/", reception.session_work, name="session_work"),
+    path("appointments/", appointments.appointment_list, name="appointments"),
+    path("appointments/<int:pk>/", appointments.appointment_detail, name="appointment"),
+    path("appointments/<int:pk>/confirm/", appointments.appointment_confirm, name="appointment_confirm"),
+    path("appointments/<int:pk>/move/", appointments.appointment_move, name="appointment_move"),
+    path("appointments/<int:pk>/decline/", appointments.appointment_decline, name="appointment_decline"),
     path("ownerships/", ownership.my_ownerships, name="ownerships"),
     path("ownerships/new/", ownership.ownership_new, name="ownership_new"),
     path("ownerships/<int:pk>/", ownership.ownership_detail, name="ownership"),

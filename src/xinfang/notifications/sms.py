@@ -41,6 +41,7 @@ TEMPLATES = {
         "可凭查询码在网上信访平台查询办理进展。）"
     ),
     "portal_otp": SIGNATURE + "您的查询验证码为{code}，10分钟内有效。如非本人操作，请忽略。",
+    "portal_appointment_otp": SIGNATURE + "您的约访验证码为{code}，10分钟内有效。如非本人操作，请忽略。",
 }
 # Parameters that are bearer secrets: whoever reads them can open a case or an account.
 SECRET_PARAMS = frozenset({"query_code", "code"})

@@ -14,6 +14,7 @@ from xinfang.petitions.models import Petition
 from . import config, selectors
 
 SESSION_KEY = "xf_portal"
+APPOINTMENTS_KEY = "xf_portal_appointments"  # the appointments this session proved (``portal.appointments``)
 
 
 def _state(request) -> dict:

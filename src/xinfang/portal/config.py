@@ -30,6 +30,11 @@ DEFAULT_LIMITS = {
     "file_ip": Limit(40, 3600),
     "file_ip_day": Limit(200, 24 * 3600),
     "file_phone": Limit(5, 24 * 3600),
+    # Appointments (约访) count requests actually made, like filing. One person asks for a few days at most
+    # (one may be pending at a time, so the rest follow answers): 3 a day per phone. A kiosk address makes a
+    # request in a minute or two; 30 an hour leaves a reception hall room and stops a robot filling the list.
+    "appoint_ip": Limit(30, 3600),
+    "appoint_phone": Limit(3, 24 * 3600),
     # Following: lookups per address and per phone.
     "query_ip": Limit(30, 600),
     "query_phone": Limit(10, 600),

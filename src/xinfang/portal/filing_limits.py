@@ -1,4 +1,5 @@
-"""The portal's filing limits: what a filing counts against, and the refusal that says when to try again.
+"""The portal's filing limits: what a filing (or an appointment request) counts against, and the refusal that
+says when to try again.
 
 Only petitions actually filed count (``count`` after a registration), never a validation error, an
 "添加联名人" click or a page view, so a shared address is limited by what it files. The numbers are in
@@ -17,6 +18,11 @@ FILING_LIMITS = (
     ("file_ip_day", "ip", "从本网络地址提交的信访事项"),
     ("file_phone", "phone", "该手机号码提交的信访事项"),
 )
+# Appointment requests (约访) count the same way: only requests actually made.
+APPOINTMENT_LIMITS = (
+    ("appoint_ip", "ip", "从本网络地址提出的约访"),
+    ("appoint_phone", "phone", "该手机号码提出的约访"),
+)
 
 
 def _period(seconds: int) -> str:
@@ -25,10 +31,10 @@ def _period(seconds: int) -> str:
     return f"{max(seconds // 60, 1)}分钟内"
 
 
-def refusal(ip: str, phone: str) -> str:
+def refusal(ip: str, phone: str, limits=FILING_LIMITS, button: str = "提交信访事项") -> str:
     """The first filing limit that one more petition would pass, said with the time to try again; "" if none."""
     idents = {"ip": ip, "phone": phone}
-    for scope, ident, who in FILING_LIMITS:
+    for scope, ident, who in limits:
         at = throttle.retry_at(scope, idents[ident])
         if at is None:
             continue
@@ -38,12 +44,12 @@ def refusal(ip: str, phone: str) -> str:
         when = f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}"
         return (
             f"{who}已达上限（{_period(rule.seconds)}{rule.count}件），暂不能再提交。"
-            f"您填写的内容已保留，请于 {when} 后再点击“提交信访事项”，或拨打信访部门电话咨询。"
+            f"您填写的内容已保留，请于 {when} 后再点击“{button}”，或拨打信访部门电话咨询。"
         )
     return ""
 
 
-def count(ip: str, phone: str) -> None:
+def count(ip: str, phone: str, limits=FILING_LIMITS) -> None:
     idents = {"ip": ip, "phone": phone}
-    for scope, ident, _who in FILING_LIMITS:
+    for scope, ident, _who in limits:
         throttle.hit(scope, idents[ident])

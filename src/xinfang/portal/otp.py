@@ -18,12 +18,14 @@ from xinfang.notifications.sms import Sms, send_sms
 from . import config, selectors
 
 SESSION_KEY = "xf_portal_otp_phone"
+ACCOUNT, APPOINTMENT = "account", "appointment"
+TEMPLATES = {ACCOUNT: "portal_otp", APPOINTMENT: "portal_appointment_otp"}
 
 
-def _key(phone: str) -> str:
-    # Keyed: a plain hash of an 11-digit number is reversed by trying them all.
+def _key(phone: str, purpose: str) -> str:
+    # Keyed: a plain hash of an 11-digit number is reversed by trying them all. A code proves one purpose.
     return (
-        "xf-portal:otp:"
+        f"xf-portal:otp:{purpose}:"
         + hmac.new(settings.SECRET_KEY.encode(), phone.encode(), hashlib.sha256).hexdigest()[:40]
     )
 
@@ -32,20 +34,23 @@ def _digest(phone: str, code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def send(phone: str) -> bool:
-    if not selectors.petitions_of_phone(phone).exists():
+def send(phone: str, purpose: str = ACCOUNT) -> bool:
+    """The account's code goes only to a phone with petitions here. An appointment about a new matter has
+    none yet, so its code goes to the phone typed: the callers' per-phone and per-address limits (``otp_*``)
+    keep the portal from texting anyone more than a few times."""
+    if purpose == ACCOUNT and not selectors.petitions_of_phone(phone).exists():
         return False
     code = f"{secrets.randbelow(10**6):06d}"
     until = clock.now().timestamp() + config.OTP_SECONDS
-    cache.set(_key(phone), {"digest": _digest(phone, code), "until": until}, config.OTP_SECONDS + 60)
-    return send_sms(phone, Sms("portal_otp", {"code": code}))
+    cache.set(_key(phone, purpose), {"digest": _digest(phone, code), "until": until}, config.OTP_SECONDS + 60)
+    return send_sms(phone, Sms(TEMPLATES[purpose], {"code": code}))
 
 
-def verify(phone: str, code: str) -> bool:
-    entry = cache.get(_key(phone))
+def verify(phone: str, code: str, purpose: str = ACCOUNT) -> bool:
+    entry = cache.get(_key(phone, purpose))
     if not entry or entry["until"] < clock.now().timestamp():
         return False
     if not hmac.compare_digest(entry["digest"], _digest(phone, code.strip())):
         return False
-    cache.delete(_key(phone))
+    cache.delete(_key(phone, purpose))
     return True

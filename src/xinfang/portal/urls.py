@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import appointments, views
 
 app_name = "portal"
 
@@ -22,6 +22,11 @@ urlpatterns = [
         {"fmt": "docx"},
         name="download_docx",
     ),
+    path("reception/", appointments.reception, name="reception"),
+    path("appointments/new/", appointments.appointment_new, name="appointment_new"),
+    path("appointments/done/", appointments.appointment_done, name="appointment_done"),
+    path("appointments/check/", appointments.appointment_check, name="appointment_check"),
+    path("appointments/<int:pk>/", appointments.appointment, name="appointment"),
     path("leave/", views.leave, name="leave"),
     path("account/", views.account, name="account"),
     path("account/verify/", views.account_verify, name="account_verify"),

@@ -426,6 +426,7 @@ def download(request, pk: int, document_pk: int, fmt: str):
 def leave(request):
     access.forget(request)
     request.session.pop(RECEIPT_KEY, None)
+    request.session.pop(access.APPOINTMENTS_KEY, None)
     return redirect("portal:home")
 
 

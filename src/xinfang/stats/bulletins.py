@@ -25,6 +25,7 @@ from xinfang import clock
 from xinfang.audit import services as audit
 from xinfang.deadlines import services as deadline_rules
 from xinfang.documents.rendering import chinese_date, render_html, to_docx, to_pdf
+from xinfang.leaders import bulletin as ownership_notes
 from xinfang.orgs.models import Level, OrgUnit, Region, UnitKind
 from xinfang.petitions.models import OPEN_STATUSES, Channel, Petition, PetitionClass
 from xinfang.supervision.selectors import supervision_counts
@@ -51,7 +52,7 @@ def _summary(p: Petition) -> str:
     return p.summary
 
 
-def petition_line(p: Petition, with_level: bool = False) -> str:
+def petition_line(p: Petition, with_level: bool = False, owners: dict | None = None) -> str:
     due = p.next_due_on or p.handling_due_on
     parts = [f"{p.registration_number}，{_summary(p)}（{p.person_count}人）"]
     if with_level:
@@ -63,11 +64,15 @@ def petition_line(p: Petition, with_level: bool = False) -> str:
     parts.append(f"责任单位：{p.responsible_unit.name if p.responsible_unit_id else '待分类处理'}")
     if due:
         parts.append(f"期限：{chinese_date(due)}")
+    if owners and p.pk in owners:
+        parts.append(owners[p.pk])  # seed 003: each case with its owning leader and time limit
     return "，".join(parts)
 
 
 def _lines(qs, with_level: bool = False) -> list[str]:
-    return [petition_line(p, with_level) for p in qs.select_related("responsible_unit")[:LIST_LIMIT]]
+    petitions = list(qs.select_related("responsible_unit")[:LIST_LIMIT])
+    owners = ownership_notes.owner_notes(p.pk for p in petitions)
+    return [petition_line(p, with_level, owners) for p in petitions]
 
 
 def red_and_yellow(scope: Scope, ctx: Ctx) -> tuple[list[Petition], list[Petition]]:
@@ -119,6 +124,7 @@ def daily_context(unit: OrgUnit, period: Period, today: dt.date) -> dict:
     online_letter_phone = others.exclude(channel=Channel.VISIT).order_by("received_at", "id")
     local_visits = others.filter(channel=Channel.VISIT).order_by("received_at", "id")
     red, yellow = red_and_yellow(scope, ctx)
+    owners = ownership_notes.owner_notes(p.pk for p in [*red[:LIST_LIMIT], *yellow[:LIST_LIMIT]])
     figures = report.Figures(scope, ctx, counts, {}, 0)
     visits = counts.by_channel.get(Channel.VISIT, Count2())
     skip_level_parts = "、".join(
@@ -137,10 +143,11 @@ def daily_context(unit: OrgUnit, period: Period, today: dt.date) -> dict:
         "skip_level": _lines(skip_level, with_level=True),
         "online_letter_phone": _lines(online_letter_phone),
         "local_visits": _lines(local_visits),
-        "red": [petition_line(p) for p in red[:LIST_LIMIT]],
-        "yellow": [petition_line(p) for p in yellow[:LIST_LIMIT]],
+        "red": [petition_line(p, owners=owners) for p in red[:LIST_LIMIT]],
+        "yellow": [petition_line(p, owners=owners) for p in yellow[:LIST_LIMIT]],
         "red_count": len(red),
         "yellow_count": len(yellow),
+        **ownership_notes.ownership_section(unit.region, period.start, period.end, today),
     }
 
 

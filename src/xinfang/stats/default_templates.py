@@ -19,6 +19,9 @@ DAILY = """<header>{{ issuer }}</header>
 <p>超期未办结（红牌）{{ red_count }}件，即将到期（黄牌）{{ yellow_count }}件。</p>
 {% for line in red %}<p>红牌{{ forloop.counter }}. {{ line }}</p>{% endfor %}
 {% for line in yellow %}<p>黄牌{{ forloop.counter }}. {{ line }}</p>{% endfor %}
+<h2>五、领导包案化解情况</h2>
+<p>{{ ownership_summary }}</p>
+{% for line in ownership_lines %}<p>{{ forloop.counter }}. {{ line }}</p>{% endfor %}
 <div class="signature"><p>{{ issuer }}</p><p>{{ issued_on|cn_date }}</p></div>
 """
 

@@ -31,7 +31,7 @@ from xinfang.orgs.models import OrgUnit, UnitKind, User
 from xinfang.petitions.models import PetitionClass
 from xinfang.workflow.models import Deadline, DeadlineStatus
 
-from . import services
+from . import hooks, services
 from .models import DeadlineWarning, EscalationRule, WarningColour
 from .selectors import with_colour
 
@@ -68,6 +68,13 @@ def scan_deadlines(today: dt.date | None = None) -> ScanResult:
         # Another scan committed the same warnings first: ours rolled back whole, so look again.
         logger.info("deadline scan raced another one; rescanning")
         result = _scan(today)
+    for scanner in hooks.scanners():
+        # Deadlines kept by apps above this one (包案化解时限), warned and escalated the same way.
+        part = scanner(today)
+        result.candidates += part.candidates
+        result.warnings.update(part.warnings)
+        result.handler_messages += part.handler_messages
+        result.leader_messages += part.leader_messages
     result.reminders = services.send_reminders(today)
     result.seconds = time.perf_counter() - started
     return result

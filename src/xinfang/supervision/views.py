@@ -19,7 +19,7 @@ from xinfang.paging import Keyset, page_query
 from xinfang.petitions.selectors import get_visible_or_404
 from xinfang.workflow.models import Deadline
 
-from . import services
+from . import hooks, services
 from .forms import AnswerForm, BoardFilterForm, CloseForm, OpenForm, apply_errors
 from .models import ReasonKind, SupervisionStatus
 from .selectors import COLOUR_LABELS, board_deadlines, colour_counts, supervisions_visible_to
@@ -66,6 +66,7 @@ def board(request):
         "today": today,
         "next_query": page_query(request.GET, after=page.next_cursor) if page.next_cursor else "",
         "may_supervise": services.can_open(request.user),
+        "extra_sections": [] if request.htmx else hooks.board_sections(request.user, today),
     }
     template = "supervision/_board_results.html" if request.htmx else "supervision/board.html"
     return render(request, template, context)

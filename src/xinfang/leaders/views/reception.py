@@ -18,8 +18,8 @@ from .. import access
 from ..colours import outcome_colour
 from ..forms import LinkForm, MakeSessionsForm, NoteForm, OutcomeForm, ReasonForm, ScheduleForm, SessionForm
 from ..models import ReceptionSchedule, SessionPetition
-from ..selectors import links_visible_to, sessions_visible_to
-from ..services import reception
+from ..selectors import appointments_visible_to, links_visible_to, sessions_visible_to
+from ..services import appointments, reception
 from .common import first_or_404, leaders_of, run, units_of
 
 
@@ -163,6 +163,12 @@ def _session_page(request, session, *, status=200, **forms):
         "session": session,
         "attending": list(session.attending_units.all()),
         "links": links,
+        # Units that attend see the session, not who asked to come: the list is the bureau's and the leader's.
+        "appointments": list(
+            appointments.expected_at(session).filter(
+                pk__in=appointments_visible_to(request.user).values("pk")
+            )
+        ),
         "may_edit": may_edit and not session.is_cancelled,
         "link_form": forms.get("link") or LinkForm(),
         "cancel_form": forms.get("cancel") or ReasonForm(),
