@@ -68,11 +68,11 @@ class Audit:
         self.page.goto(url)
         self.check(url)
 
-    def refused(self, path: str) -> None:
-        """The form at ``path`` was sent with errors on purpose: its 400 answer is what it should be."""
-        self.errors = [e for e in self.errors if not (path in e and "status of 400" in e)]
+    def refused_as(self, path: str, status: int = 400) -> None:
+        """``path`` was asked for wrongly on purpose (a form with errors, a missing page): that answer is right."""
+        self.errors = [e for e in self.errors if not (path in e and f"status of {status}" in e)]
         self.page.failed_requests[:] = [
-            r for r in self.page.failed_requests if not r.startswith("400 ") or path not in r
+            r for r in self.page.failed_requests if not (r.startswith(f"{status} ") and path in r)
         ]
 
     def action_forms(self, petition) -> list[str]:
@@ -110,6 +110,7 @@ def county(org, people, monkeypatch):
     handling = scene.accepted("2026-04-01 10:00", "2026-04-02", "2026-04-03", summary="雨污管网改造进度")
     replied = scene.replied("2026-03-20 10:00", "2026-03-21", "2026-03-23", "2026-04-15", summary="路灯维修")
     overdue = scene.transferred(received="2026-03-02 09:30", on="2026-03-03", summary="停车位划分争议")
+    concluded = scene.concluded(summary="河坊街占道经营投诉", received_on="2026-04-13")
     under_review = scene.concluded(summary="物业费收取标准异议")
     scene.do(under_review, "request_review", people.reviewer, "2026-04-10", text="信访人请求复查。")
     opened = supervision.open_supervision(
@@ -128,6 +129,7 @@ def county(org, people, monkeypatch):
         handling=handling,
         replied=replied,
         overdue=overdue,
+        concluded=concluded,
         under_review=under_review,
         supervision=opened,
     )
@@ -150,6 +152,7 @@ def test_intake_and_handling_pages_pass_axe(page, log_in, audit, people, county)
     page.locator("#form-errors").wait_for()
     audit.check(f"{urls[-1]} (errors)")
     audit.action_forms(county.fresh)
+    assert "满意度评价" in audit.action_forms(county.concluded)  # recorded for the petitioner
     audit.visit("/notifications/")
     audit.visit("/manual/")
     audit.visit("/manual/registrar/")
@@ -163,11 +166,19 @@ def test_intake_and_handling_pages_pass_axe(page, log_in, audit, people, county)
     page.context.clear_cookies()
     log_in(people.reviewer)
     assert "复查意见" in audit.action_forms(county.under_review)
+    audit.visit("/notifications/")  # the review request's message
+    page.goto("/petitions/999999/")
+    audit.check("/petitions/999999/ (not found)")
+    audit.refused_as("/petitions/999999/", 404)
     audit.assert_clean()
 
 
 def test_supervision_and_statistics_pages_pass_axe(page, log_in, audit, people, county):
     log_in(county.supervisor)
+    # The audit itself sees a fault: a field without a label on the page is reported.
+    page.evaluate("document.querySelector('main').append(document.createElement('select'))")
+    assert any(f.startswith("select-name:") for f in findings(page)), findings(page)
+    page.reload()
     audit.check("/workflow/todo/ (supervisor)")
     audit.visit("/supervision/")
     audit.visit("/supervision/?colour=red")
@@ -176,7 +187,7 @@ def test_supervision_and_statistics_pages_pass_axe(page, log_in, audit, people, 
     page.get_by_role("button", name="发出督办").click()
     page.locator(".invalid-feedback").first.wait_for()
     audit.check("/supervision/supervisions/open/ (errors)")
-    audit.refused("/supervision/supervisions/open/")
+    audit.refused_as("/supervision/supervisions/open/")
     audit.visit(f"/supervision/supervisions/{county.supervision.pk}/")
 
     page.context.clear_cookies()
