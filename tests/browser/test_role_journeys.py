@@ -195,8 +195,13 @@ def test_supervisor_starts_a_supervision_from_the_board(page, errors, shoot, log
     supervision = Supervision.objects.get()
     assert (supervision.petition, supervision.unit) == (overdue, org.qingbo_unit)
 
-    page.get_by_role("link", name="督查督办", exact=True).click()
+    page.get_by_role("link", name="返回督办件").click()
+    listed = page.locator("tr", has_text=overdue.registration_number)
+    expect(listed).to_contain_text("清波街道办事处")
+    expect(listed).to_contain_text("2026-04-27")
+    page.get_by_role("link", name="四色预警", exact=True).click()
     expect(page.locator("tr", has_text=overdue.registration_number)).to_contain_text("超期")
+    shoot("board-after")
     clean(page, errors)
 
 
@@ -207,11 +212,19 @@ def test_reviewer_finds_a_review_request_in_the_todo_list_and_records_the_opinio
     scene.do(
         petition, "request_review", people.reviewer, "2026-04-10", text="信访人不服处理意见，来信请求复查。"
     )
+    for d in (14, 15, 16):  # the bureau's other work: petitions waiting to be routed
+        scene.petition(f"2026-04-{d} 09:30", summary=f"四月第{d}件来信")
     log_in(people.reviewer)
     lands_on_todo(page)
+    expect(page.locator("#todo-total")).to_have_text("4")
+    # The review request is one task among the bureau's: the stage's link shows it alone.
+    review = page.locator("#todo-stage-review")
+    expect(review.locator(".xf-stage-count")).to_have_text("1")
+    review.click()
+    expect(page.locator("#todo-total")).to_have_text("1")
     row = todo_row(page, petition)
     expect(row).to_contain_text("复查")
-    shoot("todo")
+    shoot("todo-review-stage")
     row.get_by_role("link", name=petition.registration_number).click()
 
     form = open_action(page, "复查意见")
