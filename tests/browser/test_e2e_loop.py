@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.portal.test_phone import fill_filing_form
+from tests.browser.portal.test_phone import fill_filing_form, watch
 from tests.browser.test_workflow_journey import open_action
 from tests.portal import conftest as portal_scenes
 from xinfang.evaluation.models import Rating, Review
@@ -25,11 +25,6 @@ _fresh_state = portal_scenes._fresh_state
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PHONE = {"width": 390, "height": 844}
-
-
-def watch(page, errors: list[str]) -> None:
-    page.on("console", lambda m: m.type == "error" and errors.append(f"{page.url}: {m.text}"))
-    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
 
 
 @pytest.fixture
@@ -56,9 +51,7 @@ def staff_opens(page, log_in, user, petition):
 def test_portal_filing_to_review_request_through_the_browser(
     page, phone, log_in, shoot, org, people, portal, now
 ):
-    errors: list[str] = []
-    watch(page, errors)
-    watch(phone, errors)
+    errors, phone_errors = watch(page), watch(phone)
     person = portal_scenes.identity(3)
 
     phone.goto("/portal/file/")
@@ -121,5 +114,5 @@ def test_portal_filing_to_review_request_through_the_browser(
         "unit": "dissatisfied",
     }
     assert Review.objects.get(petition=petition).request_text == "处理意见认定事实不清，请求复查。"
-    assert errors == [], errors
+    assert errors == [] and phone_errors == [], (errors, phone_errors)
     assert not page.failed_requests, page.failed_requests

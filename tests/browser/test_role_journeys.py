@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories as f
-from tests.browser.portal.test_phone import fill_filing_form
+from tests.browser.portal.test_phone import fill_filing_form, watch
 from tests.browser.test_intake import fill_matter, fill_party
 from tests.browser.test_workflow_journey import open_action
 from tests.conftest import silence
@@ -45,10 +45,7 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def errors(page):
     """Console errors and uncaught exceptions on any page the journey opens."""
-    found: list[str] = []
-    page.on("console", lambda m: m.type == "error" and found.append(f"{page.url}: {m.text}"))
-    page.on("pageerror", lambda e: found.append(f"{page.url}: {e}"))
-    return found
+    return watch(page)
 
 
 @pytest.fixture

@@ -14,12 +14,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories as f
+from tests.browser.portal.test_phone import watch
+from tests.browser.test_accessibility import serious_violations
 from tests.conftest import silence
 from tests.scenes import Scene, day, make_leaders
 from xinfang.assistance import services as assistance
 from xinfang.campaigns import services as campaigns
 from xinfang.disputes import services as disputes
-from xinfang.leaders.models import ReceptionKind
+from xinfang.leaders.models import ReceptionKind, Recurrence
 from xinfang.leaders.services import instructions, ownership, reception
 from xinfang.leaders.services.ownership import Step
 from xinfang.meetings import services as meetings
@@ -31,36 +33,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 TODAY = dt.date(2026, 4, 20)
 
 
-AXE = "/static/vendor/axe-core/axe.min.js"
-
-
-def findings(page) -> list[str]:
-    """axe's serious and critical findings, each node with axe's own message (the colours and ratio of a
-    contrast failure, the missing label), so the report says what to fix."""
-    page.add_script_tag(url=AXE)
-    return page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-            .filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .flatMap(v => v.nodes.slice(0, 5).map(n =>
-                v.id + ': ' + n.target.join(' ') + ' (' + [...n.any, ...n.all].map(c => c.message).join('; ') + ')'))"""
-    )
-
-
 class Audit:
     """Runs axe on each page it is shown and keeps what it finds, with the page's console errors."""
 
     def __init__(self, page):
         self.page = page
         self.found: dict[str, list[str]] = {}
-        self.errors: list[str] = []
-        page.on("console", lambda m: m.type == "error" and self.errors.append(f"{page.url}: {m.text}"))
-        page.on("pageerror", lambda e: self.errors.append(f"{page.url}: {e}"))
+        self.errors = watch(page)
 
     def check(self, name: str) -> None:
         # A hovered or just-clicked button fades between its colours; axe must see the colours that stay.
         self.page.mouse.move(0, 0)
         expect(self.page.locator(".htmx-request, .htmx-settling, .htmx-swapping")).to_have_count(0)
-        violations = findings(self.page)
+        violations = serious_violations(self.page)
         if violations:
             self.found[name] = violations
 
@@ -70,7 +55,7 @@ class Audit:
 
     def refused_as(self, path: str, status: int = 400) -> None:
         """``path`` was asked for wrongly on purpose (a form with errors, a missing page): that answer is right."""
-        self.errors = [e for e in self.errors if not (path in e and f"status of {status}" in e)]
+        self.errors[:] = [e for e in self.errors if not (path in e and f"status of {status}" in e)]
         self.page.failed_requests[:] = [
             r for r in self.page.failed_requests if not (r.startswith(f"{status} ") and path in r)
         ]
@@ -177,7 +162,7 @@ def test_supervision_and_statistics_pages_pass_axe(page, log_in, audit, people, 
     log_in(county.supervisor)
     # The audit itself sees a fault: a field without a label on the page is reported.
     page.evaluate("document.querySelector('main').append(document.createElement('select'))")
-    assert any(f.startswith("select-name:") for f in findings(page)), findings(page)
+    assert any(f.startswith("select-name:") for f in serious_violations(page))
     page.reload()
     audit.check("/workflow/todo/ (supervisor)")
     audit.visit("/supervision/")
@@ -223,6 +208,19 @@ def test_leaders_and_mechanisms_pages_pass_axe(page, log_in, audit, org, people,
         end_time=dt.time(12),
         attending_units=[org.qingbo_unit],
     )
+    schedule = reception.create_schedule(
+        people.registrar,
+        kind=ReceptionKind.DESCEND,
+        leader=leader,
+        leader_post="区委书记",
+        leader_level=Level.COUNTY,
+        place="清波街道便民服务中心",
+        recurrence=Recurrence.MONTHLY,
+        day_of_month=8,
+        start_time=dt.time(9),
+        end_time=dt.time(12),
+        starts_on=day("2026-01-01"),
+    )
     owned = ownership.open_ownership(
         people.bureau_leader,
         petitions=[petition],
@@ -234,6 +232,14 @@ def test_leaders_and_mechanisms_pages_pass_axe(page, log_in, audit, org, people,
         steps=[Step("调阅档案", TODAY + dt.timedelta(days=10))],
     )
     submission = instructions.submit(people.registrar, petition=petition, leader=leader)
+    instructed = instructions.submit(people.registrar, petition=county.to_accept, leader=leader)
+    instructions.instruct(
+        instructed,
+        leader,
+        text="请清波街道限期化解。",
+        units=[org.qingbo_unit],
+        response_due=day("2026-05-20"),
+    )
     dispute = disputes.record_dispute(
         people.township_handler, kind="requisition", region=org.qingbo, title="征迁纠纷", parties="三户居民",
         matter="补偿", risk_level="high", found_via="visit", found_on=day("2026-04-14"), level="township",
@@ -273,6 +279,8 @@ def test_leaders_and_mechanisms_pages_pass_axe(page, log_in, audit, org, people,
         "/leaders/",
         "/leaders/schedules/",
         "/leaders/schedules/new/",
+        f"/leaders/schedules/{schedule.pk}/",
+        f"/leaders/schedules/{schedule.pk}/edit/",
         "/leaders/sessions/new/",
         f"/leaders/sessions/{session.pk}/",
         f"/leaders/submit/?petition={petition.pk}",
@@ -286,6 +294,7 @@ def test_leaders_and_mechanisms_pages_pass_axe(page, log_in, audit, org, people,
     for url in (
         "/leaders/queue/",
         f"/leaders/submissions/{submission.pk}/",
+        f"/leaders/submissions/{instructed.pk}/",
         "/leaders/ownerships/",
         f"/leaders/ownerships/{owned.pk}/",
     ):
@@ -293,7 +302,7 @@ def test_leaders_and_mechanisms_pages_pass_axe(page, log_in, audit, org, people,
 
     page.context.clear_cookies()
     log_in(people.township_leader)
-    audit.visit("/leaders/instructions/")
+    audit.visit("/leaders/instructions/")  # the instruction to answer
     for url in ("/meetings/", "/meetings/new/", f"/meetings/{meeting.pk}/"):
         audit.visit(url)
 
