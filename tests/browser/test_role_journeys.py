@@ -25,6 +25,7 @@ from tests.conftest import silence
 from tests.portal import conftest as portal_scenes
 from tests.scenes import Scene, make_leaders
 from xinfang.evaluation.models import Rating
+from xinfang.leaders.models import InstructionTarget
 from xinfang.leaders.services import instructions
 from xinfang.orgs.models import Role
 from xinfang.petitions.identity import make_id_number
@@ -267,17 +268,21 @@ def test_party_leader_answers_a_submission_with_an_instruction(
     lands_on_todo(page)
     page.get_by_role("link", name="领导接访与包案", exact=True).click()
     page.get_by_role("link", name="领导阅批", exact=True).click()
-    expect(page.get_by_role("heading", name="待我批阅（1）")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("待我批阅"))).to_be_visible()
     shoot("queue")
     page.get_by_role("link", name=petition.registration_number).click()
     page.get_by_label("批示内容").fill("请清波街道牵头，一个月内拿出分摊方案并回复。")
     page.get_by_label("承办单位").select_option(str(org.qingbo_unit.pk))
-    page.get_by_label("回复期限（填写后由信访部门督办）").fill("2026-05-20")
+    page.get_by_label("回复期限").fill("2026-05-20")
     shoot("instruction-form")
     page.get_by_role("button", name="发出批示").click()
     done(page, "批示已发出。")
     expect(page.locator("main")).to_contain_text("请清波街道牵头，一个月内拿出分摊方案并回复。")
     shoot("instructed")
+    # The dated instruction goes to the unit and is supervised until it answers.
+    target = InstructionTarget.objects.select_related("supervision").get()
+    assert (target.instruction.leader, target.unit) == (leaders.secretary, org.qingbo_unit)
+    assert target.supervision.response_due == dt.date(2026, 5, 20)
     clean(page, errors)
 
 
