@@ -132,6 +132,11 @@ def test_handler_finds_the_petition_in_the_todo_list_accepts_and_replies(
     done(page, "当前状态：办理中")
 
     form = open_action(page, "答复")
+    form.get_by_role("button", name="答复").click()  # nothing chosen: refused, nothing written
+    form = page.locator("#action-panel form")
+    expect(form.get_by_label("意见内容")).to_have_attribute("aria-invalid", "true")
+    shoot("reply-refused")
+    assert Petition.objects.get(pk=petition.pk).status == Status.ACCEPTED
     form.get_by_label("予以支持").check()
     form.get_by_label("意见内容").fill("经调查核实，噪声超标属实，已责令商铺限期整改。")
     form.get_by_role("button", name="答复").click()
