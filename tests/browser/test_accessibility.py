@@ -12,13 +12,15 @@ AXE = "/static/vendor/axe-core/axe.min.js"
 
 
 def serious_violations(page) -> list[str]:
+    """axe's serious and critical findings, up to five nodes each with axe's own message (the colours and
+    ratio of a contrast failure, the missing label), so a failure says what to fix."""
     page.add_script_tag(url=AXE)
-    violations = page.evaluate(
+    return page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
             .filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', '))"""
+            .flatMap(v => v.nodes.slice(0, 5).map(n =>
+                v.id + ': ' + n.target.join(' ') + ' (' + [...n.any, ...n.all].map(c => c.message).join('; ') + ')'))"""
     )
-    return violations
 
 
 def test_intake_pages_have_no_serious_accessibility_violations(page, shoot, log_in, people):

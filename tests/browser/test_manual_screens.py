@@ -39,6 +39,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 SCREENS = Path(__file__).resolve().parents[2] / "docs" / "manual" / "screens"
 VIEWPORT = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}  # the portal's pages are kept as a phone shows them too (issue 13)
 TODAY = dt.date(2026, 4, 20)
 SETTLE_TRIES = 15
 NOISE_PIXELS = 100
@@ -165,7 +166,7 @@ class Walk:
         form.scroll_into_view_if_needed()
         return form
 
-    def snap(self, name: str, *, top: bool = True):
+    def snap(self, name: str, *, top: bool = True, full_page: bool = False):
         """Keep the page once it has settled (charts animate in, htmx swaps fade): two equal pictures in a row."""
         # A form scrolled into view can stop between pixels, and its rounded corners then come out differently.
         self.page.evaluate(
@@ -174,12 +175,20 @@ class Walk:
         self.page.mouse.move(0, 0)  # no hover highlight in the picture
         previous = None
         for _ in range(SETTLE_TRIES):
-            picture = self.page.screenshot(animations="disabled")
+            picture = self.page.screenshot(animations="disabled", full_page=full_page)
             if picture == previous:
                 break
             previous = picture
             self.page.wait_for_timeout(200)
         keep(SCREENS / f"{self.role}-{name}.png", picture)
+
+    def phone(self, name: str):
+        """Keep the whole page as a 390 px phone shows it."""
+        self.page.set_viewport_size(PHONE)
+        try:
+            self.snap(f"{name}-390", full_page=True)
+        finally:
+            self.page.set_viewport_size(VIEWPORT)
 
 
 def keep(path: Path, picture: bytes) -> None:
@@ -375,14 +384,17 @@ def test_every_role_sees_the_pages_its_chapter_describes(walk, org, people, port
         w.shows("我要信访", "查询办理进度", "我的信访", "办理流程和时限")
         w.link("开始填写")
         w.snap("home")
+        w.phone("home")
         w.open("/portal/file/")
         w.heading("我要信访")
         w.shows("1. 您的身份", "2. 反映的事项", "3. 问题发生地", "4. 证明材料", "6. 确认提交")
         w.button("提交信访事项")
         w.snap("file")
+        w.phone("file")
         w.open("/portal/follow/")
         w.heading("查询办理进度")
         w.snap("follow")  # empty: a query code is random
+        w.phone("follow")
         w.page.get_by_label("查询码").fill(s.query_code)
         w.page.get_by_label("手机号码").fill(s.phone)
         w.page.get_by_role("button", name="查询").click()
@@ -390,6 +402,7 @@ def test_every_role_sees_the_pages_its_chapter_describes(walk, org, people, port
         w.shows("您的信访事项", "当前状态", "办理过程", "清波街道办事处")
         w.button("退出查询")
         w.snap("case")
+        w.phone("case")
 
     assert w.failures == [], "\n\n".join(w.failures)
     assert sorted(p.name for p in SCREENS.glob("*.png")) == sorted(EXPECTED_SCREENS)
@@ -425,5 +438,9 @@ EXPECTED_SCREENS = [
         "petitioner-file",
         "petitioner-follow",
         "petitioner-case",
+        "petitioner-home-390",
+        "petitioner-file-390",
+        "petitioner-follow-390",
+        "petitioner-case-390",
     )
 ]
