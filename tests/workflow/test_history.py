@@ -54,6 +54,9 @@ EXPECTED = {
     "record_hearing": ["听证：5日", "复核期限顺延至：2026年"],
     "re_review_opinion": ["状态：复核中 → 三级终结", "意见：维持原处理意见"],
     "resolve": ["已化解：否 → 是"],
+    "set_co_handlers": ["主办单位：清波街道办事处", "协办单位：上城区住房和城乡建设局"],
+    "add_support_opinion": ["建议依据住房保障政策予以解决"],
+    "record_settlement": ["协议化解"],
 }
 
 

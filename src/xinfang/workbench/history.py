@@ -242,8 +242,8 @@ DATA_FIELDS: dict[str, tuple[str, Callable, str]] = {
     "is_listed": ("挂牌督办", lambda v, n: "是" if v else "", ""),
     "leader": ("领导", lambda v, n: n.users.get(v, "") if isinstance(v, int) else str(v), ""),
     "date": ("日期", lambda v, n: cn_date(v), ""),
-    "lead_unit": ("牵头单位", _unit, ""),
-    "supporting_units": ("配合单位", lambda v, n: "、".join(filter(None, (n.unit(u) for u in v))), ""),
+    "lead_unit": ("主办单位", _unit, ""),
+    "supporting_units": ("协办单位", lambda v, n: "、".join(filter(None, (n.unit(u) for u in v))), ""),
     "done_on": ("完成日期", lambda v, n: cn_date(v), ""),
 }
 # The same key named for what it is in this action.
@@ -259,6 +259,9 @@ DATA_LABELS = {
     ("text", "request_re_review"): "请求理由",
     ("reason", "rate"): "不满意理由",
     ("unit", "open_supervision"): "被督办单位",
+    # A joint meeting's decision speaks the meeting's words; on the petition the same units are 主办 / 协办.
+    ("lead_unit", "decide_meeting_item"): "牵头单位",
+    ("supporting_units", "decide_meeting_item"): "配合单位",
     ("unit", "answer_supervision"): "被督办单位",
     ("unit", "remind_supervision"): "被督办单位",
     ("unit", "close_supervision"): "被督办单位",
