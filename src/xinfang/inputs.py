@@ -1,4 +1,5 @@
-"""Reading what people and clients type: dates in a sane range, ASCII integers, codes, visible text.
+"""Reading what people and clients type: dates in a sane range, ASCII integers, codes, visible text; the
+date picker every form shows.
 
 One place for the rules, so the workbench, the portal, the API and the statistics refuse the same input with
 the same Chinese message instead of crashing on it: Python's `date` reaches year 1 and 9999, where adding a day
@@ -23,6 +24,7 @@ from xinfang import clock
 EARLIEST_DATE = dt.date(1949, 10, 1)
 # Periods and deadlines may run into the future (a year's statistics, a working-day calendar); no further.
 FUTURE_YEARS = 10
+ISO_DATE_FORMAT = "%Y-%m-%d"
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 ASCII_INT_RE = re.compile(r"^[+-]?\d{1,18}$", re.ASCII)
 
@@ -157,3 +159,14 @@ class BoundedDateTimeField(forms.DateTimeField):
             except InputError as exc:
                 raise ValidationError(str(exc), code="out_of_range") from None
         return instant
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. ``<input type=date>`` takes only an ISO value (YYYY-MM-DD); Django renders
+    dates in the locale's first input format, which for zh-hans is 2026/12/09, and the browser drops that
+    value, so a default date (a deadline, today) would be lost without a word."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=ISO_DATE_FORMAT)

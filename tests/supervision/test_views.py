@@ -117,6 +117,14 @@ def test_only_supervisors_reach_the_open_page(client, people, two_units):
     assert two_units[0].registration_number in page
 
 
+def test_the_open_page_offers_its_default_date_in_iso_form(client, people, two_units):
+    """<input type=date> takes only YYYY-MM-DD; the zh-hans default (2026/03/26) is dropped by the browser."""
+    client.force_login(people.bureau_handler)
+    page = client.get(reverse("supervision:open")).content.decode()
+    assert 'type="date" name="response_due" value="2026-03-26"' in page  # seen on 03-19, a week later
+    assert "2026/03/26" not in page
+
+
 def test_opening_through_the_page(client, people, org, two_units, no_letters):
     client.force_login(people.bureau_leader)
     response = client.post(

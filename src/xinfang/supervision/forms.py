@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from xinfang import inputs
 from xinfang.deadlines.models import Stage
 from xinfang.orgs.models import OrgUnit
 
@@ -48,7 +49,7 @@ class OpenForm(Styled, forms.Form):
     unit = forms.ModelChoiceField(label="被督办单位", queryset=OrgUnit.objects.none())
     reason_kind = forms.ChoiceField(label="督办事由", choices=ReasonKind.choices)
     text = forms.CharField(label="督办意见", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
-    response_due = forms.DateField(label="回复期限", widget=forms.DateInput(attrs={"type": "date"}))
+    response_due = forms.DateField(label="回复期限", widget=inputs.DateInput())
     is_listed = forms.BooleanField(label="挂牌督办", required=False)
 
     def __init__(self, *args, units=None, **kwargs):

@@ -378,12 +378,8 @@ class ListFilterForm(forms.Form):
         label="责任单位", required=False, queryset=OrgUnit.objects.none(), empty_label="全部责任单位"
     )
     category = forms.ModelChoiceField(label="内容分类", required=False, queryset=Category.objects.all())
-    received_from = inputs.BoundedDateField(
-        label="收到日期起", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    received_to = inputs.BoundedDateField(
-        label="收到日期止", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    received_from = inputs.BoundedDateField(label="收到日期起", required=False, widget=inputs.DateInput())
+    received_to = inputs.BoundedDateField(label="收到日期止", required=False, widget=inputs.DateInput())
 
     def __init__(self, *args, user, ip_address: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)

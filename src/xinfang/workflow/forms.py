@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from xinfang import clock
+from xinfang import clock, inputs
 from xinfang.evaluation.models import RatingTarget, RatingValue, RatingVia, ReviewDecision
 from xinfang.orgs.models import JURISDICTION_KINDS, OrgUnit, Role, UnitKind
 from xinfang.petitions.fields import CountedCharField
@@ -34,7 +34,7 @@ from .services import NOTE_MAX_LENGTH
 from .transitions import Transition
 from .windows import object_window
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = inputs.DateInput()
 TEXT = forms.Textarea(attrs={"rows": 4})
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
 # How a petitioner's request reached staff who record it on their behalf (the portal records its own).
