@@ -4,6 +4,7 @@ from django import forms
 
 from xinfang import inputs
 from xinfang.deadlines.models import Stage
+from xinfang.orgs import ordering
 from xinfang.orgs.models import OrgUnit
 
 from .models import ReasonKind
@@ -52,11 +53,20 @@ class OpenForm(Styled, forms.Form):
     response_due = forms.DateField(label="回复期限", widget=inputs.DateInput())
     is_listed = forms.BooleanField(label="挂牌督办", required=False)
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, bureau=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["unit"].queryset = units
+            field = self.fields["unit"]
+            field.queryset = units
+            field.choices = [
+                ("", "请选择被督办单位"),
+                *[(u.pk, _unit_label(u, bureau)) for u in ordering.in_order(units, first=bureau)],
+            ]
         self.style()
+
+
+def _unit_label(unit: OrgUnit, bureau: OrgUnit | None) -> str:
+    return f"{unit.name}（本局）" if bureau is not None and unit.pk == bureau.pk else unit.name
 
 
 class AnswerForm(Styled, forms.Form):
