@@ -170,3 +170,34 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format=ISO_DATE_FORMAT)
+
+
+# Django's placeholder for "nothing chosen yet" in a select; no user of the system reads it as anything.
+DJANGO_EMPTY_LABEL = "---------"
+EMPTY_CHOICE = "请选择"
+ALL_CHOICE = "全部"  # a filter's empty choice: nothing chosen means no filter
+
+
+class ChineseEmptyChoices:
+    """Form mixin: a select's empty choice says 请选择 (``empty_choice``; a filter form says 全部) instead of
+    Django's ``---------``. A field that names its own empty choice ("全部单位", "（无）") keeps it."""
+
+    empty_choice = EMPTY_CHOICE
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_empty_choices(self, self.empty_choice)
+
+
+def name_empty_choices(form: forms.BaseForm, label: str = EMPTY_CHOICE) -> None:
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == DJANGO_EMPTY_LABEL:
+                field.empty_label = label
+        elif isinstance(field, forms.ChoiceField):
+            choices = list(field.choices)
+            if any(value == "" and text == DJANGO_EMPTY_LABEL for value, text in choices):
+                field.choices = [
+                    (value, label if value == "" and text == DJANGO_EMPTY_LABEL else text)
+                    for value, text in choices
+                ]

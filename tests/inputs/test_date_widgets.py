@@ -6,29 +6,14 @@ default deadline or "today" would reach the user as an empty field."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import pkgutil
 
 from django import forms
 
-import xinfang
 from xinfang import inputs
 
+from .formwalk import form_classes
+
 DAY = dt.date(2026, 12, 9)
-
-
-def form_classes() -> list[type[forms.BaseForm]]:
-    """The form classes defined in the project's `forms` modules."""
-    for module in pkgutil.walk_packages(xinfang.__path__, "xinfang."):
-        if module.name.rsplit(".", 1)[-1] in {"forms", "todo_form"}:
-            importlib.import_module(module.name)
-    found, todo = [], [forms.BaseForm]
-    while todo:
-        cls = todo.pop()
-        todo.extend(cls.__subclasses__())
-        if cls.__module__.startswith("xinfang."):
-            found.append(cls)
-    return found
 
 
 def test_the_walk_finds_the_forms_of_every_app():

@@ -44,6 +44,7 @@ def test_the_form_shows_the_actions_fields_and_rule(client, scene, case):
     for key in data:
         assert f'name="{key}"' in html, key
     assert set(data) <= set(form.fields)
+    assert "---------" not in html  # empty choices say 请选择 (inputs.ChineseEmptyChoices)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.action)

@@ -7,7 +7,7 @@ from xinfang import inputs
 from .models import Fund
 
 
-class Styled:
+class Styled(inputs.ChineseEmptyChoices):
     def style(self) -> None:
         for field in self.fields.values():
             widget = field.widget

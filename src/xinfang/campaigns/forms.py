@@ -7,7 +7,7 @@ from xinfang import inputs
 from .models import AssigningBody
 
 
-class Styled:
+class Styled(inputs.ChineseEmptyChoices):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():

@@ -8,7 +8,7 @@ from xinfang.orgs.models import OrgUnit, Region
 from .models import DisputeKind, FoundVia, HandlingLevel, MediationKind, Outcome, RiskLevel
 
 
-class Styled:
+class Styled(inputs.ChineseEmptyChoices):
     def style(self) -> None:
         for field in self.fields.values():
             widget = field.widget

@@ -21,7 +21,7 @@ from .services.ownership import Step
 TIME = {"type": "time"}
 
 
-class Styled:
+class Styled(inputs.ChineseEmptyChoices):
     def style(self) -> None:
         for field in self.fields.values():
             widget = field.widget

@@ -8,7 +8,7 @@ from xinfang.orgs.models import OrgUnit
 from .models import EscalationTarget, MeetingKind, MeetingLevel
 
 
-class Styled:
+class Styled(inputs.ChineseEmptyChoices):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():

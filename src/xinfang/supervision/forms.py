@@ -11,7 +11,7 @@ from .models import ReasonKind
 from .selectors import COLOUR_LABELS
 
 
-class Styled:
+class Styled(inputs.ChineseEmptyChoices):
     """Bootstrap classes on every widget, so templates can render fields as they are."""
 
     small = False
@@ -30,6 +30,7 @@ class Styled:
 
 class BoardFilterForm(Styled, forms.Form):
     small = True
+    empty_choice = inputs.ALL_CHOICE
 
     colour = forms.ChoiceField(
         label="颜色", required=False, choices=[("", "全部在办")] + list(COLOUR_LABELS.items())

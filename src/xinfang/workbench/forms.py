@@ -103,7 +103,7 @@ def recent_sessions(user):
     )
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(inputs.ChineseEmptyChoices, forms.Form):
     received_at = forms.DateTimeField(
         label="收到时间",
         input_formats=[LOCAL_INPUT_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
@@ -272,7 +272,7 @@ class RegistrationForm(forms.Form):
         )
 
 
-class PartyForm(forms.Form):
+class PartyForm(inputs.ChineseEmptyChoices, forms.Form):
     name = CountedCharField(
         label="姓名",
         max_length=50,
@@ -367,7 +367,9 @@ def _target(key: str, form: RegistrationForm, parties: list[PartyForm]):
     return form, None
 
 
-class ListFilterForm(forms.Form):
+class ListFilterForm(inputs.ChineseEmptyChoices, forms.Form):
+    empty_choice = inputs.ALL_CHOICE
+
     q = forms.CharField(label="关键词", required=False, max_length=100)
     status = forms.ChoiceField(label="状态", required=False, choices=_blank("全部状态", Status))
     channel = forms.ChoiceField(label="信访形式", required=False, choices=_blank("全部形式", Channel))

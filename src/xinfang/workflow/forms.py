@@ -135,7 +135,7 @@ def approvers(petition: Petition):
 # --- Forms --------------------------------------------------------------------------------------------------
 
 
-class ActionForm(forms.Form):
+class ActionForm(inputs.ChineseEmptyChoices, forms.Form):
     """The fields every action shares; subclasses add the action's data. ``rule`` quotes the rule."""
 
     rule = ""
