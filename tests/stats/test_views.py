@@ -255,3 +255,26 @@ def test_cli_refuses_unknown_scope_and_bad_dates(org):
         call_command("stats", "--region", "999999", "--from", "2026-03-01", "--to", "2026-03-31", "--json")
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("stats", "--region", "330102", "--from", "2026-3-1", "--to", "2026-03-31", "--json")
+
+
+def _units_table(html: str) -> str:
+    return html[html.index('id="units-table"') : html.index("</table>", html.index('id="units-table"'))]
+
+
+def test_the_unit_table_ranks_within_groups_it_names(client, scene, march, org, people):
+    """清波 1/3 and 湖滨 1/1 accepted in time: ranked among townships; the bureau alone in its group is not
+    ranked; 住建局, given a case on 03-31 that nothing in March measures, is listed apart."""
+    scene.transfer(scene.petition("2026-03-31 09:00"), "2026-03-31", unit=org.housing)
+    client.force_login(people.bureau_leader)
+    table = _units_table(client.get(url("stats:dashboard", region="330102", **MARCH)).content.decode())
+    groups = re.findall(r'scope="rowgroup"[^>]*>([^<]+)<', table)
+    assert groups == ["乡镇（街道）", "信访部门", "本期无可排名事项的单位（不参与排名）"]
+    rows = {
+        code: re.sub(r"<[^>]+>|\s+", " ", cells)
+        for code, cells in re.findall(r'data-unit="([^"]+)"[^>]*>(.*?)</tr>', table, re.S)
+    }
+    assert "100.00% (1/1) 第1名（共2个）" in " ".join(rows["330102002"].split())
+    assert "33.33% (1/3) 第2名（共2个）" in " ".join(rows["330102001"].split())
+    assert "同类仅此一个，不排名" in rows["330102-XFJ"] and "第1名" not in rows["330102-XFJ"]
+    assert "名" not in rows["330102-ZJJ"]
+    assert table.index('data-unit="330102-ZJJ"') > table.index("本期无可排名事项的单位")
