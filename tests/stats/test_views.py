@@ -278,3 +278,30 @@ def test_the_unit_table_ranks_within_groups_it_names(client, scene, march, org, 
     assert "同类仅此一个，不排名" in rows["330102-XFJ"] and "第1名" not in rows["330102-XFJ"]
     assert "名" not in rows["330102-ZJJ"]
     assert table.index('data-unit="330102-ZJJ"') > table.index("本期无可排名事项的单位")
+
+
+def test_a_month_in_progress_says_so_and_compares_the_same_days(client, org, people, frozen_clock):
+    """3 December: three days of December against 1-3 December 2025 and 1-3 November, not whole months."""
+    from tests import factories as f
+    from tests.scenes import when
+
+    for at in (
+        "2025-12-02 09:00",
+        "2025-12-20 09:00",
+        "2026-11-02 09:00",
+        "2026-11-20 09:00",
+        "2026-12-02 09:00",
+    ):
+        frozen_clock(when(at))
+        f.register(people.registrar, received_at=when(at))
+    frozen_clock(when("2026-12-03 10:00"))
+    client.force_login(people.bureau_leader)
+    html = client.get(
+        url("stats:dashboard", region="330102", period="month", date="2026-12-01")
+    ).content.decode()
+    assert "本期尚未结束，数据截至12月3日；同比、环比均与同期的相同天数相比" in html
+    assert "2025年12月1日至12月3日" in html and "2026年11月1日至11月3日" in html
+    total = re.search(r"信访总量.*?截至12月3日 同比 ([^<]+) · 环比 ([^<]+)</div>", html, re.S)
+    # 1 in 1-3 December against 1 in 1-3 December 2025 and 1 in 1-3 November, not 2 in each whole month
+    assert total and (total.group(1).strip(), total.group(2).strip()) == ("0.00%", "0.00%")
+    assert "同比（截至12月3日，与上年同期相同天数相比）批次、人次分别持平、持平" in html

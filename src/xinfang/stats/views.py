@@ -39,7 +39,7 @@ from . import assessment as assessment_service
 from . import bulletins as bulletin_service
 from . import exports, presenters, report
 from .models import AssessmentRun, Bulletin, BulletinKind
-from .periods import KIND_LABELS, KINDS, Kind, Period
+from .periods import KIND_LABELS, KINDS, Kind, Period, comparison
 from .query import StatsQuery, parse_date, parse_query, scope_choices
 from .rates import RATES, petitions_behind
 from .scope import Scope
@@ -84,6 +84,7 @@ def dashboard(request):
         "visit_levels": presenters.visit_levels(q, figures),
         "rate_cards": presenters.rate_cards(q, figures, year_before, previous),
         "rows": rows,
+        "comparison": comparison(q.period, q.today),
         "unit_sections": sections(rows),
         "rate_columns": RATE_COLUMNS,
         "unit_links": presenters.unit_links(q, rows),
