@@ -115,6 +115,15 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--no-write", action="store_true", help="print only; no file in bench/results/")
     parser.add_argument(
+        "--repeat", type=int, default=15, help="requests per list, to-do and search figure (rates: a third)"
+    )
+    parser.add_argument(
+        "--import-lines",
+        type=int,
+        default=20_000,
+        help="ledger lines imported without events (the histories imported are a 1/66 of it, at most 300)",
+    )
+    parser.add_argument(
         "--reuse",
         action="store_true",
         help="measure the database an earlier run built (after VACUUM ANALYZE); its generation and "
@@ -154,11 +163,12 @@ def main(argv=None) -> int:
             "Measured on the database built by the earlier run (reused after VACUUM ANALYZE); the generation "
             "and django-helpdesk rows are that run's."
         )
+    repeat = max(args.repeat, 1)
     steps = [
-        ("lists", measure.list_rows),
-        ("todo", todo.todo_rows),
-        ("search", measure.search_rows),
-        ("rates", measure.rates_rows),
+        ("lists", lambda: measure.list_rows(repeat)),
+        ("todo", lambda: todo.todo_rows(repeat)),
+        ("search", lambda: measure.search_rows(repeat)),
+        ("rates", lambda: measure.rates_rows(max(repeat // 3, 1))),
         ("scan", measure.scan_rows),
     ]
     for name, fn in steps:
@@ -179,7 +189,8 @@ def main(argv=None) -> int:
         notes.append(f"Intake status codes: {detail['statuses']}; first errors: {detail['errors'] or 'none'}")
     if "import" not in skip:
         log("[bench] import")
-        rows += measure.import_rows()
+        lines = max(args.import_lines, 1)
+        rows += measure.import_rows(ledger=lines, histories=max(min(300, lines // 66), 1))
     if args.reuse:
         rows += [r for r in earlier if r[0].startswith("django-helpdesk")]
     elif "helpdesk" not in skip and args.size > HELPDESK_MAX:

@@ -1,4 +1,5 @@
-"""Reading what people and clients type: dates in a sane range, ASCII integers, codes, visible text.
+"""Reading what people and clients type: dates in a sane range, ASCII integers, codes, visible text; the
+date picker every form shows.
 
 One place for the rules, so the workbench, the portal, the API and the statistics refuse the same input with
 the same Chinese message instead of crashing on it: Python's `date` reaches year 1 and 9999, where adding a day
@@ -23,6 +24,7 @@ from xinfang import clock
 EARLIEST_DATE = dt.date(1949, 10, 1)
 # Periods and deadlines may run into the future (a year's statistics, a working-day calendar); no further.
 FUTURE_YEARS = 10
+ISO_DATE_FORMAT = "%Y-%m-%d"
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 ASCII_INT_RE = re.compile(r"^[+-]?\d{1,18}$", re.ASCII)
 
@@ -157,3 +159,45 @@ class BoundedDateTimeField(forms.DateTimeField):
             except InputError as exc:
                 raise ValidationError(str(exc), code="out_of_range") from None
         return instant
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. ``<input type=date>`` takes only an ISO value (YYYY-MM-DD); Django renders
+    dates in the locale's first input format, which for zh-hans is 2026/12/09, and the browser drops that
+    value, so a default date (a deadline, today) would be lost without a word."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=ISO_DATE_FORMAT)
+
+
+# Django's placeholder for "nothing chosen yet" in a select; no user of the system reads it as anything.
+DJANGO_EMPTY_LABEL = "---------"
+EMPTY_CHOICE = "请选择"
+ALL_CHOICE = "全部"  # a filter's empty choice: nothing chosen means no filter
+
+
+class ChineseEmptyChoices:
+    """Form mixin: a select's empty choice says 请选择 (``empty_choice``; a filter form says 全部) instead of
+    Django's ``---------``. A field that names its own empty choice ("全部单位", "（无）") keeps it."""
+
+    empty_choice = EMPTY_CHOICE
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_empty_choices(self, self.empty_choice)
+
+
+def name_empty_choices(form: forms.BaseForm, label: str = EMPTY_CHOICE) -> None:
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == DJANGO_EMPTY_LABEL:
+                field.empty_label = label
+        elif isinstance(field, forms.ChoiceField):
+            choices = list(field.choices)
+            if any(value == "" and text == DJANGO_EMPTY_LABEL for value, text in choices):
+                field.choices = [
+                    (value, label if value == "" and text == DJANGO_EMPTY_LABEL else text)
+                    for value, text in choices
+                ]

@@ -32,6 +32,11 @@ def test_bench_runs_at_a_tiny_size_on_sqlite():
             "--skip",
             "helpdesk",
             "--no-write",
+            # Each figure once or twice and a small import: the smoke checks that every measure runs, not speed.
+            "--repeat",
+            "2",
+            "--import-lines",
+            "600",
         ],
         cwd=REPO,
         env=env,
@@ -48,6 +53,7 @@ def test_bench_runs_at_a_tiny_size_on_sqlite():
         "Three rates",
         "Deadline scan",
         "HTTP intake",
+        "Import a ledger of 600 lines",
     ):
         assert measure in table
     integrity = re.search(r"(\d+) created, (\d+) rows added, lost (-?\d+); non-201 (\d+)", table)

@@ -1,6 +1,6 @@
 """Export, then import into an empty instance: the same petitions, events, deadlines and statistics.
 
-1,000 petitions with full, varied histories are made through the workflow as the UI makes them (histories.py),
+250 petitions with full, varied histories are made through the workflow as the UI makes them (histories.py),
 exported, the petition tables emptied (organisations, users, categories and policies stay), the file imported,
 and everything compared: each petition's registration and facts, parties, deadlines (stage, due date, status,
 on time), routings, replies, extensions, ratings, reviews and events; a second export, line by line; and the
@@ -24,7 +24,8 @@ from xinfang.workflow.petition_deadlines import expire_windows
 from .histories import generate
 from .state import comparable, empty_petition_tables, snapshot
 
-PETITIONS = 1000
+# 200 already make every kind of event the format names (asserted below); 250 keep a margin.
+PETITIONS = 250
 PERIODS = [("2026-01-01", "2026-11-19"), ("2026-01-01", "2026-03-31"), ("2026-07-01", "2026-09-30")]
 
 
@@ -78,7 +79,7 @@ def test_a_sample_comes_back_the_same(world):
     round_trip(world, 60, seed=7)
 
 
-# About 5,000 workflow transitions made, then replayed: ~80 s on SQLite, ~140 s on PostgreSQL (idle 2 cores).
+# About 1,250 workflow transitions made, then replayed.
 @pytest.mark.slow
 def test_export_then_import_into_an_empty_instance_reproduces_everything(world):
     generated = round_trip(world, PETITIONS, seed=20260301)

@@ -104,6 +104,30 @@ def test_category_choices_group_by_top_level(db):
     assert groups["交通运输"] == [(Category.objects.get(path="交通运输").pk, "交通运输")]
 
 
+def test_a_subcategory_added_later_joins_its_group_with_its_path(db):
+    """An administrator adds 城乡建设/住房/公租房 and 城乡建设/农房 with the default sort order (0)."""
+    housing = Category.objects.get(path="城乡建设/住房")
+    rental = Category.objects.create(name="公租房", parent=housing)
+    rural = Category.objects.create(name="农房", parent=Category.objects.get(path="城乡建设"))
+    choices = category_choices()
+    labels = [label for label, _ in choices[1:]]
+    assert labels.count("城乡建设") == 1 and labels[0] == "农村农业"  # no second group, tops keep their order
+    building = dict(choices[1:])["城乡建设"]
+    assert building[0][1] == "城乡建设"
+    assert (rental.pk, "住房 / 公租房") in building and (rural.pk, "农房") in building
+
+
+def test_the_workbench_and_the_portal_pickers_share_the_grouping(people):
+    from xinfang.portal.forms import FilingForm
+    from xinfang.workbench.forms import RegistrationForm
+
+    clerk = RegistrationForm(channel="letter", user=people.registrar).fields["category"].choices
+    portal = FilingForm(unit=people.registrar.unit).fields["category"].choices
+    assert clerk[1:] == portal[1:] == category_choices()[1:]
+    html = str(RegistrationForm(channel="letter", user=people.registrar)["category"])
+    assert '<optgroup label="城乡建设">' in html and "请选择内容分类" in html
+
+
 def test_region_choices_put_villages_under_their_township(org):
     village = f.region("330102001001", "清波社区", "village", org.qingbo)
     choices = region_choices(org.county.prefix)

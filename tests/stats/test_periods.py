@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from xinfang.stats.periods import Kind, Period
+from xinfang.stats.periods import Kind, Period, comparison
 
 D = dt.date
 
@@ -45,3 +45,38 @@ def test_instant_bounds_are_half_open_in_shanghai():
     day = Period.day(D(2026, 3, 10))
     assert day.start_at.isoformat() == "2026-03-10T00:00:00+08:00"
     assert day.end_before.isoformat() == "2026-03-11T00:00:00+08:00"
+
+
+def test_a_month_in_progress_is_compared_with_the_same_days():
+    compared = comparison(Period.month(2026, 12), D(2026, 12, 3))
+    assert compared.partial and compared.note == "截至12月3日"
+    assert compared.year_before == Period(D(2025, 12, 1), D(2025, 12, 3), Kind.RANGE)
+    assert compared.previous == Period(D(2026, 11, 1), D(2026, 11, 3), Kind.RANGE)
+    assert "2025年12月1日至12月3日" in compared.basis and "2026年11月1日至11月3日" in compared.basis
+
+
+def test_the_same_days_stop_at_the_end_of_a_shorter_earlier_period():
+    compared = comparison(Period.month(2026, 3), D(2026, 3, 30))
+    assert compared.previous == Period(D(2026, 2, 1), D(2026, 2, 28), Kind.RANGE)  # February has no 29th-30th
+    assert compared.year_before == Period(D(2025, 3, 1), D(2025, 3, 30), Kind.RANGE)
+
+
+def test_a_quarter_and_a_year_in_progress():
+    quarter = comparison(Period.quarter(2026, 4), D(2026, 12, 3))
+    assert quarter.note == "截至12月3日"
+    assert quarter.previous == Period(D(2026, 7, 1), D(2026, 9, 2), Kind.RANGE)  # 64 days, as Oct 1 to Dec 3
+    assert quarter.previous.days == (D(2026, 12, 3) - D(2026, 10, 1)).days + 1
+    year = comparison(Period.year(2026), D(2026, 12, 3))
+    assert year.year_before == Period(D(2025, 1, 1), D(2025, 12, 3), Kind.RANGE)
+
+
+@pytest.mark.parametrize(
+    "today",
+    [D(2026, 12, 31), D(2027, 1, 5), D(2026, 11, 30)],
+    ids=["its last day", "after it", "before it"],
+)
+def test_a_period_not_in_progress_is_compared_whole(today):
+    december = Period.month(2026, 12)
+    compared = comparison(december, today)
+    assert not compared.partial and compared.note == "" and compared.basis == ""
+    assert (compared.year_before, compared.previous) == (december.year_before(), december.previous())

@@ -255,3 +255,53 @@ def test_cli_refuses_unknown_scope_and_bad_dates(org):
         call_command("stats", "--region", "999999", "--from", "2026-03-01", "--to", "2026-03-31", "--json")
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("stats", "--region", "330102", "--from", "2026-3-1", "--to", "2026-03-31", "--json")
+
+
+def _units_table(html: str) -> str:
+    return html[html.index('id="units-table"') : html.index("</table>", html.index('id="units-table"'))]
+
+
+def test_the_unit_table_ranks_within_groups_it_names(client, scene, march, org, people):
+    """清波 1/3 and 湖滨 1/1 accepted in time: ranked among townships; the bureau alone in its group is not
+    ranked; 住建局, given a case on 03-31 that nothing in March measures, is listed apart."""
+    scene.transfer(scene.petition("2026-03-31 09:00"), "2026-03-31", unit=org.housing)
+    client.force_login(people.bureau_leader)
+    table = _units_table(client.get(url("stats:dashboard", region="330102", **MARCH)).content.decode())
+    groups = re.findall(r'scope="rowgroup"[^>]*>([^<]+)<', table)
+    assert groups == ["乡镇（街道）", "信访部门", "本期无可排名事项的单位（不参与排名）"]
+    rows = {
+        code: re.sub(r"<[^>]+>|\s+", " ", cells)
+        for code, cells in re.findall(r'data-unit="([^"]+)"[^>]*>(.*?)</tr>', table, re.S)
+    }
+    assert "100.00% (1/1) 第1名（共2个）" in " ".join(rows["330102002"].split())
+    assert "33.33% (1/3) 第2名（共2个）" in " ".join(rows["330102001"].split())
+    assert "同类仅此一个，不排名" in rows["330102-XFJ"] and "第1名" not in rows["330102-XFJ"]
+    assert "名" not in rows["330102-ZJJ"]
+    assert table.index('data-unit="330102-ZJJ"') > table.index("本期无可排名事项的单位")
+
+
+def test_a_month_in_progress_says_so_and_compares_the_same_days(client, org, people, frozen_clock):
+    """3 December: three days of December against 1-3 December 2025 and 1-3 November, not whole months."""
+    from tests import factories as f
+    from tests.scenes import when
+
+    for at in (
+        "2025-12-02 09:00",
+        "2025-12-20 09:00",
+        "2026-11-02 09:00",
+        "2026-11-20 09:00",
+        "2026-12-02 09:00",
+    ):
+        frozen_clock(when(at))
+        f.register(people.registrar, received_at=when(at))
+    frozen_clock(when("2026-12-03 10:00"))
+    client.force_login(people.bureau_leader)
+    html = client.get(
+        url("stats:dashboard", region="330102", period="month", date="2026-12-01")
+    ).content.decode()
+    assert "本期尚未结束，数据截至12月3日；同比、环比均与同期的相同天数相比" in html
+    assert "2025年12月1日至12月3日" in html and "2026年11月1日至11月3日" in html
+    total = re.search(r"信访总量.*?截至12月3日 同比 ([^<]+) · 环比 ([^<]+)</div>", html, re.S)
+    # 1 in 1-3 December against 1 in 1-3 December 2025 and 1 in 1-3 November, not 2 in each whole month
+    assert total and (total.group(1).strip(), total.group(2).strip()) == ("0.00%", "0.00%")
+    assert "同比（截至12月3日，与上年同期相同天数相比）批次、人次分别持平、持平" in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from tests import viewtests
@@ -115,6 +116,54 @@ def test_only_supervisors_reach_the_open_page(client, people, two_units):
     viewtests.assert_forbidden_for(client, url, people.registrar)
     page = viewtests.assert_ok_within(client, url, people.bureau_handler, max_queries=12).content.decode()
     assert two_units[0].registration_number in page
+
+
+def test_the_open_page_offers_its_default_date_in_iso_form(client, people, two_units):
+    """<input type=date> takes only YYYY-MM-DD; the zh-hans default (2026/03/26) is dropped by the browser."""
+    client.force_login(people.bureau_handler)
+    page = client.get(reverse("supervision:open")).content.decode()
+    assert 'type="date" name="response_due" value="2026-03-26"' in page  # seen on 03-19, a week later
+    assert "2026/03/26" not in page
+
+
+def test_the_units_to_supervise_include_the_bureau_itself_first(client, people, org, two_units):
+    client.force_login(people.bureau_handler)
+    form = client.get(reverse("supervision:open")).context["form"]
+    labels = [label for value, label in form.fields["unit"].choices if value != ""]
+    assert labels[0] == "上城区信访局（本局）"
+    # then by kind (department, township, discipline) and by name in pinyin (hubin before qingbo)
+    assert labels[1:] == ["上城区住房和城乡建设局", "湖滨街道办事处", "清波街道办事处", "上城区纪委监委"]
+    assert "杭州市信访局" not in labels and "拱墅区信访局" not in labels  # above and beside: not ours
+
+
+def test_the_bureau_supervises_its_own_office(client, people, org, two_units, no_letters):
+    client.force_login(people.bureau_leader)
+    response = client.post(
+        reverse("supervision:open"),
+        {
+            "unit": org.bureau.pk,
+            "reason_kind": "shirked_or_delayed",
+            "text": "请局办理科说明直接受理事项的办理进度。",
+            "response_due": "2026-03-26",
+        },
+    )
+    assert response.status_code == 302
+    assert Supervision.objects.get().unit == org.bureau
+
+
+def test_a_unit_outside_the_bureau_is_still_refused(client, people, org, two_units, no_letters):
+    client.force_login(people.bureau_leader)
+    data = {"reason_kind": "shirked_or_delayed", "text": "x", "response_due": "2026-03-26"}
+    response = client.post(reverse("supervision:open"), {**data, "unit": org.city_bureau.pk})
+    assert response.status_code == 400 and not Supervision.objects.exists()
+    with pytest.raises(PermissionDenied):
+        services.open_supervision(
+            people.bureau_leader,
+            unit=org.other_bureau,
+            reason_kind="shirked_or_delayed",
+            text="x",
+            response_due=day("2026-03-26"),
+        )
 
 
 def test_opening_through_the_page(client, people, org, two_units, no_letters):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from xinfang.petitions.models import Status
+from xinfang.petitions.models import Category, CategoryRoute, Status
 from xinfang.workflow.transitions import TABLE
 
 from .cases import BY_ACTION, CASES, prepare
@@ -44,6 +44,7 @@ def test_the_form_shows_the_actions_fields_and_rule(client, scene, case):
     for key in data:
         assert f'name="{key}"' in html, key
     assert set(data) <= set(form.fields)
+    assert "---------" not in html  # empty choices say 请选择 (inputs.ChineseEmptyChoices)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.action)
@@ -188,6 +189,71 @@ def test_routing_units_are_the_bureaus_jurisdiction_without_itself(client, scene
     org = scene.org
     assert {org.qingbo_unit, org.hubin_unit, org.housing, org.discipline} <= units
     assert org.bureau not in units and org.other_bureau not in units and org.city_bureau not in units
+
+
+def _to_unit_labels(client, user, petition, action="transfer") -> tuple[list[str], object]:
+    client.force_login(user)
+    form = client.get(action_url(petition, action)).context["form"]
+    field = form.fields["to_unit"]
+    return [label for value, label in field.choices if value != ""], form
+
+
+def test_routing_units_are_listed_by_kind_then_pinyin_name(client, scene):
+    petition = scene.drive("registered")
+    labels, form = _to_unit_labels(client, scene.people.registrar, petition)
+    assert labels == [
+        "上城区住房和城乡建设局（职能部门）",
+        "湖滨街道办事处（乡镇(街道)）",  # hu before qing
+        "清波街道办事处（乡镇(街道)）",
+        "上城区纪委监委（纪检监察机关）",
+    ]
+    assert not any("建议" in label for label in labels) and form.initial.get("to_unit") is None
+
+
+@pytest.mark.parametrize("action", ["transfer", "assign"])
+def test_the_categorys_county_route_is_suggested_first_for_a_township_matter(client, scene, action):
+    """Routes are kept per county and per top category; the matter is in 清波街道 under 城乡建设/征收拆迁."""
+    org = scene.org
+    CategoryRoute.objects.create(
+        category=Category.objects.get(path="城乡建设"), region=org.county, unit=org.hubin_unit
+    )
+    petition = scene.drive("registered")
+    labels, form = _to_unit_labels(client, scene.people.registrar, petition, action)
+    assert labels[0] == "湖滨街道办事处（乡镇(街道)）【建议】"
+    assert labels[1:] == [
+        "上城区住房和城乡建设局（职能部门）",
+        "清波街道办事处（乡镇(街道)）",
+        "上城区纪委监委（纪检监察机关）",
+    ]
+    assert form.initial["to_unit"] == org.hubin_unit.pk
+    assert "默认责任单位为湖滨街道办事处" in form.fields["to_unit"].help_text
+
+
+def test_the_nearest_route_wins(client, scene):
+    org = scene.org
+    housing = Category.objects.get(path="城乡建设")
+    CategoryRoute.objects.create(category=housing, region=org.county, unit=org.housing)
+    CategoryRoute.objects.create(category=housing, region=org.qingbo, unit=org.qingbo_unit)
+    CategoryRoute.objects.create(
+        category=Category.objects.get(path="城乡建设/征收拆迁"), region=org.county, unit=org.hubin_unit
+    )
+    petition = scene.drive("registered")  # 清波街道: its own township's route beats the county's
+    labels, _ = _to_unit_labels(client, scene.people.registrar, petition)
+    assert labels[0] == "清波街道办事处（乡镇(街道)）【建议】"
+    elsewhere = scene.petition(issue_region=org.hubin)  # no township route: the subcategory's county route
+    labels, _ = _to_unit_labels(client, scene.people.registrar, elsewhere)
+    assert labels[0] == "湖滨街道办事处（乡镇(街道)）【建议】"
+
+
+def test_an_accused_unit_is_never_suggested(client, scene):
+    org = scene.org
+    CategoryRoute.objects.create(
+        category=Category.objects.get(path="城乡建设"), region=org.county, unit=org.housing
+    )
+    petition = scene.drive("registered", petition_class="accusation", subject_unit=org.housing)
+    labels, form = _to_unit_labels(client, scene.people.registrar, petition)
+    assert not any("建议" in label or "住房" in label for label in labels)
+    assert form.initial.get("to_unit") is None
 
 
 def test_an_accusations_subject_unit_is_never_offered_nor_accepted(client, scene):

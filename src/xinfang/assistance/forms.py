@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
+from xinfang import inputs
+
 from .models import Fund
 
 
-class Styled:
+class Styled(inputs.ChineseEmptyChoices):
     def style(self) -> None:
         for field in self.fields.values():
             widget = field.widget
@@ -36,7 +38,7 @@ class ApproveForm(Styled, forms.Form):
 
 
 class PayForm(Styled, forms.Form):
-    paid_on = forms.DateField(label="发放日期", widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label="发放日期", widget=inputs.DateInput())
     reference = forms.CharField(label="发放凭证号", max_length=100, required=False)
 
 

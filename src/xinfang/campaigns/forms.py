@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
+from xinfang import inputs
+
 from .models import AssigningBody
 
 
-class Styled:
+class Styled(inputs.ChineseEmptyChoices):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -20,22 +22,18 @@ class Styled:
             widget.attrs.setdefault("class", css)
 
 
-def _date():
-    return forms.DateInput(attrs={"type": "date"})
-
-
 class CampaignForm(Styled, forms.Form):
     name = forms.CharField(label="活动名称", max_length=200)
     assigning_body = forms.ChoiceField(label="交办机关", choices=AssigningBody.choices)
-    assigned_on = forms.DateField(label="交办日期", widget=_date())
-    deadline = forms.DateField(label="完成期限", widget=_date())
+    assigned_on = forms.DateField(label="交办日期", widget=inputs.DateInput())
+    deadline = forms.DateField(label="完成期限", widget=inputs.DateInput())
     criteria = forms.CharField(label="化解标准（每行一条）", widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class BatchForm(Styled, forms.Form):
     name = forms.CharField(label="批次", max_length=40, initial="第一批")
-    assigned_on = forms.DateField(label="交办日期", widget=_date())
-    due_on = forms.DateField(label="化解期限", widget=_date())
+    assigned_on = forms.DateField(label="交办日期", widget=inputs.DateInput())
+    due_on = forms.DateField(label="化解期限", widget=inputs.DateInput())
 
 
 class ImportForm(Styled, forms.Form):
@@ -58,7 +56,7 @@ class ScreenForm(Styled, forms.Form):
 
 
 class ResolveForm(Styled, forms.Form):
-    resolved_on = forms.DateField(label="化解日期", widget=_date())
+    resolved_on = forms.DateField(label="化解日期", widget=inputs.DateInput())
     criteria_met = forms.MultipleChoiceField(
         label="达到的化解标准", widget=forms.CheckboxSelectMultiple, required=False
     )

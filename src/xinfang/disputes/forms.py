@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django import forms
 
+from xinfang import inputs
 from xinfang.orgs.models import OrgUnit, Region
 
 from .models import DisputeKind, FoundVia, HandlingLevel, MediationKind, Outcome, RiskLevel
 
 
-class Styled:
+class Styled(inputs.ChineseEmptyChoices):
     def style(self) -> None:
         for field in self.fields.values():
             widget = field.widget
@@ -19,10 +20,6 @@ class Styled:
                 widget.attrs.setdefault("class", "form-control form-control-sm")
 
 
-def _date():
-    return forms.DateInput(attrs={"type": "date"})
-
-
 class DisputeForm(Styled, forms.Form):
     title = forms.CharField(label="纠纷名称", max_length=200)
     kind = forms.ChoiceField(label="纠纷类型", choices=DisputeKind.choices)
@@ -31,7 +28,7 @@ class DisputeForm(Styled, forms.Form):
     matter = forms.CharField(label="争议事项", widget=forms.Textarea(attrs={"rows": 2}))
     risk_level = forms.ChoiceField(label="风险等级", choices=RiskLevel.choices)
     found_via = forms.ChoiceField(label="发现途径", choices=FoundVia.choices)
-    found_on = forms.DateField(label="发现日期", widget=_date())
+    found_on = forms.DateField(label="发现日期", widget=inputs.DateInput())
     level = forms.ChoiceField(label="化解层级", choices=HandlingLevel.choices)
 
     def __init__(self, *args, user, **kwargs):
@@ -63,7 +60,7 @@ class EscalateForm(Styled, forms.Form):
 class MediateForm(Styled, forms.Form):
     kind = forms.ChoiceField(label="调解类型", choices=MediationKind.choices)
     body = forms.CharField(label="调解组织", max_length=200)
-    mediated_on = forms.DateField(label="调解日期", widget=_date())
+    mediated_on = forms.DateField(label="调解日期", widget=inputs.DateInput())
     agreed = forms.BooleanField(label="达成协议", required=False)
     agreement = forms.CharField(label="调解协议", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from xinfang import inputs
 from xinfang.orgs.models import OrgUnit, User
 
 from .models import (
@@ -17,11 +18,10 @@ from .models import (
 )
 from .services.ownership import Step
 
-DATE = {"type": "date"}
 TIME = {"type": "time"}
 
 
-class Styled:
+class Styled(inputs.ChineseEmptyChoices):
     def style(self) -> None:
         for field in self.fields.values():
             widget = field.widget
@@ -68,13 +68,13 @@ class ScheduleForm(_LeaderFields):
     holiday_rule = forms.ChoiceField(label="遇节假日", choices=HolidayRule.choices)
     start_time = forms.TimeField(label="开始时间", widget=forms.TimeInput(attrs=TIME))
     end_time = forms.TimeField(label="结束时间", widget=forms.TimeInput(attrs=TIME))
-    starts_on = forms.DateField(label="起始日期", widget=forms.DateInput(attrs=DATE))
-    ends_on = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs=DATE))
+    starts_on = forms.DateField(label="起始日期", widget=inputs.DateInput())
+    ends_on = forms.DateField(label="截止日期", required=False, widget=inputs.DateInput())
     is_active = forms.BooleanField(label="启用", required=False, initial=True)
 
 
 class MakeSessionsForm(Styled, forms.Form):
-    until = forms.DateField(label="生成至", widget=forms.DateInput(attrs=DATE))
+    until = forms.DateField(label="生成至", widget=inputs.DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +85,7 @@ class SessionForm(_LeaderFields):
     kind = forms.ChoiceField(label="接访方式", choices=ReceptionKind.choices)
     place = forms.CharField(label="接访地点", max_length=120, required=False)
     topics = forms.CharField(label="接访事项范围", max_length=200, required=False)
-    date = forms.DateField(label="接访日期", widget=forms.DateInput(attrs=DATE))
+    date = forms.DateField(label="接访日期", widget=inputs.DateInput())
     start_time = forms.TimeField(label="开始时间", widget=forms.TimeInput(attrs=TIME))
     end_time = forms.TimeField(label="结束时间", widget=forms.TimeInput(attrs=TIME))
     attending_units = forms.ModelMultipleChoiceField(
@@ -109,7 +109,7 @@ class OutcomeForm(Styled, forms.Form):
         label="接访结果", choices=[c for c in Outcome.choices if c[0] != Outcome.PENDING]
     )
     unit = forms.ModelChoiceField(label="限期化解单位", queryset=OrgUnit.objects.none(), required=False)
-    due = forms.DateField(label="化解期限", required=False, widget=forms.DateInput(attrs=DATE))
+    due = forms.DateField(label="化解期限", required=False, widget=inputs.DateInput())
     note = forms.CharField(label="说明", max_length=500, required=False)
 
     def __init__(self, *args, units=None, **kwargs):
@@ -155,7 +155,7 @@ class OwnershipForm(_LeaderFields):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
-    resolution_due = forms.DateField(label="化解时限", required=False, widget=forms.DateInput(attrs=DATE))
+    resolution_due = forms.DateField(label="化解时限", required=False, widget=inputs.DateInput())
 
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,7 +171,7 @@ class OwnershipForm(_LeaderFields):
             self.fields[f"step_{i}_due"] = forms.DateField(
                 label=f"步骤{i + 1}完成时间",
                 required=False,
-                widget=forms.DateInput(attrs={**DATE, "class": "form-control"}),
+                widget=inputs.DateInput(attrs={"class": "form-control"}),
             )
 
     def steps(self):
@@ -240,7 +240,7 @@ class InstructForm(Styled, forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     response_due = forms.DateField(
-        label="回复期限（填写后由信访部门督办）", required=False, widget=forms.DateInput(attrs=DATE)
+        label="回复期限（填写后由信访部门督办）", required=False, widget=inputs.DateInput()
     )
 
     def __init__(self, *args, units=None, **kwargs):

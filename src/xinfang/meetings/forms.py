@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django import forms
 
+from xinfang import inputs
 from xinfang.orgs.models import OrgUnit
 
 from .models import EscalationTarget, MeetingKind, MeetingLevel
 
 
-class Styled:
+class Styled(inputs.ChineseEmptyChoices):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -22,17 +23,13 @@ class Styled:
             widget.attrs.setdefault("class", css)
 
 
-def _date():
-    return forms.DateInput(attrs={"type": "date"})
-
-
 ITEMS_HELP = "每行一项：登记编号或“纠纷编号N”或“议题编号N”（接续乡镇提请的议题），空格后写议题。"
 
 
 class MeetingForm(Styled, forms.Form):
     level = forms.ChoiceField(label="会议层级", choices=MeetingLevel.choices)
     kind = forms.ChoiceField(label="会议类型", choices=MeetingKind.choices)
-    held_on = forms.DateField(label="召开日期", widget=_date())
+    held_on = forms.DateField(label="召开日期", widget=inputs.DateInput())
     title = forms.CharField(label="会议名称", max_length=200)
     attendees = forms.CharField(label="参会单位和领导", widget=forms.Textarea(attrs={"rows": 2}))
     items = forms.CharField(label="议题", help_text=ITEMS_HELP, widget=forms.Textarea(attrs={"rows": 4}))
@@ -45,7 +42,7 @@ class DecideForm(Styled, forms.Form):
         label="配合单位", queryset=OrgUnit.objects.none(), required=False
     )
     action = forms.CharField(label="议定事项", widget=forms.Textarea(attrs={"rows": 2}))
-    deadline = forms.DateField(label="办理时限", widget=_date(), required=False)
+    deadline = forms.DateField(label="办理时限", widget=inputs.DateInput(), required=False)
 
     def __init__(self, *args, county_prefix: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,5 +65,5 @@ class SettleForm(Styled, forms.Form):
 
 
 class CompleteForm(Styled, forms.Form):
-    done_on = forms.DateField(label="落实日期", widget=_date())
+    done_on = forms.DateField(label="落实日期", widget=inputs.DateInput())
     note = forms.CharField(label="落实情况", widget=forms.Textarea(attrs={"rows": 2}))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from django import forms
 
 from .models import Category
@@ -22,12 +20,20 @@ class MultipleFileField(forms.FileField):
 
 
 def category_choices() -> list:
-    """The category tree as one optgroup per top-level category; the top itself is selectable."""
+    """The category tree as one optgroup per top-level category, the top itself selectable first in its group;
+    the one grouping the workbench's pickers and the portal show. Groups follow their tops' order, so a
+    subcategory an administrator adds with the default sort order joins its group instead of opening a
+    second one of the same name; below the second level an option names its path within the group
+    (住房 / 公租房)."""
     rows = Category.objects.filter(is_active=True).order_by("sort_order", "path")
-    groups = []
-    for top, items in groupby(rows, key=lambda c: c.top):
-        groups.append((top, [(c.pk, c.name) for c in items]))
-    return [("", "请选择内容分类"), *groups]
+    groups: dict[str, list] = {}
+    for category in sorted(rows, key=lambda c: c.parent_id is not None):  # tops first: they order the groups
+        groups.setdefault(category.top, []).append((category.pk, _label_in_group(category)))
+    return [("", "请选择内容分类"), *groups.items()]
+
+
+def _label_in_group(category: Category) -> str:
+    return " / ".join(category.path.split("/")[1:]) or category.name
 
 
 class CountedCharField(forms.CharField):

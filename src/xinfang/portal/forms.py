@@ -96,7 +96,7 @@ def village_choices(prefix: str) -> list:
     return [("", "不清楚或不涉及具体村(社区)"), *groups.items()]
 
 
-class FilingForm(forms.Form):
+class FilingForm(inputs.ChineseEmptyChoices, forms.Form):
     """One petition filed online (Art. 19: the petitioner's name and contact, the request, facts and reasons)."""
 
     name = CountedCharField(
@@ -259,7 +259,7 @@ class FilingForm(forms.Form):
         return f"诉求：{data['request_text'].strip()}\n\n事实和理由：\n{data['facts'].strip()}"
 
 
-class CoPetitionerForm(forms.Form):
+class CoPetitionerForm(inputs.ChineseEmptyChoices, forms.Form):
     """Another signer of a joint petition (联名信访)."""
 
     name = CountedCharField(
@@ -333,12 +333,12 @@ class QueryCodeField(CountedCharField):
         return value
 
 
-class FollowForm(forms.Form):
+class FollowForm(inputs.ChineseEmptyChoices, forms.Form):
     query_code = QueryCodeField()
     phone = PhoneField(help_text="登记时留下的手机号码（联名信访的，任一联名人的号码均可）。")
 
 
-class RatingForm(forms.Form):
+class RatingForm(inputs.ChineseEmptyChoices, forms.Form):
     """The petitioner's ratings of the bureau and of the responsible unit (either may already be given)."""
 
     def __init__(self, *args, targets: list[tuple[str, str]], **kwargs):
@@ -368,7 +368,7 @@ class RatingForm(forms.Form):
         return data
 
 
-class AppealForm(forms.Form):
+class AppealForm(inputs.ChineseEmptyChoices, forms.Form):
     """A request for review (复查) or re-review (复核), with the petitioner's reasons."""
 
     text = CountedCharField(
@@ -382,11 +382,11 @@ class AppealForm(forms.Form):
     )
 
 
-class AccountPhoneForm(forms.Form):
+class AccountPhoneForm(inputs.ChineseEmptyChoices, forms.Form):
     phone = PhoneField(help_text="我们将向该号码发送6位验证码。")
 
 
-class AccountCodeForm(forms.Form):
+class AccountCodeForm(inputs.ChineseEmptyChoices, forms.Form):
     code = forms.CharField(
         label="短信验证码",
         max_length=6,

@@ -36,7 +36,7 @@ from . import report, sentences
 from .default_templates import TEMPLATES
 from .metrics import Ctx, readable
 from .models import Bulletin, BulletinKind, BulletinTemplate, StatisticsPolicy, bulletin_path
-from .periods import Period
+from .periods import Period, comparison
 from .scope import Scope
 from .sentences import SKIP_LEVEL_NAMES, percent_text
 from .tables import active_rows, unit_table
@@ -251,7 +251,9 @@ def periodic_context(kind: str, unit: OrgUnit, period: Period, today: dt.date) -
     scope = Scope(region=unit.region)
     ctx = Ctx(period, today, StatisticsPolicy.current(), reader_unit_id=unit.pk)
     figures = report.figures(scope, ctx)
-    year_before = report.figures(scope, replace(ctx, period=period.year_before()), heavy=False)
+    year_before = report.figures(
+        scope, replace(ctx, period=comparison(period, today).year_before), heavy=False
+    )
     red, _ = red_and_yellow(scope, ctx)
     data = {
         "summary_paragraphs": sentences.work_report(figures, year_before),

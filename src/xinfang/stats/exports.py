@@ -19,7 +19,7 @@ from xinfang.petitions.models import Channel
 
 from .rates import BACKLOG_RESOLUTION, RATES, Rate
 from .report import RATE_KEYS, Figures
-from .tables import RATE_COLUMNS, UnitRow
+from .tables import RATE_COLUMNS, UNRANKED_LABEL, UnitRow
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -109,7 +109,7 @@ def unit_table_rows(rows: list[UnitRow]) -> list[list]:
         for key, _ in RATE_COLUMNS:
             rate = row.rates[key]
             line += [rate.numerator, rate.denominator, _percent(rate), row.ranks.get(key)]
-        out.append(line)
+        out.append([*line, row.group_label if row.rankable else UNRANKED_LABEL])
     return out
 
 
@@ -117,7 +117,7 @@ def unit_table_header() -> list[str]:
     header = ["单位代码", "单位", "批次", "人次"]
     for _, label in RATE_COLUMNS:
         header += [f"{label}分子", f"{label}分母", f"{label}(%)", f"{label}排名"]
-    return header
+    return [*header, "排名分组"]
 
 
 def unit_table_workbook(rows: list[UnitRow], title: str) -> bytes:

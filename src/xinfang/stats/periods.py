@@ -148,3 +148,47 @@ class Period:
 
     def as_dict(self) -> dict:
         return {"from": self.start.isoformat(), "to": self.end.isoformat(), "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The periods a period is compared against (同比, 环比), and the last day counted when it is still in
+    progress: December seen on 3 December holds three days, and comparing them with all of last December
+    or all of November would read as a fall of nine tenths."""
+
+    year_before: Period
+    previous: Period
+    through: dt.date | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.through is not None
+
+    @property
+    def note(self) -> str:
+        """ "截至12月3日" for a period in progress, else empty."""
+        return f"截至{self.through.month}月{self.through.day}日" if self.through else ""
+
+    @property
+    def basis(self) -> str:
+        """What the comparisons compare with, in words for the page."""
+        if not self.partial:
+            return ""
+        return (
+            f"本期尚未结束，数据{self.note}；同比、环比均与同期的相同天数相比"
+            f"（{self.year_before.label}、{self.previous.label}）"
+        )
+
+
+def comparison(period: Period, today: dt.date) -> Comparison:
+    """同比 and 环比 of `period` as seen on `today`: whole periods once it has ended (or not begun), else the
+    same number of days from the start of each earlier period."""
+    year_before, previous = period.year_before(), period.previous()
+    if not period.start <= today < period.end:
+        return Comparison(year_before, previous)
+    elapsed = dt.timedelta(days=(today - period.start).days)
+
+    def same_days(earlier: Period) -> Period:
+        return Period(earlier.start, min(earlier.start + elapsed, earlier.end), Kind.RANGE)
+
+    return Comparison(same_days(year_before), same_days(previous), through=today)

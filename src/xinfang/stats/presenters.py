@@ -155,12 +155,14 @@ def chart_data(q: StatsQuery, figures: report.Figures, rows: list[UnitRow]) -> d
             {
                 "name": row.name,
                 "code": row.unit.code,
+                "group": row.group_label,
                 "rates": {
                     k: {
                         "percent": None if row.rates[k].percent is None else float(row.rates[k].percent),
                         "numerator": row.rates[k].numerator,
                         "denominator": row.rates[k].denominator,
                         "rank": row.ranks.get(k),
+                        "ranked": row.ranked_in_group.get(k, 0),
                         "url": rate_link(q.with_scope(Scope(unit=row.unit)), k),
                     }
                     for k, _ in RATE_COLUMNS

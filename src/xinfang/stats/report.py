@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from .metrics import Ctx
+from .periods import comparison
 from .rates import BACKLOG_RESOLUTION, ONLINE_SHARE, RATES, REPEAT, Rate, rate
 from .scope import Scope
 from .volumes import Volume, long_term_petitioner_count, volume
@@ -83,11 +84,13 @@ def figures(scope: Scope, ctx: Ctx, *, heavy: bool = True) -> Figures:
 
 
 def figures_with_comparison(scope: Scope, ctx: Ctx) -> tuple[Figures, Figures, Figures]:
-    """This period, the same period a year earlier (同比) and the period before (环比)."""
+    """This period, the same period a year earlier (同比) and the period before (环比); for a period still in
+    progress, the same days of those (`periods.comparison`)."""
+    compared = comparison(ctx.period, ctx.today)
     return (
         figures(scope, ctx),
-        figures(scope, replace(ctx, period=ctx.period.year_before()), heavy=False),
-        figures(scope, replace(ctx, period=ctx.period.previous()), heavy=False),
+        figures(scope, replace(ctx, period=compared.year_before), heavy=False),
+        figures(scope, replace(ctx, period=compared.previous), heavy=False),
     )
 
 

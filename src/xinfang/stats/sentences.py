@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from xinfang.orgs.models import Level
 
+from .periods import comparison
 from .rates import Rate
 from .report import Figures, change_percent
 from .volumes import Count2
@@ -85,8 +86,14 @@ def total_volume(figures: Figures, year_before: Figures | None = None) -> str:
         b = change_percent(v.total.batches, year_before.volume.total.batches)
         p = change_percent(v.total.persons, year_before.volume.total.persons)
         if b is not None and p is not None:
-            text += f"，同比批次、人次分别{_up_down(b)}、{_up_down(p)}"
+            text += f"，{_year_on_year(figures)}批次、人次分别{_up_down(b)}、{_up_down(p)}"
     return text
+
+
+def _year_on_year(figures: Figures) -> str:
+    """ "同比", or for a period in progress what it is compared with: the same days of a year earlier."""
+    note = comparison(figures.ctx.period, figures.ctx.today).note
+    return f"同比（{note}，与上年同期相同天数相比）" if note else "同比"
 
 
 def _up_down(change: float) -> str:

@@ -32,6 +32,15 @@ def rank_group(unit: OrgUnit) -> str:
     return "department"
 
 
+# The groups units are ranked within, in the order the table shows them; a page mixing them says which is which.
+RANK_GROUP_LABELS = {
+    "township": "乡镇（街道）",
+    "department": "县直单位",
+    "bureau": "信访部门",
+    "village": "村（社区）",
+}
+UNRANKED_LABEL = "本期无可排名事项的单位（不参与排名）"
+
 RATE_COLUMNS = [(d.key, d.label) for d in TABLE_RATES]
 
 
@@ -41,10 +50,47 @@ class UnitRow:
     volume: Count2
     rates: dict[str, Rate]
     ranks: dict[str, int | None] = field(default_factory=dict)
+    # How many units of its group were ranked in each column: 第1名 of 1 is not 第1名 of 12.
+    ranked_in_group: dict[str, int] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
         return self.unit.short_name or self.unit.name
+
+    @property
+    def group(self) -> str:
+        return rank_group(self.unit)
+
+    @property
+    def group_label(self) -> str:
+        return RANK_GROUP_LABELS.get(self.group, self.group)
+
+    @property
+    def rankable(self) -> bool:
+        """Whether any column has cases to rank it by: a unit with none in the period is shown apart, not
+        placed first (or last) at a rate of nothing."""
+        return any(rate.denominator for rate in self.rates.values())
+
+
+@dataclass
+class Section:
+    label: str
+    rows: list[UnitRow]
+    ranked: bool
+
+
+def sections(rows: list[UnitRow]) -> list[Section]:
+    """The table's row groups: each rank group that has rankable units (in `RANK_GROUP_LABELS` order, rows
+    in the order given), then the units with nothing to rank this period."""
+    out = []
+    for group, label in RANK_GROUP_LABELS.items():  # `rank_group` names no other group
+        ranked = [r for r in rows if r.rankable and r.group == group]
+        if ranked:
+            out.append(Section(label, ranked, ranked=True))
+    idle = [r for r in rows if not r.rankable]
+    if idle:
+        out.append(Section(UNRANKED_LABEL, idle, ranked=False))
+    return out
 
 
 def rank(values: dict[int, object], key) -> dict[int, int | None]:
@@ -78,8 +124,10 @@ def unit_table(scope: Scope, ctx: Ctx, kinds: list[str] | None = None) -> list[U
         peers = [row for row in rows if rank_group(row.unit) == group]
         for key, _ in RATE_COLUMNS:
             ranks = rank({row.unit.pk: row.rates[key] for row in peers}, lambda r: r.percent)
+            ranked = sum(1 for value in ranks.values() if value is not None)
             for row in peers:
                 row.ranks[key] = ranks[row.unit.pk]
+                row.ranked_in_group[key] = ranked
     return rows
 
 

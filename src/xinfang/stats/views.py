@@ -39,12 +39,12 @@ from . import assessment as assessment_service
 from . import bulletins as bulletin_service
 from . import exports, presenters, report
 from .models import AssessmentRun, Bulletin, BulletinKind
-from .periods import KIND_LABELS, KINDS, Kind, Period
+from .periods import KIND_LABELS, KINDS, Kind, Period, comparison
 from .query import StatsQuery, parse_date, parse_query, scope_choices
 from .rates import RATES, petitions_behind
 from .scope import Scope
 from .sentences import work_report
-from .tables import RATE_COLUMNS, active_rows, unit_table
+from .tables import RATE_COLUMNS, active_rows, sections, unit_table
 from .volumes import volume_petitions
 
 DRILL_PAGE_SIZE = 100
@@ -84,6 +84,8 @@ def dashboard(request):
         "visit_levels": presenters.visit_levels(q, figures),
         "rate_cards": presenters.rate_cards(q, figures, year_before, previous),
         "rows": rows,
+        "comparison": comparison(q.period, q.today),
+        "unit_sections": sections(rows),
         "rate_columns": RATE_COLUMNS,
         "unit_links": presenters.unit_links(q, rows),
         "paragraphs": work_report(figures, year_before),

@@ -2,14 +2,16 @@ from __future__ import annotations
 
 from django import forms
 
+from xinfang import inputs
 from xinfang.deadlines.models import Stage
+from xinfang.orgs import ordering
 from xinfang.orgs.models import OrgUnit
 
 from .models import ReasonKind
 from .selectors import COLOUR_LABELS
 
 
-class Styled:
+class Styled(inputs.ChineseEmptyChoices):
     """Bootstrap classes on every widget, so templates can render fields as they are."""
 
     small = False
@@ -28,6 +30,7 @@ class Styled:
 
 class BoardFilterForm(Styled, forms.Form):
     small = True
+    empty_choice = inputs.ALL_CHOICE
 
     colour = forms.ChoiceField(
         label="颜色", required=False, choices=[("", "全部在办")] + list(COLOUR_LABELS.items())
@@ -48,14 +51,23 @@ class OpenForm(Styled, forms.Form):
     unit = forms.ModelChoiceField(label="被督办单位", queryset=OrgUnit.objects.none())
     reason_kind = forms.ChoiceField(label="督办事由", choices=ReasonKind.choices)
     text = forms.CharField(label="督办意见", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
-    response_due = forms.DateField(label="回复期限", widget=forms.DateInput(attrs={"type": "date"}))
+    response_due = forms.DateField(label="回复期限", widget=inputs.DateInput())
     is_listed = forms.BooleanField(label="挂牌督办", required=False)
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, bureau=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["unit"].queryset = units
+            field = self.fields["unit"]
+            field.queryset = units
+            field.choices = [
+                ("", "请选择被督办单位"),
+                *[(u.pk, _unit_label(u, bureau)) for u in ordering.in_order(units, first=bureau)],
+            ]
         self.style()
+
+
+def _unit_label(unit: OrgUnit, bureau: OrgUnit | None) -> str:
+    return f"{unit.name}（本局）" if bureau is not None and unit.pk == bureau.pk else unit.name
 
 
 class AnswerForm(Styled, forms.Form):

@@ -5,7 +5,7 @@
 * ``answer(supervision, actor, *, text, at=None, ip_address=None) -> Supervision``
 * ``close(supervision, actor, *, note="", at=None, ip_address=None) -> Supervision``
 * ``send_reminders(today=None) -> int``
-* ``can_open(user, unit)``, ``can_answer(user, supervision)``, ``can_close(user, supervision)``
+* ``can_open(user, unit)``, ``units_to_supervise(user)``, ``can_answer(user, supervision)``, ``can_close(user, supervision)``
 
 A supervision presses a unit; it never changes the petition's state (only the workflow does that).
 """
@@ -53,11 +53,19 @@ def detail_url(supervision: Supervision) -> str:
 
 
 def can_open(user, unit: OrgUnit | None = None) -> bool:
-    """Supervisors and leaders of a bureau, over units inside the bureau's region (not the bureau itself)."""
+    """Supervisors and leaders of a bureau, over units inside the bureau's region, the bureau itself included:
+    a petition the bureau handles itself (直接受理) has deadlines its own office can miss."""
     bureau = getattr(user, "unit", None)
     if bureau is None or bureau.kind != UnitKind.BUREAU or not user.has_role(*OPENING_ROLES):
         return False
-    return unit is None or (unit.pk != bureau.pk and bureau.region.contains(unit.region))
+    return unit is None or bureau.region.contains(unit.region)
+
+
+def units_to_supervise(user):
+    """The active units `user`'s bureau may supervise (see `can_open`), the bureau among them."""
+    return OrgUnit.objects.filter(
+        region__code__startswith=user.unit.region.prefix, is_active=True
+    ).select_related("region")
 
 
 def can_answer(user, supervision: Supervision) -> bool:

@@ -176,14 +176,9 @@ def supervision_open(request):
         petition = get_visible_or_404(request.user, source.get("petition"))
     if source.get("deadline") and petition is not None:
         deadline = Deadline.objects.filter(pk=source.get("deadline"), petition=petition).first()
-    bureau = request.user.unit
-    units = (
-        OrgUnit.objects.filter(region__code__startswith=bureau.region.prefix, is_active=True)
-        .exclude(pk=bureau.pk)
-        .order_by("kind", "code")
-    )
+    units = services.units_to_supervise(request.user)
     if request.method == "POST":
-        form = OpenForm(request.POST, units=units)
+        form = OpenForm(request.POST, units=units, bureau=request.user.unit)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -209,6 +204,7 @@ def supervision_open(request):
         )
         form = OpenForm(
             units=units,
+            bureau=request.user.unit,
             initial={
                 "unit": initial_unit,
                 "reason_kind": ReasonKind.DEADLINE_MISSED if deadline else None,

@@ -103,7 +103,7 @@ def recent_sessions(user):
     )
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(inputs.ChineseEmptyChoices, forms.Form):
     received_at = forms.DateTimeField(
         label="收到时间",
         input_formats=[LOCAL_INPUT_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
@@ -272,7 +272,7 @@ class RegistrationForm(forms.Form):
         )
 
 
-class PartyForm(forms.Form):
+class PartyForm(inputs.ChineseEmptyChoices, forms.Form):
     name = CountedCharField(
         label="姓名",
         max_length=50,
@@ -367,7 +367,9 @@ def _target(key: str, form: RegistrationForm, parties: list[PartyForm]):
     return form, None
 
 
-class ListFilterForm(forms.Form):
+class ListFilterForm(inputs.ChineseEmptyChoices, forms.Form):
+    empty_choice = inputs.ALL_CHOICE
+
     q = forms.CharField(label="关键词", required=False, max_length=100)
     status = forms.ChoiceField(label="状态", required=False, choices=_blank("全部状态", Status))
     channel = forms.ChoiceField(label="信访形式", required=False, choices=_blank("全部形式", Channel))
@@ -378,12 +380,8 @@ class ListFilterForm(forms.Form):
         label="责任单位", required=False, queryset=OrgUnit.objects.none(), empty_label="全部责任单位"
     )
     category = forms.ModelChoiceField(label="内容分类", required=False, queryset=Category.objects.all())
-    received_from = inputs.BoundedDateField(
-        label="收到日期起", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    received_to = inputs.BoundedDateField(
-        label="收到日期止", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    received_from = inputs.BoundedDateField(label="收到日期起", required=False, widget=inputs.DateInput())
+    received_to = inputs.BoundedDateField(label="收到日期止", required=False, widget=inputs.DateInput())
 
     def __init__(self, *args, user, ip_address: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from xinfang import clock
+from xinfang import clock, inputs
 from xinfang.evaluation.models import RatingTarget, RatingValue, RatingVia, ReviewDecision
-from xinfang.orgs.models import JURISDICTION_KINDS, OrgUnit, Role, UnitKind
+from xinfang.orgs import ordering
+from xinfang.orgs.models import JURISDICTION_KINDS, PREFIX_LENGTH, OrgUnit, Role, UnitKind
 from xinfang.petitions.fields import CountedCharField
 from xinfang.petitions.models import (
     CategoryRoute,
@@ -34,7 +35,7 @@ from .services import NOTE_MAX_LENGTH
 from .transitions import Transition
 from .windows import object_window
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = inputs.DateInput()
 TEXT = forms.Textarea(attrs={"rows": 4})
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
 # How a petitioner's request reached staff who record it on their behalf (the portal records its own).
@@ -87,20 +88,37 @@ def routing_units(petition: Petition, unit: OrgUnit):
         .exclude(pk=unit.pk)
         .exclude(pk__in=_accused_unit_ids(petition))
         .select_related("region")
-        .order_by("kind", "code")
     )
 
 
 def suggested_unit(petition: Petition, choices) -> OrgUnit | None:
-    """The category's default responsible unit for the issue region, if it is among the choices (§12)."""
-    route = (
-        CategoryRoute.objects.filter(category_id=petition.category_id, region_id=petition.issue_region_id)
-        .select_related("unit")
-        .first()
+    """The category's default responsible unit (§12), if it is among the choices. Routes are kept per county
+    and per category, so the nearest route wins: the issue region's own, else its township's, else its
+    county's; a subcategory without one takes its parent category's."""
+    region = petition.issue_region
+    prefixes = {region.code[:n] for n in PREFIX_LENGTH.values() if n <= len(region.code)} | {region.code}
+    category, categories = petition.category, []
+    while category is not None:
+        categories.append(category.pk)
+        category = category.parent
+    routes = CategoryRoute.objects.filter(
+        category_id__in=categories, region__prefix__in=prefixes, unit__in=choices
+    ).select_related("unit", "region")
+    nearest = min(
+        routes,
+        key=lambda r: (-len(r.region.prefix), r.region.code != region.code, categories.index(r.category_id)),
+        default=None,
     )
-    if route is not None and choices.filter(pk=route.unit_id).exists():
-        return route.unit
-    return None
+    return nearest.unit if nearest is not None else None
+
+
+def unit_choices(units, suggestion: OrgUnit | None, empty: str) -> list:
+    """The units as choices: the suggestion first and marked 建议, then by kind and name (orgs.ordering)."""
+    rows = [("", empty)]
+    for unit in ordering.in_order(units, first=suggestion):
+        label = f"{unit.name}（{unit.get_kind_display()}）"
+        rows.append((unit.pk, f"{label}【建议】" if unit == suggestion else label))
+    return rows
 
 
 def approvers(petition: Petition):
@@ -117,7 +135,7 @@ def approvers(petition: Petition):
 # --- Forms --------------------------------------------------------------------------------------------------
 
 
-class ActionForm(forms.Form):
+class ActionForm(inputs.ChineseEmptyChoices, forms.Form):
     """The fields every action shares; subclasses add the action's data. ``rule`` quotes the rule."""
 
     rule = ""
@@ -170,6 +188,7 @@ class RouteForm(ActionForm):
         field = self.fields["to_unit"]
         field.queryset = units
         suggestion = suggested_unit(self.petition, units)
+        field.choices = unit_choices(units, suggestion, "请选择接收单位")
         if suggestion is not None and not self.is_bound:
             self.initial.setdefault("to_unit", suggestion.pk)
             field.help_text = f"按内容分类，默认责任单位为{suggestion.name}，请确认。"

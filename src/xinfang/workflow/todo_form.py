@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 
+from xinfang import inputs
 from xinfang.petitions.fields import category_choices
 from xinfang.petitions.models import Category, Status
 
@@ -24,7 +25,9 @@ def _colour_label(colour: str) -> str:
     return f"{name}（{meaning}）"
 
 
-class TodoFilterForm(forms.Form):
+class TodoFilterForm(inputs.ChineseEmptyChoices, forms.Form):
+    empty_choice = inputs.ALL_CHOICE
+
     stage = forms.ChoiceField(
         label="待办环节", required=False, choices=[("", "全部环节"), *todo.STAGE_CHOICES]
     )

@@ -90,7 +90,7 @@
           trigger: "item",
           formatter: function (p) {
             var r = rows[p.dataIndex].rates[key];
-            return rows[p.dataIndex].name + "：" + r.percent + "%（" + r.numerator + "/" + r.denominator + "），同类单位第" + r.rank + "名";
+            return rows[p.dataIndex].name + "：" + r.percent + "%（" + r.numerator + "/" + r.denominator + "），" + (r.ranked > 1 ? rows[p.dataIndex].group + "第" + r.rank + "名（共" + r.ranked + "个）" : "同类仅此一个，不排名");
           }
         },
         grid: { left: 140, right: 48, top: 12, bottom: 24 },
