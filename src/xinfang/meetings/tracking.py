@@ -38,11 +38,12 @@ SECRET = "检举控告类事项（内容保密）"
 
 
 def decision_colour(decision: Decision, today: dt.date | None = None) -> str:
-    """The decision's colour today; "" once it is carried out (no deadline runs any more)."""
-    if decision.done_on is not None:
-        return ""
+    """The decision's colour today, counted from the meeting's date; green once it is carried out."""
     return deadline_rules.colour_for(
-        decision.deadline, start=decision.item.meeting.held_on, today=today or clock.today()
+        decision.deadline,
+        concluded=decision.done_on is not None,
+        start=decision.item.meeting.held_on,
+        today=today or clock.today(),
     ).value
 
 
