@@ -206,3 +206,19 @@ def test_the_monthly_bulletin_flags_overdue_decisions_and_rare_meetings(decision
     assert (
         "湖滨街道办事处本月召开联席会议0次" in text and "上城区信访局本月召开联席会议0次，低于每月1次" in text
     )
+
+
+def test_the_board_and_to_do_queries_do_not_grow_with_decisions(decision, people, org, client):
+    from tests import viewtests
+
+    board, todo = reverse("supervision:board"), reverse("workflow:todo")
+    _, board_few = viewtests.count_queries(client, board, people.bureau_leader)
+    _, todo_few = viewtests.count_queries(client, todo, people.township_handler)
+    for n in range(3):
+        services.decide(decision.item, people.township_leader, lead_unit=org.qingbo_unit, supporting_units=[],
+                        action=f"第{n}项", deadline=DEADLINE)  # fmt: skip
+    response, board_many = viewtests.count_queries(client, board, people.bureau_leader)
+    assert "第2项" in response.content.decode()
+    assert board_many == board_few
+    response, todo_many = viewtests.count_queries(client, todo, people.township_handler)
+    assert "第2项" in response.content.decode() and todo_many == todo_few

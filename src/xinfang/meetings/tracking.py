@@ -37,13 +37,15 @@ WORDS = {WarningColour.RED: "超期", WarningColour.YELLOW: "临期", WarningCol
 SECRET = "检举控告类事项（内容保密）"
 
 
-def decision_colour(decision: Decision, today: dt.date | None = None) -> str:
-    """The decision's colour today, counted from the meeting's date; green once it is carried out."""
+def decision_colour(decision: Decision, today: dt.date | None = None, rules=None) -> str:
+    """The decision's colour today, counted from the meeting's date; green once it is carried out.
+    ``rules``: the deadline rules read once for a list (each read checks their version in the database)."""
     return deadline_rules.colour_for(
         decision.deadline,
         concluded=decision.done_on is not None,
         start=decision.item.meeting.held_on,
         today=today or clock.today(),
+        rules=rules,
     ).value
 
 
@@ -61,7 +63,7 @@ def _candidates(today: dt.date, colours: set[str]) -> list[tuple[Decision, str]]
     warned = set(DecisionWarning.objects.filter(decision__in=qs).values_list("decision_id", "colour"))
     out = []
     for decision in qs.order_by("deadline", "id"):
-        colour = decision_colour(decision, today)
+        colour = decision_colour(decision, today, rules)
         if colour in colours and (decision.pk, colour) not in warned:
             out.append((decision, colour))
     return out
@@ -152,8 +154,9 @@ def scan(today: dt.date) -> ScanPart:
 
 def _finish(rows: list[Decision], today: dt.date, unit_id: int | None = None) -> Counter:
     counts: Counter = Counter()
+    rules = deadline_rules.get_rules()
     for row in rows:
-        row.colour = decision_colour(row, today)
+        row.colour = decision_colour(row, today, rules)
         row.days_left = (row.deadline - today).days
         row.days_over = -row.days_left
         row.subject = _subject(row)

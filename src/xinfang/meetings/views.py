@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang import clock
+from xinfang.deadlines import services as deadline_rules
 from xinfang.disputes.selectors import disputes_visible_to
 from xinfang.http import client_ip
 from xinfang.petitions.models import PetitionClass
@@ -118,10 +119,11 @@ def meeting_detail(request, pk):
     )
     # An item about a petition the user may not see (an accusation against the user's unit) is left out.
     items = [item for item in items if item.petition_id is None or item.petition_id in visible]
+    rules = deadline_rules.get_rules()
     for item in items:
         item.shown_petition = item.petition
         for decision in item.decisions.all():
-            decision.colour = tracking.decision_colour(decision)
+            decision.colour = tracking.decision_colour(decision, rules=rules)
     context = {
         "m": meeting,
         "items": items,
