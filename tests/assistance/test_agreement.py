@@ -83,6 +83,9 @@ def test_an_agreement_through_the_grant_page(grant, people):
     again = handler.post(f"{url}agreement/", follow=True).content.decode()
     assert "该救助已出具救助协议书" in again
     assert Document.objects.filter(kind="assistance_agreement").count() == 1
+    api = Client()
+    api.force_login(people.bureau_leader)
+    assert api.get(f"/api/v1/assistance/{grant.pk}/").json()["agreement"] == document.number
 
 
 def test_the_agreement_is_scoped_like_the_grant(grant, people):

@@ -222,3 +222,14 @@ def test_the_board_and_to_do_queries_do_not_grow_with_decisions(decision, people
     assert board_many == board_few
     response, todo_many = viewtests.count_queries(client, todo, people.township_handler)
     assert "第2项" in response.content.decode() and todo_many == todo_few
+
+
+def test_the_api_gives_each_decision_its_colour(decision, people, frozen_clock):
+    from rest_framework.test import APIClient
+
+    frozen_clock(when("2026-03-18 09:00"))
+    api = APIClient()
+    api.force_login(people.township_handler)
+    data = api.get(f"/api/v1/meetings/{decision.item.meeting_id}/").json()
+    (shown,) = data["items"][0]["decisions"]
+    assert shown["id"] == decision.pk and shown["colour"] == "yellow"
