@@ -76,9 +76,17 @@ CASES = {
         ],
     ),
     DocumentKind.ASSISTANCE_AGREEMENT: (
-        {"applicant_name": "群众甲", "beneficiary_count": 2, "assistance_reason": "因病致贫，生活困难。",
-         "approver": "李局长", "approved_date": dt.date(2026, 10, 9), "approval_rule": "第五条",
-         "fund_label": "信访救助资金", "amount": "5,000.00", "amount_words": "伍仟元整"},  # fmt: skip
+        {
+            "applicant_name": "群众甲",
+            "beneficiary_count": 2,
+            "assistance_reason": "因病致贫，生活困难。",
+            "approver": "李局长",
+            "approved_date": dt.date(2026, 10, 9),
+            "approval_rule": "第五条",
+            "fund_label": "信访救助资金",
+            "amount": "5,000.00",
+            "amount_words": "伍仟元整",
+        },  # fmt: skip
         [
             "甲方（救助单位）：上城区信访局",
             "乙方（受助人）：群众甲（受助2人）",
