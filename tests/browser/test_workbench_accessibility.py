@@ -256,6 +256,15 @@ def test_leaders_and_mechanisms_pages_pass_axe(page, log_in, audit, org, people,
             meetings.ItemInput("征迁纠纷", dispute=dispute),
         ],
     )
+    first_item = meeting.items.order_by("position").first()
+    decision = meetings.decide(
+        first_item,
+        people.township_leader,
+        lead_unit=org.qingbo_unit,
+        supporting_units=[org.housing],
+        action="管网改造限期完成",
+        deadline=TODAY + dt.timedelta(days=2),
+    )
     campaign = campaigns.create_campaign(
         people.bureau_handler,
         name="集中治理重复信访化解信访积案专项工作",
@@ -273,6 +282,8 @@ def test_leaders_and_mechanisms_pages_pass_axe(page, log_in, audit, org, people,
         beneficiary_count=3,
         reason="家庭生活困难，因病致贫。",
     )
+    assistance.approve(grant, people.township_leader, rule="《信访救助资金管理办法》第五条")
+    assistance.issue_agreement(grant, people.township_handler)
 
     log_in(people.registrar)
     for url in (
@@ -314,6 +325,7 @@ def test_leaders_and_mechanisms_pages_pass_axe(page, log_in, audit, org, people,
         f"/disputes/{dispute.pk}/",
         "/assistance/",
         "/assistance/apply/",
+        "/workflow/todo/",  # the decision its unit leads, below the petitions
     ):
         audit.visit(url)
 
@@ -323,8 +335,10 @@ def test_leaders_and_mechanisms_pages_pass_axe(page, log_in, audit, org, people,
         "/campaigns/",
         "/campaigns/new/",
         f"/campaigns/{campaign.pk}/",
-        f"/assistance/{grant.pk}/",
+        f"/assistance/{grant.pk}/",  # with its agreement
         f"/disputes/{dispute.pk}/",
+        "/supervision/",  # the board with the meeting decisions
+        f"/meetings/{meeting.pk}/decisions/{decision.pk}/supervise/",
     ):
         audit.visit(url)
     audit.assert_clean()

@@ -75,6 +75,26 @@ CASES = {
             "特此函告",
         ],
     ),
+    DocumentKind.ASSISTANCE_AGREEMENT: (
+        {
+            "applicant_name": "群众甲",
+            "beneficiary_count": 2,
+            "assistance_reason": "因病致贫，生活困难。",
+            "approver": "李局长",
+            "approved_date": dt.date(2026, 10, 9),
+            "approval_rule": "第五条",
+            "fund_label": "信访救助资金",
+            "amount": "5,000.00",
+            "amount_words": "伍仟元整",
+        },  # fmt: skip
+        [
+            "甲方（救助单位）：上城区信访局",
+            "乙方（受助人）：群众甲（受助2人）",
+            "鉴于因病致贫，生活困难，经李局长于2026年10月9日审批（审批依据：第五条）",
+            "从信访救助资金中给予乙方一次性救助金人民币5,000.00元（大写：伍仟元整）",
+            "不再以同一事实和理由重复信访",
+        ],
+    ),
 }
 
 

@@ -31,13 +31,16 @@ class GrantSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="救助单位代码")
     approved_by = serializers.StringRelatedField()
     paid_by = serializers.StringRelatedField()
+    agreement = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, help_text="救助协议书文号；未出具时为空"
+    )
 
     class Meta:
         model = Grant
         fields = [
             "id", "petition", "unit", "fund", "amount", "applicant_name", "beneficiary_count", "reason",
             "status", "applied_at", "approved_by", "approved_at", "approval_rule", "paid_by", "paid_on",
-            "payment_reference", "ended_petitioning",
+            "payment_reference", "ended_petitioning", "agreement",
         ]  # fmt: skip
 
 
@@ -88,7 +91,7 @@ class GrantViewSet(
 
     def get_queryset(self):
         return grants_visible_to(self.request.user).select_related(
-            "petition", "unit", "approved_by", "paid_by"
+            "petition", "unit", "approved_by", "paid_by", "agreement"
         )
 
     def get_object(self):

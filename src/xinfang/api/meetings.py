@@ -10,9 +10,10 @@ from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from xinfang.deadlines import services as deadline_rules
 from xinfang.disputes.selectors import disputes_visible_to
 from xinfang.http import client_ip
-from xinfang.meetings import services
+from xinfang.meetings import services, tracking
 from xinfang.meetings.models import (
     AgendaItem,
     Decision,
@@ -43,9 +44,28 @@ class DecisionSerializer(serializers.ModelSerializer):
     lead_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     supporting_units = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
+    colour = serializers.SerializerMethodField()
+
     class Meta:
         model = Decision
-        fields = ["id", "lead_unit", "supporting_units", "action", "deadline", "done_on", "done_note"]
+        fields = [
+            "id",
+            "lead_unit",
+            "supporting_units",
+            "action",
+            "deadline",
+            "done_on",
+            "done_note",
+            "colour",
+        ]
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["red", "yellow", "blue", "green"], help_text="期限颜色")
+    )
+    def get_colour(self, decision) -> str:
+        # The deadline rules read once per response, not per decision.
+        rules = self.context.setdefault("deadline_rules", deadline_rules.get_rules())
+        return tracking.decision_colour(decision, rules=rules)
 
 
 class MeetingItemSerializer(serializers.ModelSerializer):

@@ -59,6 +59,15 @@ class Grant(models.Model):
     payment_reference = models.CharField("发放凭证号", max_length=100, blank=True)
     # 救助息访: the petitioner stopped petitioning because of this grant. None until someone says.
     ended_petitioning = models.BooleanField("救助息访", null=True, blank=True)
+    # The assistance agreement (救助协议书) with the petitioner, once issued (``services.issue_agreement``).
+    agreement = models.ForeignKey(
+        "documents.Document",
+        verbose_name="救助协议书",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "信访救助"

@@ -5,6 +5,7 @@ transaction and one audit event; none of them moves the petition (only the workf
 * ``approve(grant, actor, *, rule, at=None) -> Grant``
 * ``pay(grant, actor, *, paid_on, reference="", ended_petitioning=None, at=None) -> Grant``
 * ``record_ending(grant, actor, *, ended_petitioning, at=None) -> Grant``
+* ``issue_agreement(grant, actor, *, at=None) -> Grant``: the assistance agreement (救助协议书), docx and PDF
 
 A grant that ended the matter (救助息访) on a concluded petition records its outcome 救助息访 through the
 workflow (``settlement.record_if_ended``), in the same transaction.
@@ -21,10 +22,13 @@ from django.db import transaction
 
 from xinfang import clock
 from xinfang.audit.services import record
+from xinfang.documents import services as documents
+from xinfang.documents.models import DocumentKind
 from xinfang.orgs.models import Role
 from xinfang.petitions.models import Petition
 from xinfang.petitions.selectors import visible_to
 
+from . import agreement
 from .models import Fund, Grant, GrantStatus
 from .settlement import record_if_ended
 
@@ -238,4 +242,38 @@ def record_ending(
             changes={"ended_petitioning": [before, ended_petitioning]},
         )
         record_if_ended(grant, actor, at)
+    return grant
+
+
+def can_issue_agreement(user, grant: Grant) -> bool:
+    """Staff of the granting unit, once the grant is approved, while it has no agreement yet."""
+    return (
+        grant.status in (GrantStatus.APPROVED, GrantStatus.PAID)
+        and grant.agreement_id is None
+        and getattr(user, "unit_id", None) == grant.unit_id
+        and user.has_role(*APPLYING_ROLES)
+    )
+
+
+def issue_agreement(grant: Grant, actor, *, at: dt.datetime | None = None) -> Grant:
+    """Issue the assistance agreement of an approved grant as a document of its petition (docx and PDF, one
+    audit event: the document's), numbered by the granting unit."""
+    at = at or clock.now()
+    with transaction.atomic():
+        grant = _locked(grant)
+        if grant.agreement_id is not None:
+            raise ValidationError({"agreement": "该救助已出具救助协议书。"})
+        if grant.status == GrantStatus.APPLIED:
+            raise ValidationError({"agreement": "救助经审批后才能出具救助协议书。"})
+        if not can_issue_agreement(actor, grant):
+            raise PermissionDenied("只有救助单位的承办人或负责人可以出具救助协议书。")
+        grant.agreement = documents.issue(
+            grant.petition,
+            DocumentKind.ASSISTANCE_AGREEMENT,
+            unit=grant.unit,
+            actor=actor,
+            at=at,
+            context=agreement.context(grant),
+        )
+        grant.save(update_fields=["agreement"])
     return grant

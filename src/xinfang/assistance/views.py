@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from xinfang.documents.files import file_response
 from xinfang.http import client_ip
 from xinfang.petitions.selectors import visible_to
 
@@ -58,7 +59,7 @@ def grant_apply(request):
 def _get(user, pk):
     grant = (
         grants_visible_to(user)
-        .select_related("petition", "unit", "approved_by", "paid_by")
+        .select_related("petition", "unit", "approved_by", "paid_by", "agreement")
         .filter(pk=pk)
         .first()
     )
@@ -76,6 +77,7 @@ def grant_detail(request, pk):
         "may_approve": services.can_approve(request.user, grant),
         "may_pay": services.can_pay(request.user, grant),
         "may_record_ending": grant.status == GrantStatus.PAID and request.user.unit_id == grant.unit_id,
+        "may_issue_agreement": services.can_issue_agreement(request.user, grant),
         "approve_form": ApproveForm(),
         "pay_form": PayForm(),
         "ending_form": EndingForm(),
@@ -113,3 +115,26 @@ def grant_action(request, pk, step):
     else:
         messages.success(request, {"approve": "已审批。", "pay": "已登记发放。", "ending": "已记录。"}[step])
     return redirect("assistance:detail", pk)
+
+
+@login_required
+@require_POST
+def agreement_issue(request, pk):
+    grant = _get(request.user, pk)
+    try:
+        services.issue_agreement(grant, request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, refusal(exc))
+    else:
+        messages.success(request, "已出具救助协议书。")
+    return redirect("assistance:detail", pk)
+
+
+@login_required
+@require_GET
+def agreement_download(request, pk, fmt):
+    """The grant's agreement, to whoever may see the grant (``grants_visible_to``)."""
+    grant = _get(request.user, pk)
+    if grant.agreement is None or fmt not in ("docx", "pdf"):
+        raise Http404("救助协议书不存在。")
+    return file_response(grant.agreement, fmt)

@@ -25,6 +25,7 @@ class DocumentKind(models.TextChoices):
     RE_REVIEW_OPINION = "re_review_opinion", "复核意见书"
     NO_REACCEPTANCE_NOTICE = "no_reacceptance_notice", "不再受理告知书"
     SUPERVISION_LETTER = "supervision_letter", "督办函"
+    ASSISTANCE_AGREEMENT = "assistance_agreement", "信访救助协议书"
 
 
 class DocumentTemplate(models.Model):

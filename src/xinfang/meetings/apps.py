@@ -6,7 +6,15 @@ class MeetingsConfig(AppConfig):
     verbose_name = "信访工作联席会议"
 
     def ready(self):
-        from xinfang.workflow import labels
+        from xinfang.supervision import hooks
+        from xinfang.workflow import labels, task_hooks
+
+        from . import tracking
+
+        # Decisions' deadlines in the supervision scan and board and in the to-do (both apps sit below).
+        hooks.register_scanner(tracking.scan)
+        hooks.register_board_section(tracking.board_section)
+        task_hooks.register_task_section(tracking.todo_section)
 
         labels.register_event_labels(
             {

@@ -67,3 +67,9 @@ class SettleForm(Styled, forms.Form):
 class CompleteForm(Styled, forms.Form):
     done_on = forms.DateField(label="落实日期", widget=inputs.DateInput())
     note = forms.CharField(label="落实情况", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SuperviseForm(Styled, forms.Form):
+    text = forms.CharField(label="督办意见", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    response_due = forms.DateField(label="回复期限", widget=inputs.DateInput(), required=False)
+    is_listed = forms.BooleanField(label="挂牌督办", required=False)

@@ -136,3 +136,51 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lead_unit}：{self.action[:20]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_on is None
+
+
+class DecisionWarning(models.Model):
+    """That the warning of one colour for one decision went out; the scan sends each at most once."""
+
+    decision = models.ForeignKey(
+        Decision, verbose_name="议定事项", on_delete=models.CASCADE, related_name="warnings"
+    )
+    colour = models.CharField("预警颜色", max_length=10)
+    due_on = models.DateField("当时办理时限")
+    sent_at = models.DateTimeField("发送时间")
+    told = models.PositiveIntegerField("通知人数", default=0)
+
+    class Meta:
+        verbose_name = "议定事项预警记录"
+        verbose_name_plural = "议定事项预警记录"
+        ordering = ["-sent_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["decision", "colour"], name="decision_warning_once")]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id} {self.colour}"
+
+
+class DecisionSupervision(models.Model):
+    """A 督办 opened on a decision its lead unit has not carried out (the supervision itself is the
+    supervision app's; this row says which decision it presses)."""
+
+    decision = models.ForeignKey(
+        Decision, verbose_name="议定事项", on_delete=models.CASCADE, related_name="supervision_links"
+    )
+    supervision = models.OneToOneField(
+        "supervision.Supervision",
+        verbose_name="督办",
+        on_delete=models.PROTECT,
+        related_name="meeting_decision",
+    )
+
+    class Meta:
+        verbose_name = "议定事项督办"
+        verbose_name_plural = "议定事项督办"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id} → {self.supervision_id}"

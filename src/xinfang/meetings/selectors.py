@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from xinfang.petitions.models import PetitionClass
+
 from .models import Decision, JointMeeting
 
 
@@ -26,3 +28,15 @@ def meetings_visible_to(user) -> QuerySet[JointMeeting]:
 def decisions_for(unit) -> QuerySet[Decision]:
     """The decisions a unit must carry out or support: its worklist from the meetings."""
     return Decision.objects.filter(Q(lead_unit=unit) | Q(supporting_units=unit)).distinct()
+
+
+def decisions_visible_to(user) -> QuerySet[Decision]:
+    """The decisions of the meetings the user sees, less those on an accusation against the user's own unit
+    (the accused unit never learns of it, not even as a count)."""
+    qs = Decision.objects.filter(item__meeting__in=meetings_visible_to(user).values("pk"))
+    unit_id = getattr(user, "unit_id", None)
+    if unit_id is not None:
+        qs = qs.exclude(
+            item__petition__petition_class=PetitionClass.ACCUSATION, item__petition__subject_unit_id=unit_id
+        )
+    return qs

@@ -6,6 +6,7 @@
 * ``complete_decision(decision, actor, *, done_on, note) -> Decision``
 * ``escalate_item(item, actor, *, target, reason) -> AgendaItem``
 * ``settle_item(item, actor, *, note) -> AgendaItem``
+* ``supervise_decision(decision, actor, *, text, response_due, is_listed=False) -> Supervision``
 A meeting never moves a petition or a dispute: their own services do that. A decision on a petition that is
 with a unit names its lead and supporting units through the workflow (``co_handling.apply_decision``).
 """
@@ -25,11 +26,14 @@ from xinfang.disputes.selectors import disputes_visible_to
 from xinfang.orgs.models import OrgUnit, Role, UnitKind
 from xinfang.petitions.models import Petition, PetitionClass
 from xinfang.petitions.selectors import visible_to
+from xinfang.supervision import services as supervision
+from xinfang.supervision.models import ReasonKind, Supervision
 
 from .co_handling import apply_decision
 from .models import (
     AgendaItem,
     Decision,
+    DecisionSupervision,
     EscalationTarget,
     ItemStatus,
     JointMeeting,
@@ -357,3 +361,37 @@ def settle_item(
             reason=item.settled_note,
         )
     return item
+
+
+def supervise_decision(
+    decision: Decision,
+    actor,
+    *,
+    text: str,
+    response_due: dt.date | None,
+    is_listed: bool = False,
+    at: dt.datetime | None = None,
+    ip_address: str | None = None,
+) -> Supervision:
+    """A 督办 (reason 处理意见未落实) pressing the lead unit of a decision, opened through the supervision
+    service (its audit event, letter and notice); the link says which decision it presses."""
+    with transaction.atomic():
+        decision = (
+            Decision.objects.select_for_update(of=("self",))
+            .select_related("item__meeting", "lead_unit__region")
+            .get(pk=decision.pk)
+        )
+        if decision.done_on is not None:
+            raise ValidationError({"decision": "该议定事项已落实，无需督办。"})
+        opened = supervision.open_supervision(
+            actor,
+            unit=decision.lead_unit,
+            reason_kind=ReasonKind.DECISION_NOT_CARRIED_OUT,
+            text=_text(text),
+            response_due=response_due,
+            is_listed=is_listed,
+            at=at,
+            ip_address=ip_address,
+        )
+        DecisionSupervision.objects.create(decision=decision, supervision=opened)
+    return opened

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/items/<int:item_id>/<slug:step>/", views.item_action, name="item_action"),
     path("<int:pk>/decisions/<int:decision_id>/complete/", views.decision_complete, name="complete"),
+    path("<int:pk>/decisions/<int:decision_id>/supervise/", views.decision_supervise, name="supervise"),
 ]

@@ -13,14 +13,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang import clock
+from xinfang.deadlines import services as deadline_rules
 from xinfang.disputes.selectors import disputes_visible_to
 from xinfang.http import client_ip
+from xinfang.petitions.models import PetitionClass
 from xinfang.petitions.selectors import visible_to
+from xinfang.supervision import services as supervision_services
 
-from . import services
-from .forms import CompleteForm, DecideForm, EscalateForm, MeetingForm, SettleForm
+from . import services, tracking
+from .forms import CompleteForm, DecideForm, EscalateForm, MeetingForm, SettleForm, SuperviseForm
 from .models import AgendaItem, Decision
-from .selectors import decisions_for, meetings_visible_to
+from .selectors import decisions_for, decisions_visible_to, meetings_visible_to
 
 LINE = re.compile(
     r"^\s*(?:纠纷编号\s*(?P<dispute>\d+)|议题编号\s*(?P<item>\d+)|(?P<number>XF-[\w-]+))?\s*(?P<summary>.*)$"
@@ -116,8 +119,11 @@ def meeting_detail(request, pk):
     )
     # An item about a petition the user may not see (an accusation against the user's unit) is left out.
     items = [item for item in items if item.petition_id is None or item.petition_id in visible]
+    rules = deadline_rules.get_rules()
     for item in items:
         item.shown_petition = item.petition
+        for decision in item.decisions.all():
+            decision.colour = tracking.decision_colour(decision, rules=rules)
     context = {
         "m": meeting,
         "items": items,
@@ -127,6 +133,7 @@ def meeting_detail(request, pk):
         "settle_form": SettleForm(),
         "complete_form": CompleteForm(),
         "unit_id": request.user.unit_id,
+        "may_supervise": supervision_services.can_open(request.user, None),
     }
     return render(request, "meetings/detail.html", context)
 
@@ -184,3 +191,39 @@ def decision_complete(request, pk, decision_id):
     else:
         messages.success(request, "落实情况已报告。")
     return redirect("meetings:detail", pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_supervise(request, pk, decision_id):
+    """Open a 督办 on a decision its lead unit has not carried out (supervisors and leaders of a bureau)."""
+    meeting = _meeting(request.user, pk)
+    decision = decisions_visible_to(request.user).filter(pk=decision_id, item__meeting=meeting).first()
+    if decision is None:
+        raise Http404("议定事项不存在。")
+    form = SuperviseForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if not form.is_valid():
+                raise ValidationError(form_errors(form))
+            opened = services.supervise_decision(
+                decision, request.user, ip_address=client_ip(request), **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, refusal(exc))
+        else:
+            messages.success(request, "已对该议定事项发出督办。")
+            return redirect("supervision:detail", opened.pk)
+    decision.colour = tracking.decision_colour(decision)
+    context = {
+        "m": meeting,
+        "d": decision,
+        "form": form,
+        "subject": tracking.SECRET if _secret(decision) else decision.action,
+    }
+    return render(request, "meetings/supervise.html", context)
+
+
+def _secret(decision: Decision) -> bool:
+    petition = decision.item.petition
+    return petition is not None and petition.petition_class == PetitionClass.ACCUSATION

@@ -26,6 +26,7 @@ from xinfang.audit import services as audit
 from xinfang.deadlines import services as deadline_rules
 from xinfang.documents.rendering import chinese_date, render_html, to_docx, to_pdf
 from xinfang.leaders import bulletin as ownership_notes
+from xinfang.meetings import tracking as meeting_tracking
 from xinfang.orgs.models import Level, OrgUnit, Region, UnitKind
 from xinfang.petitions.models import OPEN_STATUSES, Channel, Petition, PetitionClass
 from xinfang.supervision.selectors import supervision_counts
@@ -265,9 +266,16 @@ def periodic_context(kind: str, unit: OrgUnit, period: Period, today: dt.date) -
         "hot_regions": _hot_regions(scope, ctx),
         "assessment_lines": [],
         "streak_lines": [],
+        "meeting_overdue_count": 0,
+        "meeting_overdue_lines": [],
+        "meeting_frequency_lines": [],
     }
     if kind == BulletinKind.MONTHLY:
         data["assessment_lines"], data["streak_lines"] = assessment_lines(unit, period, today)
+        # Joint meetings (seed 000): decisions overdue, and units below the meeting-frequency rule.
+        data.update(
+            meeting_tracking.bulletin_lines(unit.region.prefix, period.start.year, period.start.month, today)
+        )
     return data
 
 

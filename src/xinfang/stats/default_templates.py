@@ -43,6 +43,10 @@ PERIODIC = """<header>{{ issuer }}</header>
 {% if assessment_lines %}<h2>五、月度考评情况</h2>
 {% for line in assessment_lines %}<p>{{ line }}</p>{% endfor %}
 {% for line in streak_lines %}<p>{{ line }}</p>{% endfor %}{% endif %}
+{% if meeting_overdue_lines or meeting_frequency_lines %}<h2>六、联席会议议定事项落实和会议召开情况</h2>
+<p>超期未落实的联席会议议定事项{{ meeting_overdue_count }}件。</p>
+{% for line in meeting_overdue_lines %}<p>{{ forloop.counter }}. {{ line }}</p>{% endfor %}
+{% for line in meeting_frequency_lines %}<p>{{ line }}</p>{% endfor %}{% endif %}
 <div class="signature"><p>{{ issuer }}</p><p>{{ issued_on|cn_date }}</p></div>
 """
 

@@ -16,12 +16,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
+from xinfang import clock
 from xinfang.http import client_ip
 from xinfang.paging import page_query
 from xinfang.petitions.models import Petition
 from xinfang.petitions.selectors import get_visible_or_404
 
-from . import hooks, services
+from . import hooks, services, task_hooks
 from . import todo as todo_tasks
 from .errors import StaleVersion, TransitionRefused
 from .forms import apply_refusal, form_for
@@ -149,5 +150,7 @@ def todo(request):
         "prev_query": page_query(request.GET, before=page.prev_cursor) if page.prev_cursor else "",
         "first_query": page_query(request.GET),
         "is_paged": bool(request.GET.get("after") or request.GET.get("before")),
+        # Other apps' tasks (the joint meetings' decisions), below the petitions.
+        "extra_sections": task_hooks.task_sections(request.user, clock.today()),
     }
     return render(request, "workflow/todo.html", context)
