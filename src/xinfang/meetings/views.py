@@ -4,20 +4,22 @@ decisions to carry out. Views parse and call the service; a refusal is its Chine
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang import clock
 from xinfang.disputes.selectors import disputes_visible_to
+from xinfang.documents.files import CONTENT_TYPES
 from xinfang.http import client_ip
 from xinfang.petitions.selectors import visible_to
 
-from . import services
+from . import minutes, services
 from .forms import CompleteForm, DecideForm, EscalateForm, MeetingForm, SettleForm
 from .models import AgendaItem, Decision
 from .selectors import decisions_for, meetings_visible_to
@@ -106,16 +108,8 @@ def _meeting(user, pk):
 @require_GET
 def meeting_detail(request, pk):
     meeting = _meeting(request.user, pk)
-    visible = set(
-        visible_to(request.user).filter(meeting_items__meeting=meeting).values_list("pk", flat=True)
-    )
-    items = list(
-        meeting.items.select_related("petition", "dispute").prefetch_related(
-            "decisions__lead_unit", "decisions__supporting_units"
-        )
-    )
     # An item about a petition the user may not see (an accusation against the user's unit) is left out.
-    items = [item for item in items if item.petition_id is None or item.petition_id in visible]
+    items = minutes.items_shown_to(request.user, meeting)
     for item in items:
         item.shown_petition = item.petition
     context = {
@@ -184,3 +178,16 @@ def decision_complete(request, pk, decision_id):
     else:
         messages.success(request, "落实情况已报告。")
     return redirect("meetings:detail", pk)
+
+
+@login_required
+@require_GET
+def meeting_minutes(request, pk, fmt):
+    """The minutes as the user may see them: rendered each time, so decisions carried out since appear."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404("格式不存在。")
+    meeting = _meeting(request.user, pk)
+    response = HttpResponse(minutes.render(request.user, meeting, fmt), content_type=CONTENT_TYPES[fmt])
+    filename = quote(f"{meeting.title}纪要-{meeting.held_on:%Y%m%d}.{fmt}")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
