@@ -110,16 +110,21 @@ def meeting_detail(request, pk):
     meeting = _meeting(request.user, pk)
     # An item about a petition the user may not see (an accusation against the user's unit) is left out.
     items = minutes.items_shown_to(request.user, meeting)
+    prefix = services.county_prefix(meeting.unit)
+    # One set of forms per item (and per decision), each with its own ids: the same form repeated with the
+    # same ids would tie every label to the first item's field.
     for item in items:
         item.shown_petition = item.petition
+        auto_id = f"item{item.pk}-%s"
+        item.decide_form = DecideForm(county_prefix=prefix, auto_id=auto_id)
+        item.escalate_form = EscalateForm(auto_id=auto_id)
+        item.settle_form = SettleForm(auto_id=auto_id)
+        for decision in item.decisions.all():
+            decision.complete_form = CompleteForm(auto_id=f"decision{decision.pk}-%s")
     context = {
         "m": meeting,
         "items": items,
         "may_run": services.can_run(request.user, meeting),
-        "decide_form": DecideForm(county_prefix=services.county_prefix(meeting.unit)),
-        "escalate_form": EscalateForm(),
-        "settle_form": SettleForm(),
-        "complete_form": CompleteForm(),
         "unit_id": request.user.unit_id,
     }
     return render(request, "meetings/detail.html", context)
