@@ -7,7 +7,6 @@ assistance grant is approved and paid on a concluded case, which then ends 救�
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 
 import docx
@@ -66,7 +65,12 @@ def township_and_county_meetings(page, log_in, org, people, one, two, dispute) -
 
     for position, action, supporting, deadline in (
         (1, "联合核查补偿标准，限期答复", [org.housing], "2026-03-20"),
-        (2, "街道牵头，住建局、湖滨街道配合启动维修资金使用程序", [org.housing, org.hubin_unit], "2026-03-27"),
+        (
+            2,
+            "街道牵头，住建局、湖滨街道配合启动维修资金使用程序",
+            [org.housing, org.hubin_unit],
+            "2026-03-27",
+        ),
     ):
         card = item_card(page, position)
         card.get_by_label("牵头单位").select_option(str(org.qingbo_unit.pk))
@@ -181,7 +185,7 @@ def screen_resolve_and_rank(page, org, campaign, listed) -> None:
     screen(page, listed[4], "out", "已依法终结，不属于积案范围")
     screen(page, listed[12], "out", "重复交办，已并入第一批同一事项")
     resolved = listed[0:4] + listed[13:16] + listed[5:6]  # 清波 4 of 4, 住建局 3 of 7, 湖滨 1 of 7
-    for n, petition in enumerate(resolved):
+    for petition in resolved:
         screen(page, petition, "in")
     for n, petition in enumerate(resolved):
         # Resolved over some weeks: the clock moves on, the form takes today's date.
