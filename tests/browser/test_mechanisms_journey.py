@@ -10,6 +10,7 @@ import datetime as dt
 import json
 
 import docx
+import pypdf
 import pytest
 from playwright.sync_api import expect
 
@@ -93,6 +94,10 @@ def township_and_county_meetings(page, log_in, org, people, one, two, dispute) -
     text = "\n".join(p.text for p in docx.Document(download.value.path()).paragraphs)
     assert "清波街道信访工作联席会议纪要" in text and "议定：联合核查补偿标准，限期答复" in text
     assert f"配合单位：{org.housing.name}、{org.hubin_unit.name}" in text and "提请县联席会议研究" in text
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载纪要（PDF）").click()
+    pdf = "".join("".join(p.extract_text().split()) for p in pypdf.PdfReader(download.value.path()).pages)
+    assert "清波街道信访工作联席会议纪要" in pdf and "补偿标准涉及县级政策" in pdf
     lead_one, lead_two = co_handling_of(one), co_handling_of(two)
     assert (lead_one.lead, lead_one.supporting) == (org.qingbo_unit, [org.housing])
     assert lead_two.lead == org.qingbo_unit and set(lead_two.supporting) == {org.housing, org.hubin_unit}
