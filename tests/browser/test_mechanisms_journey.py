@@ -120,6 +120,9 @@ def township_and_county_meetings(page, log_in, org, people, one, two, dispute) -
     expect(page.get_by_role("alert")).to_contain_text("议题已化解")
     taken = AgendaItem.objects.get(escalated_from=escalated)
     assert taken.status == ItemStatus.SETTLED and taken.dispute == dispute
+    # Back on the township meeting, the item shows what the county meeting did.
+    page.goto(f"/meetings/{meeting.pk}/")
+    expect(item_card(page, 3)).to_contain_text("县联席会议办理情况：已化解，明确补偿标准，三户签订补偿协议")
 
 
 CASE_UNITS = ["qingbo_unit"] * 4 + ["hubin_unit"] * 8 + ["housing"] * 8

@@ -64,6 +64,27 @@ def test_minutes_list_items_decisions_and_escalations(scene, people, org, frozen
     assert client.get(f"/meetings/{meeting.pk}/minutes.txt").status_code == 404
 
 
+def test_the_township_minutes_show_what_the_county_meeting_did(scene, people, org, frozen_clock):
+    petition = scene.transferred()
+    frozen_clock(when("2026-03-06 15:00"))
+    township = services.hold_meeting(
+        people.township_leader, level="township", kind="regular", held_on=day("2026-03-06"),
+        title="清波街道联席会议", attendees="a", items=[ItemInput("征收补偿", petition=petition)],
+    )  # fmt: skip
+    item = township.items.get()
+    services.escalate_item(item, people.township_leader, target="county_meeting", reason="涉及县级政策")
+    county = services.hold_meeting(
+        people.bureau_leader, level="county", kind="ad_hoc", held_on=day("2026-03-06"), title="县联席会议",
+        attendees="b", items=[ItemInput("征收补偿（乡镇提请）", escalated_from=item)],
+    )  # fmt: skip
+    services.settle_item(county.items.get(), people.bureau_leader, note="明确补偿标准，签订协议")
+    client = Client()
+    client.force_login(people.township_leader)
+    expected = "县联席会议办理情况：已化解，明确补偿标准，签订协议"
+    assert expected in client.get(f"/meetings/{township.pk}/").content.decode()
+    assert expected in _docx_text(client.get(f"/meetings/{township.pk}/minutes.docx").content)
+
+
 def test_the_accused_units_minutes_leave_the_accusation_out(people, org, frozen_clock):
     leaders = make_leaders(org)
     frozen_clock(when("2026-03-06 15:00"))

@@ -19,7 +19,7 @@ def items_shown_to(user, meeting: JointMeeting) -> list[AgendaItem]:
     """The meeting's items less those about a petition the user may not see: an accusation never reaches the
     accused unit, neither on the page nor in the minutes."""
     visible = set(visible_to(user).filter(meeting_items__meeting=meeting).values_list("pk", flat=True))
-    items = meeting.items.select_related("petition", "dispute").prefetch_related(
+    items = meeting.items.select_related("petition", "dispute", "taken_up_as").prefetch_related(
         "decisions__lead_unit", "decisions__supporting_units"
     )
     return [item for item in items if item.petition_id is None or item.petition_id in visible]
@@ -31,6 +31,14 @@ def _subject(item: AgendaItem) -> str:
     if item.dispute_id:
         return f"矛盾纠纷“{item.dispute.title}”"
     return ""
+
+
+def taken_up(item: AgendaItem) -> AgendaItem | None:
+    """The county meeting's item that continues this one, if the county meeting has taken it up."""
+    try:
+        return item.taken_up_as
+    except AgendaItem.DoesNotExist:
+        return None
 
 
 def _decision_line(decision) -> str:
@@ -55,6 +63,10 @@ def _item_paragraphs(item: AgendaItem) -> list[str]:
     lines.extend(_decision_line(d) for d in item.decisions.all())
     if item.escalated_to:
         lines.append(f"提请{item.get_escalated_to_display()}研究，理由：{item.escalation_reason}。")
+        upper = taken_up(item)
+        if upper is not None:
+            note = f"，{upper.settled_note}" if upper.settled_note else ""
+            lines.append(f"{item.get_escalated_to_display()}办理情况：{upper.get_status_display()}{note}。")
     if item.escalation_outcome:
         lines.append(f"研究结果：{item.escalation_outcome}。")
     elif item.settled_note:
