@@ -4,23 +4,25 @@ decisions to carry out. Views parse and call the service; a refusal is its Chine
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang import clock
 from xinfang.deadlines import services as deadline_rules
 from xinfang.disputes.selectors import disputes_visible_to
+from xinfang.documents.files import CONTENT_TYPES
 from xinfang.http import client_ip
 from xinfang.petitions.models import PetitionClass
 from xinfang.petitions.selectors import visible_to
 from xinfang.supervision import services as supervision_services
 
-from . import services, tracking
+from . import minutes, services, tracking
 from .forms import CompleteForm, DecideForm, EscalateForm, MeetingForm, SettleForm, SuperviseForm
 from .models import AgendaItem, Decision
 from .selectors import decisions_for, decisions_visible_to, meetings_visible_to
@@ -109,29 +111,25 @@ def _meeting(user, pk):
 @require_GET
 def meeting_detail(request, pk):
     meeting = _meeting(request.user, pk)
-    visible = set(
-        visible_to(request.user).filter(meeting_items__meeting=meeting).values_list("pk", flat=True)
-    )
-    items = list(
-        meeting.items.select_related("petition", "dispute").prefetch_related(
-            "decisions__lead_unit", "decisions__supporting_units"
-        )
-    )
     # An item about a petition the user may not see (an accusation against the user's unit) is left out.
-    items = [item for item in items if item.petition_id is None or item.petition_id in visible]
+    items = minutes.items_shown_to(request.user, meeting)
+    prefix = services.county_prefix(meeting.unit)
+    # One set of forms per item (and per decision), each with its own ids: the same form repeated with the
+    # same ids would tie every label to the first item's field.
     rules = deadline_rules.get_rules()
     for item in items:
         item.shown_petition = item.petition
+        auto_id = f"item{item.pk}-%s"
+        item.decide_form = DecideForm(county_prefix=prefix, auto_id=auto_id)
+        item.escalate_form = EscalateForm(auto_id=auto_id)
+        item.settle_form = SettleForm(auto_id=auto_id)
         for decision in item.decisions.all():
+            decision.complete_form = CompleteForm(auto_id=f"decision{decision.pk}-%s")
             decision.colour = tracking.decision_colour(decision, rules=rules)
     context = {
         "m": meeting,
         "items": items,
         "may_run": services.can_run(request.user, meeting),
-        "decide_form": DecideForm(county_prefix=services.county_prefix(meeting.unit)),
-        "escalate_form": EscalateForm(),
-        "settle_form": SettleForm(),
-        "complete_form": CompleteForm(),
         "unit_id": request.user.unit_id,
         "may_supervise": supervision_services.can_open(request.user, None),
     }
@@ -227,3 +225,16 @@ def decision_supervise(request, pk, decision_id):
 def _secret(decision: Decision) -> bool:
     petition = decision.item.petition
     return petition is not None and petition.petition_class == PetitionClass.ACCUSATION
+
+
+@login_required
+@require_GET
+def meeting_minutes(request, pk, fmt):
+    """The minutes as the user may see them: rendered each time, so decisions carried out since appear."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404("格式不存在。")
+    meeting = _meeting(request.user, pk)
+    response = HttpResponse(minutes.render(request.user, meeting, fmt), content_type=CONTENT_TYPES[fmt])
+    filename = quote(f"{meeting.title}纪要-{meeting.held_on:%Y%m%d}.{fmt}")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
