@@ -10,6 +10,7 @@ import io
 import docx
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests import factories as f
@@ -83,6 +84,15 @@ def test_a_holiday_sends_none(org, people, bosses, silence_notices):
     assert delivery.send_scheduled(BulletinKind.DAILY) == []
     assert not Bulletin.objects.exists() and not BulletinDelivery.objects.exists()
     assert not Notification.objects.filter(kind="bulletin").exists() and mail.outbox == []
+
+
+def test_the_command_sends_on_request(org, people, bosses, silence_notices):
+    stop_clock(WORKING_DAY)
+    out = io.StringIO()
+    call_command("bulletin", "daily", "--unit", org.bureau.code, "--send", stdout=out)
+    assert "呈送领导3人。" in out.getvalue()
+    call_command("bulletin", "daily", "--unit", org.bureau.code, "--send", stdout=out)
+    assert "呈送领导0人。" in out.getvalue() and BulletinDelivery.objects.count() == 3
 
 
 def test_the_bureau_chooses_its_leaders_in_the_admin(org, people, bosses, silence_notices):
@@ -228,8 +238,10 @@ def test_the_weekly_reception_bulletin_counts_each_leaders_sessions(reception_we
         "区委书记（区委书记）：公开接访2场次（1天次），接待群众3批6人次，其中当场化解2批4人次、限期化解1批2人次。",
         "区长（区长）：公开接访1场次（1天次），接待群众1批5人次，其中转交办1批5人次；取消接访1场次。",
     ]
-    assert data["summary"].startswith("2026年第10周") or "共有2名县级党政领导公开接访3场次、2天次" in data["summary"]
-    assert "接待群众4批11人次" in data["summary"]
+    assert data["summary"] == (
+        "2026年3月2日至3月8日，共有2名县级党政领导公开接访3场次、2天次，接待群众4批11人次，"
+        "其中当场化解2批4人次、限期化解1批2人次、转交办1批5人次。"
+    )
     with bulletin.docx.open("rb") as handle:
         text = "\n".join(p.text for p in docx.Document(io.BytesIO(handle.read())).paragraphs)
     assert "县级党政领导公开接访情况周通报" in text and "区长（区长）：公开接访1场次" in text
