@@ -84,14 +84,23 @@ def _issued(kind: str, unit, today) -> Bulletin:
     return existing or bulletins.issue(kind, unit, period)
 
 
-def send_scheduled(kind: str = BulletinKind.DAILY) -> list[BulletinDelivery]:
+def run_scheduled(kind: str = BulletinKind.DAILY) -> tuple[list[Bulletin], list[BulletinDelivery]]:
+    """The bulletins of the scheduled bureaus (issued now or earlier today) and the deliveries made."""
     today = clock.today()
     if not deadline_rules.get_calendar().is_workday(today):
-        return []  # holidays and weekends: no bulletin (the next working day's covers the figures by then)
-    sent: list[BulletinDelivery] = []
+        return (
+            [],
+            [],
+        )  # holidays and weekends: no bulletin (the next working day's covers the figures by then)
+    issued, sent = [], []
     for unit in bulletins.scheduled_units():
-        sent.extend(deliver(_issued(kind, unit, today)))
-    return sent
+        issued.append(_issued(kind, unit, today))
+        sent.extend(deliver(issued[-1]))
+    return issued, sent
+
+
+def send_scheduled(kind: str = BulletinKind.DAILY) -> list[BulletinDelivery]:
+    return run_scheduled(kind)[1]
 
 
 def inbox(user):

@@ -9,7 +9,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from .bulletins import issue_scheduled
-from .delivery import send_scheduled
+from .delivery import run_scheduled
 from .models import BulletinKind
 
 
@@ -28,9 +28,13 @@ def _summary(bulletins) -> str:
     )
 
 
+def _sent_summary(bulletins, deliveries) -> str:
+    return f"{_summary(bulletins)}; sent to {len(deliveries)} leader(s)"
+
+
 @db_periodic_task(crontab(minute=DAILY_MINUTE, hour=DAILY_HOUR), retries=2, retry_delay=300)
 def daily_bulletin_task() -> str:
-    return f"{len(send_scheduled(BulletinKind.DAILY))} delivery(ies)"
+    return _sent_summary(*run_scheduled(BulletinKind.DAILY))
 
 
 @db_periodic_task(crontab(minute="0", hour="1", day_of_week="1"))
@@ -40,7 +44,7 @@ def weekly_bulletin_task() -> str:
 
 @db_periodic_task(crontab(minute="0", hour="1", day_of_week="1"), retries=2, retry_delay=300)
 def reception_bulletin_task() -> str:
-    return f"{len(send_scheduled(BulletinKind.RECEPTION))} delivery(ies)"
+    return _sent_summary(*run_scheduled(BulletinKind.RECEPTION))
 
 
 @db_periodic_task(crontab(minute="0", hour="1", day="1"))
