@@ -83,7 +83,7 @@ class BulletinAdmin(admin.ModelAdmin):
 class BulletinRecipientAdmin(admin.ModelAdmin):
     list_display = ["bureau", "user"]
     list_filter = ["bureau"]
-    autocomplete_fields = ["user"]
+    list_select_related = ["bureau", "user"]
 
 
 @admin.register(BulletinDelivery)
