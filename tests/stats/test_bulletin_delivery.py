@@ -118,6 +118,7 @@ def test_the_leader_reads_the_bulletin_on_a_phone_and_the_receipt_is_recorded(cl
     assert inbox.status_code == 200
     page = inbox.content.decode()
     assert "信访情况日通报（第1期）" in page and "未读" in page
+    assert f'href="{reverse("stats:inbox")}">呈送我的通报' in page  # the leader's menu leads here
     first_read = stop_clock(WORKING_DAY + dt.timedelta(hours=1))
     opened = get(client, reverse("stats:inbox_bulletin", args=[sent.pk]), bosses.mayor)
     text = opened.content.decode()
