@@ -256,3 +256,22 @@ def test_the_reception_bulletin_is_sent_to_the_leaders_on_monday(reception_week,
     mine = [d for d in sent if d.bulletin.issuing_unit_id == org.bureau.pk]
     assert {d.recipient.username for d in mine} == {"secretary", "mayor", "pl_secretary"}
     assert {d.bulletin.kind for d in mine} == {BulletinKind.RECEPTION}
+    stop_clock(dt.datetime(2026, 3, 10, 9))  # the task runs every weekday: Tuesday finds last week's served
+    assert delivery.send_scheduled(BulletinKind.RECEPTION) == []
+    assert Bulletin.objects.filter(kind=BulletinKind.RECEPTION, issuing_unit=org.bureau).count() == 1
+
+
+def test_a_holiday_monday_moves_the_reception_bulletin_to_the_first_working_day(
+    org, people, bosses, silence_notices
+):
+    stop_clock(dt.datetime(2026, 10, 5, 9))  # Monday in the National Day holiday
+    assert delivery.send_scheduled(BulletinKind.RECEPTION) == []
+    stop_clock(dt.datetime(2026, 10, 8, 9))  # Thursday, back at work
+    sent = [
+        d for d in delivery.send_scheduled(BulletinKind.RECEPTION) if d.bulletin.issuing_unit == org.bureau
+    ]
+    assert len(sent) == 3
+    assert (sent[0].bulletin.period_start, sent[0].bulletin.period_end) == (
+        dt.date(2026, 9, 28),
+        dt.date(2026, 10, 4),
+    )

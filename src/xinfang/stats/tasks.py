@@ -1,8 +1,8 @@
 """Scheduled bulletins (huey). Huey matches crontabs in UTC; Asia/Shanghai is UTC+8 all year. The daily
 bulletin (yesterday's figures) is issued and sent to the leaders at XF_DAILY_BULLETIN_AT Shanghai time
-(default 16:30, before the end of the working day), on working days only; the weekly brief and the weekly
-bulletin of leaders' reception on Monday and the monthly bulletin (with the month's assessment) on the 1st,
-at 09:00."""
+(default 16:30, before the end of the working day), on working days only; the weekly brief on Monday, the
+weekly bulletin of leaders' reception on the week's first working day and the monthly bulletin (with the
+month's assessment) on the 1st, all at 09:00."""
 
 from django.conf import settings
 from huey import crontab
@@ -42,7 +42,9 @@ def weekly_bulletin_task() -> str:
     return _summary(issue_scheduled(BulletinKind.WEEKLY))
 
 
-@db_periodic_task(crontab(minute="0", hour="1", day_of_week="1"), retries=2, retry_delay=300)
+# Every weekday, not only Monday: when Monday is a holiday the first working day of the week sends last week's
+# bulletin; on the other days it finds the bulletin issued and its leaders served, and sends nothing.
+@db_periodic_task(crontab(minute="0", hour="1", day_of_week="1-5"), retries=2, retry_delay=300)
 def reception_bulletin_task() -> str:
     return _sent_summary(*run_scheduled(BulletinKind.RECEPTION))
 
