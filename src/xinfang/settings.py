@@ -388,6 +388,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Bulletins to leaders (stats.delivery): when the daily bulletin goes out (Shanghai time, working days),
+# who gets it when a bureau has chosen nobody in the admin, and whether it is also e-mailed.
+XF_DAILY_BULLETIN_AT = os.environ.get("XF_DAILY_BULLETIN_AT", "16:30")
+XF_BULLETIN_RECIPIENT_ROLES = env_list("XF_BULLETIN_RECIPIENT_ROLES", "party_leader")
+XF_BULLETIN_EMAIL = env_bool("XF_BULLETIN_EMAIL", True)
+
 # --- Background jobs: huey on SQLite by default, Redis when XF_REDIS_URL is set ---------------------------
 REDIS_URL = os.environ.get("XF_REDIS_URL", "")
 HUEY_IMMEDIATE = env_bool("XF_HUEY_IMMEDIATE", False)

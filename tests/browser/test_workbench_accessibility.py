@@ -26,6 +26,8 @@ from xinfang.leaders.services import instructions, ownership, reception
 from xinfang.leaders.services.ownership import Step
 from xinfang.meetings import services as meetings
 from xinfang.orgs.models import Level, Role
+from xinfang.stats import bulletins, delivery
+from xinfang.stats.models import BulletinKind
 from xinfang.supervision import services as supervision
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -285,8 +287,12 @@ def test_leaders_and_mechanisms_pages_pass_axe(page, log_in, audit, org, people,
     assistance.approve(grant, people.township_leader, rule="《信访救助资金管理办法》第五条")
     assistance.issue_agreement(grant, people.township_handler)
 
+    daily = bulletins.issue(BulletinKind.DAILY, org.bureau)
+    delivery.deliver(daily)  # to the county's party leaders, the secretary among them
+
     log_in(people.registrar)
     for url in (
+        f"/stats/bulletins/{daily.pk}/receipts/",
         "/leaders/",
         "/leaders/schedules/",
         "/leaders/schedules/new/",
@@ -308,6 +314,8 @@ def test_leaders_and_mechanisms_pages_pass_axe(page, log_in, audit, org, people,
         f"/leaders/submissions/{instructed.pk}/",
         "/leaders/ownerships/",
         f"/leaders/ownerships/{owned.pk}/",
+        "/stats/inbox/",
+        f"/stats/inbox/{daily.pk}/",  # the bulletin read in the workbench
     ):
         audit.visit(url)
 

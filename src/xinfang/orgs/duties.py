@@ -29,9 +29,12 @@ SYSTEM_ADMIN = {
         "portal.portalsettings",
         "stats.statisticspolicy",
         "stats.bulletintemplate",
+        "stats.bulletinrecipient",  # the leaders each bureau sends its bulletins to
         "stats.assessmentscheme",
     ]
 }
+# Who was sent which bulletin and when they read it (read receipts): seen, never edited.
+SYSTEM_ADMIN["stats.bulletindelivery"] = ("view",)
 # Users, roles and what guards the logins.
 SECURITY_ADMIN = {
     "orgs.user": ALL,

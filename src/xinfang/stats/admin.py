@@ -10,6 +10,8 @@ from .models import (
     AssessmentScheme,
     AssessmentScore,
     Bulletin,
+    BulletinDelivery,
+    BulletinRecipient,
     BulletinTemplate,
     Indicator,
     ManualDeduction,
@@ -75,6 +77,33 @@ class BulletinAdmin(admin.ModelAdmin):
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404("记录不存在。")
+
+
+@admin.register(BulletinRecipient)
+class BulletinRecipientAdmin(admin.ModelAdmin):
+    list_display = ["bureau", "user"]
+    list_filter = ["bureau"]
+    list_select_related = ["bureau", "user"]
+
+
+@admin.register(BulletinDelivery)
+class BulletinDeliveryAdmin(admin.ModelAdmin):
+    """The read receipts: who was sent which bulletin, and when they first opened it."""
+
+    list_display = ["bulletin", "recipient", "sent_at", "read_at", "read_count"]
+    list_filter = ["bulletin__kind"]
+    readonly_fields = [f.name for f in BulletinDelivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        unit_id = getattr(request.user, "unit_id", None)
+        return queryset if unit_id is None else queryset.filter(bulletin__issuing_unit_id=unit_id)
 
 
 class IndicatorInline(admin.TabularInline):

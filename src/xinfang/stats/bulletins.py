@@ -38,6 +38,7 @@ from .default_templates import TEMPLATES
 from .metrics import Ctx, readable
 from .models import Bulletin, BulletinKind, BulletinTemplate, StatisticsPolicy, bulletin_path
 from .periods import Period, comparison
+from .reception_bulletin import reception_context
 from .scope import Scope
 from .sentences import SKIP_LEVEL_NAMES, percent_text
 from .tables import active_rows, unit_table
@@ -283,7 +284,7 @@ def default_period(kind: str, today: dt.date) -> Period:
     """Yesterday, last week or last month: what a scheduled bulletin issued today covers."""
     if kind == BulletinKind.DAILY:
         return Period.day(today - dt.timedelta(days=1))
-    if kind == BulletinKind.WEEKLY:
+    if kind in (BulletinKind.WEEKLY, BulletinKind.RECEPTION):
         return Period.week(today - dt.timedelta(days=7))
     return Period.of("month", today.replace(day=1) - dt.timedelta(days=1))
 
@@ -313,6 +314,8 @@ def build_context(kind: str, unit: OrgUnit, period: Period, serial: int, today: 
     context = _base(kind, unit, period, serial, template.title, today)
     if kind == BulletinKind.DAILY:
         context.update(daily_context(unit, period, today))
+    elif kind == BulletinKind.RECEPTION:
+        context.update(reception_context(unit, period, today))
     else:
         context.update(periodic_context(kind, unit, period, today))
     return context

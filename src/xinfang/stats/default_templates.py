@@ -50,8 +50,21 @@ PERIODIC = """<header>{{ issuer }}</header>
 <div class="signature"><p>{{ issuer }}</p><p>{{ issued_on|cn_date }}</p></div>
 """
 
+RECEPTION = """<header>{{ issuer }}</header>
+<p class="number">{{ number }}</p>
+<h1>{{ title }}</h1>
+<p class="salutation">（{{ period_label }}）</p>
+<p>{{ summary }}</p>
+<h2>一、{{ level_name }}党政领导公开接访情况</h2>
+{% for line in leader_lines %}<p>{{ forloop.counter }}. {{ line }}</p>{% empty %}<p>本周无领导公开接访。</p>{% endfor %}
+{% if idle_lines %}<h2>二、未举行的接访</h2>
+{% for line in idle_lines %}<p>{{ line }}</p>{% endfor %}{% endif %}
+<div class="signature"><p>{{ issuer }}</p><p>{{ issued_on|cn_date }}</p></div>
+"""
+
 TEMPLATES = {
     "daily": ("信访情况日通报", DAILY),
     "weekly": ("信访要情", PERIODIC),
     "monthly": ("信访工作月度通报", PERIODIC),
+    "reception": ("县级党政领导公开接访情况周通报", RECEPTION),
 }

@@ -51,6 +51,7 @@ class BulletinKind(models.TextChoices):
     DAILY = "daily", "信访情况日通报"
     WEEKLY = "weekly", "信访要情"
     MONTHLY = "monthly", "信访工作月度通报"
+    RECEPTION = "reception", "县级党政领导公开接访情况周通报"
 
 
 class BulletinTemplate(models.Model):
@@ -119,6 +120,52 @@ class Bulletin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}（第{self.serial}期）"
+
+
+class BulletinRecipient(models.Model):
+    """A leader the bureau chose to receive its bulletins (seed 003: "呈送给市委书记、市长和市委政法委书记").
+    A bureau with none configured sends to the users of its region holding XF_BULLETIN_RECIPIENT_ROLES."""
+
+    bureau = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="编发单位", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey("orgs.User", verbose_name="接收领导", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "通报接收领导"
+        verbose_name_plural = "通报接收领导"
+        ordering = ["bureau", "id"]
+        constraints = [models.UniqueConstraint(fields=["bureau", "user"], name="bulletin_recipient_once")]
+
+    def __str__(self) -> str:
+        return f"{self.bureau} → {self.user}"
+
+
+class BulletinDelivery(models.Model):
+    """One bulletin sent to one leader, and its read receipt (when the leader first opened it)."""
+
+    bulletin = models.ForeignKey(
+        Bulletin, verbose_name="通报", on_delete=models.CASCADE, related_name="deliveries"
+    )
+    recipient = models.ForeignKey(
+        "orgs.User", verbose_name="接收人", on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField("呈送时间")
+    read_at = models.DateTimeField("首次阅读时间", null=True, blank=True)
+    read_count = models.PositiveIntegerField("阅读次数", default=0)
+
+    class Meta:
+        verbose_name = "通报呈送"
+        verbose_name_plural = "通报呈送"
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            # A retried send finds the row and sends nothing twice.
+            models.UniqueConstraint(fields=["bulletin", "recipient"], name="bulletin_delivered_once"),
+        ]
+        indexes = [models.Index(fields=["recipient", "-sent_at"], name="bulletin_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.bulletin} → {self.recipient}"
 
 
 # --- assessment (考评) -----------------------------------------------------------------------------------------

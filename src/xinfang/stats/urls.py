@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import inbox_views, views
 
 app_name = "stats"
 urlpatterns = [
@@ -9,5 +9,9 @@ urlpatterns = [
     path("petitions/", views.petitions, name="petitions"),
     path("bulletins/", views.bulletin_list, name="bulletins"),
     path("bulletins/<int:pk>.<str:fmt>", views.bulletin_file, name="bulletin_file"),
+    path("bulletins/<int:pk>/receipts/", inbox_views.receipts, name="bulletin_receipts"),
+    path("inbox/", inbox_views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", inbox_views.inbox_bulletin, name="inbox_bulletin"),
+    path("inbox/<int:pk>.<str:fmt>", inbox_views.inbox_file, name="inbox_file"),
     path("assessment/", views.assessment_view, name="assessment"),
 ]

@@ -20,7 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -200,6 +200,7 @@ def bulletin_list(request):
             period = {
                 BulletinKind.DAILY: Period.day,
                 BulletinKind.WEEKLY: Period.week,
+                BulletinKind.RECEPTION: Period.week,
             }.get(kind, lambda d: Period.month(d.year, d.month))(day)
         try:
             bulletin = bulletin_service.issue(kind, unit, period, request.user)
@@ -211,7 +212,14 @@ def bulletin_list(request):
                 f"已编发{bulletin.title}（{bulletin.period_start:%Y-%m-%d}起，第{bulletin.serial}期）。",
             )
         return redirect("stats:bulletins")
-    bulletins = Bulletin.objects.filter(issuing_unit=unit).order_by("-period_start", "-issued_at")[:100]
+    bulletins = (
+        Bulletin.objects.filter(issuing_unit=unit)
+        .annotate(
+            sent_total=Count("deliveries"),
+            read_total=Count("deliveries", filter=Q(deliveries__read_at__isnull=False)),
+        )
+        .order_by("-period_start", "-issued_at")[:100]
+    )
     return render(
         request,
         "stats/bulletins.html",

@@ -1,4 +1,4 @@
-"""xinfang bulletin (daily|weekly|monthly) --unit CODE [--from DATE --to DATE] [--out DIR]"""
+"""xinfang bulletin (daily|weekly|monthly|reception) --unit CODE [--from DATE --to DATE] [--out DIR] [--send]"""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from xinfang.orgs.models import OrgUnit
-from xinfang.stats import bulletins
+from xinfang.stats import bulletins, delivery
 from xinfang.stats.models import BulletinKind
 from xinfang.stats.periods import Period
 
@@ -23,6 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="start", help="统计起始日 YYYY-MM-DD（默认：昨天、上周或上月）")
         parser.add_argument("--to", dest="end", help="统计截止日 YYYY-MM-DD")
         parser.add_argument("--out", help="另将文件复制到该目录")
+        parser.add_argument(
+            "--send", action="store_true", help="同时呈送接收领导（站内消息和电子邮件；已呈送的不再重复）"
+        )
 
     def handle(self, *args, **options):
         period = None
@@ -50,6 +53,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{unit.name} {bulletin.title} 第{bulletin.serial}期：{bulletin.docx.name} {bulletin.pdf.name}"
             )
+            if options["send"]:
+                self.stdout.write(f"呈送领导{len(delivery.deliver(bulletin))}人。")
             if options["out"]:
                 out = Path(options["out"])
                 out.mkdir(parents=True, exist_ok=True)
