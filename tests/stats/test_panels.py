@@ -17,9 +17,14 @@ from openpyxl import load_workbook
 from tests import factories as f
 from tests.conftest import stop_clock
 from tests.leaders.conftest import at, leaders  # noqa: F401 (the fixture)
+from tests.scenes import when
+from xinfang.assistance import services as assistance
+from xinfang.disputes import services as disputes
 from xinfang.leaders.models import Outcome, ReceptionKind, ResolutionStandard
 from xinfang.leaders.services import ownership, reception
 from xinfang.leaders.services.ownership import Step
+from xinfang.meetings import services as meeting_services
+from xinfang.meetings.services import ItemInput
 from xinfang.orgs.models import Level
 from xinfang.petitions.models import Channel, PetitionClass
 from xinfang.workflow.services import perform
@@ -245,3 +250,73 @@ def test_the_xlsx_holds_the_json_figures(client, people, month):
     assert grants["救助件次"] == data["assistance"]["grants"]
     disputes = {row[0]: row[1] for row in sheet_rows(book, "矛盾纠纷")}
     assert disputes["排查发现（起）"] == data["disputes"]["found"]
+
+
+# --- the mechanisms and 案结事了 ----------------------------------------------------------------------------
+
+MARCH = {"period": "month", "date": "2026-03-01"}
+
+
+@pytest.fixture
+def mechanisms_month(scene, org, people, frozen_clock):
+    """March 2026: two matters concluded, one recorded 协议化解; a township joint meeting on both; a grant paid;
+    a dispute found by screening."""
+    agreed = scene.delivered("2026-03-02 09:00", "2026-03-18", "2026-03-20")
+    scene.delivered("2026-03-02 09:10", "2026-03-18", "2026-03-21")
+    scene.do(agreed, "record_settlement", people.bureau_handler, "2026-04-01", settlement="agreement")
+    frozen_clock(when("2026-04-02 09:00"))
+    meeting_services.hold_meeting(
+        people.township_leader, level="township", kind="regular", held_on=D(2026, 3, 6), title="清波街道3月联席会议",
+        attendees="各站所", items=[ItemInput("房屋征收补偿", petition=agreed)],
+    )  # fmt: skip
+    frozen_clock(when("2026-03-24 09:00"))
+    grant = assistance.apply(
+        people.bureau_handler, agreed, fund="petition_fund", amount="12000", applicant_name="甲",
+        beneficiary_count=4, reason="困难",
+    )  # fmt: skip
+    assistance.approve(grant, people.bureau_leader, rule="第五条")
+    frozen_clock(when("2026-03-25 09:00"))
+    assistance.pay(grant, people.bureau_handler, paid_on=D(2026, 3, 25), ended_petitioning=True)
+    disputes.record_dispute(
+        people.township_handler, kind="land", region=org.qingbo, title="边界纠纷", parties="两户", matter="边界",
+        risk_level="low", found_via="screening", found_on=D(2026, 3, 5), level="township",
+    )  # fmt: skip
+    frozen_clock(when("2026-06-15 10:00"))
+
+
+def march_json() -> dict:
+    out = io.StringIO()
+    call_command(
+        "stats", "--region", "330102", "--from", "2026-03-01", "--to", "2026-03-31", "--as-of", "2026-06-15",
+        "--json", stdout=out,
+    )  # fmt: skip
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.django_db
+def test_the_mechanisms_panel_equals_the_cli_and_its_drill_downs(client, people, mechanisms_month):
+    client.force_login(people.bureau_leader)
+    response = client.get(url("stats:dashboard", region="330102", **MARCH))
+    m = response.context["mechanisms_panel"]
+    data = march_json()
+    rates = {card["key"]: card["rate"] for card in m["settlement"]}
+    assert rates == {key: data["settlement"][key] for key in ("settled", "petitioning_ended")}
+    assert (rates["settled"]["numerator"], rates["settled"]["denominator"]) == (1, 2)
+    assert m["meetings"] == data["meetings"] and m["meetings"]["meetings"]["township"] == 1
+    assert m["assistance"] == data["assistance"] and m["assistance"]["grants"] == 1
+    assert m["disputes"] == data["disputes"] and m["disputes"]["found"] == 1
+    scope = {"region": "330102", **MARCH}
+    for part in ("numerator", "denominator"):
+        page = client.get(url("stats:petitions", metric="settlement.settled", part=part, **scope))
+        assert page.context["total"] == rates["settled"][part], part
+    records = {
+        "assistance.grants": m["assistance"]["grants"],
+        "meetings.total": m["meetings"]["meetings"]["total"],
+        "meetings.township": m["meetings"]["meetings"]["township"],
+        "meetings.county": m["meetings"]["meetings"]["county"],
+        "disputes.found": m["disputes"]["found"],
+    }
+    for key, count in records.items():
+        page = client.get(url("stats:records", record=key, **scope))
+        assert len(page.context["records"].rows) == count, key
+    assert "案结事了率" in response.content.decode()
