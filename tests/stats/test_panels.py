@@ -320,3 +320,23 @@ def test_the_mechanisms_panel_equals_the_cli_and_its_drill_downs(client, people,
         page = client.get(url("stats:records", record=key, **scope))
         assert len(page.context["records"].rows) == count, key
     assert "案结事了率" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_reader_accused_leaves_the_accusation_out_of_a_jurisdictions_counts(org, month):
+    """The dashboard reads a jurisdiction's leaders' figures with the reader's unit hidden (hidden_from): what
+    accuses that unit is not counted, as in its own unit scope; nobody else's count changes."""
+    from xinfang.leaders import drill
+    from xinfang.leaders import figures as leaders_figures
+
+    start, end, prefix = D(2025, 10, 1), D(2025, 10, 31), org.county.prefix
+    everything = leaders_figures.all_figures(start, end, TODAY, prefix=prefix)
+    hidden = leaders_figures.all_figures(start, end, TODAY, prefix=prefix, hidden_from=org.qingbo_unit.pk)
+    assert everything["reception"]["received"]["batches"] == 3 and everything["ownership"]["opened"] == 2
+    assert hidden["reception"]["received"]["batches"] == 2 and hidden["ownership"]["opened"] == 1
+    assert hidden["reception"]["routed"] == {"batches": 0, "persons": 0}
+    other = leaders_figures.all_figures(start, end, TODAY, prefix=prefix, hidden_from=org.housing.pk)
+    assert other == everything
+    scope = {"prefix": prefix, "hidden_from": org.qingbo_unit.pk}
+    assert drill.session_links(start, end, TODAY, "received", **scope).count() == 2
+    assert drill.ownerships(start, end, TODAY, "opened", **scope).count() == 1

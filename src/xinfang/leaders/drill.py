@@ -27,7 +27,14 @@ OWNERSHIP_PARTS = ("opened", "handed_on", "resolved", "resolved_on_time", "open"
 
 
 def session_links(
-    start: dt.date, end: dt.date, as_of: dt.date, part: str, *, prefix: str | None = None, unit=None
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date,
+    part: str,
+    *,
+    prefix: str | None = None,
+    unit=None,
+    hidden_from=None,
 ) -> QuerySet[SessionPetition]:
     """The petitions registered at the sessions held in the period (``received``, or one outcome)."""
     if part not in RECEPTION_PARTS:
@@ -40,13 +47,22 @@ def session_links(
         .values("pk")
     )
     links = SessionPetition.objects.filter(session_id__in=sessions)
-    if unit is not None:
-        links = links.exclude(petition__petition_class=PetitionClass.ACCUSATION, petition__subject_unit=unit)
+    for accused in {u for u in (unit and unit.pk, hidden_from) if u}:
+        links = links.exclude(
+            petition__petition_class=PetitionClass.ACCUSATION, petition__subject_unit=accused
+        )
     return links if part == "received" else links.filter(outcome=part)
 
 
 def ownerships(
-    start: dt.date, end: dt.date, as_of: dt.date, part: str, *, prefix: str | None = None, unit=None
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date,
+    part: str,
+    *,
+    prefix: str | None = None,
+    unit=None,
+    hidden_from=None,
 ) -> QuerySet[CaseOwnership]:
     """The ownerships opened in the period behind one ``ownership`` figure (``figures.ownership_figures``)."""
     if part not in OWNERSHIP_PARTS:
@@ -55,8 +71,8 @@ def ownerships(
     qs = CaseOwnership.objects.filter(
         _bureau_q(prefix, unit, "team_units"), opened_at__gte=begin, opened_at__lt=stop
     )
-    if unit is not None:
-        qs = qs.exclude(pk__in=accusing(unit.pk))
+    for accused in {u for u in (unit and unit.pk, hidden_from) if u}:
+        qs = qs.exclude(pk__in=accusing(accused))
     qs = CaseOwnership.objects.filter(pk__in=qs.values("pk"))  # the team join may repeat a row
     _, after_as_of = _local_range(as_of, as_of)
     ended = Q(ended_at__isnull=False, ended_at__lt=after_as_of)

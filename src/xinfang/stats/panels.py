@@ -53,7 +53,8 @@ def panel_figures(q: StatsQuery) -> dict:
 
 
 def _scope_kwargs(q: StatsQuery) -> dict:
-    return {"prefix": q.scope.prefix, "unit": q.scope.unit}
+    # The reader's own unit: what accuses it is left out even of a jurisdiction's counts.
+    return {"prefix": q.scope.prefix, "unit": q.scope.unit, "hidden_from": q.reader_unit_id}
 
 
 def petition_link(q: StatsQuery, key: str) -> str:
