@@ -192,6 +192,12 @@ def test_supervision_and_statistics_pages_pass_axe(page, log_in, audit, people, 
     audit.visit("/stats/?period=year&date=2026-01-01")
     audit.visit("/stats/assessment/")
     audit.visit("/stats/bulletins/")
+    # The leaders' and mechanisms' panels drill down to their records and petitions.
+    audit.visit("/stats/records/?record=ownership.opened")
+    audit.visit("/stats/records/?record=assistance.grants")
+    audit.visit("/stats/records/?record=meetings.total")
+    audit.visit("/stats/records/?record=disputes.found")
+    audit.visit("/stats/petitions/?panel=reception.received")
     audit.assert_clean()
 
 

@@ -152,7 +152,8 @@ def test_dashboard_query_count_is_bounded(client, march, people):
         client, url("stats:dashboard", region="330102", **MARCH), people.bureau_leader
     )
     assert response.status_code == 200
-    assert queries <= 60, queries
+    # The leaders' and mechanisms' panels (stats.panels) add a fixed number of grouped queries.
+    assert queries <= 80, queries
     html = response.content.decode()
     assert 'id="stats-data"' in html and "vendor/echarts/echarts.min.js" in html
     assert "全区责任单位及时受理率为50%（共受理4案，及时受理2案）" in html

@@ -217,7 +217,9 @@ def _local_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime
     return begin, stop
 
 
-def session_facts(start: dt.date, end: dt.date, *, prefix: str | None = None, unit=None, leader=None):
+def session_facts(
+    start: dt.date, end: dt.date, *, prefix: str | None = None, unit=None, leader=None, hidden_from=None
+):
     sessions = ReceptionSession.objects.filter(
         _bureau_q(prefix, unit, "attending_units"), date__gte=start, date__lte=end
     )
@@ -237,8 +239,10 @@ def session_facts(start: dt.date, end: dt.date, *, prefix: str | None = None, un
         )
     )
     links = SessionPetition.objects.filter(session_id__in=[r["pk"] for r in rows])
-    if unit is not None:
-        links = links.exclude(petition__petition_class=PetitionClass.ACCUSATION, petition__subject_unit=unit)
+    for accused in {u for u in (unit and unit.pk, hidden_from) if u}:
+        links = links.exclude(
+            petition__petition_class=PetitionClass.ACCUSATION, petition__subject_unit=accused
+        )
     counts: dict[int, dict] = defaultdict(dict)
     for row in links.values("session_id", "outcome").annotate(
         batches=Count("pk"), persons=Sum("petition__person_count")
@@ -284,13 +288,15 @@ def _appointment_counts(session_ids: list[int]) -> tuple[dict[int, int], dict[in
     return dict(asked), dict(expected)
 
 
-def ownership_facts(start: dt.date, end: dt.date, *, prefix: str | None = None, unit=None, leader=None):
+def ownership_facts(
+    start: dt.date, end: dt.date, *, prefix: str | None = None, unit=None, leader=None, hidden_from=None
+):
     begin, stop = _local_range(start, end)
     qs = CaseOwnership.objects.filter(
         _bureau_q(prefix, unit, "team_units"), opened_at__gte=begin, opened_at__lt=stop
     )
-    if unit is not None:
-        qs = qs.exclude(pk__in=accusing(unit.pk))
+    for accused in {u for u in (unit and unit.pk, hidden_from) if u}:
+        qs = qs.exclude(pk__in=accusing(accused))
     if leader is not None:
         qs = qs.filter(leader=leader)
     rows = qs.distinct().values(
@@ -318,7 +324,9 @@ def ownership_facts(start: dt.date, end: dt.date, *, prefix: str | None = None, 
     ]
 
 
-def instruction_facts(start: dt.date, end: dt.date, *, prefix: str | None = None, unit=None, leader=None):
+def instruction_facts(
+    start: dt.date, end: dt.date, *, prefix: str | None = None, unit=None, leader=None, hidden_from=None
+):
     begin, stop = _local_range(start, end)
     targets = InstructionTarget.objects.filter(
         instruction__written_at__gte=begin, instruction__written_at__lt=stop
@@ -330,6 +338,11 @@ def instruction_facts(start: dt.date, end: dt.date, *, prefix: str | None = None
         )
     else:
         targets = targets.filter(instruction__submission__bureau__region__code__startswith=prefix or "")
+    if hidden_from is not None:
+        targets = targets.exclude(
+            instruction__submission__petition__petition_class=PetitionClass.ACCUSATION,
+            instruction__submission__petition__subject_unit=hidden_from,
+        )
     if leader is not None:
         targets = targets.filter(instruction__leader=leader)
     grouped: dict[int, InstructionFact] = {}
@@ -357,20 +370,26 @@ def instruction_facts(start: dt.date, end: dt.date, *, prefix: str | None = None
     return list(grouped.values())
 
 
-def submitted_count(start: dt.date, end: dt.date, *, prefix: str | None = None, unit=None) -> int:
+def submitted_count(
+    start: dt.date, end: dt.date, *, prefix: str | None = None, unit=None, hidden_from=None
+) -> int:
     if unit is not None:
         return 0  # submissions are the bureau's internal step; a unit sees the instructions addressed to it
     begin, stop = _local_range(start, end)
-    return Submission.objects.filter(
+    qs = Submission.objects.filter(
         bureau__region__code__startswith=prefix or "", submitted_at__gte=begin, submitted_at__lt=stop
-    ).count()
+    )
+    if hidden_from is not None:
+        qs = qs.exclude(petition__petition_class=PetitionClass.ACCUSATION, petition__subject_unit=hidden_from)
+    return qs.count()
 
 
 def all_figures(
-    start: dt.date, end: dt.date, as_of: dt.date, *, prefix: str | None = None, unit=None
+    start: dt.date, end: dt.date, as_of: dt.date, *, prefix: str | None = None, unit=None, hidden_from=None
 ) -> dict:
-    """The three keys ``xinfang stats --json`` prints."""
-    scope = {"prefix": prefix, "unit": unit}
+    """The three keys ``xinfang stats --json`` prints. ``hidden_from``: a reader's unit (the dashboard's),
+    whose accusations are left out of every count, as a unit scope leaves out its own."""
+    scope = {"prefix": prefix, "unit": unit, "hidden_from": hidden_from}
     instructions = instruction_facts(start, end, **scope)
     return {
         "reception": _with_breakdowns(

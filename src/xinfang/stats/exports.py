@@ -17,6 +17,7 @@ from xinfang import clock
 from xinfang.petitions import masking
 from xinfang.petitions.models import Channel
 
+from . import panel_sheets
 from .rates import BACKLOG_RESOLUTION, RATES, Rate
 from .report import RATE_KEYS, Figures
 from .tables import RATE_COLUMNS, UNRANKED_LABEL, UnitRow
@@ -79,7 +80,8 @@ def rate_rows(figures: Figures) -> list[list]:
     ]
 
 
-def figures_workbook(figures: Figures) -> bytes:
+def figures_workbook(figures: Figures, panel_data: dict | None = None) -> bytes:
+    """The dashboard's figures; with ``panel_data`` (`panels.panel_figures`) also the leaders' and mechanisms'."""
     wb = Workbook()
     title = caption(figures)
     _sheet(wb, "三率", title, ["指标", "分子", "分母", "百分比(%)"], rate_rows(figures))
@@ -99,6 +101,8 @@ def figures_workbook(figures: Figures) -> bytes:
     backlog = figures.rates[BACKLOG_RESOLUTION.key]
     others.append(["积案（未化解，案）", backlog.denominator - backlog.numerator])
     _sheet(wb, "其他", title, ["项目", "数量"], others)
+    for name, header, rows in panel_sheets.sheets(panel_data) if panel_data is not None else []:
+        _sheet(wb, name, title, header, rows)
     return _save(wb)
 
 

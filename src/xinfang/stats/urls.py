@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("units.xlsx", views.units, name="units"),
     path("petitions/", views.petitions, name="petitions"),
+    path("records/", views.records, name="records"),
     path("bulletins/", views.bulletin_list, name="bulletins"),
     path("bulletins/<int:pk>.<str:fmt>", views.bulletin_file, name="bulletin_file"),
     path("bulletins/<int:pk>/receipts/", inbox_views.receipts, name="bulletin_receipts"),

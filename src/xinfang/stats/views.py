@@ -37,7 +37,7 @@ from xinfang.petitions.selectors import visible_to
 
 from . import assessment as assessment_service
 from . import bulletins as bulletin_service
-from . import exports, presenters, report
+from . import exports, panels, presenters, report
 from .models import AssessmentRun, Bulletin, BulletinKind
 from .periods import KIND_LABELS, KINDS, Kind, Period, comparison
 from .query import StatsQuery, parse_date, parse_query, scope_choices
@@ -75,8 +75,10 @@ def _base_context(request, q: StatsQuery) -> dict:
 def dashboard(request):
     q = parse_query(request)
     figures, year_before, previous = report.figures_with_comparison(q.scope, q.ctx)
+    panel_data = panels.panel_figures(q)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(exports.figures_workbook(figures), f"{q.scope.name}{q.period.label}信访统计.xlsx")
+        content = exports.figures_workbook(figures, panel_data)
+        return _xlsx(content, f"{q.scope.name}{q.period.label}信访统计.xlsx")
     rows = active_rows(unit_table(q.scope, q.ctx)) if q.scope.region is not None else []
     context = _base_context(request, q) | {
         "figures": figures,
@@ -91,6 +93,8 @@ def dashboard(request):
         "paragraphs": work_report(figures, year_before),
         "chart_data": presenters.chart_data(q, figures, rows),
         "backlog_open": presenters.backlog_open(figures),
+        "leaders_panel": panels.leader_panel(q, panel_data),
+        "mechanisms_panel": panels.mechanism_panel(q, panel_data),
         "xlsx_url": q.url("stats:dashboard", format="xlsx"),
         "units_xlsx_url": q.url("stats:units"),
     }
@@ -110,10 +114,16 @@ def units(request):
 
 
 def drill_queryset(q: StatsQuery, request):
-    """The petitions behind one figure (`metric=KEY&part=...` or `volume=KEY&value=...`), and its title."""
-    metric, volume = request.GET.get("metric"), request.GET.get("volume")
+    """The petitions behind one figure (`metric=KEY&part=...`, `panel=KEY` or `volume=KEY&value=...`), and its
+    title."""
+    metric, volume, panel = request.GET.get("metric"), request.GET.get("volume"), request.GET.get("panel")
+    if panel:
+        try:
+            return panels.panel_petitions(q, panel)
+        except (ValueError, KeyError):
+            raise Http404("统计项无效。") from None
     if metric:
-        defn = RATES.get(metric)
+        defn = RATES.get(metric) or panels.SETTLEMENT_METRICS.get(metric)
         part = request.GET.get("part", "denominator")
         if defn is None or part not in ("numerator", "denominator"):
             raise Http404("统计项无效。")
@@ -172,6 +182,19 @@ def petitions(request):
         "next_url": _page_url(request, page=page.next_page_number()) if page.has_next() else None,
     }
     return render(request, "stats/petitions.html", context)
+
+
+@login_required
+@require_GET
+def records(request):
+    """The records behind a panel count that are not petitions (ownerships, grants, meetings, disputes)."""
+    q = parse_query(request)
+    try:
+        behind = panels.panel_records(q, request.GET.get("record", ""))
+    except (ValueError, KeyError):
+        raise Http404("统计项无效。") from None
+    context = _base_context(request, q) | {"records": behind, "back_url": q.url("stats:dashboard")}
+    return render(request, "stats/records.html", context)
 
 
 # --- bulletins ------------------------------------------------------------------------------------------------
