@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0003_unit_review_office'),
-        ('stats', '0005_bulletin_ownership_section'),
+        ('stats', '0006_bulletin_meeting_section'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
