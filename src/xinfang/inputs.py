@@ -189,6 +189,30 @@ class ChineseEmptyChoices:
         name_empty_choices(self, self.empty_choice)
 
 
+class Styled(ChineseEmptyChoices):
+    """Form mixin of the leaders' and mechanisms' pages: Bootstrap's classes on every widget (small controls
+    unless ``small`` is off). A form that adds fields in its own ``__init__`` calls ``style()`` after them."""
+
+    small = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+    def style(self) -> None:
+        select, control = ("form-select", "form-control")
+        if self.small:
+            select, control = f"{select} form-select-sm", f"{control} form-control-sm"
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            else:
+                widget.attrs.setdefault("class", select if isinstance(widget, forms.Select) else control)
+
+
 def name_empty_choices(form: forms.BaseForm, label: str = EMPTY_CHOICE) -> None:
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField):

@@ -3,24 +3,9 @@ from __future__ import annotations
 from django import forms
 
 from xinfang import inputs
+from xinfang.inputs import Styled
 
 from .models import Fund
-
-
-class Styled(inputs.ChineseEmptyChoices):
-    def style(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select form-select-sm")
-            else:
-                widget.attrs.setdefault("class", "form-control form-control-sm")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style()
 
 
 class ApplyForm(Styled, forms.Form):

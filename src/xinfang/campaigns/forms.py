@@ -3,23 +3,9 @@ from __future__ import annotations
 from django import forms
 
 from xinfang import inputs
+from xinfang.inputs import Styled
 
 from .models import AssigningBody
-
-
-class Styled(inputs.ChineseEmptyChoices):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-                continue
-            css = (
-                "form-select form-select-sm"
-                if isinstance(widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            widget.attrs.setdefault("class", css)
 
 
 class CampaignForm(Styled, forms.Form):

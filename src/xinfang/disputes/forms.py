@@ -3,21 +3,10 @@ from __future__ import annotations
 from django import forms
 
 from xinfang import inputs
+from xinfang.inputs import Styled
 from xinfang.orgs.models import OrgUnit, Region
 
 from .models import DisputeKind, FoundVia, HandlingLevel, MediationKind, Outcome, RiskLevel
-
-
-class Styled(inputs.ChineseEmptyChoices):
-    def style(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select form-select-sm")
-            else:
-                widget.attrs.setdefault("class", "form-control form-control-sm")
 
 
 class DisputeForm(Styled, forms.Form):

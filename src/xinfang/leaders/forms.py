@@ -21,18 +21,8 @@ from .services.ownership import Step
 TIME = {"type": "time"}
 
 
-class Styled(inputs.ChineseEmptyChoices):
-    def style(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
+class Styled(inputs.Styled):
+    small = False
 
 
 class LeaderChoice(forms.ModelChoiceField):

@@ -3,25 +3,10 @@ from __future__ import annotations
 from django import forms
 
 from xinfang import inputs
+from xinfang.inputs import Styled
 from xinfang.orgs.models import OrgUnit
 
 from .models import EscalationTarget, MeetingKind, MeetingLevel
-
-
-class Styled(inputs.ChineseEmptyChoices):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-                continue
-            css = (
-                "form-select form-select-sm"
-                if isinstance(widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            widget.attrs.setdefault("class", css)
-
 
 ITEMS_HELP = "每行一项：登记编号或“纠纷编号N”或“议题编号N”（接续乡镇提请的议题），空格后写议题。"
 
