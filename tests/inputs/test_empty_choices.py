@@ -11,6 +11,7 @@ import pytest
 from django import forms
 
 from xinfang import inputs
+from xinfang.leaders.models import ReceptionSession
 from xinfang.orgs.models import OrgUnit, User
 from xinfang.workflow.forms import ActionForm
 
@@ -51,6 +52,8 @@ def arguments(org, people):
         "dispute": SimpleNamespace(region_code=org.qingbo.code),
         "targets": [("bureau", "信访部门"), ("unit", "责任单位")],
         "label": "说明",
+        "sessions": ReceptionSession.objects.all(),
+        "document": SimpleNamespace(pk=1, delivered_at=None, delivery_method=""),
     }
 
 

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class StatsConfig(AppConfig):
     name = "xinfang.stats"
     verbose_name = "统计分析"
+
+    def ready(self):
+        from xinfang.workflow import labels
+
+        labels.register_event_labels({"deliver_bulletin": "呈送通报"})
