@@ -19,7 +19,6 @@ from django.urls import reverse
 from xinfang import clock
 from xinfang.deadlines import services as deadline_rules
 from xinfang.notifications import services as notifications
-from xinfang.notifications.models import Kind
 from xinfang.petitions.models import PetitionClass
 from xinfang.supervision.hooks import BoardSection, ScanPart
 from xinfang.supervision.models import EscalationRule, WarningColour
@@ -113,16 +112,12 @@ def scan(today: dt.date) -> ScanPart:
             part.warnings[colour] += 1
         OwnershipWarning.objects.bulk_create(warnings)
         notifications.notify_each(messages)
-        leader_messages = [
-            notifications.Message(
-                recipient=leaders.users[user_id],
-                kind=Kind.ESCALATION,
-                title=f"包案期限预警：新增{len(owned)}件{WORDS[colour]}包案事项",
-                body="\n".join(_line(o) for o in owned),
-                url=reverse("supervision:board") + "#ownership-deadlines",
-            )
-            for (user_id, colour), owned in digests.items()
-        ]
+        leader_messages = leaders.digests(
+            digests,
+            title=lambda count, colour: f"包案期限预警：新增{count}件{WORDS[colour]}包案事项",
+            line=_line,
+            url=reverse("supervision:board") + "#ownership-deadlines",
+        )
         notifications.notify_each(leader_messages)
         part.handler_messages, part.leader_messages = len(messages), len(leader_messages)
     return part

@@ -20,7 +20,6 @@ from django.urls import reverse
 from xinfang import clock
 from xinfang.deadlines import services as deadline_rules
 from xinfang.notifications import services as notifications
-from xinfang.notifications.models import Kind
 from xinfang.notifications.recipients import handlers_by_unit
 from xinfang.petitions.models import PetitionClass
 from xinfang.supervision.hooks import BoardSection, ScanPart
@@ -137,16 +136,12 @@ def scan(today: dt.date) -> ScanPart:
             part.warnings[colour] += 1
         DecisionWarning.objects.bulk_create(warnings)
         notifications.notify_each(messages)
-        leader_messages = [
-            notifications.Message(
-                recipient=leaders.users[user_id],
-                kind=Kind.ESCALATION,
-                title=f"联席会议议定事项预警：新增{len(found)}件{WORDS[colour]}议定事项",
-                body="\n".join(_line(d) for d in found),
-                url=reverse("supervision:board") + "#meeting-decisions",
-            )
-            for (user_id, colour), found in digests.items()
-        ]
+        leader_messages = leaders.digests(
+            digests,
+            title=lambda count, colour: f"联席会议议定事项预警：新增{count}件{WORDS[colour]}议定事项",
+            line=_line,
+            url=reverse("supervision:board") + "#meeting-decisions",
+        )
         notifications.notify_each(leader_messages)
         part.handler_messages, part.leader_messages = len(messages), len(leader_messages)
     return part

@@ -214,6 +214,20 @@ class Leaders:
             self.users[user.pk] = user
             self._by_unit[user.unit_id].append(user)
 
+    def digests(self, found: dict[tuple[int, str], list], *, title, line, url: str) -> list:
+        """For the scans of the apps above (registered through ``hooks.register_scanner``): one message per
+        leader and colour listing what newly reached that colour; ``title(count, colour)``, ``line(row)``."""
+        return [
+            notifications.Message(
+                recipient=self.users[user_id],
+                kind=Kind.ESCALATION,
+                title=title(len(rows), colour),
+                body="\n".join(line(row) for row in rows),
+                url=url,
+            )
+            for (user_id, colour), rows in found.items()
+        ]
+
     def bureau_of(self, unit_id: int) -> int | None:
         """Like ``OrgUnit.bureau()``, without a query per step."""
         if unit_id not in self._bureau:
