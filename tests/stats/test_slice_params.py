@@ -56,7 +56,7 @@ def test_category_by_path_and_region_by_code_are_stored_as_id_and_prefix(org):
     ("params", "words"),
     [
         ({"channel": "pigeon"}, "参数 channel（信访形式）的取值“pigeon”无效"),
-        ({"channel": "wxd,online"}, "只能选一个分组"),
+        ({"channel": "wxd,online_channels"}, "只能选一个分组"),
         ({"source_level": "county"}, "参数 source_level（转交办层级）"),
         ({"class": "x"}, "参数 class（信访类别）"),
         ({"collective": "maybe"}, "参数 collective"),
@@ -95,7 +95,8 @@ def test_filter_selects_by_every_column(org, people):
         )
 
     assert pks(channel="wxd") == {letter.pk, accusation.pk}
-    assert pks(channel="online") == {accusation.pk}
+    assert pks(channel="online") == pks(channel="online_channels") == {accusation.pk}
+    assert pks(channel="visit,online_channels") == {visit.pk, accusation.pk}
     assert pks(channel="letter,visit") == {letter.pk, visit.pk}
     assert pks(channel="visit", visit_level="local") == {visit.pk}
     assert pks(visit_level="national") == set()

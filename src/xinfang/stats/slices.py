@@ -1,7 +1,8 @@
 """A slice (统计口径筛选): which petitions a figure is computed over, besides scope and period.
 
 A slice narrows the set a figure counts; it never redefines the figure. Every value is a plain filter on an
-indexed (or cheap) petition column, ANDed across filters and ORed within one (two channels: either). An
+indexed (or cheap) petition column, ANDed across filters and ORed within one (two channels, or a channel and
+a channel group: either). An
 empty slice adds nothing to any query (`petition_q` is an empty `Q`), so the unsliced figures cost what they
 cost before.
 
@@ -32,9 +33,10 @@ from xinfang.petitions.models import (
 from .scope import code_within
 
 # Channel groups a `channel` value may name instead of one channel.
+# ("online" is the one channel 网上信访; the online share's wider set is "online_channels".)
 CHANNEL_GROUPS = {
     "wxd": ("网信电访", ONLINE_LETTER_PHONE),
-    "online": ("网上信访（含短信、微信等）", ONLINE_CHANNELS),
+    "online_channels": ("网上渠道（网上信访、短信、微信、手机信访、领导信箱）", ONLINE_CHANNELS),
 }
 # A matter is sent down from a level above the county (转送交办层级).
 SOURCE_LEVELS = {Level.NATIONAL: "国家", Level.PROVINCE: "省", Level.CITY: "市"}
@@ -90,7 +92,8 @@ def _getlist(params: Mapping, name: str) -> list[str]:
 @dataclass(frozen=True)
 class Slice:
     channels: tuple[str, ...] = ()
-    channel_group: str = ""  # "", "wxd" (网信电访: ONLINE_LETTER_PHONE) or "online" (ONLINE_CHANNELS)
+    # "", "wxd" (网信电访: ONLINE_LETTER_PHONE) or "online_channels" (ONLINE_CHANNELS); ORed with `channels`.
+    channel_group: str = ""
     sources: tuple[str, ...] = ()
     source_levels: tuple[str, ...] = ()
     source_actions: tuple[str, ...] = ()
@@ -113,10 +116,9 @@ class Slice:
         q = Q()
         if self.is_empty:
             return q
-        if self.channels:
-            q &= Q(**{f"{prefix}channel__in": list(self.channels)})
-        if self.channel_group:
-            q &= Q(**{f"{prefix}channel__in": list(CHANNEL_GROUPS[self.channel_group][1])})
+        if self.channels or self.channel_group:
+            group = CHANNEL_GROUPS[self.channel_group][1] if self.channel_group else []
+            q &= Q(**{f"{prefix}channel__in": list(dict.fromkeys([*self.channels, *group]))})
         for name, column in (
             ("sources", "source"),
             ("source_levels", "source_level"),

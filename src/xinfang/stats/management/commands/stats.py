@@ -1,9 +1,9 @@
 """xinfang stats (--unit CODE | --region CODE) --from DATE --to DATE [--json] [--full] [--as-of DATE] [slice]
 
 The slice flags (docs/statistics.md, "Slices") narrow every petition figure: --channel (repeatable or a comma
-list; `wxd` is 网信电访, `online` the online channels), --source, --source-level, --source-action, --class,
---category (a path such as 城乡建设/征收拆迁, or an id), --visit-level, --collective/--individual,
---first/--repeat and --issue-region CODE."""
+list; `wxd` is 网信电访, `online_channels` the online share's channels), --source, --source-level,
+--source-action, --class, --category (a path such as 城乡建设/征收拆迁, or an id), --visit-level,
+--collective/--individual, --first/--repeat and --issue-region CODE."""
 
 from __future__ import annotations
 
@@ -35,7 +35,9 @@ def add_slice_arguments(parser) -> None:
     """One option per slice parameter (`slices.PARAM_NAMES`), each stored under the parameter's name."""
     many = {"action": "append", "default": None}
     parser.add_argument(
-        "--channel", **many, help="信访形式，可重复或以逗号分隔；wxd 为网信电访，online 为网上信访"
+        "--channel",
+        **many,
+        help="信访形式，可重复或以逗号分隔；wxd 为网信电访，online_channels 为网上渠道（网上信访占比的口径）",
     )
     parser.add_argument("--source", **many, help="来源：direct、referred_from_above、inspection_handover")
     parser.add_argument(

@@ -1,0 +1,175 @@
+"""Every figure under every slice (docs/statistics.md, "Slices") on hand-built petitions with known numerators
+and denominators: a slice narrows the set a figure counts and never redefines the figure.
+
+March 2026 in 上城区, judged on 2026-06-15 (the period runs to that day, so the handling periods fall in it):
+
+| | channel | source | class | category | issue | collective | repeat | acceptance | reply | rating (unit) |
+|---|---|---|---|---|---|---|---|---|---|---|
+| a | letter | direct | claim | 征收拆迁 | 清波 | no | first | on time | on time | satisfied |
+| b | visit (county) | direct | claim | 征收拆迁 | 清波 | yes (6) | first | late | overdue | |
+| c | online | from above (national, assign) | claim | 住房 | 湖滨 | no | first | on time | on time | window expired |
+| d | phone | direct | claim | 征收拆迁 | 清波 | no | of a | on time | overdue | |
+| e | letter | direct | accusation (of the bureau) | 纪检监察 | 清波 | no | first | on time (纪委) | overdue | |
+| f | visit (county) | direct | claim | 征收拆迁 | 清波 | no | of e | — | — | |
+
+e accuses the county bureau: the bureau's reader never counts it, and f is no repeat for that reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from tests import factories as f
+from xinfang.petitions.models import Channel, PetitionClass, Source, SourceAction
+from xinfang.stats import report
+from xinfang.stats.scope import Scope
+from xinfang.stats.slices import Slice
+
+from .conftest import ctx
+
+
+@pytest.fixture
+def march(scene, org, people):
+    p = {}
+    p["a"] = scene.delivered("2026-03-02 09:00", "2026-03-20", "2026-03-25")
+    scene.rate(p["a"], "unit", "satisfied", "2026-03-28")
+    p["b"] = scene.accepted(
+        "2026-03-02 10:00", "2026-03-03", "2026-03-25",
+        channel=Channel.VISIT, person_count=6, parties=[f.representative(), f.representative()],
+    )  # fmt: skip
+    p["c"] = scene.delivered(
+        "2026-03-04 09:00", "2026-04-01", "2026-04-03", unit=org.hubin_unit,
+        channel=Channel.ONLINE, source=Source.REFERRED_FROM_ABOVE, source_level="national",
+        source_action=SourceAction.ASSIGN, category=f.category("城乡建设/住房"), issue_region=org.hubin,
+    )  # fmt: skip
+    p["d"] = scene.accepted(
+        "2026-03-10 09:00", "2026-03-11", "2026-03-12", channel=Channel.PHONE, repeat_of=p["a"]
+    )
+    p["e"] = f.register(
+        people.city_registrar,
+        received_at=ctx_time("2026-03-06 09:00"),
+        petition_class=PetitionClass.ACCUSATION,
+        subject_unit=org.bureau,
+        category=f.category("纪检监察"),
+    )
+    scene.do(p["e"], "transfer", people.city_registrar, "2026-03-07", to_unit=org.discipline)
+    scene.accept(p["e"], "2026-03-09", unit=org.discipline)
+    # Only a reader who sees e can link a repeat to it: the city bureau, which sends f to 清波 (never accepted).
+    p["f"] = f.register(
+        people.city_registrar, received_at=ctx_time("2026-03-12 09:00"), channel=Channel.VISIT, person_count=1,
+        repeat_of=p["e"],
+    )  # fmt: skip
+    scene.do(p["f"], "transfer", people.city_registrar, "2026-03-13", to_unit=org.qingbo_unit)
+    return p
+
+
+def ctx_time(text: str):
+    from tests.scenes import when
+
+    return when(text)
+
+
+def figures(org, reader=None, **params):
+    c = replace(ctx("2026-03-01", "2026-06-15"), reader_unit_id=reader, slice=Slice.from_params(params))
+    return report.figures(Scope(region=org.county), c)
+
+
+# (batches, persons) and the rates' (numerator, denominator) for every slice, from the table above.
+RATE_KEYS = [
+    "timely_acceptance",
+    "on_time_conclusion",
+    "participation.unit",
+    "satisfaction.unit",
+    "repeat",
+    "online_share",
+    "first_petition_on_time",
+]
+ONLY_C = ((1, 1), [(1, 1), (1, 1), (0, 1), (0, 0), (0, 1), (1, 1), (1, 1)])
+VISITS = ((2, 7), [(0, 2), (0, 1), (0, 0), (0, 0), (1, 2), (0, 2), (0, 1)])
+NOT_C = ((5, 10), [(3, 5), (1, 4), (1, 1), (1, 1), (2, 5), (0, 5), (1, 3)])
+EMPTY = ((0, 0), [(0, 0)] * 7)
+CASES = {
+    "no slice": ({}, ((6, 11), [(4, 6), (2, 5), (1, 2), (1, 1), (2, 6), (1, 6), (2, 4)])),
+    "letter": ({"channel": "letter"}, ((2, 2), [(2, 2), (1, 2), (1, 1), (1, 1), (0, 2), (0, 2), (1, 2)])),
+    "visit": ({"channel": "visit"}, VISITS),
+    "letter or phone": (
+        {"channel": "letter,phone"},
+        ((3, 3), [(3, 3), (1, 3), (1, 1), (1, 1), (1, 3), (0, 3), (1, 2)]),
+    ),
+    "网信电": ({"channel": "wxd"}, ((4, 4), [(4, 4), (2, 4), (1, 2), (1, 1), (1, 4), (1, 4), (2, 3)])),
+    "online": ({"channel": "online"}, ONLY_C),
+    "online channels": ({"channel": "online_channels"}, ONLY_C),
+    "from above": ({"source": "referred_from_above"}, ONLY_C),
+    "direct": ({"source": "direct"}, NOT_C),
+    "national": ({"source_level": "national"}, ONLY_C),
+    "province": ({"source_level": "province"}, EMPTY),
+    "assigned": ({"source_action": "assign"}, ONLY_C),
+    "transferred": ({"source_action": "transfer"}, EMPTY),
+    "accusation": (
+        {"class": "accusation"},
+        ((1, 1), [(1, 1), (0, 1), (0, 0), (0, 0), (0, 1), (0, 1), (0, 1)]),
+    ),
+    "category subtree": (
+        {"category": "城乡建设"},
+        ((5, 10), [(3, 5), (2, 4), (1, 2), (1, 1), (2, 5), (1, 5), (2, 3)]),
+    ),
+    "category leaf": ({"category": "城乡建设/住房"}, ONLY_C),
+    "local visits": ({"visit_level": "local"}, VISITS),
+    "county visits": ({"visit_level": "county"}, VISITS),
+    "visits to Beijing": ({"visit_level": "national"}, EMPTY),
+    "collective": ({"collective": "1"}, ((1, 6), [(0, 1), (0, 1), (0, 0), (0, 0), (0, 1), (0, 1), (0, 1)])),
+    "individual": ({"collective": "0"}, ((5, 5), [(4, 5), (2, 4), (1, 2), (1, 1), (2, 5), (1, 5), (2, 3)])),
+    "repeat": ({"repeat": "1"}, ((2, 2), [(1, 2), (0, 1), (0, 0), (0, 0), (2, 2), (0, 2), (0, 0)])),
+    "first": ({"repeat": "0"}, ((4, 9), [(3, 4), (2, 4), (1, 2), (1, 1), (0, 4), (1, 4), (2, 4)])),
+    "issue in 湖滨": ({"issue_region": "330102002"}, ONLY_C),
+    "issue in 清波": ({"issue_region": "330102001"}, NOT_C),
+    "网信电 repeats": (
+        {"channel": "wxd", "repeat": "1"},
+        ((1, 1), [(1, 1), (0, 1), (0, 0), (0, 0), (1, 1), (0, 1), (0, 0)]),
+    ),
+    "letter claims": (
+        {"channel": "letter", "class": "claim"},
+        ((1, 1), [(1, 1), (1, 1), (1, 1), (1, 1), (0, 1), (0, 1), (1, 1)]),
+    ),
+    "national online in 清波": (
+        {"channel": "online", "source_level": "national", "issue_region": "330102001"},
+        EMPTY,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_figure_under_every_slice(march, org, name):
+    params, ((batches, persons), rates) = CASES[name]
+    fig = figures(org, **params)
+    assert (fig.volume.total.batches, fig.volume.total.persons) == (batches, persons)
+    assert [(fig.rates[k].numerator, fig.rates[k].denominator) for k in RATE_KEYS] == rates
+    for key, (_, d) in zip(RATE_KEYS, rates, strict=True):
+        # An emptied set says so (no value), never a division by zero.
+        assert (fig.rates[key].percent is None) == (d == 0), key
+
+
+def test_an_emptied_set_shows_no_value_anywhere(march, org):
+    fig = figures(org, visit_level="national")
+    assert fig.volume.total.batches == 0
+    assert all(rate.percent is None and rate.as_dict()["percent"] is None for rate in fig.rates.values())
+    assert fig.long_term_petitioners == 0
+
+
+def test_the_accused_bureau_with_a_slice_still_counts_no_accusation(march, org):
+    bureau = org.bureau.pk
+    assert figures(org, reader=bureau, **{"class": "accusation"}).volume.total.batches == 0
+    assert figures(org, reader=bureau, category="纪检监察").volume.total.batches == 0
+    # f repeats the hidden accusation: for the bureau it is a first petition, so no figure betrays e.
+    repeats = figures(org, reader=bureau, repeat="1")
+    assert repeats.volume.total.batches == 1 and repeats.rates["repeat"].as_dict()["numerator"] == 1
+    first = figures(org, reader=bureau, repeat="0")
+    assert (first.volume.total.batches, first.volume.total.persons) == (4, 9)  # a, b, c and f
+    assert (first.rates["timely_acceptance"].numerator, first.rates["timely_acceptance"].denominator) == (
+        2,
+        4,
+    )
+    # A reader it does not accuse counts it under the same slice.
+    assert figures(org, reader=org.discipline.pk, **{"class": "accusation"}).volume.total.batches == 1
