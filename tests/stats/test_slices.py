@@ -1,18 +1,7 @@
 """Every figure under every slice (docs/statistics.md, "Slices") on hand-built petitions with known numerators
 and denominators: a slice narrows the set a figure counts and never redefines the figure.
 
-March 2026 in 上城区, judged on 2026-06-15 (the period runs to that day, so the handling periods fall in it):
-
-| | channel | source | class | category | issue | collective | repeat | acceptance | reply | rating (unit) |
-|---|---|---|---|---|---|---|---|---|---|---|
-| a | letter | direct | claim | 征收拆迁 | 清波 | no | first | on time | on time | satisfied |
-| b | visit (county) | direct | claim | 征收拆迁 | 清波 | yes (6) | first | late | overdue | |
-| c | online | from above (national, assign) | claim | 住房 | 湖滨 | no | first | on time | on time | window expired |
-| d | phone | direct | claim | 征收拆迁 | 清波 | no | of a | on time | overdue | |
-| e | letter | direct | accusation (of the bureau) | 纪检监察 | 清波 | no | first | on time (纪委) | overdue | |
-| f | visit (county) | direct | claim | 征收拆迁 | 清波 | no | of e | — | — | |
-
-e accuses the county bureau: the bureau's reader never counts it, and f is no repeat for that reader.
+The petitions are those of `slice_scene` (its docstring has the table).
 """
 
 from __future__ import annotations
@@ -21,54 +10,17 @@ from dataclasses import replace
 
 import pytest
 
-from tests import factories as f
-from xinfang.petitions.models import Channel, PetitionClass, Source, SourceAction
 from xinfang.stats import report
 from xinfang.stats.scope import Scope
 from xinfang.stats.slices import Slice
 
+from . import slice_scene
 from .conftest import ctx
 
 
 @pytest.fixture
 def march(scene, org, people):
-    p = {}
-    p["a"] = scene.delivered("2026-03-02 09:00", "2026-03-20", "2026-03-25")
-    scene.rate(p["a"], "unit", "satisfied", "2026-03-28")
-    p["b"] = scene.accepted(
-        "2026-03-02 10:00", "2026-03-03", "2026-03-25",
-        channel=Channel.VISIT, person_count=6, parties=[f.representative(), f.representative()],
-    )  # fmt: skip
-    p["c"] = scene.delivered(
-        "2026-03-04 09:00", "2026-04-01", "2026-04-03", unit=org.hubin_unit,
-        channel=Channel.ONLINE, source=Source.REFERRED_FROM_ABOVE, source_level="national",
-        source_action=SourceAction.ASSIGN, category=f.category("城乡建设/住房"), issue_region=org.hubin,
-    )  # fmt: skip
-    p["d"] = scene.accepted(
-        "2026-03-10 09:00", "2026-03-11", "2026-03-12", channel=Channel.PHONE, repeat_of=p["a"]
-    )
-    p["e"] = f.register(
-        people.city_registrar,
-        received_at=ctx_time("2026-03-06 09:00"),
-        petition_class=PetitionClass.ACCUSATION,
-        subject_unit=org.bureau,
-        category=f.category("纪检监察"),
-    )
-    scene.do(p["e"], "transfer", people.city_registrar, "2026-03-07", to_unit=org.discipline)
-    scene.accept(p["e"], "2026-03-09", unit=org.discipline)
-    # Only a reader who sees e can link a repeat to it: the city bureau, which sends f to 清波 (never accepted).
-    p["f"] = f.register(
-        people.city_registrar, received_at=ctx_time("2026-03-12 09:00"), channel=Channel.VISIT, person_count=1,
-        repeat_of=p["e"],
-    )  # fmt: skip
-    scene.do(p["f"], "transfer", people.city_registrar, "2026-03-13", to_unit=org.qingbo_unit)
-    return p
-
-
-def ctx_time(text: str):
-    from tests.scenes import when
-
-    return when(text)
+    return slice_scene.build(scene, org, people)
 
 
 def figures(org, reader=None, **params):
@@ -76,7 +28,7 @@ def figures(org, reader=None, **params):
     return report.figures(Scope(region=org.county), c)
 
 
-# (batches, persons) and the rates' (numerator, denominator) for every slice, from the table above.
+# (batches, persons) and the rates' (numerator, denominator) for every slice, from slice_scene's table.
 RATE_KEYS = [
     "timely_acceptance",
     "on_time_conclusion",

@@ -213,9 +213,10 @@ class Slice:
 
     # --- words -------------------------------------------------------------------------------------------
 
-    def labels(self) -> list[tuple[str, str]]:
-        """(filter, chosen values) in Chinese, for the dashboard's chips and the exports' header row."""
-        out: list[tuple[str, str]] = []
+    def labelled(self) -> list[tuple[str, str, str]]:
+        """(parameter, filter, chosen values), the last two in Chinese: the dashboard's chips, the exports'
+        header row."""
+        out: list[tuple[str, str, str]] = []
         data = self.params()
         for name in PARAM_NAMES:
             if name not in data:
@@ -226,18 +227,16 @@ class Slice:
             elif name in FLAG_FILTERS:
                 text = FLAG_FILTERS[name][1][data[name] == "1"]
             elif name == "category":
-                text = (
-                    Category.objects.filter(pk=self.category_id).values_list("path", flat=True).first() or ""
-                )
+                text = Category.objects.filter(pk=self.category_id).values_list("path", flat=True).first() or ""
             else:
                 region = Region.objects.filter(prefix=self.issue_region).order_by("code").first()
                 text = region.name if region is not None else self.issue_region
-            out.append((LABELS[name], text))
+            out.append((name, LABELS[name], text))
         return out
 
     def describe(self) -> str:
         """One line: 信访形式：来信、来访；来源：… ('' for an empty slice)."""
-        return "；".join(f"{name}：{text}" for name, text in self.labels())
+        return "；".join(f"{label}：{text}" for _, label, text in self.labelled())
 
 
 def category_subtree(category_id: int):
