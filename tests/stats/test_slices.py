@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from xinfang.stats import report
+from xinfang.stats import rates, report, volumes
 from xinfang.stats.scope import Scope
 from xinfang.stats.slices import Slice
 
@@ -94,11 +94,11 @@ CASES = {
 
 @pytest.mark.parametrize("name", CASES)
 def test_every_figure_under_every_slice(march, org, name):
-    params, ((batches, persons), rates) = CASES[name]
+    params, ((batches, persons), expected) = CASES[name]
     fig = figures(org, **params)
     assert (fig.volume.total.batches, fig.volume.total.persons) == (batches, persons)
-    assert [(fig.rates[k].numerator, fig.rates[k].denominator) for k in RATE_KEYS] == rates
-    for key, (_, d) in zip(RATE_KEYS, rates, strict=True):
+    assert [(fig.rates[k].numerator, fig.rates[k].denominator) for k in RATE_KEYS] == expected
+    for key, (_, d) in zip(RATE_KEYS, expected, strict=True):
         # An emptied set says so (no value), never a division by zero.
         assert (fig.rates[key].percent is None) == (d == 0), key
 
@@ -125,3 +125,37 @@ def test_the_accused_bureau_with_a_slice_still_counts_no_accusation(march, org):
     )
     # A reader it does not accuse counts it under the same slice.
     assert figures(org, reader=org.discipline.pk, **{"class": "accusation"}).volume.total.batches == 1
+
+
+def sql(queryset) -> str:
+    return str(queryset.query)
+
+
+def test_an_empty_slice_adds_no_join_or_subquery(org):
+    scope, plain = Scope(region=org.county), ctx("2026-03-01", "2026-03-31")
+    empty = replace(plain, slice=Slice.from_params({}))
+    for defn in rates.RATES.values():
+        assert sql(defn.queryset(scope, empty)) == sql(defn.queryset(scope, plain))
+    # A deadline rate reads deadlines alone; its petition is joined only when a slice needs its columns.
+    assert "petitions_petition" not in sql(rates.TIMELY_ACCEPTANCE.queryset(scope, empty))
+    sliced = replace(plain, slice=Slice.from_params({"channel": "wxd", "collective": "0"}))
+    assert 'INNER JOIN "petitions_petition"' in sql(rates.TIMELY_ACCEPTANCE.queryset(scope, sliced))
+
+
+def test_a_slice_on_petitions_is_a_plain_filter_on_their_columns(org):
+    scope = Scope(region=org.county)
+    chosen = Slice.from_params(
+        {
+            "channel": "wxd",
+            "source_level": "national",
+            "collective": "1",
+            "repeat": "0",
+            "issue_region": "330102",
+        }
+    )
+    query = sql(volumes.volume_petitions(scope, replace(ctx("2026-03-01", "2026-03-31"), slice=chosen)))
+    assert query.count("SELECT") == 1 and "JOIN" not in query
+    assert (
+        '"petitions_petition"."channel" IN' in query
+        and '"petitions_petition"."issue_region_code" >=' in query
+    )
