@@ -13,7 +13,7 @@ from django.templatetags.static import static
 from xinfang.orgs.models import Level, Region
 from xinfang.petitions.models import Channel
 
-from . import report
+from . import jurisdictions, report
 from .exports import VISIT_LEVEL_LABELS
 from .query import StatsQuery
 from .rates import BACKLOG_RESOLUTION, RATES, RateDef
@@ -216,3 +216,39 @@ def _value_label(key: str, value: str) -> str:
     if key == "collective":
         return "集体访" if value == "collective" else "个访"
     return value
+
+
+# --- lower jurisdictions -------------------------------------------------------------------------------------
+
+# The columns of the 下级辖区 table on the page (the xlsx carries every figure).
+JURISDICTION_RATE_COLUMNS = [
+    "timely_acceptance",
+    "on_time_conclusion",
+    "participation.unit",
+    "satisfaction.unit",
+]
+
+
+def shown_value(row: jurisdictions.RegionRow, key: str) -> str:
+    """A figure as the table shows it: 66.67%, 4批, 0.08, 79.00; — when there is nothing."""
+    value = row.value(key)
+    if value is None:
+        return "—"
+    kind = jurisdictions.FIGURES[key].kind
+    return f"{value}%" if kind == "rate" else f"{value}批" if kind == "count" else str(value)
+
+
+def jurisdiction_rows(q: StatsQuery, table: jurisdictions.Table) -> list[dict]:
+    """The rows in the chosen order, each linking to the child's own dashboard for the same period."""
+    key = table.rank_by
+    return [
+        {
+            "row": row,
+            "url": q.with_scope(Scope(region=row.region)).url("stats:dashboard"),
+            "rank": row.ranks[key],
+            "ranked": row.ranked[key],
+            "value": shown_value(row, key),
+            "rates": [row.rates[k] for k in JURISDICTION_RATE_COLUMNS],
+        }
+        for row in table.sorted_rows()
+    ]

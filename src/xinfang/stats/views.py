@@ -37,7 +37,7 @@ from xinfang.petitions.selectors import visible_to
 
 from . import assessment as assessment_service
 from . import bulletins as bulletin_service
-from . import exports, panels, presenters, report
+from . import exports, jurisdictions, panels, presenters, report
 from .models import AssessmentRun, Bulletin, BulletinKind
 from .periods import KIND_LABELS, KINDS, Kind, Period, comparison
 from .query import StatsQuery, parse_date, parse_query, scope_choices
@@ -70,10 +70,19 @@ def _base_context(request, q: StatsQuery) -> dict:
 # --- dashboard, unit table and drill-down ----------------------------------------------------------------------
 
 
+def _jurisdiction_table(request, q: StatsQuery):
+    """The scope's lower jurisdictions ranked by `rank_by` (None for a unit or a county)."""
+    rank_by = request.GET.get("rank_by") or jurisdictions.DEFAULT_RANK_BY
+    if rank_by not in jurisdictions.FIGURES:
+        raise BadRequest("排名指标无效。")
+    return jurisdictions.jurisdiction_table(q.scope, q.ctx, rank_by)
+
+
 @login_required
 @require_GET
 def dashboard(request):
     q = parse_query(request)
+    lower = _jurisdiction_table(request, q)
     figures, year_before, previous = report.figures_with_comparison(q.scope, q.ctx)
     panel_data = panels.panel_figures(q)
     if request.GET.get("format") == "xlsx":
@@ -97,8 +106,25 @@ def dashboard(request):
         "mechanisms_panel": panels.mechanism_panel(q, panel_data),
         "xlsx_url": q.url("stats:dashboard", format="xlsx"),
         "units_xlsx_url": q.url("stats:units"),
+        "lower": lower,
+        "lower_rows": presenters.jurisdiction_rows(q, lower) if lower else [],
+        "lower_figures": jurisdictions.figure_choices(),
+        "lower_rate_labels": [RATES[k].label for k in presenters.JURISDICTION_RATE_COLUMNS],
+        "lower_xlsx_url": q.url("stats:jurisdictions", rank_by=lower.rank_by) if lower else "",
     }
     return render(request, "stats/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def lower_jurisdictions(request):
+    """The 下级辖区 table as xlsx, in the order the dashboard shows it."""
+    q = parse_query(request)
+    lower = _jurisdiction_table(request, q)
+    if lower is None:
+        raise PermissionDenied("下级辖区对比表只在县级以上辖区范围内提供。")
+    title = f"{q.scope.name}下级辖区信访情况（{q.period.label}）"
+    return _xlsx(exports.jurisdiction_workbook(lower, title), f"{title}.xlsx")
 
 
 @login_required
