@@ -43,7 +43,7 @@ from .periods import KIND_LABELS, KINDS, Kind, Period, comparison
 from .query import StatsQuery, parse_date, parse_query, scope_choices
 from .rates import RATES, petitions_behind
 from .scope import Scope
-from .sentences import work_report
+from .sentences import base_comparison, work_report
 from .tables import RATE_COLUMNS, active_rows, sections, unit_table
 from .volumes import volume_petitions
 
@@ -84,6 +84,7 @@ def dashboard(request):
     q = parse_query(request)
     lower = _jurisdiction_table(request, q)
     figures, year_before, previous = report.figures_with_comparison(q.scope, q.ctx)
+    base = report.figures_of_base(q.scope, q.ctx, q.base) if q.base else None
     panel_data = panels.panel_figures(q)
     if request.GET.get("format") == "xlsx":
         content = exports.figures_workbook(figures, panel_data)
@@ -91,15 +92,16 @@ def dashboard(request):
     rows = active_rows(unit_table(q.scope, q.ctx)) if q.scope.region is not None else []
     context = _base_context(request, q) | {
         "figures": figures,
-        "volume_cards": presenters.volume_cards(q, figures, year_before, previous),
+        "volume_cards": presenters.volume_cards(q, figures, year_before, previous, base),
         "visit_levels": presenters.visit_levels(q, figures),
-        "rate_cards": presenters.rate_cards(q, figures, year_before, previous),
+        "rate_cards": presenters.rate_cards(q, figures, year_before, previous, base),
         "rows": rows,
         "comparison": comparison(q.period, q.today),
         "unit_sections": sections(rows),
         "rate_columns": RATE_COLUMNS,
         "unit_links": presenters.unit_links(q, rows),
-        "paragraphs": work_report(figures, year_before),
+        "paragraphs": work_report(figures, year_before)
+        + ([base_comparison(figures, base) + "。"] if base else []),
         "chart_data": presenters.chart_data(q, figures, rows),
         "backlog_open": presenters.backlog_open(figures),
         "leaders_panel": panels.leader_panel(q, panel_data),

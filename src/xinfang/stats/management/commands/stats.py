@@ -1,4 +1,5 @@
-"""xinfang stats (--unit CODE | --region CODE) --from DATE --to DATE [--json] [--full] [--as-of DATE]"""
+"""xinfang stats (--unit CODE | --region CODE) --from DATE --to DATE [--json] [--full] [--as-of DATE]
+[--base-from DATE --base-to DATE]"""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from xinfang.stats import mechanisms, report
 from xinfang.stats.metrics import Ctx
 from xinfang.stats.periods import Period
 from xinfang.stats.scope import Scope
-from xinfang.stats.sentences import work_report
+from xinfang.stats.sentences import base_comparison, work_report
 
 
 def _date(value: str) -> dt.date:
@@ -38,6 +39,10 @@ class Command(BaseCommand):
             "--full", action="store_true", help="JSON 中另含范围、同比、环比、积案数和信访老户数"
         )
         parser.add_argument("--as-of", dest="as_of", help="按哪一天判断是否逾期（默认今天）")
+        parser.add_argument(
+            "--base-from", dest="base_from", help="比较基期开始日期 YYYY-MM-DD（与 --base-to 同用）"
+        )
+        parser.add_argument("--base-to", dest="base_to", help="比较基期结束日期 YYYY-MM-DD（含）")
 
     def handle(self, *args, **options):
         try:
@@ -48,12 +53,18 @@ class Command(BaseCommand):
         except (LookupError, ValueError) as exc:
             raise CommandError(str(exc)) from None
         ctx = Ctx.of(period, _date(options["as_of"]) if options["as_of"] else clock.today())
+        base = self._base(options, scope, ctx)
         if options["json"]:
             if options["full"]:
                 current, year_before, previous = report.figures_with_comparison(scope, ctx)
-                data = current.as_full_json(year_before, previous)
+                data = current.as_full_json(year_before, previous, base)
             else:
-                data = report.figures(scope, ctx).as_json()
+                current = report.figures(scope, ctx)
+                data = current.as_json()
+                if base is not None:
+                    data["vs_base"] = report.changes(current, base)
+            if base is not None:
+                data["vs_base"]["sentence"] = base_comparison(current, base)
             data.update(mechanisms.as_json(scope, ctx))
             data |= leaders_figures.all_figures(
                 period.start, period.end, ctx.today, prefix=scope.prefix, unit=scope.unit
@@ -64,8 +75,23 @@ class Command(BaseCommand):
         self.stdout.write(f"{scope.name} {period.label}")
         for paragraph in [*work_report(figures), *mechanisms.sentences(scope, ctx)]:
             self.stdout.write(paragraph)
+        if base is not None:
+            self.stdout.write(base_comparison(figures, base) + "。")
         leaders = leaders_figures.all_figures(
             period.start, period.end, ctx.today, prefix=scope.prefix, unit=scope.unit
         )
         for sentence in leaders_sentences.reception_sentences(leaders["reception"]):
             self.stdout.write(sentence)
+
+    @staticmethod
+    def _base(options, scope: Scope, ctx: Ctx) -> report.Figures | None:
+        start, end = options["base_from"], options["base_to"]
+        if not start and not end:
+            return None
+        if not (start and end):
+            raise CommandError("比较基期须同时给出 --base-from 和 --base-to。")
+        try:
+            base = Period.between(_date(start), _date(end))
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        return report.figures_of_base(scope, ctx, base)
