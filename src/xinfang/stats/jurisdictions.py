@@ -183,22 +183,38 @@ def counts_by_child(parent: Scope, ctx: Ctx, kids: list[Region]) -> dict[str, di
     return result
 
 
-def rates_by_child(defn: RateDef, parent: Scope, ctx: Ctx, kids: list[Region]) -> dict[str, Rate]:
-    """A deadline or rating rate for every child at once: the jurisdiction definition (as for any region),
-    grouped by the child prefix of the row's unit's region."""
-    result: dict[str, Rate] = {}
+def rates_by_child(
+    defs: list[RateDef], parent: Scope, ctx: Ctx, kids: list[Region]
+) -> dict[str, dict[str, Rate]]:
+    """{rate key: {child prefix: Rate}} for rates read off one model (deadlines, or ratings), every child at
+    once, in one query: the rows any of them reads, grouped by the child prefix of the row's unit's region,
+    each rate's numerator and denominator a filtered distinct count of petitions over its own rows (the
+    jurisdiction definition, as for any region)."""
+    first = defs[0]
+    assert all(d.model is first.model and d.unit_field == first.unit_field for d in defs)
+    rows_q = Q()
+    aggregates = {}
+    for i, d in enumerate(defs):
+        rows = d.rows(ctx, False)
+        rows_q |= rows
+        aggregates[f"n{i}"] = Count(d.petition_field, distinct=True, filter=rows & d.numerator(ctx))
+        aggregates[f"d{i}"] = Count(d.petition_field, distinct=True, filter=rows & d.denominator(ctx))
+    result: dict[str, dict[str, Rate]] = {d.key: {} for d in defs}
     wanted = {r.prefix for r in kids}
     for length in _prefix_lengths(kids):
-        rows = (
-            defn.queryset(parent, ctx)
-            .annotate(_child=Substr(f"{defn.unit_field}__region__code", 1, length))
+        grouped = (
+            first.model.objects.filter(
+                rows_q, readable(ctx, first.petition_field), parent.unit_q(first.unit_field)
+            )
+            .annotate(_child=Substr(f"{first.unit_field}__region__code", 1, length))
             .order_by()
             .values("_child")
-            .annotate(**defn.aggregates(ctx))
+            .annotate(**aggregates)
         )
-        for row in rows:
+        for row in grouped:
             if row["_child"] in wanted:
-                result[row["_child"]] = Rate(row["n"] or 0, row["d"] or 0)
+                for i, d in enumerate(defs):
+                    result[d.key][row["_child"]] = Rate(row[f"n{i}"] or 0, row[f"d{i}"] or 0)
     return result
 
 
@@ -237,7 +253,9 @@ def jurisdiction_table(scope: Scope, ctx: Ctx, rank_by: str = DEFAULT_RANK_BY) -
     if rank_by not in FIGURES:
         raise ValueError(f"未知的排名指标：{rank_by}")
     counts = counts_by_child(scope, ctx, kids)
-    grouped = {d.key: rates_by_child(d, scope, ctx, kids) for d in GROUPED_RATES}
+    grouped: dict[str, dict[str, Rate]] = {}
+    for model in {d.model for d in GROUPED_RATES}:  # one query for the deadlines' rates, one for the ratings'
+        grouped |= rates_by_child([d for d in GROUPED_RATES if d.model is model], scope, ctx, kids)
     rows = []
     for region in kids:
         c = counts[region.prefix]
