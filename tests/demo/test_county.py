@@ -123,3 +123,14 @@ def test_demo_auditor_reads_the_audit_trail_in_the_admin(demo_county, client):
 
     assert client.get(reverse("admin:audit_event_changelist")).status_code == 200
     assert client.get(reverse("admin:orgs_user_changelist")).status_code == 403
+
+
+def test_the_demo_sets_populations_but_keeps_one_typed_in(db):
+    from xinfang.demo.county import load_demo_county
+    from xinfang.orgs.models import Region
+
+    load_demo_county()
+    assert Region.objects.get(code="411331").population == 680_000
+    Region.objects.filter(code="411300").update(population=9_000_000)
+    load_demo_county()
+    assert Region.objects.get(code="411300").population == 9_000_000

@@ -47,9 +47,16 @@ def ensure_category_routes() -> int:
     return len(routes)
 
 
+def ensure_populations() -> None:
+    """Populations for the demo's regions, leaving any an administrator has typed in."""
+    for code, population in data.POPULATIONS.items():
+        Region.objects.filter(code=code, population__isnull=True).update(population=population)
+
+
 def load_demo_county() -> CountyLoaded:
     with transaction.atomic():
         orgs = import_orgs(org_lines())
+        ensure_populations()
         return CountyLoaded(
             orgs=orgs, routes_created=ensure_category_routes(), users_created=ensure_demo_users()
         )

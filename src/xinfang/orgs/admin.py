@@ -12,7 +12,7 @@ from .setup_admin import may_set_up, setup_bureau_view
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent"]
+    list_display = ["code", "name", "level", "parent", "population"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]

@@ -56,6 +56,14 @@ class Region(models.Model):
     )
     # Leading code digits shared by everything inside this region; jurisdiction queries use startswith.
     prefix = models.CharField("区划前缀", max_length=12, editable=False, db_index=True)
+    # Resident population, typed in by an administrator from the statistical yearbook: the per-capita figures
+    # (per 10,000 residents) of the jurisdiction rankings read it; empty means those figures are not shown.
+    population = models.PositiveIntegerField(
+        "常住人口",
+        null=True,
+        blank=True,
+        help_text="用于按人口比（每万人）排名，如越级访每万人批次；留空则不计算人口比",
+    )
 
     class Meta:
         verbose_name = "行政区划"

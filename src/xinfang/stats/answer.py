@@ -13,7 +13,9 @@ from xinfang.leaders import figures as leaders_figures
 
 from . import mechanisms, report
 from .metrics import Ctx
+from .periods import Period
 from .scope import Scope
+from .sentences import base_comparison
 
 # The families computed over other records than petitions; `settlement` is a petition rate and is sliced.
 UNSLICED_FAMILIES = (
@@ -27,14 +29,21 @@ UNSLICED_FAMILIES = (
 )
 
 
-def stats_json(scope: Scope, ctx: Ctx, *, full: bool = False) -> dict:
+def stats_json(scope: Scope, ctx: Ctx, *, full: bool = False, base: Period | None = None) -> dict:
     """Every figure of a scope, period and slice; `full` adds scope, period, 同比, 环比, backlog and long-term
-    petitioner counts (docs/statistics.md, "The CLI")."""
+    petitioner counts (docs/statistics.md, "The CLI"); `base`, a chosen base period to compare with
+    (`vs_base`, with its sentence)."""
+    base_figures = report.figures_of_base(scope, ctx, base) if base is not None else None
     if full:
         current, year_before, previous = report.figures_with_comparison(scope, ctx)
-        data = current.as_full_json(year_before, previous)
+        data = current.as_full_json(year_before, previous, base_figures)
     else:
-        data = report.figures(scope, ctx).as_json()
+        current = report.figures(scope, ctx)
+        data = current.as_json()
+        if base_figures is not None:
+            data["vs_base"] = report.changes(current, base_figures)
+    if base_figures is not None:
+        data["vs_base"]["sentence"] = base_comparison(current, base_figures)
     data.update(mechanisms.as_json(scope, ctx))
     period = ctx.period
     data |= leaders_figures.all_figures(

@@ -79,6 +79,32 @@ def score(indicator: Indicator, value) -> Decimal:
     return _q(max(Decimal(0), weight - Decimal(taken)))
 
 
+def score_all(
+    indicators: list[Indicator], values: dict, late: int, manual: dict[int, Decimal]
+) -> tuple[Decimal, list[dict]]:
+    """The total and per-indicator details of one assessed unit or region: `values` holds its rates (by
+    metric key) and per-item counts, `late` its supervisions not answered on time, `manual` the assessors'
+    deductions by indicator id."""
+    details, total = [], Decimal(0)
+    for indicator in indicators:
+        if indicator.metric in RATE_METRICS:
+            value = values.get(indicator.metric, Rate(0, 0))
+            shown = value.as_dict()
+        elif indicator.metric == IndicatorMetric.SUPERVISION_LATE:
+            value = shown = late
+        elif indicator.method == ScoringMethod.MANUAL or indicator.metric == IndicatorMetric.MANUAL:
+            value = manual.get(indicator.pk, Decimal(0))
+            shown = str(value)
+        else:
+            value = shown = values.get(indicator.metric, 0)
+        points = score(indicator, value)
+        total += points
+        details.append(
+            {"indicator": indicator.pk, "name": indicator.name, "value": shown, "points": str(points)}
+        )
+    return _q(total), details
+
+
 def scheme_units(scheme: AssessmentScheme, region) -> list[OrgUnit]:
     return list(
         OrgUnit.objects.filter(
@@ -120,9 +146,14 @@ def _supervision_late(ctx: Ctx) -> dict[int, int]:
     }
 
 
-def _manual(scheme: AssessmentScheme, month: dt.date) -> dict[tuple[int, int], Decimal]:
+def _manual(
+    scheme: AssessmentScheme, month: dt.date, last_month: dt.date | None = None
+) -> dict[tuple[int, int], Decimal]:
+    """The assessors' deductions by (indicator, unit): of one month, or summed over the months to `last_month`."""
     rows = (
-        ManualDeduction.objects.filter(indicator__scheme=scheme, month=month)
+        ManualDeduction.objects.filter(
+            indicator__scheme=scheme, month__gte=month, month__lte=last_month or month
+        )
         .values("indicator_id", "unit_id")
         .annotate(points=Sum("points"))
     )
@@ -150,30 +181,39 @@ def compute(
     results = []
     for unit in units:
         row = table.get(unit.pk)
-        details, total = [], Decimal(0)
-        for indicator in indicators:
-            if indicator.metric in RATE_METRICS:
-                value = row.rates[indicator.metric] if row else Rate(0, 0)
-                shown = value.as_dict()
-            elif indicator.metric == IndicatorMetric.SUPERVISION_LATE:
-                value = shown = late.get(unit.pk, 0)
-            elif indicator.method == ScoringMethod.MANUAL or indicator.metric == IndicatorMetric.MANUAL:
-                value = shown = manual.get((indicator.pk, unit.pk), Decimal(0))
-                shown = str(shown)
-            else:
-                value = shown = counts.get(unit.pk, {}).get(indicator.metric, 0)
-            points = score(indicator, value)
-            total += points
-            details.append(
-                {"indicator": indicator.pk, "name": indicator.name, "value": shown, "points": str(points)}
-            )
-        results.append({"unit": unit, "group": rank_group(unit), "total": _q(total), "details": details})
+        values = {**(row.rates if row else {}), **counts.get(unit.pk, {})}
+        manual_points = {i: p for (i, u), p in manual.items() if u == unit.pk}
+        total, details = score_all(indicators, values, late.get(unit.pk, 0), manual_points)
+        results.append({"unit": unit, "group": rank_group(unit), "total": total, "details": details})
     for group in {r["group"] for r in results}:
         peers = {i: r for i, r in enumerate(results) if r["group"] == group}
         ranks = rank({i: r["total"] for i, r in peers.items()}, lambda total: total)
         for i, r in peers.items():
             r["rank"] = ranks[i]
     return results
+
+
+def region_scores(
+    scheme: AssessmentScheme, ctx: Ctx, values: dict[str, dict], region_of_unit: dict[int, str | None]
+) -> dict[str, tuple[Decimal, list[dict]]]:
+    """Lower jurisdictions scored as a whole (stats.jurisdictions): `values` holds each region's own rates
+    and per-item counts (by region prefix), so a county is scored on 全县 figures, not on an average of its
+    units'. Supervisions answered late and the assessors' deductions are those of the units inside it
+    (`region_of_unit`), the deductions over every month of the period."""
+    indicators = list(scheme.indicators.all())
+    late: dict[str, int] = defaultdict(int)
+    if any(i.metric == IndicatorMetric.SUPERVISION_LATE for i in indicators):
+        for unit_id, count in _supervision_late(ctx).items():
+            late[region_of_unit.get(unit_id)] += count
+    manual: dict[str, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for (indicator_id, unit_id), points in _manual(
+        scheme, month_start(ctx.period.start), ctx.period.end
+    ).items():
+        manual[region_of_unit.get(unit_id)][indicator_id] += points
+    return {
+        prefix: score_all(indicators, region_values, late[prefix], manual[prefix])
+        for prefix, region_values in values.items()
+    }
 
 
 def _store(

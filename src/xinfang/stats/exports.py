@@ -18,6 +18,8 @@ from xinfang.petitions import masking
 from xinfang.petitions.models import Channel
 
 from . import panel_sheets
+from .jurisdictions import COUNTS, Table
+from .jurisdictions import RATE_KEYS as JURISDICTION_RATE_KEYS
 from .rates import BACKLOG_RESOLUTION, RATES, Rate
 from .report import RATE_KEYS, Figures
 from .slices import Slice
@@ -209,3 +211,31 @@ def assessment_rows(indicators, scores) -> tuple[list[str], list[list]]:
 def assessment_workbook(indicators, scores, title: str) -> bytes:
     header, lines = assessment_rows(indicators, scores)
     return generic_workbook("考评", title, header, lines)
+
+
+def jurisdiction_header(table: Table) -> list[str]:
+    header = [f"名次（按{table.figure.label}）", "辖区", "常住人口"]
+    for _, (label, _q) in COUNTS.items():
+        header += [f"{label}批次", f"{label}人次", f"{label}每万人批次"]
+    for key in JURISDICTION_RATE_KEYS:
+        header += [f"{RATE_LABELS[key]}分子", f"{RATE_LABELS[key]}分母", f"{RATE_LABELS[key]}(%)"]
+    return [*header, "考评得分"]
+
+
+def jurisdiction_rows(table: Table) -> list[list]:
+    out = []
+    for row in table.sorted_rows():
+        line = [row.ranks[table.rank_by], row.name, row.population]
+        per_capita = row.per_capita
+        for key in COUNTS:
+            c = row.counts[key]
+            line += [c.batches, c.persons, None if per_capita[key] is None else float(per_capita[key])]
+        for key in JURISDICTION_RATE_KEYS:
+            rate = row.rates[key]
+            line += [rate.numerator, rate.denominator, _percent(rate)]
+        out.append([*line, None if row.score is None else float(row.score)])
+    return out
+
+
+def jurisdiction_workbook(table: Table, title: str) -> bytes:
+    return generic_workbook("下级辖区", title, jurisdiction_header(table), jurisdiction_rows(table))

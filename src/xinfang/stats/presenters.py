@@ -13,7 +13,7 @@ from django.templatetags.static import static
 from xinfang.orgs.models import Level, Region
 from xinfang.petitions.models import Channel
 
-from . import report
+from . import jurisdictions, report
 from .exports import VISIT_LEVEL_LABELS
 from .query import StatsQuery
 from .rates import BACKLOG_RESOLUTION, RATES, RateDef
@@ -62,7 +62,7 @@ def unit_links(q: StatsQuery, rows: list[UnitRow]) -> dict[int, dict[str, str]]:
 # --- cards ---------------------------------------------------------------------------------------------------
 
 
-def rate_cards(q: StatsQuery, figures: report.Figures, year_before, previous) -> list[dict]:
+def rate_cards(q: StatsQuery, figures: report.Figures, year_before, previous, base=None) -> list[dict]:
     cards = []
     for key in report.RATE_KEYS:
         defn = RATES[key]
@@ -78,35 +78,35 @@ def rate_cards(q: StatsQuery, figures: report.Figures, year_before, previous) ->
                 "denominator_url": rate_link(q, key, "denominator"),
                 "yoy": report.change_points(rate, year_before.rates.get(key)),
                 "mom": report.change_points(rate, previous.rates.get(key)),
+                "base": report.change_points(rate, base.rates.get(key)) if base is not None else None,
             }
         )
     return cards
 
 
-def volume_cards(q: StatsQuery, figures: report.Figures, year_before, previous) -> list[dict]:
+def _card_counts(figures: report.Figures) -> list[tuple[str, Count2, tuple]]:
+    """(label, count, drill-down key and value) of each volume card."""
     v = figures.volume
-    visits = v.by_channel["visit"]
     return [
-        {
-            "label": "信访总量",
-            "count": v.total,
-            "url": volume_link(q),
-            "yoy": report.change_percent(v.total.batches, year_before.volume.total.batches),
-            "mom": report.change_percent(v.total.batches, previous.volume.total.batches),
-        },
-        {"label": "越级访（到京省市）", "count": v.skip_level, "url": volume_link(q, "skip_level")},
-        {
-            "label": "网信电访",
-            "count": Count2(v.total.batches - visits.batches, v.total.persons - visits.persons),
-            "url": volume_link(q, "online_letter_phone"),
-        },
-        {"label": "来访", "count": visits, "url": volume_link(q, "channel", "visit")},
-        {
-            "label": "集体访",
-            "count": v.by_collective["collective"],
-            "url": volume_link(q, "collective", "collective"),
-        },
+        ("信访总量", v.total, ("total", None)),
+        ("越级访（到京省市）", v.skip_level, ("skip_level", None)),
+        ("网信电访", v.figure_counts()["online_letter_phone"], ("online_letter_phone", None)),
+        ("来访", v.by_channel["visit"], ("channel", "visit")),
+        ("集体访", v.by_collective["collective"], ("collective", "collective")),
     ]
+
+
+def volume_cards(q: StatsQuery, figures: report.Figures, year_before, previous, base=None) -> list[dict]:
+    """The volume cards, each with its change in percent against 同比, 环比 and the base period (if chosen)."""
+    earlier = {"yoy": year_before, "mom": previous, "base": base}
+    before = {name: _card_counts(f) for name, f in earlier.items() if f is not None}
+    cards = []
+    for i, (label, count, link) in enumerate(_card_counts(figures)):
+        card = {"label": label, "count": count, "url": volume_link(q, *link), "base": None}
+        for name, counts in before.items():
+            card[name] = report.change_percent(count.batches, counts[i][1].batches)
+        cards.append(card)
+    return cards
 
 
 def visit_levels(q: StatsQuery, figures: report.Figures) -> list[dict]:
@@ -216,3 +216,39 @@ def _value_label(key: str, value: str) -> str:
     if key == "collective":
         return "集体访" if value == "collective" else "个访"
     return value
+
+
+# --- lower jurisdictions -------------------------------------------------------------------------------------
+
+# The columns of the 下级辖区 table on the page (the xlsx carries every figure).
+JURISDICTION_RATE_COLUMNS = [
+    "timely_acceptance",
+    "on_time_conclusion",
+    "participation.unit",
+    "satisfaction.unit",
+]
+
+
+def shown_value(row: jurisdictions.RegionRow, key: str) -> str:
+    """A figure as the table shows it: 66.67%, 4批, 0.08, 79.00; — when there is nothing."""
+    value = row.value(key)
+    if value is None:
+        return "—"
+    kind = jurisdictions.FIGURES[key].kind
+    return f"{value}%" if kind == "rate" else f"{value}批" if kind == "count" else str(value)
+
+
+def jurisdiction_rows(q: StatsQuery, table: jurisdictions.Table) -> list[dict]:
+    """The rows in the chosen order, each linking to the child's own dashboard for the same period."""
+    key = table.rank_by
+    return [
+        {
+            "row": row,
+            "url": q.with_scope(Scope(region=row.region)).url("stats:dashboard"),
+            "rank": row.ranks[key],
+            "ranked": row.ranked[key],
+            "value": shown_value(row, key),
+            "rates": [row.rates[k] for k in JURISDICTION_RATE_COLUMNS],
+        }
+        for row in table.sorted_rows()
+    ]

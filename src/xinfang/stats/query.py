@@ -1,10 +1,11 @@
 """What a statistics page is asked for: the scope and period in its query string, checked against the user.
 
 `parse_query(request)` reads `unit=CODE` or `region=CODE` (or the scope picker's `target=unit:CODE`), then
-`period=KIND&date=DAY` or `from=DAY&to=DAY`; a scope the user may not see is refused (403), an unknown one is a
-404, a malformed or out-of-range date a 400 that says why; the slice's filters (`slices.Slice.from_params`,
-docs/statistics.md "Slices"), an unknown value a 400 naming the parameter. `StatsQuery.url` writes the same
-parameters back, so every link (drill-down lists, xlsx exports) keeps scope, period and slice.
+`period=KIND&date=DAY` or `from=DAY&to=DAY`, and a base period to compare with (`base_from=DAY&base_to=DAY`);
+a scope the user may not see is refused (403), an unknown one is a 404, a malformed or out-of-range date a 400
+that says why; the slice's filters (`slices.Slice.from_params`, docs/statistics.md "Slices"), an unknown value a
+400 naming the parameter. `StatsQuery.url` writes the same parameters back, so every link (drill-down lists,
+xlsx exports) keeps scope, period, base and slice.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class StatsQuery:
     today: dt.date
     reader_unit_id: int | None = None  # figures leave out what is hidden from the reader's unit (metrics.Ctx)
     slice: Slice = Slice()
+    base: Period | None = None  # a chosen base period to compare with (基期: base_from, base_to)
 
     @property
     def ctx(self) -> Ctx:
@@ -46,6 +48,8 @@ class StatsQuery:
         else:
             data.update({"period": self.period.kind, "date": self.period.start.isoformat()})
         data.update(self.slice.params())
+        if self.base is not None:
+            data.update({"base_from": self.base.start.isoformat(), "base_to": self.base.end.isoformat()})
         data.update({k: v for k, v in extra.items() if v not in (None, "")})
         return data
 
@@ -97,7 +101,14 @@ def parse_query(request) -> StatsQuery:
         if kind not in KINDS or kind == Kind.RANGE:
             raise Http404("统计周期无效。")
         period = Period.of(kind, parse_date(request.GET.get("date"), today))
-    return StatsQuery(scope, period, today, getattr(user, "unit_id", None), parse_slice(request.GET))
+    return StatsQuery(
+        scope,
+        period,
+        today,
+        getattr(user, "unit_id", None),
+        slice=parse_slice(request.GET),
+        base=parse_base(request),
+    )
 
 
 def parse_slice(params) -> Slice:
@@ -106,6 +117,17 @@ def parse_slice(params) -> Slice:
         return Slice.from_params(params)
     except ValueError as exc:
         raise BadRequest(str(exc)) from None
+
+
+def parse_base(request) -> Period | None:
+    """The base period of `base_from` and `base_to` (both, or neither: 400 with the reason)."""
+    start, end = request.GET.get("base_from"), request.GET.get("base_to")
+    if not start and not end:
+        return None
+    if not (start and end):
+        raise BadRequest("比较基期须同时填写起止日期（base_from、base_to）。")
+    first, last = sorted([parse_date(start, clock.today()), parse_date(end, clock.today())])
+    return Period.between(first, last)
 
 
 def scope_choices(user) -> list[dict]:

@@ -10,10 +10,10 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from .metrics import Ctx
-from .periods import comparison
+from .periods import Period, comparison
 from .rates import BACKLOG_RESOLUTION, ONLINE_SHARE, RATES, REPEAT, Rate, rate
 from .scope import Scope
-from .volumes import Volume, long_term_petitioner_count, volume
+from .volumes import Count2, Volume, long_term_petitioner_count, volume
 
 RATE_KEYS = list(RATES)  # the order every report, export and screen lists the rates in
 
@@ -41,7 +41,9 @@ class Figures:
                 data[key] = value
         return data
 
-    def as_full_json(self, year_before: Figures | None = None, previous: Figures | None = None) -> dict:
+    def as_full_json(
+        self, year_before: Figures | None = None, previous: Figures | None = None, base: Figures | None = None
+    ) -> dict:
         data = {
             "scope": self.scope.as_dict(),
             "period": self.ctx.period.as_dict(),
@@ -56,6 +58,8 @@ class Figures:
             data["year_on_year"] = changes(self, year_before)
         if previous is not None:
             data["period_on_period"] = changes(self, previous)
+        if base is not None:
+            data["vs_base"] = changes(self, base)
         return data
 
 
@@ -94,6 +98,13 @@ def figures_with_comparison(scope: Scope, ctx: Ctx) -> tuple[Figures, Figures, F
     )
 
 
+def figures_of_base(scope: Scope, ctx: Ctx, base: Period) -> Figures:
+    """The figures of a chosen base period (基期, "与2021年以来的信访高峰期比较"), compared as they are: a base
+    is chosen whole, so unlike 同比 and 环比 it is not cut to the days of a period in progress. The same Ctx
+    but for the period, so whatever else narrows the figures narrows the base alike."""
+    return figures(scope, replace(ctx, period=base), heavy=False)
+
+
 def change_percent(current: int, before: int) -> float | None:
     """Relative change of a count, in percent (two decimals); None when there is nothing to compare with."""
     if not before:
@@ -109,19 +120,30 @@ def change_points(current: Rate, before: Rate | None) -> float | None:
     return float(current.percent - before.percent)
 
 
+def count_change(current: Count2, before: Count2) -> dict:
+    """Batches and persons of an earlier period, and the change of each in percent."""
+    return {
+        part: {
+            "before": getattr(before, part),
+            "change_percent": change_percent(getattr(current, part), getattr(before, part)),
+        }
+        for part in ("batches", "persons")
+    }
+
+
 def changes(current: Figures, before: Figures) -> dict:
+    """Every volume figure (counts: change in percent) and every rate (change in percentage points) against an
+    earlier period, keyed as in `as_json`; the backlog and long-term counts are left out (HEAVY_KEYS)."""
+    volume = count_change(current.volume.total, before.volume.total)
+    earlier = before.volume.figure_counts()
+    for key, value in current.volume.figure_counts().items():
+        if isinstance(value, Count2):
+            volume[key] = count_change(value, earlier[key])
+        else:
+            volume[key] = {k: count_change(c, earlier[key].get(k, Count2())) for k, c in value.items()}
     return {
         "period": before.ctx.period.as_dict(),
-        "volume": {
-            "batches": {
-                "before": before.volume.total.batches,
-                "change_percent": change_percent(current.volume.total.batches, before.volume.total.batches),
-            },
-            "persons": {
-                "before": before.volume.total.persons,
-                "change_percent": change_percent(current.volume.total.persons, before.volume.total.persons),
-            },
-        },
+        "volume": volume,
         "rates": {
             key: {
                 "before": before.rates[key].as_dict(),

@@ -10,11 +10,12 @@ Every number comes from a `Figures`; nothing here queries the database.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from xinfang.orgs.models import Level
 
-from .periods import comparison
+from .periods import Period, comparison
 from .rates import Rate
 from .report import Figures, change_percent
 from .volumes import Count2
@@ -101,6 +102,25 @@ def _up_down(change: float) -> str:
         return "持平"
     word = "上升" if change > 0 else "下降"
     return f"{word}{percent_text(Decimal(str(abs(change))))}"
+
+
+def months_label(period: Period) -> str:
+    """ "2021年1月至2022年6月" for whole months (one month: "2021年1月"), else the period's own label."""
+    s, e = period.start, period.end
+    if s.day != 1 or (e + dt.timedelta(days=1)).day != 1:
+        return period.label
+    if (s.year, s.month) == (e.year, e.month):
+        return f"{s.year}年{s.month}月"
+    return f"{s.year}年{s.month}月至{e.year}年{e.month}月"
+
+
+def base_comparison(figures: Figures, base: Figures) -> str:
+    """与2021年1月至2022年6月比较，批次下降10.1%: the batches against a chosen base period, as the seeds write it."""
+    label = months_label(base.ctx.period)
+    change = change_percent(figures.volume.total.batches, base.volume.total.batches)
+    if change is None:
+        return f"与{label}比较：基期未登记信访事项，无从比较"
+    return f"与{label}比较，批次{_up_down(change)}"
 
 
 def three_rates(figures: Figures) -> str:

@@ -6,6 +6,7 @@ app_name = "stats"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("units.xlsx", views.units, name="units"),
+    path("jurisdictions.xlsx", views.lower_jurisdictions, name="jurisdictions"),
     path("petitions/", views.petitions, name="petitions"),
     path("records/", views.records, name="records"),
     path("bulletins/", views.bulletin_list, name="bulletins"),

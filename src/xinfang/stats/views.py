@@ -37,13 +37,13 @@ from xinfang.petitions.selectors import visible_to
 
 from . import assessment as assessment_service
 from . import bulletins as bulletin_service
-from . import exports, panels, presenters, report, slice_bar
+from . import exports, jurisdictions, panels, presenters, report, slice_bar
 from .models import AssessmentRun, Bulletin, BulletinKind
 from .periods import KIND_LABELS, KINDS, Kind, Period, comparison
 from .query import StatsQuery, parse_date, parse_query, scope_choices
 from .rates import RATES, petitions_behind
 from .scope import Scope
-from .sentences import work_report
+from .sentences import base_comparison, work_report
 from .tables import RATE_COLUMNS, active_rows, sections, unit_table
 from .volumes import volume_petitions
 
@@ -70,11 +70,21 @@ def _base_context(request, q: StatsQuery) -> dict:
 # --- dashboard, unit table and drill-down ----------------------------------------------------------------------
 
 
+def _jurisdiction_table(request, q: StatsQuery):
+    """The scope's lower jurisdictions ranked by `rank_by` (None for a unit or a county)."""
+    rank_by = request.GET.get("rank_by") or jurisdictions.DEFAULT_RANK_BY
+    if rank_by not in jurisdictions.FIGURES:
+        raise BadRequest("排名指标无效。")
+    return jurisdictions.jurisdiction_table(q.scope, q.ctx, rank_by)
+
+
 @login_required
 @require_GET
 def dashboard(request):
     q = parse_query(request)
+    lower = _jurisdiction_table(request, q)
     figures, year_before, previous = report.figures_with_comparison(q.scope, q.ctx)
+    base = report.figures_of_base(q.scope, q.ctx, q.base) if q.base else None
     panel_data = panels.panel_figures(q)
     if request.GET.get("format") == "xlsx":
         content = exports.figures_workbook(figures, panel_data)
@@ -82,15 +92,16 @@ def dashboard(request):
     rows = active_rows(unit_table(q.scope, q.ctx)) if q.scope.region is not None else []
     context = _base_context(request, q) | {
         "figures": figures,
-        "volume_cards": presenters.volume_cards(q, figures, year_before, previous),
+        "volume_cards": presenters.volume_cards(q, figures, year_before, previous, base),
         "visit_levels": presenters.visit_levels(q, figures),
-        "rate_cards": presenters.rate_cards(q, figures, year_before, previous),
+        "rate_cards": presenters.rate_cards(q, figures, year_before, previous, base),
         "rows": rows,
         "comparison": comparison(q.period, q.today),
         "unit_sections": sections(rows),
         "rate_columns": RATE_COLUMNS,
         "unit_links": presenters.unit_links(q, rows),
-        "paragraphs": work_report(figures, year_before),
+        "paragraphs": work_report(figures, year_before)
+        + ([base_comparison(figures, base) + "。"] if base else []),
         "chart_data": presenters.chart_data(q, figures, rows),
         "backlog_open": presenters.backlog_open(figures),
         "leaders_panel": panels.leader_panel(q, panel_data),
@@ -98,8 +109,25 @@ def dashboard(request):
         "xlsx_url": q.url("stats:dashboard", format="xlsx"),
         "units_xlsx_url": q.url("stats:units"),
         "slice_bar": slice_bar.bar(q),
+        "lower": lower,
+        "lower_rows": presenters.jurisdiction_rows(q, lower) if lower else [],
+        "lower_figures": jurisdictions.figure_choices(),
+        "lower_rate_labels": [RATES[k].label for k in presenters.JURISDICTION_RATE_COLUMNS],
+        "lower_xlsx_url": q.url("stats:jurisdictions", rank_by=lower.rank_by) if lower else "",
     }
     return render(request, "stats/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def lower_jurisdictions(request):
+    """The 下级辖区 table as xlsx, in the order the dashboard shows it."""
+    q = parse_query(request)
+    lower = _jurisdiction_table(request, q)
+    if lower is None:
+        raise PermissionDenied("下级辖区对比表只在县级以上辖区范围内提供。")
+    title = f"{q.scope.name}下级辖区信访情况（{q.period.label}）"
+    return _xlsx(exports.jurisdiction_workbook(lower, title), f"{title}.xlsx")
 
 
 @login_required

@@ -70,6 +70,27 @@ class Volume:
     local_handed: Count2  # local visits passed on to a unit (转送、交办)
     local_on_spot: Count2  # local visits concluded at reception the same day (现场协调处理)
 
+    def figure_counts(self) -> dict[str, Count2 | dict[str, Count2]]:
+        """Every count of the volume by its JSON key (a split as {value: Count2}): what 同比, 环比 and a base
+        period compare. 网信电访 (`online_letter_phone`) is every channel but the visit."""
+        visits = self.by_channel.get("visit", Count2())
+        return {
+            "by_channel": self.by_channel,
+            "by_visit_level": self.by_visit_level,
+            "by_category": self.by_category,
+            "by_collective": self.by_collective,
+            "online_letter_phone": Count2(
+                self.total.batches - visits.batches, self.total.persons - visits.persons
+            ),
+            "skip_level": self.skip_level,
+            "skip_level_online_letter_phone": self.skip_level_online_letter_phone,
+            "skip_level_visits": self.skip_level_visits,
+            "repeat": self.repeat,
+            "online": self.online,
+            "local_handed": self.local_handed,
+            "local_on_spot": self.local_on_spot,
+        }
+
     def as_dict(self) -> dict:
         return {
             "batches": self.total.batches,

@@ -20,6 +20,10 @@ DISCIPLINE = "411331-JW"
 POLITICAL_LEGAL = "411331-ZFW"
 COURT = "411331-FY"
 
+# Resident populations (常住人口) the demo sets where none is recorded: the fictional county a mid-sized
+# county's, the real city and province their 2020 census figures. The per-capita rankings read them.
+POPULATIONS = {COUNTY_CODE: 680_000, "411300": 9_713_112, "410000": 99_365_519}
+
 # The bureau above the county at each level that can send a matter down (上级转送交办).
 BUREAU_OF_LEVEL = {"national": NATIONAL_BUREAU, "province": PROVINCE_BUREAU, "city": CITY_BUREAU}
 

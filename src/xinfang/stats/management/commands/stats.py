@@ -1,4 +1,5 @@
-"""xinfang stats (--unit CODE | --region CODE) --from DATE --to DATE [--json] [--full] [--as-of DATE] [slice]
+"""xinfang stats (--unit CODE | --region CODE) --from DATE --to DATE [--json] [--full] [--as-of DATE]
+[--base-from DATE --base-to DATE] [slice]
 
 The slice flags (docs/statistics.md, "Slices") narrow every petition figure: --channel (repeatable or a comma
 list; `wxd` is 网信电访, `online_channels` the online share's channels), --source, --source-level,
@@ -20,7 +21,7 @@ from xinfang.stats.answer import stats_json
 from xinfang.stats.metrics import Ctx
 from xinfang.stats.periods import Period
 from xinfang.stats.scope import Scope
-from xinfang.stats.sentences import work_report
+from xinfang.stats.sentences import base_comparison, work_report
 from xinfang.stats.slices import PARAM_NAMES, Slice
 
 
@@ -76,6 +77,10 @@ class Command(BaseCommand):
             "--full", action="store_true", help="JSON 中另含范围、同比、环比、积案数和信访老户数"
         )
         parser.add_argument("--as-of", dest="as_of", help="按哪一天判断是否逾期（默认今天）")
+        parser.add_argument(
+            "--base-from", dest="base_from", help="比较基期开始日期 YYYY-MM-DD（与 --base-to 同用）"
+        )
+        parser.add_argument("--base-to", dest="base_to", help="比较基期结束日期 YYYY-MM-DD（含）")
         add_slice_arguments(parser)
 
     def handle(self, *args, **options):
@@ -91,8 +96,9 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         ctx = Ctx.of(period, _date(options["as_of"]) if options["as_of"] else clock.today(), slice=chosen)
+        base = self._base_period(options)
         if options["json"]:
-            data = stats_json(scope, ctx, full=options["full"])
+            data = stats_json(scope, ctx, full=options["full"], base=base)
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         figures = report.figures(scope, ctx)
@@ -103,8 +109,22 @@ class Command(BaseCommand):
             )
         for paragraph in [*work_report(figures), *mechanisms.sentences(scope, ctx)]:
             self.stdout.write(paragraph)
+        if base is not None:
+            self.stdout.write(base_comparison(figures, report.figures_of_base(scope, ctx, base)) + "。")
         leaders = leaders_figures.all_figures(
             period.start, period.end, ctx.today, prefix=scope.prefix, unit=scope.unit
         )
         for sentence in leaders_sentences.reception_sentences(leaders["reception"]):
             self.stdout.write(sentence)
+
+    @staticmethod
+    def _base_period(options) -> Period | None:
+        start, end = options["base_from"], options["base_to"]
+        if not start and not end:
+            return None
+        if not (start and end):
+            raise CommandError("比较基期须同时给出 --base-from 和 --base-to。")
+        try:
+            return Period.between(_date(start), _date(end))
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None

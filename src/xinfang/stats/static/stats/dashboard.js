@@ -140,7 +140,14 @@
       });
   }
 
+  // The lower jurisdictions' sort selector re-ranks on change; its 排序 button does the same without script.
+  function sortOnChange() {
+    var select = document.getElementById("id_rank_by");
+    if (select) { select.addEventListener("change", function () { select.form.submit(); }); }
+  }
+
   function init() {
+    sortOnChange();
     var data = readData();
     if (!data) { return; }
     if (!window.echarts) {
