@@ -34,7 +34,7 @@ class Subject:
     code: str
     name: str
     counts: dict[str, int]  # condition figure -> count
-    failed: list[str]  # the labels of the conditions not met
+    failed: list[tuple[str, str]]  # the conditions not met: (figure, "无赴省进京访")
 
     @property
     def meets(self) -> bool:
@@ -73,7 +73,9 @@ class IndicatorResult:
             "share": self.share.as_dict(),
             "sentence": self.sentence(),
             "failing": [
-                {"code": s.code, "name": s.name, "failed": s.failed} for s in self.subjects if s.failed
+                {"code": s.code, "name": s.name, "conditions": [list(c) for c in s.failed]}
+                for s in self.subjects
+                if s.failed
             ],
         }
 
@@ -122,7 +124,9 @@ def evaluate_indicator(
     for subject in subjects:
         key = keys[subject.pk]
         counts = {c["figure"]: counted[c["figure"]].get(key, 0) for c in indicator.conditions}
-        failed = [condition_text(c) for c in indicator.conditions if counts[c["figure"]] > c["max"]]
+        failed = [
+            (c["figure"], condition_text(c)) for c in indicator.conditions if counts[c["figure"]] > c["max"]
+        ]
         rows.append(Subject(subject.code, subject.name, counts, failed))
     return IndicatorResult(indicator, period, rows)
 

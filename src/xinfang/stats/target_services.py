@@ -7,7 +7,8 @@
   ``siwu`` / ``wufangcun``: the default creation indicators)
 
 Bad input raises ValidationError with Chinese messages and writes nothing. A user with a unit may set
-targets only inside the scope it sees (`Scope.of_user`); a superuser without a unit anywhere.
+targets only inside the scope it sees (`Scope.of_user`); a superuser without a unit, or the command line
+(actor None), anywhere.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ EXAMPLES = ("wulv", *EXAMPLE_INDICATORS)
 
 
 def _check_actor(actor, scope: Scope) -> None:
+    if actor is None:  # the command line (`xinfang targets`), as `setup-bureau` runs
+        return
     if getattr(actor, "unit", None) is None:
         if getattr(actor, "is_superuser", False):
             return

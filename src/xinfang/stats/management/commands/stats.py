@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from xinfang import clock
 from xinfang.leaders import figures as leaders_figures
 from xinfang.leaders import sentences as leaders_sentences
-from xinfang.stats import mechanisms, report
+from xinfang.stats import mechanisms, report, target_panels
 from xinfang.stats.metrics import Ctx
 from xinfang.stats.periods import Period
 from xinfang.stats.scope import Scope
@@ -58,6 +58,7 @@ class Command(BaseCommand):
             data |= leaders_figures.all_figures(
                 period.start, period.end, ctx.today, prefix=scope.prefix, unit=scope.unit
             )
+            data |= target_panels.as_json(scope, target_panels.evaluation_day(period.end, ctx.today))
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         figures = report.figures(scope, ctx)
