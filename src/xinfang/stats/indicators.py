@@ -3,10 +3,10 @@
 A `CreationIndicator` lists conditions, each a count of `targets.FIGURES` with a maximum; a subject meets it
 when every count over the year (1 January to the as-of day) is at most its maximum.
 
-Which petitions are a subject's: for a township or a village, the petitions of the indicator's jurisdiction
-(received or handled by a unit inside it, `Scope.petition_q`) whose **issue region** (问题属地) lies inside
-the township or village: a village has no unit of its own, and a skip-level visit about a township's matter
-is the township's whoever handles it. For a unit, the petitions it is answerable for (`answerable_unit`).
+Which petitions are a subject's: for a township or a village, those whose **issue region** (问题属地) lies
+inside it, whoever registered or handles them: a village has no unit of its own, and a skip-level visit about
+a township's matter counts against the township even when the county bureau or a county department handles
+it. For a unit, the petitions it is answerable for (`answerable_unit`) inside the indicator's jurisdiction.
 Accusations against the reader's unit are left out (`metrics.readable`), as in every count.
 """
 
@@ -97,8 +97,8 @@ def evaluate_indicator(
     period = year_period(indicator.year, as_of)
     ctx = Ctx(period, as_of, StatisticsPolicy.current(), reader_unit_id)
     region = indicator.region
-    base = Scope(region=region).petition_q()
     if indicator.level in REGION_LEVELS:
+        base = code_within("issue_region_code", region.prefix)
         subjects = list(
             Region.objects.filter(
                 code_within("code", region.prefix), level=REGION_LEVELS[indicator.level]
@@ -116,6 +116,7 @@ def evaluate_indicator(
             .order_by("code")
         )
         keys = {s.pk: s.pk for s in subjects}
+        base = Scope(region=region).petition_q()
         counted = {
             c["figure"]: counts_grouped(FIGURES[c["figure"]], base, ctx, answerable_unit())
             for c in indicator.conditions

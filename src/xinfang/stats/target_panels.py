@@ -14,9 +14,11 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from xinfang.orgs.models import Region
+
 from . import indicators, targets
 from .query import StatsQuery
-from .scope import Scope, code_within
+from .scope import Scope
 
 
 def evaluation_day(period_end: dt.date, today: dt.date) -> dt.date:
@@ -123,12 +125,16 @@ def figure_drill(q: StatsQuery, key: str, part: str, area: str | None):
     figure = targets.FIGURES[key]
     if part not in ("numerator", "denominator"):
         raise KeyError(part)
+    if area:
+        # A township or village inside the page's jurisdiction, counted by issue region (stats.indicators).
+        if figure.is_rate or q.scope.region is None or not area.startswith(q.scope.prefix):
+            raise KeyError(area)
+        name = Region.objects.filter(code=area).values_list("name", flat=True).first() or area
+        return targets.area_petitions(figure, q.ctx, area), f"{name}·{figure.label}"
     qs = targets.figure_petitions(figure, q.scope, q.ctx, part)
     label = figure.label
     if figure.is_rate:
         label += f"：{figure.rate.numerator_label if part == 'numerator' else figure.rate.denominator_label}"
-    if area:
-        qs = qs.filter(code_within("issue_region_code", area))
     return qs, label
 
 

@@ -38,7 +38,7 @@ from .metrics import Ctx, readable, received_in, shown_repeat
 from .models import StatisticsPolicy, Target, TargetKind
 from .periods import Period
 from .rates import RATES, Rate, RateDef, petitions_behind, rate
-from .scope import Scope
+from .scope import Scope, code_within
 from .volumes import volume_filter
 
 CENT = Decimal("0.01")
@@ -135,6 +135,13 @@ def figure_petitions(figure: Figure, scope: Scope, ctx: Ctx, part: str = "numera
     if figure.is_rate:
         return petitions_behind(figure.rate, scope, ctx, part)
     return Petition.objects.filter(received_in(ctx) & readable(ctx) & scope.petition_q() & figure.where(ctx))
+
+
+def area_petitions(figure: Figure, ctx: Ctx, area: str) -> QuerySet[Petition]:
+    """A count's petitions by issue region (a creation indicator's township or village), whoever handles them."""
+    return Petition.objects.filter(
+        received_in(ctx) & readable(ctx) & code_within("issue_region_code", area) & figure.where(ctx)
+    )
 
 
 # --- arithmetic (pure) ----------------------------------------------------------------------------------------
