@@ -320,3 +320,23 @@ def test_monthly_bulletin_has_the_targets_section(national_visits, org):
     assert "1. 目标：进京访≤12人次，已14人次，按月分解应≤5，已超过全年目标。" in text
     weekly = bulletins.issue(BulletinKind.WEEKLY, org.bureau, Period.week(dt.date(2026, 6, 1)))
     assert weekly.context["target_lines"] == []
+
+
+def test_admin_saves_through_the_service_and_shows_the_problem(client, org):
+    from tests import factories as f
+
+    root = f.UserFactory(username="root", unit=None, roles=[], is_superuser=True, is_staff=True)
+    client.force_login(root)
+    form = {
+        "year": 2026, "figure": "visits.national.persons", "region": org.county.pk, "kind": "ceiling",
+        "value": "80", "decomposition": "profile", "profile": json.dumps([1] * 11), "note": "",
+    }  # fmt: skip
+    refused = client.post(reverse("admin:stats_target_add"), form)
+    assert refused.status_code == 200 and "月度分解表须为12个月的数值。" in refused.content.decode()
+    assert Target.objects.count() == 0
+    form |= {"profile": json.dumps([1] * 12)}
+    assert client.post(reverse("admin:stats_target_add"), form).status_code == 302
+    target = Target.objects.get()
+    assert target.profile == [1.0] * 12 and Event.objects.filter(action="set_target", actor=root).count() == 1
+    page = client.get(reverse("admin:stats_target_change", args=[target.pk]))
+    assert page.status_code == 200
