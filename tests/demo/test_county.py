@@ -123,3 +123,18 @@ def test_demo_auditor_reads_the_audit_trail_in_the_admin(demo_county, client):
 
     assert client.get(reverse("admin:audit_event_changelist")).status_code == 200
     assert client.get(reverse("admin:orgs_user_changelist")).status_code == 403
+
+
+def test_the_county_gets_this_years_targets_and_indicator_once(demo_county):
+    from xinfang import clock
+    from xinfang.demo.county import ensure_demo_targets
+    from xinfang.stats.models import CreationIndicator, Target
+
+    year = clock.today().year
+    targets = Target.objects.filter(region__code=data.COUNTY_CODE, year=year)
+    assert sorted(t.figure for t in targets) == sorted(
+        ["timely_acceptance", "on_time_conclusion", "participation.unit", "satisfaction.unit",
+         "backlog_resolution", "visits.national.persons", "online_share"]
+    )  # fmt: skip
+    assert CreationIndicator.objects.get(region__code=data.COUNTY_CODE, year=year).name == "四无乡镇"
+    assert ensure_demo_targets() == 0 and targets.count() == 7
