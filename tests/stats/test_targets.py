@@ -16,6 +16,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from xinfang.audit.models import Event
 from xinfang.petitions.models import Channel, PetitionClass
@@ -299,6 +300,12 @@ def test_dashboard_card_and_chart_link_to_as_many_petitions_as_counted(client, n
     assert re.search(r'data-total="(\d+)"', listing).group(1) == "2"  # two visits, four persons
     charts = json.loads(re.search(r'id="stats-data" type="application/json">(.*?)</script>', html).group(1))
     assert charts["targets"][0]["actual"] == [1, 4] and charts["targets"][0]["target"] == [1.0, 2.0]
+    workbook = client.get(
+        f"{reverse('stats:dashboard')}?region=330102&period=month&date=2026-02-01&format=xlsx"
+    )
+    sheet = load_workbook(io.BytesIO(workbook.content))["年度目标"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r and r[0] == "进京访"]
+    assert [r[3:] for r in rows] == [(1, 1, 1, 1, "达标"), (2, 2, 3, 4, "有风险")]
 
 
 def test_drill_down_of_an_unknown_figure_is_404_and_another_scope_403(client, org, people):
