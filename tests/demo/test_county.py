@@ -134,3 +134,18 @@ def test_the_demo_sets_populations_but_keeps_one_typed_in(db):
     Region.objects.filter(code="411300").update(population=9_000_000)
     load_demo_county()
     assert Region.objects.get(code="411300").population == 9_000_000
+
+
+def test_the_county_gets_this_years_targets_and_indicator_once(demo_county):
+    from xinfang import clock
+    from xinfang.demo.county import ensure_demo_targets
+    from xinfang.stats.models import CreationIndicator, Target
+
+    year = clock.today().year
+    targets = Target.objects.filter(region__code=data.COUNTY_CODE, year=year)
+    assert sorted(t.figure for t in targets) == sorted(
+        ["timely_acceptance", "on_time_conclusion", "participation.unit", "satisfaction.unit",
+         "backlog_resolution", "visits.national.persons", "online_share"]
+    )  # fmt: skip
+    assert CreationIndicator.objects.get(region__code=data.COUNTY_CODE, year=year).name == "四无乡镇"
+    assert ensure_demo_targets() == 0 and targets.count() == 7

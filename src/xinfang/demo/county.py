@@ -1,5 +1,6 @@
 """Loading the demo county: its organisations (through the same importer as any other file), the default
-responsible unit of each content category, and one demo account per role. Every step is idempotent."""
+responsible unit of each content category, one demo account per role, and the year's targets and creation
+indicator (the 五率 floors, a 进京访 ceiling, an online-share floor, “四无”乡镇). Every step is idempotent."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from importlib import resources
 
 from django.db import transaction
 
+from xinfang import clock
 from xinfang.orgs.importer import ImportResult, import_orgs
 from xinfang.orgs.models import OrgUnit, Region
 from xinfang.petitions.models import Category, CategoryRoute
+from xinfang.stats import target_services
+from xinfang.stats.models import Target
 
 from .accounts import ensure_demo_users
 from .data import county as data
@@ -53,10 +57,29 @@ def ensure_populations() -> None:
         Region.objects.filter(code=code, population__isnull=True).update(population=population)
 
 
+# Beside the 五率 floors: seed 003's kind of ceiling and floor, sized for the demo's 160 petitions a month.
+DEMO_TARGETS = [("visits.national.persons", "ceiling", 20), ("online_share", "floor", 50)]
+
+
+def ensure_demo_targets() -> int:
+    """The county's targets and “四无” indicator for this year, unless it has targets already."""
+    county = Region.objects.get(code=data.COUNTY_CODE)
+    year = clock.today().year
+    if Target.objects.filter(region=county, year=year).exists():
+        return 0
+    made = target_services.create_example(None, "wulv", county, year)
+    for figure, kind, value in DEMO_TARGETS:
+        made.append(
+            target_services.set_target(None, year=year, figure=figure, kind=kind, value=value, region=county)
+        )
+    target_services.create_example(None, "siwu", county, year)
+    return len(made)
+
+
 def load_demo_county() -> CountyLoaded:
     with transaction.atomic():
         orgs = import_orgs(org_lines())
         ensure_populations()
-        return CountyLoaded(
-            orgs=orgs, routes_created=ensure_category_routes(), users_created=ensure_demo_users()
-        )
+        routes, users = ensure_category_routes(), ensure_demo_users()
+        ensure_demo_targets()
+        return CountyLoaded(orgs=orgs, routes_created=routes, users_created=users)

@@ -13,10 +13,14 @@ from .models import (
     BulletinDelivery,
     BulletinRecipient,
     BulletinTemplate,
+    CreationIndicator,
     Indicator,
     ManualDeduction,
     StatisticsPolicy,
+    Target,
 )
+from .target_services import check_conditions, check_target, set_indicator, set_target
+from .targets import FIGURES
 
 
 @admin.register(StatisticsPolicy)
@@ -156,3 +160,83 @@ class AssessmentRunAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# --- targets and creation indicators: written through target_services (validated, one audit event each) ------
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["year", "figure", "unit", "region", "kind", "value", "decomposition", "profile", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "figure" in self.fields:  # absent once saved (read-only)
+            choices = [(k, f.choice_label) for k, f in FIGURES.items()]
+            self.fields["figure"] = forms.ChoiceField(label="指标", choices=choices)
+
+    def clean(self):
+        data = super().clean()
+        instance = self.instance
+        values = {
+            name: data.get(name, getattr(instance, name, None))
+            for name in ["year", "figure", "unit", "region"]
+        }
+        problems = check_target(
+            **values, kind=data.get("kind"), value=data.get("value"),
+            decomposition=data.get("decomposition"), profile=data.get("profile"),
+        )  # fmt: skip
+        for field, message in problems.items():
+            self.add_error(field if field in self.fields else None, message)
+        return data
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    form = TargetForm
+    list_display = ["year", "figure", "unit", "region", "kind", "value", "decomposition", "updated_at"]
+    list_filter = ["year", "kind"]
+    list_select_related = ["unit", "region"]
+    raw_id_fields = ["unit", "region"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # What a target is about names it: changing it is a new target.
+        return ["year", "figure", "unit", "region"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        saved = set_target(
+            request.user, year=obj.year, figure=obj.figure, kind=obj.kind, value=obj.value, unit=obj.unit,
+            region=obj.region, decomposition=obj.decomposition, profile=obj.profile, note=obj.note,
+        )  # fmt: skip
+        obj.pk = saved.pk
+
+
+class CreationIndicatorForm(forms.ModelForm):
+    class Meta:
+        model = CreationIndicator
+        fields = ["name", "level", "region", "year", "conditions", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if problem := check_conditions(data.get("conditions")):
+            self.add_error("conditions", problem)
+        return data
+
+
+@admin.register(CreationIndicator)
+class CreationIndicatorAdmin(admin.ModelAdmin):
+    form = CreationIndicatorForm
+    list_display = ["name", "level", "region", "year", "updated_at"]
+    list_filter = ["year", "level"]
+    raw_id_fields = ["region"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["name", "region", "year"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        saved = set_indicator(
+            request.user, name=obj.name, level=obj.level, region=obj.region, year=obj.year,
+            conditions=obj.conditions, note=obj.note,
+        )  # fmt: skip
+        obj.pk = saved.pk

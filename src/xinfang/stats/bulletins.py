@@ -42,6 +42,7 @@ from .reception_bulletin import reception_context
 from .scope import Scope
 from .sentences import SKIP_LEVEL_NAMES, percent_text
 from .tables import active_rows, unit_table
+from .targets import evaluations
 from .volumes import Count2, Volume, volume, volume_by_issue_region, volume_filter, volume_petitions
 
 LIST_LIMIT = 100  # petitions listed per section; the counts always cover all of them
@@ -270,8 +271,12 @@ def periodic_context(kind: str, unit: OrgUnit, period: Period, today: dt.date) -
         "meeting_overdue_count": 0,
         "meeting_overdue_lines": [],
         "meeting_frequency_lines": [],
+        "target_lines": [],
     }
     if kind == BulletinKind.MONTHLY:
+        # Targets of the year, actual against the month's decomposed target (stats.targets).
+        as_of = min(period.end, today)
+        data["target_lines"] = [e.sentence() for e in evaluations(scope, as_of, period.start.year, unit.pk)]
         data["assessment_lines"], data["streak_lines"] = assessment_lines(unit, period, today)
         # Joint meetings (seed 000): decisions overdue, and units below the meeting-frequency rule.
         data.update(

@@ -47,6 +47,8 @@ PERIODIC = """<header>{{ issuer }}</header>
 <p>超期未落实的联席会议议定事项{{ meeting_overdue_count }}件。</p>
 {% for line in meeting_overdue_lines %}<p>{{ forloop.counter }}. {{ line }}</p>{% endfor %}
 {% for line in meeting_frequency_lines %}<p>{{ line }}</p>{% endfor %}{% endif %}
+{% if target_lines %}<h2>七、年度目标完成情况</h2>
+{% for line in target_lines %}<p>{{ forloop.counter }}. {{ line }}。</p>{% endfor %}{% endif %}
 <div class="signature"><p>{{ issuer }}</p><p>{{ issued_on|cn_date }}</p></div>
 """
 

@@ -337,3 +337,97 @@ class AssessmentScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} 第{self.rank}名 {self.total}分"
+
+
+# --- targets (年度目标) and creation indicators (创建指标) ------------------------------------------------------
+
+
+class TargetKind(models.TextChoices):
+    CEILING = "ceiling", "不超过（上限）"
+    FLOOR = "floor", "不低于（下限）"
+
+
+class Decomposition(models.TextChoices):
+    EVEN = "even", "按月平均分解"
+    PROFILE = "profile", "按月度分解表"
+
+
+class Target(models.Model):
+    """A yearly target on one figure of `stats.targets.FIGURES`, for a unit or a jurisdiction, decomposed by
+    month. Written only through `stats.target_services.set_target` (validated, audited)."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    figure = models.CharField("指标", max_length=60, help_text="stats.targets.FIGURES 中的指标。")
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        "orgs.Region", verbose_name="辖区", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("目标类型", max_length=10, choices=TargetKind.choices)
+    value = models.DecimalField(
+        "年度目标值", max_digits=12, decimal_places=2, help_text="比率为百分数（如 98），数量为件、批或人次。"
+    )
+    decomposition = models.CharField(
+        "月度分解", max_length=10, choices=Decomposition.choices, default=Decomposition.EVEN
+    )
+    profile = models.JSONField(
+        "月度分解表",
+        default=list,
+        blank=True,
+        help_text="12个非负数：数量指标为各月权重，比率指标为各月目标值（%）。",
+    )
+    note = models.TextField("说明", blank=True)
+    updated_at = models.DateTimeField("修改时间", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "年度目标"
+        verbose_name_plural = "年度目标"
+        ordering = ["-year", "figure", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=False, region__isnull=True)
+                | models.Q(unit__isnull=True, region__isnull=False),
+                name="target_unit_or_region",
+            ),
+            models.UniqueConstraint(fields=["year", "figure", "unit"], name="target_once_per_unit"),
+            models.UniqueConstraint(fields=["year", "figure", "region"], name="target_once_per_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.figure}"
+
+
+class IndicatorLevel(models.TextChoices):
+    TOWNSHIP = "township", "乡镇（街道）"
+    VILLAGE = "village", "村（社区）"
+    UNIT = "unit", "单位"
+
+
+class CreationIndicator(models.Model):
+    """A creation standard (创建指标: 三无、四无、无访村): conditions, each a countable figure of
+    `stats.targets.FIGURES` with a maximum, met by a township, village or unit inside `region` in `year`.
+    Written only through `stats.target_services.set_indicator`."""
+
+    name = models.CharField("名称", max_length=50, help_text="如：四无乡镇、无访村。")
+    level = models.CharField("评定对象", max_length=10, choices=IndicatorLevel.choices)
+    region = models.ForeignKey(
+        "orgs.Region", verbose_name="评定范围", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    conditions = models.JSONField(
+        "条件", default=list, help_text='如 [{"figure": "visits.national_province.batches", "max": 0}]。'
+    )
+    note = models.TextField("说明", blank=True)
+    updated_at = models.DateTimeField("修改时间", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "创建指标"
+        verbose_name_plural = "创建指标"
+        ordering = ["-year", "region", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "region", "year"], name="creation_indicator_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.name}"

@@ -9,6 +9,8 @@ from xinfang.leaders.models import Outcome
 from xinfang.meetings.models import EscalationTarget
 from xinfang.petitions.models import Settlement
 
+from . import target_panels
+
 Sheet = tuple[str, list[str], list[list]]
 PAIR_HEADER = ["项目", "数量（批次）", "人次"]
 OWNERSHIP_KEYS = [
@@ -179,4 +181,5 @@ def sheets(data: dict) -> list[Sheet]:
         assistance_sheet(data["assistance"]),
         disputes_sheet(data["disputes"]),
         campaigns_sheet(data["campaigns"]),
+        *target_panels.sheets(data),
     ]

@@ -26,7 +26,7 @@ from xinfang.meetings import figures as meeting_figures
 from xinfang.meetings.models import MeetingLevel
 from xinfang.petitions.models import Petition
 
-from . import mechanisms
+from . import mechanisms, target_panels
 from .query import StatsQuery
 from .settlement import SETTLEMENT_RATES
 
@@ -44,12 +44,14 @@ SETTLEMENT_METRICS = {defn.key: defn for defn in SETTLEMENT_RATES.values()}
 
 
 def panel_figures(q: StatsQuery) -> dict:
-    """The leaders' and mechanisms' keys of `xinfang stats --json` for the page's scope and period."""
+    """The leaders', mechanisms', targets' and indicators' keys of `xinfang stats --json` for the page's scope
+    and period."""
     period, scope = q.period, q.scope
     data = leaders_figures.all_figures(
         period.start, period.end, q.today, prefix=scope.prefix, unit=scope.unit
     )
-    return data | mechanisms.as_json(scope, q.ctx)
+    as_of = target_panels.evaluation_day(period.end, q.today)
+    return data | mechanisms.as_json(scope, q.ctx) | target_panels.as_json(scope, as_of, q.reader_unit_id)
 
 
 def _scope_kwargs(q: StatsQuery) -> dict:

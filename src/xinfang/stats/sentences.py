@@ -36,8 +36,12 @@ def whole_of(figures: Figures) -> str:
     scope = figures.scope
     if scope.unit is not None:
         return scope.unit.name
-    name = scope.region.name
-    if scope.region.level == Level.TOWNSHIP:
+    return whole_of_region(scope.region)
+
+
+def whole_of_region(region) -> str:
+    name = region.name
+    if region.level in (Level.TOWNSHIP, Level.VILLAGE):
         return name
     return "全" + (name[-1] if name[-1] in "县区市旗省" else "县")
 
@@ -179,3 +183,18 @@ def work_report(figures: Figures, year_before: Figures | None = None) -> list[st
         backlog(figures),
     ]
     return [p + "。" for p in paragraphs]
+
+
+# The words a creation sentence counts by, and the word its standard's name ends with ("“四无”乡镇").
+INDICATOR_NOUNS = {
+    "township": ("乡镇街道", "乡镇"),
+    "village": ("村（社区）", "村"),
+    "unit": ("单位", "单位"),
+}
+
+
+def indicator_sentence(region, name: str, level: str, total: int, met: int) -> str:
+    """全县14个乡镇街道中，有13个达到“四无”乡镇标准 (seed 003's count, the standard quoted as bureaus do)."""
+    noun, word = INDICATOR_NOUNS[level]
+    quoted = f"“{name[: -len(word)]}”{word}" if name.endswith(word) and len(name) > len(word) else f"“{name}”"
+    return f"{whole_of_region(region)}{total}个{noun}中，有{met}个达到{quoted}标准"

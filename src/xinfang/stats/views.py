@@ -37,7 +37,7 @@ from xinfang.petitions.selectors import visible_to
 
 from . import assessment as assessment_service
 from . import bulletins as bulletin_service
-from . import exports, jurisdictions, panels, presenters, report, slice_bar
+from . import exports, jurisdictions, panels, presenters, report, slice_bar, target_panels
 from .models import AssessmentRun, Bulletin, BulletinKind
 from .periods import KIND_LABELS, KINDS, Kind, Period, comparison
 from .query import StatsQuery, parse_date, parse_query, scope_choices
@@ -102,7 +102,10 @@ def dashboard(request):
         "unit_links": presenters.unit_links(q, rows),
         "paragraphs": work_report(figures, year_before)
         + ([base_comparison(figures, base) + "。"] if base else []),
-        "chart_data": presenters.chart_data(q, figures, rows),
+        "chart_data": presenters.chart_data(q, figures, rows)
+        | {"targets": target_panels.target_chart(panel_data)},
+        "target_cards": target_panels.target_cards(panel_data),
+        "indicator_cards": target_panels.indicator_cards(panel_data, q),
         "backlog_open": presenters.backlog_open(figures),
         "leaders_panel": panels.leader_panel(q, panel_data),
         "mechanisms_panel": panels.mechanism_panel(q, panel_data),
@@ -146,6 +149,12 @@ def drill_queryset(q: StatsQuery, request):
     """The petitions behind one figure (`metric=KEY&part=...`, `panel=KEY` or `volume=KEY&value=...`), and its
     title."""
     metric, volume, panel = request.GET.get("metric"), request.GET.get("volume"), request.GET.get("panel")
+    if request.GET.get("figure"):  # a target's or creation indicator's figure (stats.targets.FIGURES)
+        try:
+            part, area = request.GET.get("part", "numerator"), request.GET.get("area")
+            return target_panels.figure_drill(q, request.GET["figure"], part, area)
+        except KeyError:
+            raise Http404("统计项无效。") from None
     if panel:
         try:
             return panels.panel_petitions(q, panel)

@@ -109,6 +109,36 @@
     draw();
   }
 
+  function targets(data) {
+    var list = data.targets || [];
+    var chart = list.length ? make("chart-targets") : null;
+    if (!chart) { return; }
+    var select = document.getElementById("target-select");
+    var STATUS = { met: GREEN, at_risk: GOLD, missed: RED, no_data: "#999999" };
+    function draw() {
+      var t = list[select ? Number(select.value) : 0];
+      chart.setOption({
+        color: [BLUE, RED],
+        tooltip: { trigger: "axis" },
+        legend: { data: ["累计实际", "按月分解目标"], top: 0 },
+        grid: { left: 48, right: 24, top: 36, bottom: 28 },
+        xAxis: { type: "category", data: t.months },
+        yAxis: t.is_rate ? { type: "value", name: "%", min: 0, max: 100 } : { type: "value", name: t.unit, minInterval: 1 },
+        series: [
+          {
+            name: "累计实际", type: "bar",
+            data: t.actual.map(function (v, i) { return { value: v, itemStyle: { color: STATUS[t.status[i]] } }; })
+          },
+          { name: "按月分解目标", type: "line", step: t.is_rate ? "middle" : false, data: t.target }
+        ]
+      }, true);
+      chart.off("click");
+      openOnClick(chart, function (p) { return p.seriesIndex === 0 ? t.urls[p.dataIndex] : null; });
+    }
+    if (select) { select.addEventListener("change", draw); }
+    draw();
+  }
+
   function map(data) {
     var m = data.map;
     if (!m || !window.echarts || !document.getElementById("chart-map")) { return Promise.resolve(); }
@@ -158,6 +188,7 @@
     channels(data);
     categories(data);
     units(data);
+    targets(data);
     map(data).then(function () { document.body.dataset.chartsReady = "1"; });
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   }
