@@ -17,8 +17,9 @@ from django.utils.functional import cached_property
 
 from xinfang import clock, inputs
 from xinfang.leaders import access as leader_access
+from xinfang.leaders.forms import LeaderChoice
 from xinfang.leaders.models import ReceptionSession, SessionStatus
-from xinfang.orgs.models import Level, OrgUnit, Region
+from xinfang.orgs.models import Level, OrgUnit, Region, User
 from xinfang.petitions import services
 from xinfang.petitions.fields import CountedCharField, MultipleFileField, category_choices
 from xinfang.petitions.models import (
@@ -100,6 +101,17 @@ def recent_sessions(user):
         )
         .select_related("leader")
         .order_by("-date", "-start_time")
+    )
+
+
+def mailbox_leaders(user):
+    """The leaders a mailbox letter may be addressed to: those the registrar's bureau works with."""
+    unit = getattr(user, "unit", None)
+    bureau = unit.bureau() if unit is not None else None
+    if bureau is None:
+        return User.objects.none()
+    return User.objects.filter(pk__in=[u.pk for u in leader_access.leaders_for(bureau)]).select_related(
+        "unit"
     )
 
 
@@ -186,6 +198,16 @@ class RegistrationForm(inputs.ChineseEmptyChoices, forms.Form):
         help_text="在领导接访中来访的，选择该次接访",
         error_messages={"invalid_choice": "请选择本单位近期未取消的领导接访。"},
     )
+    addressed_leader = LeaderChoice(
+        label="收信领导",
+        required=False,
+        queryset=User.objects.none(),
+        help_text="领导信箱来信写给哪位领导，答复意见书以该领导名义出具",
+        error_messages={"invalid_choice": "请选择本辖区的党政领导或信访局领导。"},
+    )
+    addressed_leader_post = forms.CharField(
+        label="收信领导职务", required=False, max_length=60, help_text="如“某某县县长”，不填则写所在单位"
+    )
     attachments = MultipleFileField(
         label="附件",
         required=False,
@@ -210,6 +232,10 @@ class RegistrationForm(inputs.ChineseEmptyChoices, forms.Form):
         self.fields["repeat_of"].queryset = visible_to(user)
         if not self.is_bound:
             self.initial.setdefault("received_at", clock.now().astimezone(clock.SHANGHAI))
+        if channel == Channel.LEADER_MAILBOX:
+            self.fields["addressed_leader"].queryset = mailbox_leaders(user)
+        else:
+            del self.fields["addressed_leader"], self.fields["addressed_leader_post"]
         if channel == Channel.VISIT:
             self.fields["reception_session"].queryset = recent_sessions(user)
             self.fields["visit_level"].required = True
@@ -264,6 +290,8 @@ class RegistrationForm(inputs.ChineseEmptyChoices, forms.Form):
             source_action=data["source_action"],
             subject_unit=data.get("subject_unit"),
             subject_person=data.get("subject_person", ""),
+            addressed_leader=data.get("addressed_leader"),
+            addressed_leader_post=data.get("addressed_leader_post", ""),
             repeat_of=data.get("repeat_of"),
             identity_confidential=data.get("identity_confidential", False),
             attachments=[
