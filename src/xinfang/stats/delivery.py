@@ -26,20 +26,24 @@ from xinfang.notifications import services as notifications
 from xinfang.orgs.models import User
 
 from . import bulletins
-from .models import Bulletin, BulletinDelivery, BulletinKind, BulletinRecipient
+from .models import Bulletin, BulletinDelivery, BulletinKind, BulletinRecipient, recipient_refusal
 
 NOTIFICATION_KIND = "bulletin"
 
 
 def recipients(bureau) -> list[User]:
+    """The chosen (or by default the configured roles') leaders, checked again at every send: a unit accused
+    since it was chosen stops receiving figures (``recipient_refusal``)."""
     chosen = User.objects.filter(
         pk__in=BulletinRecipient.objects.filter(bureau=bureau).values("user_id"), is_active=True
     )
     if BulletinRecipient.objects.filter(bureau=bureau).exists():
-        return list(chosen.order_by("pk"))
-    roles = getattr(settings, "XF_BULLETIN_RECIPIENT_ROLES", ("party_leader",))
-    users = User.objects.filter(is_active=True, unit__region=bureau.region).order_by("pk")
-    return [u for u in users if u.has_role(*roles)]
+        users = list(chosen.select_related("unit__region").order_by("pk"))
+    else:
+        roles = getattr(settings, "XF_BULLETIN_RECIPIENT_ROLES", ("party_leader",))
+        region = User.objects.filter(is_active=True, unit__region=bureau.region)
+        users = [u for u in region.select_related("unit__region").order_by("pk") if u.has_role(*roles)]
+    return [u for u in users if recipient_refusal(bureau, u) is None]
 
 
 def deliver(bulletin: Bulletin, actor=None) -> list[BulletinDelivery]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+
+from xinfang.orgs.models import JURISDICTION_KINDS, LEADER_ROLES
+from xinfang.petitions.models import Petition, PetitionClass
 
 
 class StatisticsPolicy(models.Model):
@@ -139,6 +143,31 @@ class BulletinRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bureau} → {self.user}"
+
+    def clean(self) -> None:
+        refusal = recipient_refusal(self.bureau, self.user) if self.bureau_id and self.user_id else None
+        if refusal:
+            raise ValidationError({"user": refusal})
+
+
+def recipient_refusal(bureau, user) -> str | None:
+    """Why ``user`` may not receive ``bureau``'s bulletins, or None. Bulletins count every petition of the
+    bureau's area except accusations against the bureau, so they go only to leaders (party and government, the
+    bureau's own) of that area, and never to a user whose unit some accusation names: they would read it."""
+    unit = getattr(user, "unit", None)
+    if not user.is_active or not user.has_role(*LEADER_ROLES):
+        return "通报只呈送党政领导或信访局领导。"
+    if unit is None or unit.kind not in JURISDICTION_KINDS:
+        return "通报只呈送党委政府或信访部门的领导。"
+    if not (bureau.region.contains(unit.region) or unit.region.contains(bureau.region)):
+        return "该领导不在本信访部门的辖区内。"
+    if unit.pk != bureau.pk and accused(unit.pk):
+        return "该领导所在单位是检举控告的对象，不能接收统计通报。"
+    return None
+
+
+def accused(unit_id: int) -> bool:
+    return Petition.objects.filter(petition_class=PetitionClass.ACCUSATION, subject_unit_id=unit_id).exists()
 
 
 class BulletinDelivery(models.Model):
