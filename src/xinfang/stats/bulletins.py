@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
+from django.utils.safestring import SafeString
 
 from xinfang import clock
 from xinfang.audit import services as audit
@@ -295,6 +296,18 @@ def template_for(kind: str) -> BulletinTemplate:
         title, body = TEMPLATES[kind]
         template = BulletinTemplate(kind=kind, title=title, body=body)
     return template
+
+
+def html_of(bulletin: Bulletin):
+    """The bulletin as the inbox shows it, rendered now: Django renders the stored context into the
+    administrators' template autoescaped, and the result is a SafeString."""
+    return render_html(template_for(bulletin.kind), bulletin.context)
+
+
+def delivered_html(bulletin: Bulletin):
+    """The text the leaders were sent (kept at the first send), or, for a bulletin sent before it was kept, the
+    current rendering. The stored text is that autoescaped rendering, so it is markup again, not input."""
+    return SafeString(bulletin.delivered_html) if bulletin.delivered_html else html_of(bulletin)
 
 
 def _serial(kind: str, unit: OrgUnit, period: Period) -> tuple[Bulletin | None, int]:

@@ -8,7 +8,8 @@ inbox, readable on a phone) and by e-mail where they have an address, with a rea
   send; a retry finds them all served and writes nothing).
 * ``send_scheduled(kind)``: the worker's job: on working days only (official calendar), issue the period's
   bulletin of each scheduled bureau unless already issued, and deliver it.
-* ``open_for(user, pk)``: the user's own delivery of a bulletin, its receipt recorded; anyone else gets 404.
+* ``open_for(user, pk)``: the user's own delivery of a bulletin, its receipt recorded (the first reading also
+  as an audit event, 阅读通报); anyone else gets 404.
 """
 
 from __future__ import annotations
@@ -56,6 +57,10 @@ def deliver(bulletin: Bulletin, actor=None) -> list[BulletinDelivery]:
         if not new:
             return []
         now = clock.now()
+        if not bulletin.delivered_html:
+            # What the leaders read is what was sent: a template edited afterwards changes later bulletins only.
+            bulletin.delivered_html = str(bulletins.html_of(bulletin))
+            bulletin.save(update_fields=["delivered_html"])
         rows = BulletinDelivery.objects.bulk_create(
             [BulletinDelivery(bulletin=bulletin, recipient=u, sent_at=now) for u in new]
         )
@@ -121,8 +126,22 @@ def open_for(user, pk: int) -> BulletinDelivery:
     if delivery is None:
         raise Http404("没有呈送给您的这期通报。")
     now = clock.now()
-    BulletinDelivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(read_at=now)
-    BulletinDelivery.objects.filter(pk=delivery.pk).update(read_count=F("read_count") + 1)
+    with transaction.atomic():
+        first = BulletinDelivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(read_at=now)
+        BulletinDelivery.objects.filter(pk=delivery.pk).update(read_count=F("read_count") + 1)
+        if first:
+            # 全程留痕: the receipt is evidence the leader was told; later openings only count.
+            audit.record(
+                action="read_bulletin",
+                target=delivery.bulletin,
+                actor=user,
+                at=now,
+                data={
+                    "kind": delivery.bulletin.kind,
+                    "serial": delivery.bulletin.serial,
+                    "delivery": delivery.pk,
+                },
+            )
     delivery.refresh_from_db(fields=["read_at", "read_count"])
     return delivery
 

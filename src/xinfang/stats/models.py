@@ -108,6 +108,8 @@ class Bulletin(models.Model):
     pdf = models.FileField("PDF 文件", upload_to="bulletins/", max_length=200)
     docx_sha256 = models.CharField(max_length=64)
     pdf_sha256 = models.CharField(max_length=64)
+    # The HTML the leaders' inbox shows, kept when first sent (stats.delivery.deliver).
+    delivered_html = models.TextField("呈送文本", blank=True, editable=False)
 
     class Meta:
         verbose_name = "通报"
