@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from xinfang.orgs.models import JURISDICTION_KINDS, LEADER_ROLES
+from xinfang.orgs.models import LEADER_ROLES
 from xinfang.petitions.models import Petition, PetitionClass
 
 
@@ -155,13 +155,11 @@ class BulletinRecipient(models.Model):
 def recipient_refusal(bureau, user) -> str | None:
     """Why ``user`` may not receive ``bureau``'s bulletins, or None. Bulletins count every petition of the
     bureau's area except accusations against the bureau, so they go only to leaders (party and government, the
-    bureau's own) of that area, and never to a user whose unit some accusation names: they would read it."""
+    bureau's own) of that area or above it, and never to a user whose unit some accusation names."""
     unit = getattr(user, "unit", None)
     if not user.is_active or not user.has_role(*LEADER_ROLES):
         return "通报只呈送党政领导或信访局领导。"
-    if unit is None or unit.kind not in JURISDICTION_KINDS:
-        return "通报只呈送党委政府或信访部门的领导。"
-    if not (bureau.region.contains(unit.region) or unit.region.contains(bureau.region)):
+    if unit is None or not (bureau.region.contains(unit.region) or unit.region.contains(bureau.region)):
         return "该领导不在本信访部门的辖区内。"
     if unit.pk != bureau.pk and accused(unit.pk):
         return "该领导所在单位是检举控告的对象，不能接收统计通报。"
