@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from xinfang.orgs.models import Level
+from xinfang.percent import shown
 
 from .periods import comparison
 from .rates import Rate
@@ -26,8 +27,7 @@ def percent_text(value: Decimal | None) -> str:
     """98.93%, 83.2%, 100%: two decimals at most, no trailing zeros, as the reports write them."""
     if value is None:
         return "—"
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{text}%"
+    return f"{shown(value)}%"
 
 
 def whole_of(figures: Figures) -> str:
