@@ -35,6 +35,7 @@ from xinfang.workflow.selectors import petition_colour
 
 from . import assessment as assessment_service
 from . import report, sentences
+from .campaign_bulletin import campaign_context
 from .default_templates import TEMPLATES
 from .metrics import Ctx, readable
 from .models import Bulletin, BulletinKind, BulletinTemplate, StatisticsPolicy, bulletin_path
@@ -281,11 +282,15 @@ def periodic_context(kind: str, unit: OrgUnit, period: Period, today: dt.date) -
     return data
 
 
+# The bulletins of a week (Monday to Sunday): issued by default for the week before.
+WEEKLY_KINDS = (BulletinKind.WEEKLY, BulletinKind.RECEPTION, BulletinKind.CAMPAIGN)
+
+
 def default_period(kind: str, today: dt.date) -> Period:
     """Yesterday, last week or last month: what a scheduled bulletin issued today covers."""
     if kind == BulletinKind.DAILY:
         return Period.day(today - dt.timedelta(days=1))
-    if kind in (BulletinKind.WEEKLY, BulletinKind.RECEPTION):
+    if kind in WEEKLY_KINDS:
         return Period.week(today - dt.timedelta(days=7))
     return Period.of("month", today.replace(day=1) - dt.timedelta(days=1))
 
@@ -331,6 +336,8 @@ def build_context(kind: str, unit: OrgUnit, period: Period, serial: int, today: 
         context.update(daily_context(unit, period, today))
     elif kind == BulletinKind.RECEPTION:
         context.update(reception_context(unit, period, today))
+    elif kind == BulletinKind.CAMPAIGN:
+        context.update(campaign_context(unit, period, today))
     else:
         context.update(periodic_context(kind, unit, period, today))
     return context

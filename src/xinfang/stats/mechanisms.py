@@ -6,7 +6,7 @@ A jurisdiction's: grants of units inside it, disputes that arose inside it, the 
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from xinfang.assistance import figures as assistance
 from xinfang.campaigns import figures as campaign_figures
@@ -14,7 +14,7 @@ from xinfang.campaigns.models import Campaign, CampaignCase
 from xinfang.disputes import figures as disputes
 from xinfang.meetings import figures as meetings
 
-from .metrics import Ctx
+from .metrics import Ctx, readable
 from .scope import Scope
 from .settlement import settlement_json
 
@@ -34,21 +34,29 @@ def disputes_json(scope: Scope, ctx: Ctx) -> dict:
     return disputes.totals(ctx.period.start, ctx.period.end, scope.prefix)
 
 
-def campaigns_json(scope: Scope, ctx: Ctx) -> list[dict]:
-    """Every campaign running during the period, its figures as of the period's end (or today, if sooner)."""
-    as_of = min(ctx.today, ctx.period.end)
+def running_campaigns(scope: Scope, ctx: Ctx) -> list[tuple[Campaign, QuerySet]]:
+    """Every campaign running during the period with its cases the reader may count (never an accusation
+    against the reader's unit, ``metrics.readable``): the figures' and the weekly bulletin's one selection."""
     running = Campaign.objects.filter(assigned_on__lte=ctx.period.end).filter(
         Q(closed_at__isnull=True) | Q(closed_at__date__gte=ctx.period.start)
     )
-    cases = CampaignCase.objects.all()
+    cases = CampaignCase.objects.filter(readable(ctx, "petition"))
     if scope.unit is not None:
         cases = cases.filter(responsible_unit=scope.unit)
         running = running.filter(pk__in=cases.values("campaign_id"))
     else:
         running = running.filter(unit__region__code__startswith=scope.prefix)
+    return [
+        (campaign, cases.filter(campaign=campaign))
+        for campaign in running.select_related("unit__region").order_by("assigned_on", "id")
+    ]
+
+
+def campaigns_json(scope: Scope, ctx: Ctx) -> list[dict]:
+    """Every campaign running during the period, its figures as of the period's end (or today, if sooner)."""
+    as_of = min(ctx.today, ctx.period.end)
     out = []
-    for campaign in running.select_related("unit__region").order_by("assigned_on", "id"):
-        of_campaign = cases.filter(campaign=campaign)
+    for campaign, of_campaign in running_campaigns(scope, ctx):
         total = campaign_figures.figures(of_campaign, as_of)
         out.append(
             {

@@ -56,6 +56,7 @@ class BulletinKind(models.TextChoices):
     WEEKLY = "weekly", "信访要情"
     MONTHLY = "monthly", "信访工作月度通报"
     RECEPTION = "reception", "县级党政领导公开接访情况周通报"
+    CAMPAIGN = "campaign", "专项活动化解进度周通报"
 
 
 class BulletinTemplate(models.Model):
