@@ -13,6 +13,7 @@ from xinfang.campaigns import figures as campaign_figures
 from xinfang.campaigns.models import Campaign, CampaignCase
 from xinfang.disputes import figures as disputes
 from xinfang.meetings import figures as meetings
+from xinfang.petitions.selectors import without_accusations_of
 
 from .metrics import Ctx, readable
 from .scope import Scope
@@ -22,16 +23,17 @@ from .settlement import settlement_json
 def assistance_json(scope: Scope, ctx: Ctx) -> dict:
     start, end = ctx.period.start, ctx.period.end
     if scope.unit is not None:
-        paid = assistance.paid(start, end, unit=scope.unit)
+        paid = assistance.paid(start, end, unit=scope.unit, hidden_from=ctx.reader_unit_id)
     else:
-        paid = assistance.paid(start, end, region_prefix=scope.prefix)
+        paid = assistance.paid(start, end, region_prefix=scope.prefix, hidden_from=ctx.reader_unit_id)
     return assistance.totals(paid).as_dict()
 
 
 def disputes_json(scope: Scope, ctx: Ctx) -> dict:
+    hidden = ctx.reader_unit_id
     if scope.unit is not None:
-        return disputes.totals(ctx.period.start, ctx.period.end, unit=scope.unit)
-    return disputes.totals(ctx.period.start, ctx.period.end, scope.prefix)
+        return disputes.totals(ctx.period.start, ctx.period.end, unit=scope.unit, hidden_from=hidden)
+    return disputes.totals(ctx.period.start, ctx.period.end, scope.prefix, hidden_from=hidden)
 
 
 def running_campaigns(scope: Scope, ctx: Ctx) -> list[tuple[Campaign, QuerySet]]:
@@ -40,7 +42,7 @@ def running_campaigns(scope: Scope, ctx: Ctx) -> list[tuple[Campaign, QuerySet]]
     running = Campaign.objects.filter(assigned_on__lte=ctx.period.end).filter(
         Q(closed_at__isnull=True) | Q(closed_at__date__gte=ctx.period.start)
     )
-    cases = CampaignCase.objects.filter(readable(ctx, "petition"))
+    cases = without_accusations_of(CampaignCase.objects.filter(readable(ctx, "petition")), (scope.unit,))
     if scope.unit is not None:
         cases = cases.filter(responsible_unit=scope.unit)
         running = running.filter(pk__in=cases.values("campaign_id"))
@@ -76,9 +78,10 @@ def campaigns_json(scope: Scope, ctx: Ctx) -> list[dict]:
 
 def meetings_json(scope: Scope, ctx: Ctx) -> dict:
     start, end = ctx.period.start, ctx.period.end
+    hidden = ctx.reader_unit_id
     if scope.unit is not None:
-        return meetings.totals(start, end, unit=scope.unit, today=ctx.today)
-    return meetings.totals(start, end, scope.prefix, today=ctx.today)
+        return meetings.totals(start, end, unit=scope.unit, today=ctx.today, hidden_from=hidden)
+    return meetings.totals(start, end, scope.prefix, today=ctx.today, hidden_from=hidden)
 
 
 def as_json(scope: Scope, ctx: Ctx) -> dict:
