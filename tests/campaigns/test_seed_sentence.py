@@ -43,6 +43,8 @@ def test_the_central_joint_meetings_sentence(campaign, org, people, django_asser
     assert (total.cases, total.township_units, total.department_units, total.resolved) == (247, 17, 30, 246)
     assert (total.on_time, total.due) == (246, 247)
     campaign.refresh_from_db()
+    # Seed 000 writes 99.59% (cut); every rate of the system rounds half up (xinfang.percent), so 99.60%,
+    # printed without its trailing zero.
     assert figures.campaign_sentence(campaign, total) == (
-        "中央联席办共交办我县247个案件，涉及17个乡镇办和30个县直单位，已化解246案，化解率99.59%"
+        "中央联席办共交办我县247个案件，涉及17个乡镇办和30个县直单位，已化解246案，化解率99.6%"
     )

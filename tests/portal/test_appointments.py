@@ -182,3 +182,19 @@ def test_a_code_is_sent_only_to_a_well_formed_phone_and_within_the_limits(days, 
     assert Client().post("/portal/appointments/new/", form(first, send_code="1")).status_code == 200
     assert Client().post("/portal/appointments/new/", form(first, send_code="1")).status_code == 429
     assert [sms.template for _, sms in sms_outbox] == ["portal_appointment_otp"]
+
+
+def test_the_appointment_check_is_limited_per_phone_like_the_follow_page(days, settings):
+    """One gate (portal.throttle.prove) for every page taking a code and a phone: the per-phone query limit
+    holds here too, from any address, and a miss counts against the code, the phone and the address."""
+    settings.XF_PORTAL_LIMITS = {"query_phone": (2, 600), "fail_phone": (100, 1800), "fail_ip": (100, 1800)}
+    first, _ = days
+    appointment, code = appointments.request_appointment(
+        first.bureau, leader=first.leader, date=first.date, phone=PHONE, matter="噪声扰民"
+    )
+    for wrong in ("2222-3333-4444", "5555-6666-7777"):
+        missed = Client().post("/portal/appointments/check/", {"query_code": wrong, "phone": PHONE})
+        assert missed.status_code == 400
+    refused = Client().post("/portal/appointments/check/", {"query_code": code, "phone": PHONE})
+    assert refused.status_code == 429 and "操作过于频繁" in refused.content.decode()
+    assert Client().get(f"/portal/appointments/{appointment.pk}/").status_code == 404

@@ -16,7 +16,7 @@ from rest_framework import serializers
 
 from xinfang import inputs
 from xinfang.audit.models import Event
-from xinfang.orgs.models import Level, OrgUnit, Region
+from xinfang.orgs.models import Level, OrgUnit, Region, User
 from xinfang.petitions import masking
 from xinfang.petitions.models import (
     REGISTRATION_FACTS,
@@ -106,6 +106,9 @@ class PetitionSerializer(serializers.ModelSerializer):
         help_text="是否重复信访（原事项读者无权查看的为false：不提示存在无权查看的事项）"
     )
     status_label = serializers.CharField(source="get_status_display", read_only=True, help_text="状态中文名")
+    addressed_leader = serializers.SerializerMethodField(
+        help_text="领导信箱来信的收信领导：{id, name, line（答复意见书落款，如“某某县县长 张三”）}；其他为空"
+    )
     petitioners = serializers.SerializerMethodField(help_text="信访人（按权限打码）")
     identity_masked = serializers.SerializerMethodField(help_text="本次返回的信访人身份信息是否经过打码")
 
@@ -128,8 +131,15 @@ class PetitionSerializer(serializers.ModelSerializer):
             "is_repeat",
             "identity_confidential",
             "identity_masked",
+            "addressed_leader",
             "petitioners",
         ]
+
+    def get_addressed_leader(self, petition: Petition) -> dict | None:
+        leader = petition.addressed_leader
+        if leader is None:
+            return None
+        return {"id": leader.pk, "name": str(leader), "line": petition.addressed_leader_line}
 
     def get_repeat_of(self, petition: Petition) -> str | None:
         earlier = visible_repeat_of(petition, self.context["request"].user)
@@ -333,6 +343,16 @@ class PetitionCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     )
     external_id = serializers.CharField(max_length=60, required=False, allow_null=True, allow_blank=True)
     identity_confidential = serializers.BooleanField(default=False, help_text="信访人要求身份保密")
+    addressed_leader = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True).select_related("unit"),
+        required=False,
+        allow_null=True,
+        help_text="领导信箱来信必填：收信领导的用户编号（党政领导或信访局领导）",
+        error_messages={"does_not_exist": "收信领导不存在。", "incorrect_type": "收信领导编号无效。"},
+    )
+    addressed_leader_post = serializers.CharField(
+        max_length=60, allow_blank=True, default="", help_text="收信领导职务，如“某某县县长”"
+    )
 
     def validate_receiving_unit(self, unit: OrgUnit) -> OrgUnit:
         user = self.context["request"].user
@@ -372,6 +392,8 @@ class PetitionCreateSerializer(StrictFieldsMixin, serializers.Serializer):
             subject_person=data["subject_person"],
             repeat_of=data.get("repeat_of"),
             identity_confidential=data["identity_confidential"],
+            addressed_leader=data.get("addressed_leader"),
+            addressed_leader_post=data["addressed_leader_post"],
             external_id=data.get("external_id") or None,
             # Left None on purpose: the service then requires the registrar role and uses their unit.
             receiving_unit=None,

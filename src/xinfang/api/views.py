@@ -146,7 +146,13 @@ class PetitionViewSet(
     def get_queryset(self):
         parties = PetitionParty.objects.select_related("petitioner").order_by("position", "id")
         qs = visible_to(self.request.user).select_related(
-            "receiving_unit", "responsible_unit", "category", "issue_region", "subject_unit", "repeat_of"
+            "receiving_unit",
+            "responsible_unit",
+            "category",
+            "issue_region",
+            "subject_unit",
+            "repeat_of",
+            "addressed_leader__unit",
         )
         qs = qs.prefetch_related(Prefetch("parties", queryset=parties))
         if self.action != "list":

@@ -10,6 +10,8 @@ from decimal import ROUND_DOWN, Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
+from xinfang.petitions.selectors import without_accusations_of
+
 from .models import Grant, GrantStatus
 
 
@@ -30,8 +32,16 @@ class Totals:
         }
 
 
-def paid(start: dt.date | None = None, end: dt.date | None = None, *, unit=None, region_prefix=None):
-    """Paid grants with payment dates in [start, end] (both inclusive), of one unit or of a region's units."""
+def paid(
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    *,
+    unit=None,
+    region_prefix=None,
+    hidden_from: int | None = None,
+):
+    """Paid grants with payment dates in [start, end] (both inclusive), of one unit or of a region's units;
+    never a grant on an accusation against the unit, or against ``hidden_from`` (the reader's unit)."""
     qs = Grant.objects.filter(status=GrantStatus.PAID)
     if start is not None:
         qs = qs.filter(paid_on__gte=start)
@@ -41,7 +51,7 @@ def paid(start: dt.date | None = None, end: dt.date | None = None, *, unit=None,
         qs = qs.filter(unit=unit)
     if region_prefix is not None:
         qs = qs.filter(unit__region__code__startswith=region_prefix)
-    return qs
+    return without_accusations_of(qs, (unit, hidden_from))
 
 
 AGGREGATES = {

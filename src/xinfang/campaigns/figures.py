@@ -4,18 +4,19 @@ resolution rate, and the seed's sentence form.
 Over the cases not screened out, as of a day: cases; units involved (distinct responsible units, 乡镇办 =
 township units, 县直单位 = every other kind); resolved (resolved on or before the day); 化解率 = resolved /
 cases; 按期化解率 = resolved on or before their deadline / (cases whose deadline has come, plus those resolved
-earlier); remaining = cases - resolved. Rates are cut, not rounded, at two decimals: a report never shows a
-rate higher than it is (seed 000: 246/247 = 99.59%)."""
+earlier); remaining = cases - resolved. Rates follow the one rule of every rate (``xinfang.percent``: two decimals,
+half up), so seed 000's 246/247 is written 99.60% here as in every other figure."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet
 
 from xinfang.orgs.models import Level, UnitKind
+from xinfang.percent import percent, shown
 
 from .models import Campaign, CampaignCase, Screening
 
@@ -29,18 +30,6 @@ def place_word(region) -> str:
     if region.name and region.name[-1] in PLACE_SUFFIXES:
         return region.name[-1]
     return PLACE_WORDS.get(region.level, "")
-
-
-def shown(value: Decimal) -> str:
-    """A percentage as the reports print it: no trailing zeros (83.2%, 100%)."""
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def percent(numerator: int, denominator: int) -> Decimal | None:
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), ROUND_DOWN)
 
 
 @dataclass(frozen=True)

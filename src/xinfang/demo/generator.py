@@ -219,6 +219,7 @@ class Generator:
             source_action=source_action,
             subject_unit=matter.subject_unit,
             subject_person=matter.subject_person,
+            addressed_leader=county.mailbox_leader if channel == Channel.LEADER_MAILBOX else None,
             identity_confidential=rng.random() < share,
             registered_at=registered_at,
         )

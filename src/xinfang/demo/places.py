@@ -32,6 +32,7 @@ class County:
     region: Region
     bureau: OrgUnit
     registrar: User  # registers every generated petition, as a registrar of the bureau would
+    mailbox_leader: User  # the leader the county's 领导信箱 letters are written to
     places: list[Place]
     place_choice: Weighted
     departments: list[OrgUnit]
@@ -65,10 +66,16 @@ def load_county() -> County:
     registrar = User.objects.filter(username=county_data.REGISTRAR, unit__code=county_data.BUREAU).first()
     if registrar is None:
         raise ValueError("演示县尚无登记员账号，请先运行 xinfang demo。")
+    mailbox_leader = User.objects.filter(
+        username=county_data.MAILBOX_LEADER, unit__code=county_data.LEADERSHIP
+    )
+    if not mailbox_leader.exists():
+        raise ValueError("演示县尚无党政领导账号，请先运行 xinfang demo。")
     return County(
         region=county,
         bureau=OrgUnit.objects.select_related("region").get(code=county_data.BUREAU),
         registrar=registrar,
+        mailbox_leader=mailbox_leader.select_related("unit").get(),
         places=places,
         place_choice=Weighted(weights),
         departments=list(

@@ -7,6 +7,8 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
+from xinfang.petitions.selectors import without_accusations_of
+
 from .models import LEVEL_PATH, Dispute, DisputeStatus, Escalation, Mediation, Outcome
 
 TOWNSHIP_DIGITS = 9  # GB/T 2260: a township's code is its county's six digits and three more
@@ -18,12 +20,16 @@ def found(start: dt.date, end: dt.date, region_prefix: str = ""):
     )
 
 
-def totals(start: dt.date, end: dt.date, region_prefix: str = "", *, unit=None) -> dict:
+def totals(
+    start: dt.date, end: dt.date, region_prefix: str = "", *, unit=None, hidden_from: int | None = None
+) -> dict:
     """Disputes found in the period, and what has become of them by now; the closing figures count those
-    closed in the period, whenever found. ``unit``: only the disputes it handles now."""
+    closed in the period, whenever found. ``unit``: only the disputes it handles now. A dispute linked to an
+    accusation against the unit or ``hidden_from`` (the reader's unit) is left out."""
     base = Dispute.objects.filter(region_code__startswith=region_prefix)
     if unit is not None:
         base = base.filter(handling_unit=unit)
+    base = without_accusations_of(base, (unit, hidden_from))
     closed_in = base.filter(closed_at__date__gte=start, closed_at__date__lte=end)
     closed = closed_in.aggregate(
         resolved=Count("id", filter=Q(outcome=Outcome.RESOLVED)),

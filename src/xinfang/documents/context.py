@@ -204,6 +204,9 @@ def build_context(
     elif kind in (DocumentKind.HANDLING_OPINION, DocumentKind.REVIEW_OPINION, DocumentKind.RE_REVIEW_OPINION):
         opinion = getattr(petition, "reply_opinion", "") if kind == DocumentKind.HANDLING_OPINION else ""
         context.update(opinion=opinion, opinion_text="", review_days=30, hearing_held=False)
+        if kind == DocumentKind.HANDLING_OPINION:
+            # A letter to the leader's mailbox is answered under that leader's name (the signature block).
+            context["addressed_leader"] = petition.addressed_leader_line
         # Whose decision is appealed: the handler's for a review; for a re-review the reviewer's, which only
         # the event can name.
         original = "" if kind == DocumentKind.RE_REVIEW_OPINION else context["responsible_unit"]

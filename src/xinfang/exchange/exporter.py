@@ -16,7 +16,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 
 from xinfang import clock
@@ -202,6 +202,10 @@ def petition_record(petition: Petition, names: _Names) -> dict:
     record["repeat_of"] = petition.repeat_ref
     if petition.identity_confidential:
         record["identity_confidential"] = True
+    if petition.addressed_leader_id:
+        record["addressed_leader"] = petition.addressed_leader_username
+        if petition.addressed_leader_post:
+            record["addressed_leader_post"] = petition.addressed_leader_post
     hearing = {"total": 0}
     record["events"] = [_event_record(event, names, hearing) for event in petition.exchanged_events]
     return record
@@ -214,7 +218,10 @@ def export_petitions(petitions: QuerySet[Petition] | None = None) -> Iterator[st
     events = Event.objects.filter(action__in=EXPORTED_ACTIONS).order_by("at", "pk")
     parties = PetitionParty.objects.select_related("petitioner").order_by("position", "pk")
     rows = (
-        petitions.annotate(repeat_ref=Coalesce("repeat_of__external_id", "repeat_of__registration_number"))
+        petitions.annotate(
+            repeat_ref=Coalesce("repeat_of__external_id", "repeat_of__registration_number"),
+            addressed_leader_username=F("addressed_leader__username"),
+        )
         .prefetch_related(
             Prefetch("parties", queryset=parties),
             Prefetch("events", queryset=events, to_attr="exchanged_events"),

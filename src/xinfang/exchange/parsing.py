@@ -50,12 +50,15 @@ PETITION_KEYS = frozenset(
         "content",
         "repeat_of",
         "identity_confidential",
+        "addressed_leader",
+        "addressed_leader_post",
         "events",
     }
 )
 PETITIONER_KEYS = frozenset({"name", "id_number", "phone", "address", "role"})
 EXTERNAL_ID_MAX = Petition._meta.get_field("external_id").max_length
 SUBJECT_PERSON_MAX = Petition._meta.get_field("subject_person").max_length
+LEADER_POST_MAX = Petition._meta.get_field("addressed_leader_post").max_length
 APPROVER_NAME_MAX = Extension._meta.get_field("approver_name").max_length
 SUMMARY_LENGTH = 60  # a summary made from the content when the line has none
 
@@ -297,6 +300,17 @@ def _events(value, received_at: dt.datetime, lookups: Lookups) -> list[EventLine
 # --- the line ---------------------------------------------------------------------------------------------
 
 
+def _addressed_leader(record: dict) -> User | None:
+    """A 领导信箱 letter's leader, by username; registration checks it is a leader and required."""
+    username = _text(record, "addressed_leader", required=False)
+    if not username:
+        return None
+    leader = User.objects.select_related("unit").filter(username=username).first()
+    if leader is None:
+        raise LineError(f"收信领导“{username}”不存在（addressed_leader）。")
+    return leader
+
+
 def parse(number: int, record: dict, external_id: str | None, lookups: Lookups) -> PetitionLine:
     _unknown(record, PETITION_KEYS)
     received_at = instant(record.get("received_at"), "received_at")
@@ -326,6 +340,8 @@ def parse(number: int, record: dict, external_id: str | None, lookups: Lookups) 
         subject_person=_limited(record, "subject_person", SUBJECT_PERSON_MAX),
         repeat_of=repeat_of,
         identity_confidential=_flag(record, "identity_confidential"),
+        addressed_leader=_addressed_leader(record),
+        addressed_leader_post=_limited(record, "addressed_leader_post", LEADER_POST_MAX),
         external_id=external_id,
         receiving_unit=lookups.unit(record.get("receiving_unit"), "receiving_unit"),
     )

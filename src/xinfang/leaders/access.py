@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from xinfang.orgs.models import OrgUnit, Role, UnitKind, User
+from xinfang.orgs.models import LEADER_ROLES, OrgUnit, Role, UnitKind, User
 
 # Bureau staff who keep the reception schedule, register at sessions, assign ownerships and submit to leaders.
 BUREAU_ROLES = (Role.REGISTRAR, Role.SUPERVISOR, Role.BUREAU_LEADER, Role.HANDLER)
-LEADER_ROLES = (Role.PARTY_LEADER, Role.BUREAU_LEADER)
 ANSWERING_ROLES = (Role.HANDLER, Role.UNIT_LEADER)
 
 

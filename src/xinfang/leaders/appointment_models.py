@@ -19,10 +19,13 @@ class AppointmentStatus(models.TextChoices):
     CONFIRMED = "confirmed", "已确认"
     MOVED = "moved", "已改期"
     DECLINED = "declined", "未予安排"
+    ATTENDED = "attended", "已接待"
 
 
 # The statuses under which the petitioner is expected at the session: they appear in its list.
 EXPECTED = (AppointmentStatus.CONFIRMED, AppointmentStatus.MOVED)
+# An appointment held at its session: still expected there, or come and registered (已接待).
+HELD = (*EXPECTED, AppointmentStatus.ATTENDED)
 
 
 class AppointmentChannel(models.TextChoices):

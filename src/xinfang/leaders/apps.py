@@ -29,6 +29,7 @@ class LeadersConfig(AppConfig):
                 "confirm_appointment": "确认约访",
                 "move_appointment": "约访改期",
                 "decline_appointment": "约访不予安排",
+                "attend_appointment": "约访已接待",
                 "open_ownership": "领导包案",
                 "record_ownership_progress": "记录包案进展",
                 "resolve_ownership": "包案化解",

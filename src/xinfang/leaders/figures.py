@@ -20,7 +20,7 @@ from xinfang.orgs.models import UnitKind
 from xinfang.petitions.models import PetitionClass
 
 from .models import (
-    EXPECTED,
+    HELD,
     Appointment,
     CaseOwnership,
     InstructionTarget,
@@ -63,8 +63,8 @@ class SessionFact:
     kind: str = ""
     # the townships (乡镇街道) among the attending units: where a 下沉接访 went
     townships: frozenset[int] = frozenset()
-    # appointments (约访) asked for this session (whatever became of them), and those expected at it now
-    # (confirmed here, or moved here from another day)
+    # appointments (约访) asked for this session (whatever became of them), and those held at it (confirmed
+    # here, or moved here from another day, or attended: registered at the session)
     appointments_asked: int = 0
     appointments_expected: int = 0
 
@@ -280,7 +280,7 @@ def _appointment_counts(session_ids: list[int]) -> tuple[dict[int, int], dict[in
         .annotate(n=Count("pk"))
     )
     expected = (
-        Appointment.objects.filter(session_id__in=session_ids, status__in=EXPECTED)
+        Appointment.objects.filter(session_id__in=session_ids, status__in=HELD)
         .order_by()
         .values_list("session_id")
         .annotate(n=Count("pk"))

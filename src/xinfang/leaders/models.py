@@ -461,4 +461,4 @@ class InstructionTarget(models.Model):
 
 
 # Appointments live in their own module; imported here so Django registers them with the app.
-from .appointment_models import EXPECTED, Appointment, AppointmentChannel, AppointmentStatus  # noqa: E402, F401
+from .appointment_models import EXPECTED, HELD, Appointment, AppointmentChannel, AppointmentStatus  # noqa: E402, F401

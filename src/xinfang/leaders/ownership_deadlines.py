@@ -22,14 +22,13 @@ from xinfang.notifications import services as notifications
 from xinfang.petitions.models import PetitionClass
 from xinfang.supervision.hooks import BoardSection, ScanPart
 from xinfang.supervision.models import EscalationRule, WarningColour
-from xinfang.supervision.scan import HANDLER_COLOURS, Leaders
+from xinfang.supervision.scan import HANDLER_COLOURS, WORDS, Leaders
 
 from .colours import ownership_colour
 from .models import CaseOwnership, OwnershipStatus, OwnershipWarning
 from .selectors import ownerships_visible_to
 
 BOARD_LIMIT = 100
-WORDS = {WarningColour.RED: "超期", WarningColour.YELLOW: "临期", WarningColour.BLUE: "在办"}
 
 
 def _candidates(today: dt.date, colours: set[str]) -> list[tuple[CaseOwnership, str]]:

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db.models import Count, F, Q
 
 from xinfang.orgs.models import OrgUnit, UnitKind
+from xinfang.percent import percent
+from xinfang.petitions.selectors import without_accusations_of
 
 from .models import AgendaItem, Decision, EscalationTarget, ItemStatus, JointMeeting, MeetingLevel
 from .services import CONVENING_KINDS
@@ -30,11 +32,20 @@ def held(start: dt.date, end: dt.date, region_prefix: str = "", unit=None):
 
 
 def totals(
-    start: dt.date, end: dt.date, region_prefix: str = "", *, unit=None, today: dt.date | None = None
+    start: dt.date,
+    end: dt.date,
+    region_prefix: str = "",
+    *,
+    unit=None,
+    today: dt.date | None = None,
+    hidden_from: int | None = None,
 ) -> dict:
+    """Meetings held, their items and the decisions due in the period. Items and decisions on an accusation
+    against the unit or ``hidden_from`` (the reader's unit) are left out; the meetings themselves stay."""
     meetings = held(start, end, region_prefix, unit)
     by_level = dict(meetings.order_by().values_list("level").annotate(n=Count("id")))
     items = AgendaItem.objects.filter(meeting__in=meetings.values("pk"))
+    items = without_accusations_of(items, (unit, hidden_from))
     item_row = items.aggregate(
         total=Count("id"),
         settled=Count("id", filter=Q(status=ItemStatus.SETTLED)),
@@ -49,6 +60,7 @@ def totals(
     )
     if unit is not None:
         due = due.filter(lead_unit=unit)
+    due = without_accusations_of(due, (unit, hidden_from), "item__petition__")
     on_time = due.filter(done_on__isnull=False, done_on__lte=F("deadline")).count()
     count = due.count()
     county, township = by_level.get(MeetingLevel.COUNTY, 0), by_level.get(MeetingLevel.TOWNSHIP, 0)
@@ -60,7 +72,7 @@ def totals(
         "decisions_on_time": {
             "numerator": on_time,
             "denominator": count,
-            "percent": round(on_time * 100 / count, 2) if count else None,
+            "percent": None if not count else float(percent(on_time, count)),
         },
         "sentence": meetings_sentence(county, township),
     }

@@ -24,7 +24,7 @@ from xinfang.notifications.recipients import handlers_by_unit
 from xinfang.petitions.models import PetitionClass
 from xinfang.supervision.hooks import BoardSection, ScanPart
 from xinfang.supervision.models import EscalationRule, WarningColour
-from xinfang.supervision.scan import HANDLER_COLOURS, Leaders
+from xinfang.supervision.scan import HANDLER_COLOURS, WORDS, Leaders
 from xinfang.workflow.task_hooks import TaskSection
 
 from .figures import below_frequency
@@ -32,7 +32,6 @@ from .models import Decision, DecisionWarning
 from .selectors import decisions_visible_to
 
 LIMIT = 100
-WORDS = {WarningColour.RED: "超期", WarningColour.YELLOW: "临期", WarningColour.BLUE: "在办"}
 SECRET = "检举控告类事项（内容保密）"
 
 

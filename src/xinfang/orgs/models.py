@@ -188,6 +188,8 @@ class Role(models.TextChoices):
 
 # Roles that work with petitioners' identity and so see unmasked ID numbers and phones (process.md §11).
 IDENTITY_ROLES = {Role.REGISTRAR, Role.HANDLER, Role.REVIEWER}
+# The leaders a petition may be addressed to (领导信箱), who receive reception days, ownerships and bulletins.
+LEADER_ROLES = (Role.PARTY_LEADER, Role.BUREAU_LEADER)
 
 
 # --- Separation of duties (三员分立): docs/security.md; what each may open is orgs.duties --------------------

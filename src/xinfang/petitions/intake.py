@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from xinfang.orgs.models import OrgUnit, Region
+from xinfang.orgs.models import OrgUnit, Region, User
 
 from .models import Category, PartyRole, Petition, Source
 
@@ -47,6 +47,9 @@ class Registration:
     source_action: str = ""
     subject_unit: OrgUnit | None = None
     subject_person: str = ""
+    # 领导信箱 only: the leader written to (a user with a leader role) and their post as the reply names it.
+    addressed_leader: User | None = None
+    addressed_leader_post: str = ""
     repeat_of: Petition | None = None
     identity_confidential: bool = False
     external_id: str | None = None

@@ -272,6 +272,16 @@ class Petition(models.Model):
         related_name="+",
     )
     subject_person = models.CharField("被反映人", max_length=100, blank=True)
+    # 领导信箱: the leader the letter was written to, whose name the written reply is issued under.
+    addressed_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="收信领导",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    addressed_leader_post = models.CharField("收信领导职务", max_length=60, blank=True)
     summary = models.CharField("事项摘要", max_length=200)
     content = models.TextField("诉求内容")
 
@@ -350,6 +360,15 @@ class Petition(models.Model):
 
     def __str__(self) -> str:
         return self.registration_number
+
+    @property
+    def addressed_leader_line(self) -> str:
+        """How the reply signs for the leader written to: "某某县县长 张三" (no post given: the leader's unit)."""
+        leader = self.addressed_leader
+        if leader is None:
+            return ""
+        post = self.addressed_leader_post or (leader.unit.name if leader.unit_id else "")
+        return f"{post} {leader}".strip()
 
     @property
     def is_first_petition(self) -> bool:

@@ -60,6 +60,8 @@ SNAPSHOT_FIELDS = [
     "receiving_unit_id",
     "is_collective",
     "is_repeat",
+    "addressed_leader_id",
+    "addressed_leader_post",
     *EDITABLE_FIELDS,
 ]
 
@@ -275,6 +277,8 @@ def _petition_row(item: _Item) -> Petition:
         issue_region_code=reg.issue_region.code,
         subject_unit=reg.subject_unit,
         subject_person=reg.subject_person.strip(),
+        addressed_leader=reg.addressed_leader,
+        addressed_leader_post=reg.addressed_leader_post.strip() if reg.addressed_leader else "",
         summary=reg.summary.strip(),
         content=reg.content.strip(),
         repeat_of=reg.repeat_of,

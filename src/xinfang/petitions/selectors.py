@@ -58,6 +58,14 @@ def accusing(unit, prefix: str = "") -> Q:
     return Q(**{f"{prefix}petition_class": PetitionClass.ACCUSATION, f"{prefix}subject_unit": unit})
 
 
+def without_accusations_of(qs, units, prefix: str = "petition__"):
+    """``qs`` less the rows (through ``prefix``) of accusations against any of ``units`` (ids or rows; None
+    skipped): what a figure read by those units leaves out. Rows with no petition stay."""
+    for unit in {getattr(u, "pk", u) for u in units if u}:
+        qs = qs.exclude(accusing(unit, prefix))
+    return qs
+
+
 def get_visible_or_404(user, pk, queryset: QuerySet[Petition] | None = None) -> Petition:
     """The same 404 for a petition that does not exist and one the user may not see."""
     try:

@@ -11,7 +11,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 
 from xinfang import clock, inputs
-from xinfang.orgs.models import Level, OrgUnit, Role
+from xinfang.orgs.models import LEADER_ROLES, Level, OrgUnit, Role
 
 from . import attachments as attachment_checks
 from .identity import IdentityError, validate_id_number, validate_phone
@@ -159,6 +159,8 @@ def check_fields(reg: Registration) -> tuple[dict[str, list[str]], list[PartyInp
     elif reg.visit_level:
         _add(errors, "visit_level", "只有来访才填写来访层级。")
 
+    _check_addressed_leader(reg, errors)
+
     if reg.source not in Source.values:
         _add(errors, "source", "来源无效。")
     elif reg.source == Source.REFERRED_FROM_ABOVE:
@@ -174,6 +176,21 @@ def check_fields(reg: Registration) -> tuple[dict[str, list[str]], list[PartyInp
         except ValidationError as exc:
             _add(errors, "attachments", exc.messages[0])
     return errors, parties, checked
+
+
+def _check_addressed_leader(reg: Registration, errors: dict[str, list[str]]) -> None:
+    """A letter to the leader's mailbox names the leader, whose name its reply carries; no other channel does."""
+    leader = reg.addressed_leader
+    if reg.channel != Channel.LEADER_MAILBOX:
+        if leader is not None:
+            _add(errors, "addressed_leader", "只有领导信箱来信才选择收信领导。")
+        return
+    if leader is None:
+        _add(errors, "addressed_leader", "领导信箱来信请选择收信领导。")
+    elif not leader.is_active or leader.unit_id is None or not leader.has_role(*LEADER_ROLES):
+        _add(errors, "addressed_leader", "收信领导须为在职的党政领导或信访局领导。")
+    if len(reg.addressed_leader_post.strip()) > 60:
+        _add(errors, "addressed_leader_post", "领导职务不超过60字。")
 
 
 def validate(reg: Registration, actor, on_file: OnFile | None = None):

@@ -107,23 +107,14 @@ def _petition(request, form):
     response when refused."""
     ip = client_ip(request)
     code, phone = form.cleaned_data["query_code"], form.cleaned_data["phone"]
-    if any(
-        throttle.is_locked(s, i) for s, i in (("fail_ip", ip), ("fail_code", code), ("fail_phone", phone))
-    ):
-        return None, refuse(request, LOCKED)
-    if not throttle.hit("query_ip", ip) or not throttle.hit("query_phone", phone):
-        return None, refuse(request, TOO_MANY)
-    petition = selectors.petition_for(code, phone)
-    if petition is None:
-        locked = [
-            throttle.fail(s, i) for s, i in (("fail_code", code), ("fail_phone", phone), ("fail_ip", ip))
-        ]
-        if any(locked):
-            return None, refuse(request, LOCKED)
+    if refusal := throttle.address_refusal(ip):
+        return None, refuse(request, refusal)
+    proof = throttle.prove(ip, code, phone, selectors.petition_for)
+    if proof.refusal:
+        return None, refuse(request, proof.refusal)
+    if proof.found is None:
         form.add_error("query_code", WRONG_CODE)
-        return None, None
-    throttle.clear_failures("fail_code", code)
-    return petition, None
+    return proof.found, None
 
 
 def _put(form, error: ValidationError) -> None:
@@ -202,22 +193,18 @@ def appointment_check(request):
     if request.method != "POST":
         return render(request, "portal/appointment_check.html", {"form": form})
     ip = client_ip(request)
-    if throttle.is_locked("fail_ip", ip):
-        return refuse(request, LOCKED)
-    if not throttle.hit("query_ip", ip):
-        return refuse(request, TOO_MANY)
+    if refusal := throttle.address_refusal(ip):
+        return refuse(request, refusal)
     if not form.is_valid():
         return render(request, "portal/appointment_check.html", {"form": form}, status=400)
     code, phone = form.cleaned_data["query_code"], form.cleaned_data["phone"]
-    if throttle.is_locked("fail_code", code) or throttle.is_locked("fail_phone", phone):
-        return refuse(request, LOCKED)
-    appointment = service.appointment_for(code, phone)
+    proof = throttle.prove(ip, code, phone, service.appointment_for)
+    if proof.refusal:
+        return refuse(request, proof.refusal)
+    appointment = proof.found
     if appointment is None:
-        if any(throttle.fail(s, i) for s, i in (("fail_code", code), ("fail_phone", phone), ("fail_ip", ip))):
-            return refuse(request, LOCKED)
         form.add_error(None, WRONG_CODE)
         return render(request, "portal/appointment_check.html", {"form": form}, status=400)
-    throttle.clear_failures("fail_code", code)
     _grant(request, appointment)
     return redirect("portal:appointment", pk=appointment.pk)
 

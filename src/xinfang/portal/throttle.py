@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 
@@ -18,6 +21,8 @@ from xinfang import clock
 from . import config
 
 PREFIX = "xf-portal"
+LOCKED = "尝试次数过多，为保护信访人信息，查询暂时锁定，请30分钟后再试。"
+TOO_MANY = "操作过于频繁，请稍后再试。"
 
 
 def _key(kind: str, scope: str, ident: str) -> str:
@@ -93,3 +98,38 @@ def fail(scope: str, ident: str | None) -> bool:
 def clear_failures(scope: str, ident: str | None) -> None:
     if ident:
         cache.delete(_key("fail", scope, ident))
+
+
+# --- the gate of every page that takes a query code and a phone ------------------------------------------------
+
+
+def address_refusal(ip: str | None) -> str | None:
+    """The address's lockout and rate, counted before the form is even read; the message, or None."""
+    if is_locked("fail_ip", ip):
+        return LOCKED
+    if not hit("query_ip", ip):
+        return TOO_MANY
+    return None
+
+
+@dataclass(frozen=True)
+class Proof:
+    found: Any = None  # what the code and phone proved (a petition, an appointment)
+    refusal: str | None = None  # LOCKED or TOO_MANY; neither and nothing found: a wrong code or phone
+
+
+def prove(ip: str | None, code: str, phone: str, lookup: Callable[[str, str], Any]) -> Proof:
+    """One sequence for the follow page, the appointment check and the appointment request (after
+    ``address_refusal``): code and phone lockouts, the per-phone query limit, then the lookup; a miss counts
+    against the code, the phone and the address alike, a match clears the code's and the phone's failures."""
+    if is_locked("fail_code", code) or is_locked("fail_phone", phone):
+        return Proof(refusal=LOCKED)
+    if not hit("query_phone", phone):
+        return Proof(refusal=TOO_MANY)
+    found = lookup(code, phone)
+    if found is None:
+        locked = [fail(s, i) for s, i in (("fail_code", code), ("fail_phone", phone), ("fail_ip", ip))]
+        return Proof(refusal=LOCKED if any(locked) else None)
+    clear_failures("fail_code", code)
+    clear_failures("fail_phone", phone)
+    return Proof(found=found)

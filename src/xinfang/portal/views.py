@@ -50,8 +50,7 @@ from .timeline import PUBLIC_DOCUMENT_KINDS, public_documents, status_text, step
 logger = logging.getLogger(__name__)
 
 WRONG_CODE = "查询码或手机号码不正确，请核对后重试。"
-LOCKED = "尝试次数过多，为保护信访人信息，查询暂时锁定，请30分钟后再试。"
-TOO_MANY = "操作过于频繁，请稍后再试。"
+LOCKED, TOO_MANY = throttle.LOCKED, throttle.TOO_MANY
 RECEIPT_KEY = "xf_portal_receipt"
 
 
@@ -283,29 +282,18 @@ def follow(request):
     if request.method != "POST":
         return render(request, "portal/follow.html", {"form": form})
     ip = client_ip(request)
-    if throttle.is_locked("fail_ip", ip):
-        return refuse(request, LOCKED)
-    if not throttle.hit("query_ip", ip):
-        return refuse(request, TOO_MANY)
+    if refusal := throttle.address_refusal(ip):
+        return refuse(request, refusal)
     if not form.is_valid():
         return render(request, "portal/follow.html", {"form": form}, status=400)
     code, phone = form.cleaned_data["query_code"], form.cleaned_data["phone"]
-    if throttle.is_locked("fail_code", code) or throttle.is_locked("fail_phone", phone):
-        return refuse(request, LOCKED)
-    if not throttle.hit("query_phone", phone):
-        return refuse(request, TOO_MANY)
-    petition = selectors.petition_for(code, phone)
+    proof = throttle.prove(ip, code, phone, selectors.petition_for)
+    if proof.refusal:
+        return refuse(request, proof.refusal)
+    petition = proof.found
     if petition is None:
-        locked = [
-            throttle.fail(scope, ident)
-            for scope, ident in (("fail_code", code), ("fail_phone", phone), ("fail_ip", ip))
-        ]
-        if any(locked):
-            return refuse(request, LOCKED)
         form.add_error(None, WRONG_CODE)
         return render(request, "portal/follow.html", {"form": form}, status=400)
-    throttle.clear_failures("fail_code", code)
-    throttle.clear_failures("fail_phone", phone)
     ids = selectors.petitioner_ids_for(petition, phone)
     access.grant(request, petition, ids[0] if ids else None)
     return redirect("portal:case", pk=petition.pk)

@@ -4,6 +4,7 @@ from django.http import Http404
 
 from xinfang import clock
 from xinfang.documents.services import check_template
+from xinfang.orgs.models import LEADER_ROLES, User
 
 from .models import (
     AssessmentRun,
@@ -85,9 +86,20 @@ class BulletinAdmin(admin.ModelAdmin):
 
 @admin.register(BulletinRecipient)
 class BulletinRecipientAdmin(admin.ModelAdmin):
+    """Offers only leaders; the model's ``clean`` (``recipient_refusal``) refuses anyone else whatever is
+    posted, and ``delivery.recipients`` checks again at every send."""
+
     list_display = ["bureau", "user"]
     list_filter = ["bureau"]
     list_select_related = ["bureau", "user"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            users = User.objects.filter(is_active=True, unit__isnull=False)
+            kwargs["queryset"] = User.objects.filter(
+                pk__in=[u.pk for u in users if u.has_role(*LEADER_ROLES)]
+            ).select_related("unit")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(BulletinDelivery)

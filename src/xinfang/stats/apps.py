@@ -8,4 +8,4 @@ class StatsConfig(AppConfig):
     def ready(self):
         from xinfang.workflow import labels
 
-        labels.register_event_labels({"deliver_bulletin": "呈送通报"})
+        labels.register_event_labels({"deliver_bulletin": "呈送通报", "read_bulletin": "阅读通报"})

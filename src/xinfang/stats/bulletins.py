@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
+from django.utils.safestring import SafeString
 
 from xinfang import clock
 from xinfang.audit import services as audit
@@ -34,6 +35,7 @@ from xinfang.workflow.selectors import petition_colour
 
 from . import assessment as assessment_service
 from . import report, sentences
+from .campaign_bulletin import campaign_context
 from .default_templates import TEMPLATES
 from .metrics import Ctx, readable
 from .models import Bulletin, BulletinKind, BulletinTemplate, StatisticsPolicy, bulletin_path
@@ -285,11 +287,15 @@ def periodic_context(kind: str, unit: OrgUnit, period: Period, today: dt.date) -
     return data
 
 
+# The bulletins of a week (Monday to Sunday): issued by default for the week before.
+WEEKLY_KINDS = (BulletinKind.WEEKLY, BulletinKind.RECEPTION, BulletinKind.CAMPAIGN)
+
+
 def default_period(kind: str, today: dt.date) -> Period:
     """Yesterday, last week or last month: what a scheduled bulletin issued today covers."""
     if kind == BulletinKind.DAILY:
         return Period.day(today - dt.timedelta(days=1))
-    if kind in (BulletinKind.WEEKLY, BulletinKind.RECEPTION):
+    if kind in WEEKLY_KINDS:
         return Period.week(today - dt.timedelta(days=7))
     return Period.of("month", today.replace(day=1) - dt.timedelta(days=1))
 
@@ -300,6 +306,20 @@ def template_for(kind: str) -> BulletinTemplate:
         title, body = TEMPLATES[kind]
         template = BulletinTemplate(kind=kind, title=title, body=body)
     return template
+
+
+def html_of(bulletin: Bulletin):
+    """The bulletin as the inbox shows it, rendered now: Django renders the stored context into the
+    administrators' template autoescaped, and the result is a SafeString."""
+    return render_html(template_for(bulletin.kind), bulletin.context)
+
+
+def delivered_html(bulletin: Bulletin):
+    """The text the leaders were sent (kept at the first send), or, for a bulletin sent before it was kept, the
+    current rendering. The stored text is that autoescaped rendering, so it is markup again, not input."""
+    if not bulletin.delivered_html:
+        return html_of(bulletin)
+    return SafeString(bulletin.delivered_html)  # nosec B703 (our own autoescaped rendering, never user input)
 
 
 def _serial(kind: str, unit: OrgUnit, period: Period) -> tuple[Bulletin | None, int]:
@@ -321,6 +341,8 @@ def build_context(kind: str, unit: OrgUnit, period: Period, serial: int, today: 
         context.update(daily_context(unit, period, today))
     elif kind == BulletinKind.RECEPTION:
         context.update(reception_context(unit, period, today))
+    elif kind == BulletinKind.CAMPAIGN:
+        context.update(campaign_context(unit, period, today))
     else:
         context.update(periodic_context(kind, unit, period, today))
     return context

@@ -64,9 +64,23 @@ RECEPTION = """<header>{{ issuer }}</header>
 <div class="signature"><p>{{ issuer }}</p><p>{{ issued_on|cn_date }}</p></div>
 """
 
+CAMPAIGN = """<header>{{ issuer }}</header>
+<p class="number">{{ number }}</p>
+<h1>{{ title }}</h1>
+<p class="salutation">（{{ period_label }}）</p>
+<p>{{ summary }}</p>
+{% for campaign in campaigns %}<h2>{{ forloop.counter|cn_number }}、{{ campaign.name }}</h2>
+<p>{{ campaign.sentence }}，尚未化解{{ campaign.remaining }}案。</p>
+<p>各责任单位化解率排名：</p>
+{% for line in campaign.ranking_lines %}<p>{{ line }}</p>{% endfor %}
+{% empty %}<p>本周无正在开展的专项活动。</p>{% endfor %}
+<div class="signature"><p>{{ issuer }}</p><p>{{ issued_on|cn_date }}</p></div>
+"""
+
 TEMPLATES = {
     "daily": ("信访情况日通报", DAILY),
     "weekly": ("信访要情", PERIODIC),
     "monthly": ("信访工作月度通报", PERIODIC),
     "reception": ("县级党政领导公开接访情况周通报", RECEPTION),
+    "campaign": ("专项活动化解进度周通报", CAMPAIGN),
 }

@@ -8,7 +8,8 @@ inbox, readable on a phone) and by e-mail where they have an address, with a rea
   send; a retry finds them all served and writes nothing).
 * ``send_scheduled(kind)``: the worker's job: on working days only (official calendar), issue the period's
   bulletin of each scheduled bureau unless already issued, and deliver it.
-* ``open_for(user, pk)``: the user's own delivery of a bulletin, its receipt recorded; anyone else gets 404.
+* ``open_for(user, pk)``: the user's own delivery of a bulletin, its receipt recorded (the first reading also
+  as an audit event, 阅读通报); anyone else gets 404.
 """
 
 from __future__ import annotations
@@ -26,20 +27,24 @@ from xinfang.notifications import services as notifications
 from xinfang.orgs.models import User
 
 from . import bulletins
-from .models import Bulletin, BulletinDelivery, BulletinKind, BulletinRecipient
+from .models import Bulletin, BulletinDelivery, BulletinKind, BulletinRecipient, recipient_refusal
 
 NOTIFICATION_KIND = "bulletin"
 
 
 def recipients(bureau) -> list[User]:
+    """The chosen (or by default the configured roles') leaders, checked again at every send: a unit accused
+    since it was chosen stops receiving figures (``recipient_refusal``)."""
     chosen = User.objects.filter(
         pk__in=BulletinRecipient.objects.filter(bureau=bureau).values("user_id"), is_active=True
     )
     if BulletinRecipient.objects.filter(bureau=bureau).exists():
-        return list(chosen.order_by("pk"))
-    roles = getattr(settings, "XF_BULLETIN_RECIPIENT_ROLES", ("party_leader",))
-    users = User.objects.filter(is_active=True, unit__region=bureau.region).order_by("pk")
-    return [u for u in users if u.has_role(*roles)]
+        users = list(chosen.select_related("unit__region").order_by("pk"))
+    else:
+        roles = getattr(settings, "XF_BULLETIN_RECIPIENT_ROLES", ("party_leader",))
+        region = User.objects.filter(is_active=True, unit__region=bureau.region)
+        users = [u for u in region.select_related("unit__region").order_by("pk") if u.has_role(*roles)]
+    return [u for u in users if recipient_refusal(bureau, u) is None]
 
 
 def deliver(bulletin: Bulletin, actor=None) -> list[BulletinDelivery]:
@@ -52,6 +57,10 @@ def deliver(bulletin: Bulletin, actor=None) -> list[BulletinDelivery]:
         if not new:
             return []
         now = clock.now()
+        if not bulletin.delivered_html:
+            # What the leaders read is what was sent: a template edited afterwards changes later bulletins only.
+            bulletin.delivered_html = str(bulletins.html_of(bulletin))
+            bulletin.save(update_fields=["delivered_html"])
         rows = BulletinDelivery.objects.bulk_create(
             [BulletinDelivery(bulletin=bulletin, recipient=u, sent_at=now) for u in new]
         )
@@ -117,8 +126,22 @@ def open_for(user, pk: int) -> BulletinDelivery:
     if delivery is None:
         raise Http404("没有呈送给您的这期通报。")
     now = clock.now()
-    BulletinDelivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(read_at=now)
-    BulletinDelivery.objects.filter(pk=delivery.pk).update(read_count=F("read_count") + 1)
+    with transaction.atomic():
+        first = BulletinDelivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(read_at=now)
+        BulletinDelivery.objects.filter(pk=delivery.pk).update(read_count=F("read_count") + 1)
+        if first:
+            # 全程留痕: the receipt is evidence the leader was told; later openings only count.
+            audit.record(
+                action="read_bulletin",
+                target=delivery.bulletin,
+                actor=user,
+                at=now,
+                data={
+                    "kind": delivery.bulletin.kind,
+                    "serial": delivery.bulletin.serial,
+                    "delivery": delivery.pk,
+                },
+            )
     delivery.refresh_from_db(fields=["read_at", "read_count"])
     return delivery
 

@@ -9,8 +9,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from xinfang.documents.rendering import render_html
-
 from . import bulletins as bulletin_service
 from . import delivery
 from .models import Bulletin
@@ -28,9 +26,7 @@ def inbox(request):
 def inbox_bulletin(request, pk: int):
     received = delivery.open_for(request.user, pk)
     bulletin = received.bulletin
-    # The template is the administrators' own; Django renders the stored context into it autoescaped, and
-    # the result is already a SafeString, so the page shows it as markup.
-    markup = render_html(bulletin_service.template_for(bulletin.kind), bulletin.context)
+    markup = bulletin_service.delivered_html(bulletin)
     return render(
         request,
         "stats/inbox_bulletin.html",

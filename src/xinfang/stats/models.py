@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+
+from xinfang.orgs.models import LEADER_ROLES
+from xinfang.petitions.models import Petition, PetitionClass
 
 
 class StatisticsPolicy(models.Model):
@@ -52,6 +56,7 @@ class BulletinKind(models.TextChoices):
     WEEKLY = "weekly", "信访要情"
     MONTHLY = "monthly", "信访工作月度通报"
     RECEPTION = "reception", "县级党政领导公开接访情况周通报"
+    CAMPAIGN = "campaign", "专项活动化解进度周通报"
 
 
 class BulletinTemplate(models.Model):
@@ -104,6 +109,8 @@ class Bulletin(models.Model):
     pdf = models.FileField("PDF 文件", upload_to="bulletins/", max_length=200)
     docx_sha256 = models.CharField(max_length=64)
     pdf_sha256 = models.CharField(max_length=64)
+    # The HTML the leaders' inbox shows, kept when first sent (stats.delivery.deliver).
+    delivered_html = models.TextField("呈送文本", blank=True, editable=False)
 
     class Meta:
         verbose_name = "通报"
@@ -139,6 +146,29 @@ class BulletinRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bureau} → {self.user}"
+
+    def clean(self) -> None:
+        refusal = recipient_refusal(self.bureau, self.user) if self.bureau_id and self.user_id else None
+        if refusal:
+            raise ValidationError({"user": refusal})
+
+
+def recipient_refusal(bureau, user) -> str | None:
+    """Why ``user`` may not receive ``bureau``'s bulletins, or None. Bulletins count every petition of the
+    bureau's area except accusations against the bureau, so they go only to leaders (party and government, the
+    bureau's own) of that area or above it, and never to a user whose unit some accusation names."""
+    unit = getattr(user, "unit", None)
+    if not user.is_active or not user.has_role(*LEADER_ROLES):
+        return "通报只呈送党政领导或信访局领导。"
+    if unit is None or not (bureau.region.contains(unit.region) or unit.region.contains(bureau.region)):
+        return "该领导不在本信访部门的辖区内。"
+    if unit.pk != bureau.pk and accused(unit.pk):
+        return "该领导所在单位是检举控告的对象，不能接收统计通报。"
+    return None
+
+
+def accused(unit_id: int) -> bool:
+    return Petition.objects.filter(petition_class=PetitionClass.ACCUSATION, subject_unit_id=unit_id).exists()
 
 
 class BulletinDelivery(models.Model):

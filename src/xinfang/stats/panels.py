@@ -25,6 +25,7 @@ from xinfang.leaders.models import Outcome
 from xinfang.meetings import figures as meeting_figures
 from xinfang.meetings.models import MeetingLevel
 from xinfang.petitions.models import Petition
+from xinfang.petitions.selectors import without_accusations_of
 
 from . import mechanisms, target_panels
 from .query import StatsQuery
@@ -206,7 +207,8 @@ def disputes_found(q: StatsQuery) -> QuerySet[Dispute]:
     qs = Dispute.objects.filter(
         region_code__startswith=q.scope.prefix, found_on__gte=q.period.start, found_on__lte=q.period.end
     )
-    return qs.filter(handling_unit=q.scope.unit) if q.scope.unit is not None else qs
+    qs = qs.filter(handling_unit=q.scope.unit) if q.scope.unit is not None else qs
+    return without_accusations_of(qs, (q.scope.unit, q.reader_unit_id))
 
 
 def panel_records(q: StatsQuery, key: str) -> Records:
@@ -219,9 +221,9 @@ def panel_records(q: StatsQuery, key: str) -> Records:
         return Records(f"领导包案·{OWNERSHIP_LABELS[part]}", header, _ownership_rows(qs))
     if key == "assistance.grants":
         if scope.unit is not None:
-            qs = assistance_figures.paid(start, end, unit=scope.unit)
+            qs = assistance_figures.paid(start, end, unit=scope.unit, hidden_from=q.reader_unit_id)
         else:
-            qs = assistance_figures.paid(start, end, region_prefix=scope.prefix)
+            qs = assistance_figures.paid(start, end, region_prefix=scope.prefix, hidden_from=q.reader_unit_id)
         header = ["信访事项", "救助单位", "资金渠道", "金额（元）", "受助人数", "发放日期", "救助息访"]
         return Records("救助帮扶（已发放）", header, _grant_rows(qs))
     if group == "meetings" and part in MEETING_LABELS:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, DateTimeField, F, FloatField, Func, Q, QuerySet
 from django.db.models.lookups import LessThan
@@ -27,13 +27,12 @@ from django.db.models.lookups import LessThan
 from xinfang.deadlines.models import Stage
 from xinfang.evaluation.models import SATISFIED_VALUES, Rating, RatingTarget
 from xinfang.orgs.models import UnitKind
+from xinfang.percent import percent
 from xinfang.petitions.models import ONLINE_CHANNELS, Petition
 from xinfang.workflow.models import Deadline, DeadlineStatus
 
 from .metrics import Ctx, answerable_unit, readable, received_in, shown_repeat
 from .scope import Scope
-
-PERCENT_PLACES = Decimal("0.01")
 
 # Which deadlines are "acceptance" and "handling" (process.md §5). The bureau's acceptance is routing.
 UNIT_ACCEPTANCE_STAGES = [Stage.ACCEPT, Stage.NOTIFY_DIRECT]
@@ -48,12 +47,8 @@ class Rate:
 
     @property
     def percent(self) -> Decimal | None:
-        """Two decimals, half up (as bureaus round by hand); None when nothing was due."""
-        if not self.denominator:
-            return None
-        return (Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(
-            PERCENT_PLACES, rounding=ROUND_HALF_UP
-        )
+        """Two decimals, half up (``xinfang.percent``, the rule of every rate); None when nothing was due."""
+        return percent(self.numerator, self.denominator)
 
     def as_dict(self) -> dict:
         percent = self.percent

@@ -14,6 +14,7 @@ import datetime as dt
 from decimal import Decimal
 
 from xinfang.orgs.models import Level
+from xinfang.percent import shown
 
 from .periods import Period, comparison
 from .rates import Rate
@@ -27,8 +28,7 @@ def percent_text(value: Decimal | None) -> str:
     """98.93%, 83.2%, 100%: two decimals at most, no trailing zeros, as the reports write them."""
     if value is None:
         return "—"
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{text}%"
+    return f"{shown(value)}%"
 
 
 def whole_of(figures: Figures) -> str:

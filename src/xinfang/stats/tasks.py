@@ -1,7 +1,7 @@
 """Scheduled bulletins (huey). Huey matches crontabs in UTC; Asia/Shanghai is UTC+8 all year. The daily
 bulletin (yesterday's figures) is issued and sent to the leaders at XF_DAILY_BULLETIN_AT Shanghai time
 (default 16:30, before the end of the working day), on working days only; the weekly brief on Monday, the
-weekly bulletin of leaders' reception on the week's first working day and the monthly bulletin (with the
+weekly bulletins of leaders' reception and of the campaigns' progress on the week's first working day and the monthly bulletin (with the
 month's assessment) on the 1st, all at 09:00."""
 
 from django.conf import settings
@@ -47,6 +47,12 @@ def weekly_bulletin_task() -> str:
 @db_periodic_task(crontab(minute="0", hour="1", day_of_week="1-5"), retries=2, retry_delay=300)
 def reception_bulletin_task() -> str:
     return _sent_summary(*run_scheduled(BulletinKind.RECEPTION))
+
+
+# The campaigns' weekly progress (seed 003: 化解进度每周进行全市通报), sent like the reception bulletin.
+@db_periodic_task(crontab(minute="10", hour="1", day_of_week="1-5"), retries=2, retry_delay=300)
+def campaign_bulletin_task() -> str:
+    return _sent_summary(*run_scheduled(BulletinKind.CAMPAIGN))
 
 
 @db_periodic_task(crontab(minute="0", hour="1", day="1"))

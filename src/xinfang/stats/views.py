@@ -262,6 +262,7 @@ def bulletin_list(request):
                 BulletinKind.DAILY: Period.day,
                 BulletinKind.WEEKLY: Period.week,
                 BulletinKind.RECEPTION: Period.week,
+                BulletinKind.CAMPAIGN: Period.week,
             }.get(kind, lambda d: Period.month(d.year, d.month))(day)
         try:
             bulletin = bulletin_service.issue(kind, unit, period, request.user)

@@ -38,6 +38,8 @@ from .selectors import with_colour
 logger = logging.getLogger(__name__)
 
 HANDLER_COLOURS = {WarningColour.RED: Kind.DEADLINE_OVERDUE, WarningColour.YELLOW: Kind.DEADLINE_DUE_SOON}
+# How the warnings of the apps above (ownerships, meeting decisions) name a colour in their titles.
+WORDS = {WarningColour.RED: "超期", WarningColour.YELLOW: "临期", WarningColour.BLUE: "在办"}
 DIGEST_LINES = 50
 
 

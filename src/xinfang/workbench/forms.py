@@ -17,8 +17,9 @@ from django.utils.functional import cached_property
 
 from xinfang import clock, inputs
 from xinfang.leaders import access as leader_access
-from xinfang.leaders.models import ReceptionSession, SessionStatus
-from xinfang.orgs.models import Level, OrgUnit, Region
+from xinfang.leaders.forms import LeaderChoice
+from xinfang.leaders.models import EXPECTED, Appointment, ReceptionSession, SessionStatus
+from xinfang.orgs.models import Level, OrgUnit, Region, User
 from xinfang.petitions import services
 from xinfang.petitions.fields import CountedCharField, MultipleFileField, category_choices
 from xinfang.petitions.models import (
@@ -100,6 +101,23 @@ def recent_sessions(user):
         )
         .select_related("leader")
         .order_by("-date", "-start_time")
+    )
+
+
+class AppointmentChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        # The matter and the phone's last four: enough to tell who came, no more of the person.
+        return f"{obj.session.date:%m-%d} {obj.session.leader}：{obj.matter[:20] or '（未填事项）'}（尾号{obj.phone[-4:]}）"
+
+
+def mailbox_leaders(user):
+    """The leaders a mailbox letter may be addressed to: those the registrar's bureau works with."""
+    unit = getattr(user, "unit", None)
+    bureau = unit.bureau() if unit is not None else None
+    if bureau is None:
+        return User.objects.none()
+    return User.objects.filter(pk__in=[u.pk for u in leader_access.leaders_for(bureau)]).select_related(
+        "unit"
     )
 
 
@@ -186,6 +204,24 @@ class RegistrationForm(inputs.ChineseEmptyChoices, forms.Form):
         help_text="在领导接访中来访的，选择该次接访",
         error_messages={"invalid_choice": "请选择本单位近期未取消的领导接访。"},
     )
+    appointment = AppointmentChoice(
+        label="约访",
+        required=False,
+        queryset=Appointment.objects.none(),
+        empty_label="（无）",
+        help_text="信访人按约访前来的，选择该约访：约访记为已接待",
+        error_messages={"invalid_choice": "请选择所选接访中已确认的约访。"},
+    )
+    addressed_leader = LeaderChoice(
+        label="收信领导",
+        required=False,
+        queryset=User.objects.none(),
+        help_text="领导信箱来信写给哪位领导，答复意见书以该领导名义出具",
+        error_messages={"invalid_choice": "请选择本辖区的党政领导或信访局领导。"},
+    )
+    addressed_leader_post = forms.CharField(
+        label="收信领导职务", required=False, max_length=60, help_text="如“某某县县长”，不填则写所在单位"
+    )
     attachments = MultipleFileField(
         label="附件",
         required=False,
@@ -210,15 +246,23 @@ class RegistrationForm(inputs.ChineseEmptyChoices, forms.Form):
         self.fields["repeat_of"].queryset = visible_to(user)
         if not self.is_bound:
             self.initial.setdefault("received_at", clock.now().astimezone(clock.SHANGHAI))
+        if channel == Channel.LEADER_MAILBOX:
+            self.fields["addressed_leader"].queryset = mailbox_leaders(user)
+        else:
+            del self.fields["addressed_leader"], self.fields["addressed_leader_post"]
         if channel == Channel.VISIT:
             self.fields["reception_session"].queryset = recent_sessions(user)
+            self.fields["appointment"].queryset = Appointment.objects.filter(
+                session__in=recent_sessions(user), status__in=EXPECTED
+            ).select_related("session__leader")
             self.fields["visit_level"].required = True
             self.fields["visit_level"].error_messages["required"] = "来访请选择来访层级。"
             self.fields["person_count"].required = True
             self.fields["person_count"].error_messages["required"] = "请填写来访人数。"
             self.fields["person_count"].label = "来访人数（人次）"
         else:
-            del self.fields["visit_level"], self.fields["is_collective"], self.fields["reception_session"]
+            for name in ("visit_level", "is_collective", "reception_session", "appointment"):
+                del self.fields[name]
             if channel == Channel.LETTER:
                 self.fields["person_count"].label = "署名人数"
                 self.fields["person_count"].help_text = "不填则按登记的信访人数计"
@@ -242,6 +286,9 @@ class RegistrationForm(inputs.ChineseEmptyChoices, forms.Form):
         session, received = data.get("reception_session"), data.get("received_at")
         if session is not None and received is not None and clock.local_date(received) != session.date:
             self.add_error("reception_session", "收到时间与所选领导接访的日期不一致。")
+        appointment = data.get("appointment")
+        if appointment is not None and (session is None or appointment.session_id != session.pk):
+            self.add_error("appointment", "所选约访不在所选的领导接访中，请先选择该次接访。")
         if data.get("source") != Source.REFERRED_FROM_ABOVE:
             data["source_level"] = data["source_action"] = ""
         return data
@@ -264,6 +311,8 @@ class RegistrationForm(inputs.ChineseEmptyChoices, forms.Form):
             source_action=data["source_action"],
             subject_unit=data.get("subject_unit"),
             subject_person=data.get("subject_person", ""),
+            addressed_leader=data.get("addressed_leader"),
+            addressed_leader_post=data.get("addressed_leader_post", ""),
             repeat_of=data.get("repeat_of"),
             identity_confidential=data.get("identity_confidential", False),
             attachments=[

@@ -261,10 +261,17 @@ def _register(request, form: RegistrationForm, formset) -> services.Registered:
         if session is not None and not replayed:
             try:
                 reception.link_petition(
-                    session, registered.petition, request.user, ip_address=client_ip(request)
+                    session,
+                    registered.petition,
+                    request.user,
+                    appointment=form.cleaned_data.get("appointment"),
+                    ip_address=client_ip(request),
                 )
             except ValidationError as exc:
-                raise ValidationError({"reception_session": exc.messages}) from None
+                key = (
+                    "appointment" if "appointment" in getattr(exc, "error_dict", {}) else "reception_session"
+                )
+                raise ValidationError({key: exc.messages}) from None
     return registered
 
 

@@ -36,10 +36,12 @@ class PetitionerActor:
 @dataclass(frozen=True)
 class UnitActor:
     """A unit acting as such (the importer). It holds every staff role inside its own unit; the unit rules
-    of the transition table still apply."""
+    of the transition table still apply. ``person``: the user whose work in a mechanism above the workflow
+    made the unit act (``perform_for_mechanism``); the audit event names them and their unit."""
 
     unit: Any
     name: str = ""
+    person: Any = None
 
     pk = None
     is_petitioner = False
@@ -57,6 +59,12 @@ class UnitActor:
 
 def is_petitioner(actor) -> bool:
     return bool(getattr(actor, "is_petitioner", False))
+
+
+def audited(actor):
+    """Who the audit event names as actor: the person behind a unit acting for a mechanism, else the actor."""
+    person = getattr(actor, "person", None) if isinstance(actor, UnitActor) else None
+    return person if getattr(person, "pk", None) else actor
 
 
 def describe(actor) -> dict[str, Any]:

@@ -151,7 +151,7 @@ def perform(
             action=action,
             target=locked,
             petition=locked,
-            actor=actor,
+            actor=actors.audited(actor),
             at=at,
             ip_address=ip_address,
             changes=audit.diff(before, audit.snapshot(locked, TRACKED_FIELDS)),
@@ -183,14 +183,15 @@ def perform(
 def perform_for_mechanism(petition: Petition, action: str, user, *, name: str, at=None, **data) -> Event:
     """``perform`` on behalf of a mechanism above the workflow (a joint meeting's decision, an assistance
     grant): as ``user`` when the row lets that user act, else as the petition's bureau (a ``UnitActor``
-    named ``name``), since the bureau is where those mechanisms' offices sit (联席办, the assistance fund);
-    the mechanism's own event names the person, in the same transaction."""
+    named ``name``), since the bureau is where those mechanisms' offices sit (联席办, the assistance fund).
+    The petition's event still names ``user`` and their unit as actor (``data.by_unit`` says the bureau's
+    authority), so its history shows who did it."""
     row = TABLE[action]
     unit = getattr(user, "unit", None)
     actor = user
     if row.unit is None or not user.has_role(*row.roles) or not unit_may_act(row.unit, petition, unit):
         receiving = petition.receiving_unit
-        actor = actors.UnitActor(receiving.bureau() or receiving, name=name)
+        actor = actors.UnitActor(receiving.bureau() or receiving, name=name, person=user)
     return perform(petition, action, actor, at=at, **data)
 
 

@@ -27,6 +27,7 @@ from xinfang.petitions.numbers import hash_query_code, new_query_code
 from .. import access
 from ..models import (
     EXPECTED,
+    HELD,
     Appointment,
     AppointmentChannel,
     AppointmentStatus,
@@ -230,8 +231,8 @@ def move(
     raise_if(errors)
     with transaction.atomic():
         locked = _locked(appointment, actor)
-        if locked.status == AppointmentStatus.DECLINED:
-            raise ValidationError("该约访已不予安排，不能改期。")
+        if locked.status in (AppointmentStatus.DECLINED, AppointmentStatus.ATTENDED):
+            raise ValidationError(f"该约访{locked.get_status_display()}，不能改期。")
         if session.pk == locked.session_id:
             raise ValidationError({"session": "改约的接访场次与原场次相同。"})
         if not locked.bureau.region.contains(session.bureau.region):
@@ -258,6 +259,8 @@ def decline(appointment: Appointment, actor, *, reason: str, at=None, ip_address
         locked = _locked(appointment, actor)
         if locked.status == AppointmentStatus.DECLINED:
             raise ValidationError("该约访已不予安排。")
+        if locked.status == AppointmentStatus.ATTENDED:
+            raise ValidationError("该约访已接待，不能再不予安排。")
         return _decide(
             locked,
             actor,
@@ -269,10 +272,31 @@ def decline(appointment: Appointment, actor, *, reason: str, at=None, ip_address
         )
 
 
+def attend(appointment: Appointment, session: ReceptionSession, petition: Petition, actor, *, at, ip_address):
+    """The petitioner came and was registered at the session (已接待): called by ``reception.link_petition``
+    inside its transaction, so the link and the appointment change together or not at all."""
+    locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if locked.session_id != session.pk or locked.status not in EXPECTED:
+        raise ValidationError({"appointment": "只能关联本次接访中已确认的约访。"})
+    before = locked.status
+    locked.status, locked.petition = AppointmentStatus.ATTENDED, petition
+    locked.save(update_fields=["status", "petition"])
+    record(
+        action="attend_appointment",
+        target=locked,
+        petition=petition,
+        actor=actor,
+        at=at,
+        ip_address=ip_address,
+        from_status=before,
+        to_status=locked.status,
+        data={"session": session.pk, "date": session.date},
+    )
+    return locked
+
+
 def expected_at(session: ReceptionSession) -> QuerySet[Appointment]:
-    """The confirmed (or moved here) appointments of a session: its list of expected visits."""
+    """The confirmed (or moved here) appointments of a session and those attended: its list of visits."""
     return (
-        session.appointments.filter(status__in=EXPECTED)
-        .select_related("petition")
-        .order_by("requested_at", "id")
+        session.appointments.filter(status__in=HELD).select_related("petition").order_by("requested_at", "id")
     )

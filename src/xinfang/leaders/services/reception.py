@@ -33,6 +33,7 @@ from ..models import (
     SessionPetition,
     SessionStatus,
 )
+from . import appointments
 from .common import check_leader, check_units, raise_if, require_bureau, text
 
 # How far ahead sessions may be made from a schedule at once: a year of 村级接访 is 52 rows.
@@ -370,8 +371,11 @@ def record_work(session: ReceptionSession, actor, *, note: str, at=None, ip_addr
     return locked
 
 
-def link_petition(session: ReceptionSession, petition: Petition, actor, *, at=None, ip_address=None):
-    """The petition was registered at this session (在本次接访中登记)."""
+def link_petition(
+    session: ReceptionSession, petition: Petition, actor, *, appointment=None, at=None, ip_address=None
+):
+    """The petition was registered at this session (在本次接访中登记); with the appointment (约访) the petitioner
+    came by, which becomes attended (已接待) in the same transaction."""
     at = at or clock.now()
     _may_edit(actor, session.bureau)
     if not visible_to(actor).filter(pk=petition.pk).exists():
@@ -405,6 +409,8 @@ def link_petition(session: ReceptionSession, petition: Petition, actor, *, at=No
             ip_address=ip_address,
             data={"session": locked.pk, "date": locked.date, "leader": locked.leader_id},
         )
+        if appointment is not None:
+            appointments.attend(appointment, locked, petition, actor, at=at, ip_address=ip_address)
     return link
 
 

@@ -1,4 +1,4 @@
-"""xinfang bulletin (daily|weekly|monthly|reception) --unit CODE [--from DATE --to DATE] [--out DIR] [--send]"""
+"""xinfang bulletin (daily|weekly|monthly|reception|campaign) --unit CODE [--from DATE --to DATE] [--out DIR] [--send]"""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from xinfang.stats.periods import Period
 
 
 class Command(BaseCommand):
-    help = "编发信访情况日通报、信访要情（周）或月度通报（Word 和 PDF）。"
+    help = "编发信访情况日通报、信访要情（周）、月度通报、领导接访周通报或专项活动化解进度周通报（Word 和 PDF）。"
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=BulletinKind.values)
