@@ -18,6 +18,7 @@ from .common import (
     set_responsible,
     start_handling,
 )
+from .upper_review import sign
 
 
 def accept(ctx: Context) -> None:
@@ -25,6 +26,7 @@ def accept(ctx: Context) -> None:
     refuse_if_accused(ctx, unit)
     track = read_track(ctx)
     routing = current_routing(ctx.petition)
+    sign(routing, ctx)
     routing.accepted_at = ctx.at
     routing.save(update_fields=["accepted_at"])
     closed = close_stages(ctx, (Stage.ACCEPT,), unit=unit)
@@ -38,6 +40,7 @@ def object_(ctx: Context) -> None:
     last_day = object_window(ctx.petition, routing)
     if not deadline_rules.is_on_time(ctx.at, last_day):
         ctx.refuse(f"已超过提出异议的期限（收到之日起5个工作日，至{last_day:%Y年%m月%d日}）。", code="window")
+    sign(routing, ctx)
     routing.objected_at = ctx.at
     routing.objection_reason = reason
     routing.is_current = False
