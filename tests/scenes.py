@@ -176,8 +176,9 @@ class Scene:
         self.deliver(petition, received_on)
         return petition
 
-    def drive(self, status: str, **overrides):
-        """A petition brought to ``status`` through the real workflow (received 2026-03-02)."""
+    def drive(self, status: str, *, assigned: bool = False, **overrides):
+        """A petition brought to ``status`` through the real workflow (received 2026-03-02): transferred to
+        Qingbo, or with ``assigned`` assigned to it (the bureau then confirms the result before delivery)."""
         p, h = self.people, self.people.township_handler
         petition = self.petition(**overrides)
         steps = {
@@ -219,8 +220,10 @@ class Scene:
         if status in steps:
             plan = steps[status]
         else:
-            plan = list(steps["transferred"])
+            plan = list(steps["assigned" if assigned else "transferred"])
             for reached, action, actor, on, data in path:
+                if action == "deliver" and assigned:
+                    plan.append(("confirm_conclusion", p.bureau_handler, "2026-04-02", {}))
                 plan.append((action, actor, on, data))
                 if reached == status:
                     break

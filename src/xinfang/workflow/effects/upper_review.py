@@ -30,12 +30,12 @@ def sign_for(ctx: Context) -> None:
     closed = close_stages(ctx, (Stage.SIGN_FOR,), unit=routing.to_unit)
     routing.signed_for_at = ctx.at
     routing.save(update_fields=["signed_for_at"])
-    ctx.reason = read_text(ctx, "text", required=False)
     ctx.record.update(
         {
             "routing": routing.pk,
             "on_time": closed[0].on_time if closed else None,
             "unit": routing.to_unit.code,
+            "text": read_text(ctx, "text", required=False),
         }
     )
 
@@ -49,8 +49,8 @@ def _assignment(ctx: Context) -> Routing:
 
 def urge(ctx: Context) -> None:
     routing = _assignment(ctx)
-    ctx.reason = read_text(ctx, "text", max_length=2000)
-    ctx.record.update({"routing": routing.pk, "to_unit": routing.to_unit.code, "text": ctx.reason})
+    text = read_text(ctx, "text", max_length=2000)
+    ctx.record.update({"routing": routing.pk, "to_unit": routing.to_unit.code, "text": text})
 
 
 def add_supplement(ctx: Context) -> None:
@@ -65,9 +65,13 @@ def confirm_conclusion(ctx: Context) -> None:
         ctx.refuse("该办理结果已审核认定办结。", code="state")
     routing.result_confirmed_at = ctx.at
     routing.save(update_fields=["result_confirmed_at"])
-    ctx.reason = read_text(ctx, "text", required=False)
     ctx.record.update(
-        {"routing": routing.pk, "to_unit": routing.to_unit.code, "rework_count": routing.rework_count}
+        {
+            "routing": routing.pk,
+            "to_unit": routing.to_unit.code,
+            "rework_count": routing.rework_count,
+            "text": read_text(ctx, "text", required=False),
+        }
     )
 
 
