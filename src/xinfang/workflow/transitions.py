@@ -221,6 +221,19 @@ add(
 )
 add(
     Transition(
+        "sign_for",
+        "签收",
+        frozenset({S.TRANSFERRED, S.ASSIGNED}),
+        None,
+        INTAKE_STAFF,
+        UnitRule.HOLDER,
+        stops=(Stage.SIGN_FOR,),
+        optional=("text",),
+        rules="收到转送、交办的信访事项后先签收（默认1个工作日内），再在受理期限内决定受理或提出异议；每次转送交办签收一次。",
+    )
+)
+add(
+    Transition(
         "accept",
         "受理",
         frozenset({S.TRANSFERRED, S.ASSIGNED}),
@@ -459,20 +472,7 @@ add(
     )
 )
 
-# Sign-for and the assigning bureau's review of an assigned matter's result (process.md §3, national system).
-add(
-    Transition(
-        "sign_for",
-        "签收",
-        frozenset({S.TRANSFERRED, S.ASSIGNED}),
-        None,
-        INTAKE_STAFF,
-        UnitRule.HOLDER,
-        stops=(Stage.SIGN_FOR,),
-        optional=("text",),
-        rules="收到转送、交办的信访事项后先签收（默认1个工作日内），再在受理期限内决定受理或提出异议；每次转送交办签收一次。",
-    )
-)
+# The assigning bureau's hand on an assigned matter, and its review of the result (process.md §3).
 add(
     Transition(
         "urge",

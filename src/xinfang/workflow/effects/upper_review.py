@@ -12,13 +12,15 @@ from ..units import assigning_routing, current_routing
 from .common import Context, close_stages, open_stage, read_text
 
 
-def sign(routing: Routing, ctx: Context) -> None:
+def sign(routing: Routing, ctx: Context) -> list[str]:
     """Sign for ``routing`` now unless signed already: accepting or objecting without signing first signs too,
-    so the sign-for deadline is closed (met or missed) by whichever comes first."""
-    if routing.signed_for_at is None:
-        routing.signed_for_at = ctx.at
-        routing.save(update_fields=["signed_for_at"])
-        close_stages(ctx, (Stage.SIGN_FOR,), unit=routing.to_unit)
+    so the sign-for deadline is closed (met or missed) by whichever comes first. Returns the routing's
+    fields to save (the caller saves them with its own)."""
+    if routing.signed_for_at is not None:
+        return []
+    routing.signed_for_at = ctx.at
+    close_stages(ctx, (Stage.SIGN_FOR,), unit=routing.to_unit)
+    return ["signed_for_at"]
 
 
 def sign_for(ctx: Context) -> None:
