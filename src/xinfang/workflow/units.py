@@ -43,6 +43,12 @@ def head_roles(unit: OrgUnit) -> tuple[str, ...]:
     return (Role.UNIT_LEADER, Role.BUREAU_LEADER) if unit.kind == UnitKind.BUREAU else (Role.UNIT_LEADER,)
 
 
+def awaiting_confirmation(petition: Petition) -> bool:
+    """Whether an assigned matter's reported result waits for the assigning bureau's review."""
+    routing = assigning_routing(petition)
+    return petition.status == Status.REPLIED and routing is not None and routing.result_confirmed_at is None
+
+
 def holder(petition: Petition) -> OrgUnit | None:
     """The unit that must decide what happens next before acceptance.
 
