@@ -20,6 +20,7 @@ from types import SimpleNamespace
 from tests import factories as f
 from xinfang import clock
 from xinfang.orgs.models import Role, UnitKind
+from xinfang.workflow.actors import UnitActor
 from xinfang.workflow.services import perform
 
 SUPPORT = {"opinion": "support", "text": "经核查，予以支持。"}
@@ -107,12 +108,17 @@ class Scene:
     def handler_of(self, unit):
         return self.handlers[unit.pk]
 
-    def transfer(self, petition, at: str, unit=None):
-        """Transferred by the registrar to ``unit`` (default 清波街道); returns that unit's handler (None for a
-        unit without one among the personas)."""
+    def transfer(self, petition, at: str, unit=None, *, sign: bool = True):
+        """Transferred by the registrar to ``unit`` (default 清波街道), which signs for it at once unless
+        ``sign`` is False (then its one-working-day sign-for period runs); returns that unit's handler (None
+        for a unit without one among the personas)."""
         unit = unit or self.org.qingbo_unit
         self.do(petition, "transfer", self.people.registrar, at, to_unit=unit)
-        return self.handlers.get(unit.pk)
+        handler = self.handlers.get(unit.pk)
+        if sign:
+            signer = handler if handler is not None and handler.is_active else UnitActor(unit)
+            self.do(petition, "sign_for", signer, at)
+        return handler
 
     def accept(self, petition, at: str, unit=None, **data):
         """Accepted by the handler of ``unit`` (default 清波街道); returns that handler."""

@@ -125,6 +125,8 @@ def unit_choices(units, suggestion: OrgUnit | None, empty: str) -> list:
 def approvers(petition: Petition):
     """Who may approve an extension: the heads of the unit the rule names (``units.extension_approving_unit``)."""
     unit = extension_approving_unit(petition)
+    if unit is None:  # not being handled by anyone: nobody to approve (the service refuses the action)
+        return get_user_model().objects.none()
     users = get_user_model().objects.filter(unit=unit, is_active=True).order_by("full_name", "username")
     roles = head_roles(unit)
     # Roles are a JSON list; filter them here rather than in SQL, so SQLite and PostgreSQL agree.

