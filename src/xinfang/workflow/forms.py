@@ -312,7 +312,8 @@ class ObjectForm(ActionForm):
 class ExtendForm(ActionForm):
     rule = (
         "办理期限为受理之日起60日；情况复杂的，经本单位负责人批准可以延期，"
-        "延期不超过30日，须经本单位负责人批准，并告知信访人延期理由（《信访工作条例》第三十四条）。"
+        "延期不超过30日，须经本单位负责人批准（交办事项由交办的信访部门负责人批准），并告知信访人延期理由"
+        "（《信访工作条例》第三十四条）。"
     )
     submit_label = "延期"
 
@@ -325,7 +326,8 @@ class ExtendForm(ActionForm):
     def setup(self) -> None:
         field = self.fields["approved_by"]
         field.queryset = approvers(self.petition)
-        field.help_text = f"{self.petition.responsible_unit.name}负责人。"
+        unit = extension_approving_unit(self.petition)
+        field.help_text = f"{unit.name}负责人。" if unit is not None else ""
         if not self.is_bound and self.user.pk in field.queryset.values_list("pk", flat=True):
             self.initial.setdefault("approved_by", self.user.pk)
 
