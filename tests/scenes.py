@@ -20,6 +20,7 @@ from types import SimpleNamespace
 from tests import factories as f
 from xinfang import clock
 from xinfang.orgs.models import Role, UnitKind
+from xinfang.workflow.actors import UnitActor
 from xinfang.workflow.services import perform
 
 SUPPORT = {"opinion": "support", "text": "经核查，予以支持。"}
@@ -107,12 +108,17 @@ class Scene:
     def handler_of(self, unit):
         return self.handlers[unit.pk]
 
-    def transfer(self, petition, at: str, unit=None):
-        """Transferred by the registrar to ``unit`` (default 清波街道); returns that unit's handler (None for a
-        unit without one among the personas)."""
+    def transfer(self, petition, at: str, unit=None, *, sign: bool = True):
+        """Transferred by the registrar to ``unit`` (default 清波街道), which signs for it at once unless
+        ``sign`` is False (then its one-working-day sign-for period runs); returns that unit's handler (None
+        for a unit without one among the personas)."""
         unit = unit or self.org.qingbo_unit
         self.do(petition, "transfer", self.people.registrar, at, to_unit=unit)
-        return self.handlers.get(unit.pk)
+        handler = self.handlers.get(unit.pk)
+        if sign:
+            signer = handler if handler is not None and handler.is_active else UnitActor(unit)
+            self.do(petition, "sign_for", signer, at)
+        return handler
 
     def accept(self, petition, at: str, unit=None, **data):
         """Accepted by the handler of ``unit`` (default 清波街道); returns that handler."""
@@ -176,8 +182,9 @@ class Scene:
         self.deliver(petition, received_on)
         return petition
 
-    def drive(self, status: str, **overrides):
-        """A petition brought to ``status`` through the real workflow (received 2026-03-02)."""
+    def drive(self, status: str, *, assigned: bool = False, **overrides):
+        """A petition brought to ``status`` through the real workflow (received 2026-03-02): transferred to
+        Qingbo, or with ``assigned`` assigned to it (the bureau then confirms the result before delivery)."""
         p, h = self.people, self.people.township_handler
         petition = self.petition(**overrides)
         steps = {
@@ -219,8 +226,10 @@ class Scene:
         if status in steps:
             plan = steps[status]
         else:
-            plan = list(steps["transferred"])
+            plan = list(steps["assigned" if assigned else "transferred"])
             for reached, action, actor, on, data in path:
+                if action == "deliver" and assigned:
+                    plan.append(("confirm_conclusion", p.bureau_handler, "2026-04-02", {}))
                 plan.append((action, actor, on, data))
                 if reached == status:
                     break

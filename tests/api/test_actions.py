@@ -263,13 +263,15 @@ def test_available_actions_for_the_caller(client_for, scene):
 
 def test_deadlines_with_their_colours(client_for, scene):
     petition = scene.drive("transferred")  # route done 03-03; accept due 03-18
+    scene.do(petition, "sign_for", scene.people.township_handler, "2026-03-03 15:00")
     scene.move(when("2026-03-20"))
     url = f"/api/v1/petitions/{petition.pk}/deadlines/"
     body = client_for(scene.people.township_handler).get(url).json()
     assert (
         body["colour"] == "red" and body["next_due_on"] == "2026-03-18" and body["next_due_stage"] == "accept"
     )
-    route, accept = body["deadlines"]
+    route, sign, accept = body["deadlines"]
+    assert sign["stage"] == "sign_for" and sign["colour"] == "green" and sign["on_time"] is True
     assert route["stage"] == "route" and route["status"] == "met" and route["on_time"] is True
     assert route["colour"] == "green" and route["unit"] == "330102-XFJ"
     assert accept["stage_label"] == "受理并告知（转送、交办事项）" and accept["colour"] == "red"

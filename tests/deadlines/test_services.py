@@ -29,6 +29,9 @@ SEEDED = {
     "request_re_review": (30, "calendar", "review_received", 0),
     "re_review": (30, "calendar", "request_received", 0),
     "rating": (30, "calendar", "reply_received", 0),
+    # process.md §3: sign-for (签收) within 1 working day; a result returned for rework handled in 30 days.
+    "sign_for": (1, "working", "receipt_by_unit", 0),
+    "rework": (30, "calendar", "returned", 0),
 }
 
 

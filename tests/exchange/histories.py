@@ -80,6 +80,7 @@ class _History:
     def __init__(self, generator: HistoryGenerator, petition: Petition):
         self.g, self.rng, self.petition = generator, generator.rng, petition
         self.t = petition.received_at
+        self.assigned = False  # the current routing is an assignment: the bureau confirms its result
 
     def later(self, low: float, high: float, *, office: bool = True) -> dt.datetime:
         at = self.t + dt.timedelta(days=self.rng.uniform(low, high))
@@ -171,12 +172,14 @@ class _History:
                 else {"report_due": (at + dt.timedelta(days=45)).date()}
             )
             self.do("assign", c.registrar, at, to_unit=unit, **report)
+            self.assigned = True
         else:
             self.do("transfer", c.registrar, at, to_unit=unit)
         if unit != org.discipline and rng.random() < 0.06:
             self.do("object", c.handlers[unit.pk], self.later(0.5, 3), reason="不属于本单位职责")
             unit = org.housing if unit != org.housing else org.qingbo_unit
             self.do("transfer", c.registrar, self.later(0.5, 3), to_unit=unit)
+            self.assigned = False
         late = rng.random() < 0.05
         self.do(
             "accept", c.handlers[unit.pk], self.later(16, 19) if late else self.later(0.5, 10), **self.track()
@@ -210,7 +213,8 @@ class _History:
                 self.later(0, 1),
                 days=rng.choice([15, 30]),
                 reason="需要多部门会商",
-                approved_by=c.heads[unit.pk],
+                # an assigned matter's extension is approved by the assigning bureau (process.md §3)
+                approved_by=c.heads[self.g.world.org.bureau.pk if self.assigned else unit.pk],
             )
             reply_at = self.later(5, 30)
         elif rng.random() < 0.08:
@@ -222,6 +226,9 @@ class _History:
         self.do(
             "reply", handler, reply_at, opinion=rng.choice(OPINIONS), text="经调查核实，答复如下。", form=form
         )
+        if self.assigned:  # the assigning bureau confirms the result first; no draw, so the rest stays put
+            self.t += dt.timedelta(minutes=30)
+            self.do("confirm_conclusion", c.phone_staff, self.t)
         deliver_at = self.later(0.1, 2)
         received_on = self.day_after(clock.local_date(deliver_at), 0, 3)
         self.do("deliver", handler, deliver_at, method=rng.choice(METHODS), received_on=received_on)

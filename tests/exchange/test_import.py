@@ -55,7 +55,7 @@ def person(n: int) -> dict:
 def test_the_documented_example_imports_with_its_history(world):
     result = import_petitions(jsonl(documented_example()))
 
-    assert (result.imported, result.events, result.skipped, result.rejected) == (1, 6, [], [])
+    assert (result.imported, result.events, result.skipped, result.rejected) == (1, 7, [], [])
     petition = Petition.objects.get(external_id="ZJ330102-2026-000123")
     org = world.org
     assert petition.registration_number == "XF-330102-2026-000001"  # the receiving unit's own sequence
@@ -76,19 +76,20 @@ def test_the_documented_example_imports_with_its_history(world):
     assert [(e.action, e.at.isoformat(), e.to_status) for e in events] == [
         ("register", "2026-03-02T01:30:00+00:00", "registered"),
         ("transfer", "2026-03-03T02:00:00+00:00", "transferred"),
+        ("sign_for", "2026-03-03T08:00:00+00:00", "transferred"),
         ("accept", "2026-03-10T07:00:00+00:00", "accepted"),
         ("reply", "2026-04-20T03:00:00+00:00", "replied"),
         ("deliver", "2026-04-21T01:00:00+00:00", "concluded"),
         ("rate", "2026-04-25T12:00:00+00:00", "concluded"),
         ("rate", "2026-04-25T12:01:00+00:00", "concluded"),
     ]
-    assert events[1].data["by_unit"] == "330102-XFJ" and events[2].data["by_unit"] == "330102-ZJJ"
-    assert events[5].data["via"] == "import" and events[5].actor is None
+    assert events[1].data["by_unit"] == "330102-XFJ" and events[3].data["by_unit"] == "330102-ZJJ"
+    assert events[6].data["via"] == "import" and events[6].actor is None
     routing = Routing.objects.get(petition=petition)
     assert (routing.from_unit, routing.to_unit, routing.accepted_at) == (
         org.bureau,
         org.housing,
-        events[2].at,
+        events[3].at,
     )
     reply = Reply.objects.get(petition=petition)
     assert (reply.opinion, reply.delivery_method, reply.received_on) == (
@@ -110,6 +111,7 @@ def test_the_documented_example_imports_with_its_history(world):
     }
     assert deadlines == {
         ("route", ""): (dt.date(2026, 3, 17), DeadlineStatus.MET, True),
+        ("sign_for", ""): (dt.date(2026, 3, 4), DeadlineStatus.MET, True),
         ("accept", ""): (dt.date(2026, 3, 18), DeadlineStatus.MET, True),
         ("handle", ""): (dt.date(2026, 5, 9), DeadlineStatus.MET, True),
         ("rating", "bureau"): (dt.date(2026, 5, 25), DeadlineStatus.MET, True),
@@ -318,7 +320,7 @@ def test_the_command_reports_each_line_and_fails_when_a_line_was_refused(world, 
     out, err = capsys.readouterr()
     assert "第4行：不是有效的JSON" in err
     assert "第5行：外部编号“ZJ330102-2026-000123”已经导入，跳过。" in out
-    assert "导入1件（事件6个），跳过1件，拒绝1件" in out
+    assert "导入1件（事件7个），跳过1件，拒绝1件" in out
     assert Petition.objects.count() == 1
 
 
@@ -331,7 +333,7 @@ def test_a_dry_run_checks_every_line_and_writes_nothing(world, tmp_path, capsys)
     path.write_text("\n".join(lines), encoding="utf-8")
     call_command("import-petitions", str(path), "--dry-run")
     out, _ = capsys.readouterr()
-    assert "试运行（未写入）：导入2件（事件6个），跳过0件，拒绝0件" in out
+    assert "试运行（未写入）：导入2件（事件7个），跳过0件，拒绝0件" in out
     assert not Petition.objects.exists() and not Event.objects.exists() and not Petitioner.objects.exists()
 
 

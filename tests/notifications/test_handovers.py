@@ -51,8 +51,16 @@ def stage(scene, people, org, action):
         "reply": ("accepted", p.township_handler, {"opinion": "support", "text": "予以支持"}),
         "request_review": ("concluded", None, {}),
         "request_re_review": ("reviewed", None, {}),
+        # The assigning bureau's actions on an assigned matter: the unit working it is told.
+        "urge": ("assigned", p.bureau_handler, {"text": "请尽快受理"}),
+        "add_supplement": ("accepted", p.registrar, {"text": "信访人补充了材料"}),
+        "confirm_conclusion": ("replied", p.bureau_handler, {}),
+        "return_for_rework": ("replied", p.bureau_handler, {"reason": "未说明依据"}),
     }
     return plans[action]
+
+
+ASSIGNED = {"urge", "add_supplement", "confirm_conclusion", "return_for_rework"}
 
 
 ON = {
@@ -64,6 +72,10 @@ ON = {
     "reply": "2026-04-01",
     "request_review": "2026-04-10",
     "request_re_review": "2026-04-25",
+    "urge": "2026-03-04",
+    "add_supplement": "2026-03-06",
+    "confirm_conclusion": "2026-04-02",
+    "return_for_rework": "2026-04-02",
 }
 
 
@@ -73,7 +85,7 @@ def test_each_handover_tells_someone_who_can_act_next(
 ):
     assert scene.city_reviewer.unit == org.city_bureau  # the city bureau has a reviewer for the re-review
     state, actor, data = stage(scene, people, org, action)
-    petition = scene.drive(state)
+    petition = scene.drive(state, assigned=action in ASSIGNED)
     before = set(Notification.objects.values_list("id", flat=True))
     with django_capture_on_commit_callbacks(execute=True):
         scene.do(petition, action, actor, ON[action], **data)
@@ -88,6 +100,20 @@ def test_each_handover_tells_someone_who_can_act_next(
         assert offered & next_actions, (action, user.username, offered)
         assert visible_to(user).filter(pk=petition.pk).exists(), (action, user.username)
         assert user != actor
+
+
+def test_an_assigned_reply_reaches_the_assigning_bureau_first(
+    scene, people, django_capture_on_commit_callbacks
+):
+    petition = scene.drive("accepted", assigned=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        scene.do(petition, "reply", people.township_handler, "2026-04-01", opinion="support", text="予以支持")
+    note = Notification.objects.get(recipient=people.bureau_handler, petition=petition)
+    assert "待交办机关审核认定办结" in note.title
+    with django_capture_on_commit_callbacks(execute=True):
+        scene.do(petition, "return_for_rework", people.bureau_handler, "2026-04-02", reason="未说明政策依据")
+    back = Notification.objects.get(recipient=people.township_handler, petition=petition, kind="returned")
+    assert "退回重办" in back.title and "未说明政策依据" in back.body
 
 
 def test_a_review_request_from_the_portal_reaches_the_reviewers(

@@ -194,6 +194,45 @@ CASES = [
         {"settlement": "agreement", "text": "双方签订和解协议，信访人息诉"},
         lambda p: p.settlement == "agreement" and p.settled_at is not None,
     ),
+    Case(
+        "sign_for",
+        "transferred",
+        "township_handler",
+        {"text": "已签收"},
+        lambda p: p.routings.get(is_current=True).signed_for_at is not None,
+    ),
+    Case(
+        "urge",
+        "assigned",
+        "bureau_handler",
+        {"text": "请于三日内受理并报告进展"},
+        lambda p: p.status == Status.ASSIGNED,
+        drive={"assigned": True},
+    ),
+    Case(
+        "add_supplement",
+        "accepted",
+        "registrar",
+        {"text": "信访人补充提交了房屋租赁合同复印件"},
+        lambda p: p.status == Status.ACCEPTED,
+        drive={"assigned": True},
+    ),
+    Case(
+        "confirm_conclusion",
+        "replied",
+        "bureau_handler",
+        {"text": "办理结果符合要求，同意办结"},
+        lambda p: p.routings.get(is_current=True).result_confirmed_at is not None,
+        drive={"assigned": True},
+    ),
+    Case(
+        "return_for_rework",
+        "replied",
+        "bureau_handler",
+        {"reason": "未说明补偿标准的政策依据"},
+        lambda p: p.status == Status.ACCEPTED and p.routings.get(is_current=True).rework_count == 1,
+        drive={"assigned": True},
+    ),
 ]
 BY_ACTION = {case.action: case for case in CASES}
 

@@ -41,15 +41,26 @@ def test_acceptance_across_national_day(scene, people):
     assert (accept.status, accept.on_time, late.accepted_on_time) == (DeadlineStatus.MISSED, False, False)
 
 
+def test_sign_for_within_one_working_day_across_national_day(scene):
+    """Transferred on Wed 2026-09-30: the next working day is Thu 10-08 (National Day ran 10-01..10-07)."""
+    petition = received_and_transferred(scene, "2026-09-30")
+    assert (petition.next_due_on, petition.next_due_stage) == (dt.date(2026, 10, 8), "sign_for")
+
+
 def test_colours_of_an_open_deadline(scene):
     petition = received_and_transferred(scene)  # accept due 10-13
+    scene.do(petition, "sign_for", scene.people.township_handler, "2026-09-28 15:00")
     assert (petition.next_due_on, petition.next_due_stage) == (dt.date(2026, 10, 13), "accept")
     assert selectors.petition_colour(petition, dt.date(2026, 10, 9)) == "blue"
     assert selectors.petition_colour(petition, dt.date(2026, 10, 10)) == "yellow"
     assert selectors.petition_colour(petition, dt.date(2026, 10, 13)) == "yellow"
     assert selectors.petition_colour(petition, dt.date(2026, 10, 14)) == "red"
     views = selectors.deadlines_of(petition, dt.date(2026, 10, 14))
-    assert [(v.deadline.stage, v.colour) for v in views] == [("route", "green"), ("accept", "red")]
+    assert [(v.deadline.stage, v.colour) for v in views] == [
+        ("route", "green"),
+        ("sign_for", "green"),
+        ("accept", "red"),
+    ]
     scene.do(petition, "accept", scene.people.township_handler, "2026-10-14")
     assert selectors.petition_colour(petition, dt.date(2026, 10, 14)) == "blue"  # now the 60-day handling
 
@@ -59,6 +70,7 @@ def test_available_actions(scene, people):
     assert [r.action for r in selectors.available_actions(petition, people.township_handler)] == [
         "direct_to_legal_route",
         "decline",
+        "sign_for",
         "accept",
         "object",
     ]

@@ -260,7 +260,14 @@ WHO = {
     # No supporting unit yet: a handler of any unit is in the wrong one.
     "add_support_opinion": ("accepted", "qingbo_registrar", "department_handler"),
     "record_settlement": ("concluded", "registrar", "township_handler"),
+    "sign_for": ("transferred", "auditor", "other_township_handler"),
+    "urge": ("assigned", "registrar", "township_handler"),
+    "add_supplement": ("accepted", "auditor", "township_handler"),
+    "confirm_conclusion": ("replied", "registrar", "township_handler"),
+    "return_for_rework": ("replied", "registrar", "township_handler"),
 }
+# Actions of the assigning bureau: their petition is assigned, not transferred.
+ASSIGNED = {"urge", "add_supplement", "confirm_conclusion", "return_for_rework"}
 
 
 def test_every_row_has_its_refusals_listed():
@@ -274,7 +281,7 @@ def test_every_action_checks_role_and_unit(scene, action):
     row = TABLE[action]
     state, wrong_role, wrong_unit = WHO[action]
     assert state in row.from_states
-    petition = scene.drive(state)
+    petition = scene.drive(state, assigned=action in ASSIGNED)
     extra = {
         "qingbo_registrar": f.UserFactory(username="qb_reg", unit=scene.org.qingbo_unit, roles=["registrar"]),
         "city_reviewer": scene.city_reviewer,

@@ -17,7 +17,9 @@ from xinfang.workflow.services import perform
 # document as the responsible unit changes, accept 12, reply 8, deliver 11, rate 10), with one to spare. Before the
 # petition was saved with only its changed fields and no longer reloaded, each took 4-6 more. Two of them are the
 # audit chain's: the head read FOR UPDATE and moved (docs/security.md "安全审计").
-BOUNDS = {"transfer": 16, "accept": 13, "reply": 9, "deliver": 12, "rate": 11}
+# Sign-for (process.md §3) added one deadline row to a transfer and its closing to an acceptance; a delivery
+# reads the current routing to refuse an assigned matter's unconfirmed result.
+BOUNDS = {"transfer": 17, "accept": 14, "reply": 9, "deliver": 13, "rate": 11}
 
 
 def _act(scene, petition, action, actor, at, **data):

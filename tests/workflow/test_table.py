@@ -77,7 +77,10 @@ def test_all_rows_in_full_histories(scene, org, people):
     act(p, "transfer", people.registrar, "2026-03-03", to_unit=org.housing)
     act(p, "object", people.department_handler, "2026-03-04", reason="不属于本部门职责")
     act(p, "assign", people.registrar, "2026-03-05", to_unit=org.qingbo_unit, report_days=60)
+    act(p, "sign_for", people.township_handler, "2026-03-05 16:00")
+    act(p, "urge", people.bureau_handler, "2026-03-05 17:00", text="请尽快受理")
     act(p, "accept", people.township_handler, "2026-03-06")
+    act(p, "add_supplement", people.registrar, "2026-03-06 11:00", text="信访人补充提交了租赁合同")
     act(
         p,
         "set_co_handlers",
@@ -96,9 +99,12 @@ def test_all_rows_in_full_histories(scene, org, people):
         "2026-04-20",
         days=20,
         reason="需会商",
-        approved_by=people.township_leader,
+        approved_by=people.bureau_leader,  # an assigned matter's extension: the assigning bureau approves
     )
-    act(p, "reply", people.township_handler, "2026-04-30", opinion="not_support", text="不予支持")
+    act(p, "reply", people.township_handler, "2026-04-28", opinion="not_support", text="不予支持")
+    act(p, "return_for_rework", people.bureau_handler, "2026-04-29", reason="未说明政策依据")
+    act(p, "reply", people.township_handler, "2026-04-30", opinion="not_support", text="不予支持，依据如下")
+    act(p, "confirm_conclusion", people.bureau_handler, "2026-05-05", text="同意办结")
     act(p, "deliver", people.township_handler, "2026-05-06", method="post", received_on="2026-05-06")
     act(p, "rate", None, "2026-05-07", target="unit", rating="dissatisfied", reason="不服")
     act(p, "rate", None, "2026-05-07 10:05", target="bureau", rating="basically_satisfied")
@@ -125,7 +131,7 @@ def test_all_rows_in_full_histories(scene, org, people):
     )
     act(p, "resolve", people.bureau_handler, "2026-06-25", text="已化解")
     act(p, "record_settlement", people.bureau_handler, "2026-06-26", settlement="terminated_by_law")
-    assert p.status == "terminated" and p.version == 21
+    assert p.status == "terminated" and p.version == 27
 
     act(scene.petition("2026-07-01 09:00"), "handle_self", people.bureau_handler, "2026-07-01 10:00")
     act(

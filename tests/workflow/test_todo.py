@@ -44,6 +44,7 @@ def day(scene):
         "to_deliver": s.drive("replied", received="2026-03-02 11:00"),
         "registered": s.drive("registered", received="2026-03-04 09:00"),  # the bureau's route
     }
+    s.do(rows["to_accept"], "sign_for", s.people.township_handler, "2026-03-03 16:00")  # signed, not accepted
     hubin = s.petition("2026-03-02 08:00")
     s.do(hubin, "transfer", s.people.registrar, "2026-03-03", to_unit=s.org.hubin_unit)
     rows["hubin"] = hubin
@@ -59,15 +60,18 @@ def test_every_stage_a_unit_works_in_is_a_filter_named_from_its_one_source():
     assert todo.TASK_STAGES == [
         Stage.ROUTE,
         Stage.NOTIFY_DIRECT,
+        Stage.SIGN_FOR,
         Stage.ACCEPT,
         Stage.REPORT,
         Stage.HANDLE,
         Stage.SIMPLIFIED,
+        Stage.REWORK,
         Stage.REVIEW,
         Stage.RE_REVIEW,
     ]
     assert todo.STAGE_LABELS[Stage.REVIEW] == Stage.REVIEW.label == "复查意见"
     assert todo.STAGE_LABELS[todo.DELIVERY] == TABLE["deliver"].label
+    assert todo.STAGE_LABELS[todo.CONFIRMATION] == TABLE["confirm_conclusion"].label == "审核认定办结"
     assert Stage.RATING not in todo.STAGE_LABELS  # the petitioner's window is nobody's task
 
 
@@ -150,7 +154,7 @@ def test_an_accusation_is_neither_listed_nor_counted_for_the_accused_unit(client
     assert petition.registration_number not in accused.content.decode()
     discipline = get(client, scene.people.discipline_handler)
     assert numbers(discipline) == [petition.registration_number]
-    assert stage_counts(discipline)[Stage.ACCEPT] == 1
+    assert stage_counts(discipline)[Stage.SIGN_FOR] == 1  # not yet signed for: its first duty
 
 
 def test_overseers_list_their_areas_units_and_may_narrow_to_one(client, scene, day):
@@ -197,9 +201,9 @@ def test_keyset_pages_cover_every_task_once_without_offset(client, scene, monkey
     scene.move(when("2026-03-20"))
     monkeypatch.setattr(views, "TODO_PAGE_SIZE", 2)
     handler = scene.people.township_handler
-    whole = numbers(get(client, handler, f"sort={sort}&stage=accept"))
+    whole = numbers(get(client, handler, f"sort={sort}&stage=sign_for"))
     assert len(whole) == 2
-    seen, query, pages = [], f"sort={sort}&stage=accept", 0
+    seen, query, pages = [], f"sort={sort}&stage=sign_for", 0
     while True:
         with CaptureQueriesContext(connection) as queries:
             response = get(client, handler, query)
@@ -210,7 +214,7 @@ def test_keyset_pages_cover_every_task_once_without_offset(client, scene, monkey
         if not response.context["next_query"]:
             break
         query = response.context["next_query"]
-        assert "stage=accept" in query and f"sort={sort}" in query  # the filters travel along
+        assert "stage=sign_for" in query and f"sort={sort}" in query  # the filters travel along
     assert pages == 3 and len(seen) == len(set(seen)) == 5
     back = get(client, handler, response.context["prev_query"])
     assert numbers(back) == seen[2:4]

@@ -61,9 +61,12 @@ def test_each_persona_sees_the_actions_it_may_take_now(client, scene):
     transferred = scene.drive("transferred")
     assert buttons(page(client, people.township_handler, detail_url(transferred))) == [
         "direct_to_legal_route",
+        "sign_for",
         "accept",
         "object",
     ]
+    scene.do(transferred, "sign_for", people.township_handler, "2026-03-03 15:00")
+    assert "sign_for" not in buttons(page(client, people.township_handler, detail_url(transferred)))
     assert buttons(page(client, people.registrar, detail_url(transferred))) == []  # now the township's turn
 
     accepted = scene.drive("accepted")
@@ -90,13 +93,15 @@ def test_an_action_button_leads_to_its_form_without_javascript(client, scene):
 
 def test_detail_lists_every_deadline_with_colour_and_outcome(client, scene):
     petition = scene.drive("transferred")  # registered 03-02, transferred 03-03: accept due 03-18
+    scene.do(petition, "sign_for", scene.people.township_handler, "2026-03-03 16:00")
     scene.move(when("2026-03-20"))
     html = page(client, scene.people.township_handler, detail_url(petition))
     colour = region(html, "petition-colour")
     assert "红色（超期）" in colour and "受理并告知" in colour and "超期2天" in colour
     table = region(html, "petition-deadlines")
-    route, accept = table.split("<tr>")[2:4]
+    route, sign, accept = table.split("<tr>")[2:5]
     assert "登记后分类处理" in route and "绿色" in route and "按期完成" in route and "2026-03-03" in route
+    assert "签收" in sign and "绿色" in sign and "按期完成" in sign
     assert "受理并告知" in accept and "2026-03-18" in accept and "红色" in accept and "超期2天" in accept
 
 
@@ -172,6 +177,7 @@ def test_the_notice_an_action_issues_is_named_in_the_message_and_listed(client, 
 
 def test_the_list_shows_each_petitions_colour_and_next_due_date(client, scene):
     overdue = scene.drive("transferred")  # accept due 03-18
+    scene.do(overdue, "sign_for", scene.people.township_handler, "2026-03-03 16:00")
     running = scene.drive("accepted")
     done = scene.drive("concluded")
     scene.move(when("2026-03-20"))
@@ -197,6 +203,7 @@ def worklist(scene):
         "concluded": s.drive("concluded"),
         "registered": s.drive("registered"),
     }
+    s.do(petitions["to_accept"], "sign_for", s.people.township_handler, "2026-03-03 16:00")
     hubin = s.petition()
     s.do(hubin, "transfer", s.people.registrar, "2026-03-03", to_unit=s.org.hubin_unit)
     petitions["hubin"] = hubin

@@ -45,6 +45,7 @@ class StartRule(models.TextChoices):
     REPLY_RECEIVED = "reply_received", "信访人收到处理意见之日"
     REQUEST_RECEIVED = "request_received", "收到请求之日"
     REVIEW_RECEIVED = "review_received", "信访人收到复查意见之日"
+    RETURNED = "returned", "交办机关退回重办之日"
 
 
 class Stage(models.TextChoices):
@@ -52,11 +53,13 @@ class Stage(models.TextChoices):
 
     ROUTE = "route", "登记后分类处理"
     NOTIFY_DIRECT = "notify_direct", "书面告知信访人（直接信访）"
+    SIGN_FOR = "sign_for", "签收（转送、交办事项）"
     ACCEPT = "accept", "受理并告知（转送、交办事项）"
     OBJECT = "object", "对转送、交办提出异议"
     REPORT = "report", "报告交办事项办理结果"
     HANDLE = "handle", "办理"
     SIMPLIFIED = "simplified", "简易办理"
+    REWORK = "rework", "退回重办"
     REQUEST_REVIEW = "request_review", "提出复查请求"
     REVIEW = "review", "复查意见"
     REQUEST_RE_REVIEW = "request_re_review", "提出复核请求"

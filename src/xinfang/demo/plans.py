@@ -155,8 +155,8 @@ class _Planner:
         if unit == self.bureau:
             self.add("handle_self", self.at, self.bureau)
         else:
-            unit = self.accept(unit)
-        self.handle(unit, extendable=not assigned and unit != self.bureau)
+            unit, assigned = self.accept(unit, assigned)
+        self.handle(unit, extendable=not assigned and unit != self.bureau, assigned=assigned)
         return self.actions
 
     def earlier_pending(self, day: dt.date) -> bool:
@@ -190,8 +190,9 @@ class _Planner:
             self.add("transfer", self.at, self.bureau, to_unit=unit)
         return unit, assign
 
-    def accept(self, unit: str) -> str:
-        """The unit accepts within its 15 days, or objects and the bureau routes the matter again."""
+    def accept(self, unit: str, assigned: bool) -> tuple[str, bool]:
+        """The unit signs for the matter and accepts it within its 15 days, or objects and the bureau routes
+        it again (transferring it: then it is no longer an assignment). Returns (unit, still assigned)."""
         rng = self.rng
         routed = self.at
         if unit != data.DISCIPLINE and shape.chance(rng, shape.OBJECTION_SHARE):
@@ -199,18 +200,22 @@ class _Planner:
             fallback = self.route_unit if self.route_unit not in (None, unit) else data.BUREAU
             if fallback == self.bureau:
                 self.add("handle_self", self.working(shape.REROUTE_WORKING_DAYS), self.bureau)
-                return self.bureau
+                return self.bureau, False
             self.add("transfer", self.working(shape.REROUTE_WORKING_DAYS), self.bureau, to_unit=fallback)
-            unit, routed = fallback, self.at
+            unit, routed, assigned = fallback, self.at, False
         due = self.due(Stage.ACCEPT, routed)
         if self.late(shape.LATE_ACCEPT_SHARE, due):
             at = self.past_due(due, shape.LATE_BY_DAYS)
         else:
             at = self.working(shape.ACCEPT_WORKING_DAYS, by=due)
+        # Signed for a tenth of the way from routing to acceptance (no draw of its own, so every other
+        # step keeps its place in the plan's random sequence): mostly within the working day, late when
+        # the acceptance itself was late.
+        self.actions.append(PlannedAction("sign_for", routed + (at - routed) / 10, unit))
         self.add("accept", at, unit)
-        return unit
+        return unit, assigned
 
-    def handle(self, unit: str, *, extendable: bool) -> None:
+    def handle(self, unit: str, *, extendable: bool, assigned: bool = False) -> None:
         rng, accepted = self.rng, self.at
         due = self.due(Stage.HANDLE, accepted)
         if extendable and shape.chance(rng, shape.EXTENSION_SHARE):  # with the unit head's approval
@@ -233,6 +238,8 @@ class _Planner:
         self.add("reply", reply_at, unit, opinion=opinion, text=rng.choice(replies.REPLY_TEXTS[opinion]))
         method = shape.pick(rng, shape.DELIVERY_METHODS)
         sent_at = self.later(*shape.DELIVER_DAYS)
+        if assigned:  # the assigning bureau confirms the result before the unit delivers it (process.md §3)
+            self.add("confirm_conclusion", reply_at + (sent_at - reply_at) / 2, self.bureau)
         days_in_post = rng.randint(*shape.POST_DAYS) if method == "post" else 0
         received_on = clock.local_date(sent_at) + dt.timedelta(days=days_in_post)
         # Delivery is recorded once the unit knows the day received (a return receipt comes back).

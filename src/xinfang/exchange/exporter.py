@@ -64,6 +64,11 @@ FIELDS: dict[str, dict[str, str]] = {
     "set_co_handlers": {"lead_unit": "lead_unit", "supporting_units": "supporting_units", "text": REASON},
     "add_support_opinion": {"text": REASON},
     "record_settlement": {"settlement": "settlement", "text": REASON},
+    "sign_for": {"text": "text"},
+    "urge": {"text": "text"},
+    "add_supplement": {"text": "text"},
+    "confirm_conclusion": {"text": "text"},
+    "return_for_rework": {"reason": REASON},
     "open_supervision": {
         "unit": UNIT_PK,
         "reason_kind": "reason_kind",

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from xinfang.orgs.models import OrgUnit, Role
 from xinfang.workflow import actors, handovers, hooks
+from xinfang.workflow.units import awaiting_confirmation
 
 from . import services
 from .models import Kind
@@ -97,6 +98,18 @@ def _routed(label: str):
     return text
 
 
+def _replied(petition) -> tuple[str, str]:
+    if awaiting_confirmation(petition):
+        return (
+            f"信访事项 {petition.registration_number} 已报结，待交办机关审核认定办结",
+            "交办机关审核认定办结后，由承办单位将处理意见书送达信访人；不符合要求的退回重办。",
+        )
+    return (
+        f"信访事项 {petition.registration_number} 已答复，待送达",
+        "请将处理意见书送达信访人，并记录送达方式和收到日期。",
+    )
+
+
 def _due(petition) -> str:
     return f"，办理期限至{_cn_date(petition.handling_due_on)}" if petition.handling_due_on else ""
 
@@ -132,11 +145,30 @@ HANDOVER_MESSAGES = {
         Kind.ACCEPTED,
         lambda p, e: (f"信访事项 {p.registration_number} 已直接受理，待办理答复", f"{p.summary}{_due(p)}。"),
     ),
-    "reply": (
-        Kind.REPLIED,
+    "reply": (Kind.REPLIED, lambda p, e: _replied(p)),
+    "urge": (
+        Kind.URGED,
+        lambda p, e: (f"交办机关催办信访事项 {p.registration_number}", f"催办内容：{e.data.get('text', '')}"),
+    ),
+    "add_supplement": (
+        Kind.SUPPLEMENTED,
         lambda p, e: (
-            f"信访事项 {p.registration_number} 已答复，待送达",
+            f"交办机关补充了信访事项 {p.registration_number} 的材料",
+            f"补充内容：{e.data.get('text', '')}",
+        ),
+    ),
+    "confirm_conclusion": (
+        Kind.CONFIRMED,
+        lambda p, e: (
+            f"信访事项 {p.registration_number} 已审核认定办结，待送达",
             "请将处理意见书送达信访人，并记录送达方式和收到日期。",
+        ),
+    ),
+    "return_for_rework": (
+        Kind.RETURNED,
+        lambda p, e: (
+            f"信访事项 {p.registration_number} 被退回重办",
+            f"退回理由：{e.event.reason}\n请重新办理并报结{_due(p)}。",
         ),
     ),
     "request_review": (Kind.REVIEW_REQUESTED, _review_due("review")),

@@ -245,6 +245,8 @@ DATA_FIELDS: dict[str, tuple[str, Callable, str]] = {
     "lead_unit": ("主办单位", _unit, ""),
     "supporting_units": ("协办单位", lambda v, n: "、".join(filter(None, (n.unit(u) for u in v))), ""),
     "done_on": ("完成日期", lambda v, n: cn_date(v), ""),
+    "rework_count": ("退回重办次数", lambda v, n: f"{v}次" if v else "", ""),
+    "rework_on_time": ("按期重办", _yes_no, ""),
 }
 # The same key named for what it is in this action.
 DATA_LABELS = {
@@ -269,6 +271,17 @@ DATA_LABELS = {
     ("due_on", "request_review"): "复查期限",
     ("due_on", "request_re_review"): "复核期限",
     ("due_on", "record_hearing"): "复核期限顺延至",
+    ("unit", "sign_for"): "签收单位",
+    ("on_time", "sign_for"): "按期签收",
+    ("text", "sign_for"): "签收说明",
+    ("text", "urge"): "催办内容",
+    ("text", "add_supplement"): "补充内容",
+    ("text", "confirm_conclusion"): "审核意见",
+    ("to_unit", "urge"): "承办单位",
+    ("to_unit", "add_supplement"): "承办单位",
+    ("to_unit", "confirm_conclusion"): "承办单位",
+    ("to_unit", "return_for_rework"): "承办单位",
+    ("handling_due_on", "return_for_rework"): "重办期限",
 }
 
 

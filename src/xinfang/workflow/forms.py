@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from xinfang import clock, inputs
 from xinfang.evaluation.models import RatingTarget, RatingValue, RatingVia, ReviewDecision
 from xinfang.orgs import ordering
-from xinfang.orgs.models import JURISDICTION_KINDS, PREFIX_LENGTH, OrgUnit, Role, UnitKind
+from xinfang.orgs.models import JURISDICTION_KINDS, PREFIX_LENGTH, OrgUnit
 from xinfang.petitions.fields import CountedCharField
 from xinfang.petitions.models import (
     CategoryRoute,
@@ -33,6 +33,7 @@ from .errors import TransitionRefused
 from .models import ReplyForm
 from .services import NOTE_MAX_LENGTH
 from .transitions import Transition
+from .units import extension_approving_unit, head_roles
 from .windows import object_window
 
 DATE = inputs.DateInput()
@@ -122,14 +123,14 @@ def unit_choices(units, suggestion: OrgUnit | None, empty: str) -> list:
 
 
 def approvers(petition: Petition):
-    """Who may approve an extension: the responsible unit's heads (a bureau's leaders too)."""
-    unit = petition.responsible_unit
+    """Who may approve an extension: the heads of the unit the rule names (``units.extension_approving_unit``)."""
+    unit = extension_approving_unit(petition)
+    if unit is None:  # not being handled by anyone: nobody to approve (the service refuses the action)
+        return get_user_model().objects.none()
     users = get_user_model().objects.filter(unit=unit, is_active=True).order_by("full_name", "username")
-    head_roles = (
-        [Role.UNIT_LEADER, Role.BUREAU_LEADER] if unit.kind == UnitKind.BUREAU else [Role.UNIT_LEADER]
-    )
+    roles = head_roles(unit)
     # Roles are a JSON list; filter them here rather than in SQL, so SQLite and PostgreSQL agree.
-    return users.filter(pk__in=[u.pk for u in users if u.has_role(*head_roles)])
+    return users.filter(pk__in=[u.pk for u in users if u.has_role(*roles)])
 
 
 # --- Forms --------------------------------------------------------------------------------------------------
@@ -311,7 +312,8 @@ class ObjectForm(ActionForm):
 class ExtendForm(ActionForm):
     rule = (
         "办理期限为受理之日起60日；情况复杂的，经本单位负责人批准可以延期，"
-        "延期不超过30日，须经本单位负责人批准，并告知信访人延期理由（《信访工作条例》第三十四条）。"
+        "延期不超过30日，须经本单位负责人批准（交办事项由交办的信访部门负责人批准），并告知信访人延期理由"
+        "（《信访工作条例》第三十四条）。"
     )
     submit_label = "延期"
 
@@ -324,7 +326,8 @@ class ExtendForm(ActionForm):
     def setup(self) -> None:
         field = self.fields["approved_by"]
         field.queryset = approvers(self.petition)
-        field.help_text = f"{self.petition.responsible_unit.name}负责人。"
+        unit = extension_approving_unit(self.petition)
+        field.help_text = f"{unit.name}负责人。" if unit is not None else ""
         if not self.is_bound and self.user.pk in field.queryset.values_list("pk", flat=True):
             self.initial.setdefault("approved_by", self.user.pk)
 

@@ -52,8 +52,14 @@ HANDOVERS: dict[str, Handover] = {
     # Accepted: the unit's handlers work it and reply.
     "accept": Handover(("reply",), (Role.HANDLER,), UNIT_HEADS),
     "handle_self": Handover(("reply",), (Role.HANDLER,), UNIT_HEADS),
-    # Replied: whoever in the unit delivers the opinion to the petitioner.
-    "reply": Handover(("deliver",), (Role.HANDLER,), UNIT_HEADS),
+    # Replied: whoever in the unit delivers the opinion to the petitioner; an assigned matter's result goes
+    # first to the assigning bureau's handlers, who confirm it or return it for rework.
+    "reply": Handover(("deliver", "confirm_conclusion"), (Role.HANDLER,), UNIT_HEADS),
+    # The assigning bureau's hand on the matter: the unit working it is told.
+    "urge": Handover(("accept", "reply"), (Role.HANDLER,), UNIT_HEADS),
+    "add_supplement": Handover(("accept", "reply"), (Role.HANDLER,), UNIT_HEADS),
+    "confirm_conclusion": Handover(("deliver",), (Role.HANDLER,), UNIT_HEADS),
+    "return_for_rework": Handover(("reply",), (Role.HANDLER,), UNIT_HEADS),
     # Review and re-review: the reviewers of the reviewing unit.
     "request_review": Handover(("review_opinion",), (Role.REVIEWER,), UNIT_HEADS),
     "request_re_review": Handover(("re_review_opinion",), (Role.REVIEWER,), UNIT_HEADS),
@@ -77,6 +83,7 @@ NO_HANDOVER = {
     "set_co_handlers": "the lead unit keeps working it; the supporting units find it in their to-do lists",
     "add_support_opinion": "the lead unit reads it in the history; nobody's turn",
     "record_settlement": "a fact recorded; nobody's turn",
+    "sign_for": "the same unit goes on to accept or object",
 }
 
 

@@ -37,7 +37,11 @@ class Routing(models.Model):
     )
     sent_at = models.DateTimeField("转出时间")
     report_due = models.DateField("报结时限", null=True, blank=True)
+    signed_for_at = models.DateTimeField("签收时间", null=True, blank=True)
     accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    # An assigned matter's result, as the assigning bureau judged it (审核认定办结 / 退回重办, process.md §3).
+    result_confirmed_at = models.DateTimeField("审核认定办结时间", null=True, blank=True)
+    rework_count = models.PositiveSmallIntegerField("退回重办次数", default=0)
     objected_at = models.DateTimeField("异议时间", null=True, blank=True)
     objection_reason = models.TextField("异议理由", blank=True)
     # The routing to the unit that holds or handles the matter now; review routings are never current.

@@ -1,8 +1,9 @@
 """我的待办: the tasks a person must act on, their filters and the counts per stage.
 
-A task is a petition on which a unit must act now: one of the unit's periods is open (route, notify, accept,
-report, handle, review, re-review), or a reply it gave is not yet delivered (delivery has no period of its
-own; its stage here is ``DELIVERY``). Each row carries the task's stage, due date, unit and colour from the
+A task is a petition on which a unit must act now: one of the unit's periods is open (route, notify, sign for,
+accept, report, handle, rework, review, re-review), or a reply it gave is not yet delivered (delivery has no
+period of its own; its stage here is ``DELIVERY``), or, for a bureau, the result of a matter it assigned waits
+for its review (``CONFIRMATION``). Each row carries the task's stage, due date, unit and colour from the
 unit's earliest open period, so a filter by stage or colour is a filter on the same columns the page shows and
 the count above a stage is the length of the list that stage's link opens.
 
@@ -23,6 +24,7 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
+    Exists,
     F,
     OuterRef,
     Q,
@@ -43,7 +45,7 @@ from xinfang.petitions.models import Petition, Status
 from xinfang.petitions.selectors import visible_to
 
 from .co_handling import supporting
-from .models import Deadline, DeadlineStatus
+from .models import Deadline, DeadlineStatus, Routing, RoutingAction
 from .transitions import TABLE
 from .worklist import colour_q
 
@@ -51,6 +53,9 @@ from .worklist import colour_q
 DELIVERY = "delivery"
 # The pseudo-stage of a matter the unit supports (协办): its due date is the lead unit's next one.
 SUPPORT = "support"
+# The pseudo-stage of an assigned matter's reported result waiting for the assigning bureau's review
+# (审核认定办结, process.md §3); like a delivery it has no period of its own.
+CONFIRMATION = "confirmation"
 
 
 def _task_stages() -> list[str]:
@@ -65,6 +70,7 @@ TASK_STAGES = _task_stages()
 STAGE_LABELS = {
     **{code: Stage(code).label for code in TASK_STAGES},
     DELIVERY: TABLE["deliver"].label,
+    CONFIRMATION: TABLE["confirm_conclusion"].label,
     SUPPORT: "协办",
 }
 STAGE_CHOICES = list(STAGE_LABELS.items())
@@ -79,6 +85,22 @@ SORTS = {
 SORT_CHOICES = [("due", "按期满日（早的在前）"), ("received", "按收到日期（早的在前）")]
 # Before any due date: replies waiting for delivery have none and come first.
 NO_DUE = dt.date(1900, 1, 1)
+
+
+def unconfirmed_assignments(**filters) -> QuerySet[Routing]:
+    """Assignments whose reported result waits for the assigning bureau (the matter is replied, the
+    routing not yet confirmed)."""
+    return Routing.objects.filter(
+        is_current=True,
+        action=RoutingAction.ASSIGN,
+        result_confirmed_at__isnull=True,
+        petition__status=Status.REPLIED,
+        **filters,
+    )
+
+
+def _awaiting_confirmation() -> Exists:
+    return Exists(unconfirmed_assignments(petition=OuterRef("pk")))
 
 
 def task_stage_label(code: str | None) -> str:
@@ -125,6 +147,7 @@ def _every_units_tasks(user) -> QuerySet[Petition]:
         .annotate(
             task_due_on=F("next_due_on"),
             task_stage=Case(
+                When(Q(next_due_on__isnull=True) & _awaiting_confirmation(), then=Value(CONFIRMATION)),
                 When(next_due_on__isnull=True, then=Value(DELIVERY)),
                 default=F("next_due_stage"),
                 output_field=CharField(),
@@ -137,16 +160,23 @@ def _one_units_tasks(user, unit_id: int) -> QuerySet[Petition]:
     """One unit's: found from its open duties (the partial index ``deadline_open_duty``) and its replies
     waiting for delivery (``petition_replied_unit``), each with the unit's own earliest duty."""
     duties = Deadline.objects.filter(status=DeadlineStatus.OPEN, is_window=False, unit_id=unit_id)
-    waiting = Petition.objects.filter(status=Status.REPLIED, responsible_unit_id=unit_id)
+    # A reply the unit may deliver: not an assigned matter's result still waiting for the bureau's review.
+    own_delivery = Q(status=Status.REPLIED, responsible_unit_id=unit_id) & ~_awaiting_confirmation()
+    waiting = Petition.objects.filter(own_delivery)
+    confirming = unconfirmed_assignments(from_unit_id=unit_id).values("petition_id")
     # Matters the unit supports while the lead unit still works them (协办: process.md §3).
     supported = supporting(unit_id=unit_id, petition__status__in=TABLE["add_support_opinion"].from_states)
     earliest = duties.filter(petition=OuterRef("pk")).order_by("due_on", "id")
     ids = (
         duties.order_by()
         .values("petition_id")
-        .union(waiting.order_by().values("pk"), supported.order_by().values("petition_id"))
+        .union(
+            waiting.order_by().values("pk"),
+            confirming.order_by(),
+            supported.order_by().values("petition_id"),
+        )
     )
-    own_delivery = Q(status=Status.REPLIED, responsible_unit_id=unit_id)
+    own_confirmation = Q(pk__in=confirming)
     return (
         visible_to(user)
         # One IN over a UNION, not an OR of conditions: PostgreSQL then joins the few ids to the
@@ -156,14 +186,19 @@ def _one_units_tasks(user, unit_id: int) -> QuerySet[Petition]:
             task_due_on=Coalesce(
                 Subquery(earliest.values("due_on")[:1], output_field=DateField()),
                 Case(
-                    When(own_delivery, then=Value(None)), default=F("next_due_on"), output_field=DateField()
+                    When(own_delivery | own_confirmation, then=Value(None)),
+                    default=F("next_due_on"),
+                    output_field=DateField(),
                 ),
                 output_field=DateField(),
             ),
             task_stage=Coalesce(
                 Subquery(earliest.values("stage")[:1], output_field=CharField()),
                 Case(
-                    When(own_delivery, then=Value(DELIVERY)), default=Value(SUPPORT), output_field=CharField()
+                    When(own_delivery, then=Value(DELIVERY)),
+                    When(own_confirmation, then=Value(CONFIRMATION)),
+                    default=Value(SUPPORT),
+                    output_field=CharField(),
                 ),
                 output_field=CharField(),
             ),
@@ -190,6 +225,11 @@ def finish_rows(
         )
         for petition_id, unit_id in found:
             first.setdefault(petition_id, unit_id)
+        confirming = [row.pk for row in rows if getattr(row, "task_stage", "") == CONFIRMATION]
+        if confirming:  # the assigning bureau's task, not the responsible unit's
+            first.update(
+                unconfirmed_assignments(petition_id__in=confirming).values_list("petition_id", "from_unit_id")
+            )
     for row in rows:
         if unit is not None:
             row.task_unit_id = unit.pk

@@ -28,6 +28,7 @@ class UnitRule(StrEnum):
     BUREAU_OVER = "bureau_over"
     RESPONSIBLE_OR_BUREAU_OVER = "responsible_or_bureau_over"
     SUPPORTING = "supporting"
+    ASSIGNING_BUREAU = "assigning_bureau"
 
     @property
     def label(self) -> str:
@@ -43,6 +44,7 @@ UNIT_RULE_LABELS = {
     UnitRule.BUREAU_OVER: "辖区信访部门",
     UnitRule.RESPONSIBLE_OR_BUREAU_OVER: "责任单位或辖区信访部门",
     UnitRule.SUPPORTING: "协办单位",
+    UnitRule.ASSIGNING_BUREAU: "交办该事项的信访部门",
 }
 
 
@@ -134,8 +136,8 @@ add(
         S.TRANSFERRED,
         BUREAU_STAFF,
         UnitRule.HOLDING_BUREAU,
-        starts=(Stage.ACCEPT,),
-        stops=(Stage.ROUTE, Stage.ACCEPT),
+        starts=(Stage.SIGN_FOR, Stage.ACCEPT),
+        stops=(Stage.ROUTE, Stage.SIGN_FOR, Stage.ACCEPT),
         notice=Notice.TRANSFER,
         required=("to_unit",),
         rules="送有权处理的单位；检举控告不得送被检举单位或其工作人员所在单位。已转送、交办给信访部门的，由该信访部门再转送。",
@@ -149,12 +151,12 @@ add(
         S.ASSIGNED,
         BUREAU_STAFF,
         UnitRule.HOLDING_BUREAU,
-        starts=(Stage.ACCEPT, Stage.REPORT),
-        stops=(Stage.ROUTE, Stage.ACCEPT),
+        starts=(Stage.SIGN_FOR, Stage.ACCEPT, Stage.REPORT),
+        stops=(Stage.ROUTE, Stage.SIGN_FOR, Stage.ACCEPT),
         notice=Notice.TRANSFER,
         required=("to_unit",),
         optional=("report_due", "report_days"),
-        rules="须定报结时限（report_due 日期，或 report_days 天）；保密规则同转送。",
+        rules="须定报结时限（report_due 日期，或 report_days 天）；保密规则同转送。办理结果须经交办机关审核认定办结。",
     )
 )
 add(
@@ -180,7 +182,7 @@ add(
         S.CLOSED,
         INTAKE_STAFF,
         UnitRule.HOLDER,
-        stops=(Stage.ROUTE, Stage.NOTIFY_DIRECT, Stage.ACCEPT, Stage.REPORT),
+        stops=(Stage.ROUTE, Stage.NOTIFY_DIRECT, Stage.SIGN_FOR, Stage.ACCEPT, Stage.REPORT),
         notice=Notice.NON_ACCEPTANCE,
         required=("legal_route", "body"),
         optional=("text",),
@@ -209,12 +211,25 @@ add(
         S.CLOSED,
         INTAKE_STAFF,
         UnitRule.HOLDER,
-        stops=(Stage.ROUTE, Stage.NOTIFY_DIRECT, Stage.ACCEPT, Stage.REPORT),
+        stops=(Stage.ROUTE, Stage.NOTIFY_DIRECT, Stage.SIGN_FOR, Stage.ACCEPT, Stage.REPORT),
         notice=f"{Notice.NON_ACCEPTANCE}/{Notice.NO_REACCEPTANCE}",
         required=("reason",),
         optional=("text",),
         rules="仅限重复信访：原事项仍在办理或复查复核期内（same_matter_pending，不予受理告知书），"
         "或原事项已三级终结（matter_terminated，不再受理告知书）。",
+    )
+)
+add(
+    Transition(
+        "sign_for",
+        "签收",
+        frozenset({S.TRANSFERRED, S.ASSIGNED}),
+        None,
+        INTAKE_STAFF,
+        UnitRule.HOLDER,
+        stops=(Stage.SIGN_FOR,),
+        optional=("text",),
+        rules="收到转送、交办的信访事项后先签收（默认1个工作日内），再在受理期限内决定受理或提出异议；每次转送交办签收一次。",
     )
 )
 add(
@@ -226,10 +241,10 @@ add(
         UNIT_STAFF,
         UnitRule.HOLDER,
         starts=HANDLING_STAGES,
-        stops=(Stage.ACCEPT,),
+        stops=(Stage.SIGN_FOR, Stage.ACCEPT),
         notice=Notice.ACCEPTANCE,
         optional=("track", "ground"),
-        rules="收到之日起15日内受理并书面告知（逾期受理计入及时受理率）。",
+        rules="收到之日起15日内受理并书面告知（逾期受理计入及时受理率）；尚未签收的，受理即为签收。",
     )
 )
 add(
@@ -241,9 +256,10 @@ add(
         UNIT_STAFF,
         UnitRule.HOLDER,
         starts=(Stage.ROUTE,),
+        stops=(Stage.SIGN_FOR,),
         cancels=(Stage.ACCEPT, Stage.REPORT),
         required=("reason",),
-        rules="收到之日起5个工作日内说明理由；退回转出的信访部门重新分类处理。",
+        rules="收到之日起5个工作日内说明理由；退回转出的信访部门重新分类处理；尚未签收的，提出异议即为签收。",
     )
 )
 add(
@@ -256,7 +272,8 @@ add(
         UnitRule.RESPONSIBLE,
         notice=Notice.EXTENSION,
         required=("days", "reason", "approved_by"),
-        rules="普通程序，办理期限届满前；经本单位负责人批准；只能延长一次，不超过30日；告知信访人理由。",
+        rules="普通程序，办理期限届满前；经本单位负责人批准（交办事项经交办的信访部门负责人批准）；只能延长一次，不超过30日；"
+        "告知信访人理由。",
     )
 )
 add(
@@ -296,7 +313,7 @@ add(
         S.REPLIED,
         UNIT_STAFF,
         UnitRule.RESPONSIBLE,
-        stops=(*HANDLING_STAGES, Stage.REPORT),
+        stops=(*HANDLING_STAGES, Stage.REPORT, Stage.REWORK),
         notice=Notice.HANDLING_OPINION,
         required=("opinion", "text"),
         optional=("form",),
@@ -313,7 +330,7 @@ add(
         UnitRule.RESPONSIBLE,
         starts=(Stage.RATING,),
         required=("method", "received_on"),
-        rules="记录送达方式和信访人收到日期；收到之日起计算评价期和复查请求期。",
+        rules="记录送达方式和信访人收到日期；收到之日起计算评价期和复查请求期。交办事项须经交办机关审核认定办结后送达。",
     )
 )
 add(
@@ -452,6 +469,58 @@ add(
         optional=("text",),
         rules="已办结（含复查、三级终结）的事项，信访人息诉息访的，记录案结事了及其方式：依法终结（限三级终结）、听证、"
         "协议化解、救助息访、程序性办结；每件记录一次。",
+    )
+)
+
+# The assigning bureau's hand on an assigned matter, and its review of the result (process.md §3).
+add(
+    Transition(
+        "urge",
+        "催办",
+        frozenset({S.ASSIGNED, S.ACCEPTED}),
+        None,
+        BUREAU_DECIDING_STAFF,
+        UnitRule.ASSIGNING_BUREAU,
+        required=("text",),
+        rules="交办的信访部门督促承办单位按期办理、报结，记入办理记录并通知承办单位。",
+    )
+)
+add(
+    Transition(
+        "add_supplement",
+        "补充材料",
+        frozenset({S.ASSIGNED, S.ACCEPTED}),
+        None,
+        BUREAU_DECIDING_STAFF | frozenset({Role.REGISTRAR}),
+        UnitRule.ASSIGNING_BUREAU,
+        required=("text",),
+        rules="交办的信访部门向承办单位补充转交信访人的新材料或情况，记入办理记录并通知承办单位。",
+    )
+)
+add(
+    Transition(
+        "confirm_conclusion",
+        "审核认定办结",
+        frozenset({S.REPLIED}),
+        None,
+        BUREAU_DECIDING_STAFF,
+        UnitRule.ASSIGNING_BUREAU,
+        optional=("text",),
+        rules="交办事项的办理结果报交办的信访部门审核：符合要求的认定办结，承办单位方可送达；每次报结认定一次。",
+    )
+)
+add(
+    Transition(
+        "return_for_rework",
+        "退回重办",
+        frozenset({S.REPLIED}),
+        S.ACCEPTED,
+        BUREAU_DECIDING_STAFF,
+        UnitRule.ASSIGNING_BUREAU,
+        starts=(Stage.REWORK,),
+        required=("reason",),
+        rules="审核认为办理结果不符合要求的，说明理由退回承办单位重新办理；重办期限按政策（默认自退回之日起30日），"
+        "承办单位重新答复报结。",
     )
 )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from xinfang.evaluation.models import Review
-from xinfang.orgs.models import JURISDICTION_KINDS, OrgUnit, UnitKind
+from xinfang.orgs.models import JURISDICTION_KINDS, OrgUnit, Role, UnitKind
 from xinfang.petitions.models import Petition, PetitionClass, Status
 
 from .co_handling import supports
@@ -20,6 +20,33 @@ def current_routing(petition: Petition) -> Routing | None:
         .order_by("-sent_at", "-id")
         .first()
     )
+
+
+def assigning_routing(petition: Petition) -> Routing | None:
+    """The current routing when it is an assignment (交办): its bureau reviews the result (process.md §3)."""
+    routing = current_routing(petition)
+    return routing if routing is not None and routing.action == RoutingAction.ASSIGN else None
+
+
+def assigning_bureau(petition: Petition) -> OrgUnit | None:
+    routing = assigning_routing(petition)
+    return routing.from_unit if routing is not None else None
+
+
+def extension_approving_unit(petition: Petition) -> OrgUnit | None:
+    """Whose head approves an extension: the bureau that assigned the matter, else the responsible unit."""
+    return assigning_bureau(petition) or petition.responsible_unit
+
+
+def head_roles(unit: OrgUnit) -> tuple[str, ...]:
+    """The roles of a unit's heads (负责人): a bureau's leaders too."""
+    return (Role.UNIT_LEADER, Role.BUREAU_LEADER) if unit.kind == UnitKind.BUREAU else (Role.UNIT_LEADER,)
+
+
+def awaiting_confirmation(petition: Petition) -> bool:
+    """Whether an assigned matter's reported result waits for the assigning bureau's review."""
+    routing = assigning_routing(petition)
+    return petition.status == Status.REPLIED and routing is not None and routing.result_confirmed_at is None
 
 
 def holder(petition: Petition) -> OrgUnit | None:
@@ -89,6 +116,7 @@ def acting_unit(rule: UnitRule, petition: Petition) -> OrgUnit | None:
         UnitRule.RESPONSIBLE: lambda p: p.responsible_unit,
         UnitRule.REVIEWING: reviewing_unit,
         UnitRule.RE_REVIEWING: re_reviewing_unit,
+        UnitRule.ASSIGNING_BUREAU: assigning_bureau,
     }.get(rule)
     return resolve(petition) if resolve else None
 

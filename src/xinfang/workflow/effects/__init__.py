@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import acceptance, co_handling, handling, rating, resolution, review, routing
+from . import acceptance, co_handling, handling, rating, resolution, review, routing, upper_review
 from .common import Context
 
 EFFECTS: dict[str, Callable[[Context], None]] = {
@@ -38,6 +38,11 @@ EFFECTS: dict[str, Callable[[Context], None]] = {
     "set_co_handlers": co_handling.set_co_handlers,
     "add_support_opinion": co_handling.add_support_opinion,
     "record_settlement": co_handling.record_settlement,
+    "sign_for": upper_review.sign_for,
+    "urge": upper_review.urge,
+    "add_supplement": upper_review.add_supplement,
+    "confirm_conclusion": upper_review.confirm_conclusion,
+    "return_for_rework": upper_review.return_for_rework,
 }
 
 __all__ = ["EFFECTS", "Context"]

@@ -18,6 +18,7 @@ from .common import (
     set_responsible,
     start_handling,
 )
+from .upper_review import sign
 
 
 def accept(ctx: Context) -> None:
@@ -25,8 +26,9 @@ def accept(ctx: Context) -> None:
     refuse_if_accused(ctx, unit)
     track = read_track(ctx)
     routing = current_routing(ctx.petition)
+    signed = sign(routing, ctx)
     routing.accepted_at = ctx.at
-    routing.save(update_fields=["accepted_at"])
+    routing.save(update_fields=["accepted_at", *signed])
     closed = close_stages(ctx, (Stage.ACCEPT,), unit=unit)
     mark_accepted(ctx, unit, closed)
     start_handling(ctx, unit, track)
@@ -38,10 +40,11 @@ def object_(ctx: Context) -> None:
     last_day = object_window(ctx.petition, routing)
     if not deadline_rules.is_on_time(ctx.at, last_day):
         ctx.refuse(f"已超过提出异议的期限（收到之日起5个工作日，至{last_day:%Y年%m月%d日}）。", code="window")
+    signed = sign(routing, ctx)
     routing.objected_at = ctx.at
     routing.objection_reason = reason
     routing.is_current = False
-    routing.save(update_fields=["objected_at", "objection_reason", "is_current"])
+    routing.save(update_fields=["objected_at", "objection_reason", "is_current", *signed])
     close_stages(ctx, (Stage.ACCEPT, Stage.REPORT), unit=routing.to_unit, cancel=True)
     set_responsible(ctx.petition, None)
     # The bureau must route it again; that period is not counted again in its timely-acceptance rate.

@@ -7,12 +7,13 @@ from xinfang import clock
 from xinfang.deadlines import services as deadline_rules
 from xinfang.deadlines.models import Stage
 from xinfang.evaluation.models import RatingTarget
-from xinfang.orgs.models import Role, UnitKind
 from xinfang.petitions.models import DeliveryMethod, ReplyOpinion, Track
 
+from .. import actors
 from .. import petition_deadlines as deadlines
 from ..models import Extension, Reply, ReplyForm
 from ..transitions import Notice
+from ..units import extension_approving_unit, head_roles
 from ..windows import eligible_for_rating
 from .common import (
     Context,
@@ -27,6 +28,7 @@ from .common import (
     read_text,
     start_handling,
 )
+from .upper_review import refuse_unconfirmed_delivery
 
 
 def _handling_deadline(ctx: Context, stage: str):
@@ -51,12 +53,15 @@ def extend(ctx: Context) -> None:
     if not deadline_rules.is_on_time(ctx.at, handle.due_on):
         ctx.refuse(f"办理期限已于{handle.due_on:%Y年%m月%d日}届满，不能再延期。", code="window")
     approver = read_approver(ctx, "approved_by")
-    unit = petition.responsible_unit
-    head_roles = (
-        (Role.UNIT_LEADER, Role.BUREAU_LEADER) if unit.kind == UnitKind.BUREAU else (Role.UNIT_LEADER,)
-    )
-    if getattr(approver, "unit_id", None) != unit.pk or not approver.has_role(*head_roles):
-        ctx.refuse("延期须经本单位负责人批准。", field="approved_by", code="approval")
+    # An assigned matter's extension is approved by the bureau that assigned it (process.md §3).
+    unit = extension_approving_unit(petition)
+    if isinstance(approver, actors.UnitActor) and approver.unit_id == petition.responsible_unit_id:
+        # A replayed history names its approver only (docs/exchange.md): the approval is that of the unit
+        # whose head must give it.
+        approver = actors.UnitActor(unit, name=approver.name)
+    if getattr(approver, "unit_id", None) != unit.pk or not approver.has_role(*head_roles(unit)):
+        who = "本单位负责人" if unit.pk == petition.responsible_unit_id else f"交办的{unit.name}负责人"
+        ctx.refuse(f"延期须经{who}批准。", field="approved_by", code="approval")
     previous_due = handle.due_on
     handle.extension_days = days
     due = deadlines.compute(handle)
@@ -128,6 +133,9 @@ def reply(ctx: Context) -> None:
         ctx.refuse("普通程序须出具书面处理意见；电话、短信、网上答复仅适用于简易办理。", field="form")
     closed = close_stages(ctx, (Stage.HANDLE, Stage.SIMPLIFIED))
     close_stages(ctx, (Stage.REPORT,))
+    # A result returned for rework (退回重办) is reported again within the rework period; the on-time reply
+    # of the first handling is what the on-time rate counted, and stays.
+    reworked = close_stages(ctx, (Stage.REWORK,))
     row = Reply.objects.create(
         petition=petition,
         unit=petition.responsible_unit,
@@ -139,15 +147,20 @@ def reply(ctx: Context) -> None:
         replied_by=ctx.actor if getattr(ctx.actor, "pk", None) else None,
     )
     petition.replied_at = ctx.at
-    petition.replied_on_time = closed[0].on_time if closed else None
+    petition.replied_on_time = (
+        closed[0].on_time if closed else (petition.replied_on_time if reworked else None)
+    )
     petition.reply_opinion = opinion
     ctx.record.update(
         {"reply": row.pk, "opinion": opinion, "text": text, "form": form, "on_time": petition.replied_on_time}
     )
+    if reworked:
+        ctx.record["rework_on_time"] = reworked[0].on_time
 
 
 def deliver(ctx: Context) -> None:
     petition = ctx.petition
+    refuse_unconfirmed_delivery(ctx)
     method = read_choice(ctx, "method", DeliveryMethod, "送达方式应为直接送达、邮寄、网上或短信。")
     row = petition.replies.order_by("-replied_at", "-id").first()
     received_on = read_received_on(ctx, clock.local_date(row.replied_at))

@@ -44,8 +44,9 @@ def _route(ctx: Context, action: str, to_unit: OrgUnit, report_due: dt.date | No
     if previous is not None:  # a bureau passing on what was sent to it: its own acceptance is done
         previous.is_current = False
         previous.accepted_at = previous.accepted_at or ctx.at
-        previous.save(update_fields=["is_current", "accepted_at"])
-    close_stages(ctx, (Stage.ROUTE, Stage.NOTIFY_DIRECT, Stage.ACCEPT), unit=from_unit)
+        previous.signed_for_at = previous.signed_for_at or ctx.at
+        previous.save(update_fields=["is_current", "accepted_at", "signed_for_at"])
+    close_stages(ctx, (Stage.ROUTE, Stage.NOTIFY_DIRECT, Stage.SIGN_FOR, Stage.ACCEPT), unit=from_unit)
     routing = Routing.objects.create(
         petition=petition,
         action=action,
@@ -56,6 +57,7 @@ def _route(ctx: Context, action: str, to_unit: OrgUnit, report_due: dt.date | No
     )
     set_responsible(petition, to_unit)
     petition.routed_at = ctx.at
+    open_stage(ctx, Stage.SIGN_FOR, to_unit)
     open_stage(ctx, Stage.ACCEPT, to_unit)
     ctx.record.update({"routing": routing.pk, "from_unit": from_unit.code, "to_unit": to_unit.code})
     return routing
@@ -106,7 +108,7 @@ def direct_to_legal_route(ctx: Context) -> None:
     legal_route = read_choice(ctx, "legal_route", LegalRoute, "请选择法定途径（条例第三十一条第一至四项）。")
     body = read_text(ctx, "body", max_length=200)
     text = read_text(ctx, "text", required=False)
-    close_stages(ctx, (Stage.ROUTE, Stage.NOTIFY_DIRECT, Stage.ACCEPT, Stage.REPORT))
+    close_stages(ctx, (Stage.ROUTE, Stage.NOTIFY_DIRECT, Stage.SIGN_FOR, Stage.ACCEPT, Stage.REPORT))
     petition = ctx.petition
     if petition.status == Status.REGISTERED:
         petition.routed_at = ctx.at
@@ -163,7 +165,7 @@ def decline(ctx: Context) -> None:
         if match is None:
             ctx.refuse("原信访事项已不在办理或复查复核期内。", field="reason")
         ctx.notice = Notice.NON_ACCEPTANCE
-    close_stages(ctx, (Stage.ROUTE, Stage.NOTIFY_DIRECT, Stage.ACCEPT, Stage.REPORT))
+    close_stages(ctx, (Stage.ROUTE, Stage.NOTIFY_DIRECT, Stage.SIGN_FOR, Stage.ACCEPT, Stage.REPORT))
     if petition.status == Status.REGISTERED:
         petition.routed_at = ctx.at
     petition.closed_at = ctx.at

@@ -75,6 +75,8 @@ MOOT = {
     "extend": lambda p: p.track == Track.SIMPLIFIED or p.extension_days > 0,
     "resolve": lambda p: p.is_resolved,
     "record_settlement": lambda p: bool(p.settlement),
+    # An open sign-for period is always a matter's earliest (one working day, before the 15-day acceptance).
+    "sign_for": lambda p: p.next_due_stage != Stage.SIGN_FOR,
 }
 
 
