@@ -63,10 +63,15 @@ def test_transfer_accept_reply_deliver(page, log_in, snap, org, people):
     log_in(people.township_handler)
     page.get_by_role("link", name="我的待办").click()
     row = page.locator("#todo-table tr", has_text=number)
-    expect(row).to_contain_text("受理并告知")
-    expect(row).to_contain_text("蓝色")
+    expect(row).to_contain_text("签收")  # first duty: sign for it within one working day
+    expect(row).to_contain_text("黄色")
     snap("my-tasks")
     row.get_by_role("link", name=number).click()
+
+    form = open_action(page, "签收")
+    form.get_by_role("button", name="签收").click()
+    expect(page.locator(".alert-success")).to_contain_text("当前状态：已转送")
+    expect(page.locator("#petition-colour")).to_contain_text("受理并告知")
 
     form = open_action(page, "受理")
     expect(form.get_by_label("普通程序")).to_be_checked()

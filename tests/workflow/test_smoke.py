@@ -11,6 +11,6 @@ def test_transfer_accept_reply_deliver(scene, org, people, issued):
     event = scene.do(petition, "deliver", handler, "2026-04-03", method="post", received_on="2026-04-03")
     assert petition.status == Status.CONCLUDED
     assert event.from_status == Status.REPLIED
-    assert petition.version == 5
+    assert petition.version == 6  # register, transfer, sign for, accept, reply, deliver
     assert petition.concluded_at == when("2026-04-03")
     assert [kind for _, kind in issued] == ["transfer_notice", "acceptance_notice", "handling_opinion"]

@@ -160,7 +160,7 @@ def test_extension_approver_must_be_a_leader_of_the_unit(client, scene):
     client.force_login(scene.people.township_handler)
     form = client.get(action_url(petition, "extend")).context["form"]
     assert list(form.fields["approved_by"].queryset) == [scene.people.township_leader]
-    assert "延期不超过30日，须经本单位负责人批准，并告知信访人延期理由" in form.rule
+    assert "延期不超过30日，须经本单位负责人批准（交办事项由交办的信访部门负责人批准）" in form.rule
     # A handler of the unit posted as approver is not a choice.
     data = {"days": 10, "reason": "x", "approved_by": scene.people.township_handler.pk}
     response = post(client, scene.people.township_handler, petition, "extend", data)

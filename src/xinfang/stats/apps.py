@@ -8,4 +8,11 @@ class StatsConfig(AppConfig):
     def ready(self):
         from xinfang.workflow import labels
 
-        labels.register_event_labels({"deliver_bulletin": "呈送通报", "read_bulletin": "阅读通报"})
+        labels.register_event_labels(
+            {
+                "deliver_bulletin": "呈送通报",
+                "read_bulletin": "阅读通报",
+                "set_target": "设定年度目标",
+                "set_creation_indicator": "设定创建指标",
+            }
+        )
