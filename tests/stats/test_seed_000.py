@@ -61,6 +61,7 @@ def test_cli_prints_the_seed_county_figures(seed):
         "online_share",
         "first_petition_on_time",
         "backlog_resolution",
+        "referred",
         "meetings",
         "assistance",
         "disputes",

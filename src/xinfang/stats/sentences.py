@@ -16,6 +16,7 @@ from xinfang.orgs.models import Level
 
 from .periods import comparison
 from .rates import Rate
+from .referred import LEVELS, Progress, Referred
 from .report import Figures, change_percent
 from .volumes import Count2
 
@@ -148,14 +149,68 @@ def backlog(figures: Figures) -> str:
     return text + f"；信访老户{figures.long_term_petitioners}人"
 
 
+# How the matters of a level still open stand (seed 001: "剩余21件均已受理并在办理期限内").
+REMAINING_PHRASES = {
+    "in_time": "已受理并在办理期限内",
+    "overdue": "已超过办理期限",
+    "awaiting_acceptance": "尚未受理",
+    "closed": "已告知终止",
+}
+
+
+def referred_on_time(r: Referred) -> str:
+    """上三级交办信访事项143件，到期应办结127件，按期办结127件，按期办结率100% (seed 003)."""
+    total = r.total
+    text = f"上三级{total.action_word}信访事项{total.received}件"
+    if not total.due:
+        return text + "，尚无到期应办结的事项"
+    rate = total.on_time_rate
+    return (
+        text
+        + f"，到期应办结{rate.denominator}件，按期办结{rate.numerator}件，按期办结率{percent_text(rate.percent)}"
+    )
+
+
+def _remaining(p: Progress) -> str:
+    parts = [(getattr(p, key), phrase) for key, phrase in REMAINING_PHRASES.items() if getattr(p, key)]
+    if len(parts) == 1:
+        return f"剩余{p.remaining}件均{parts[0][1]}"
+    return f"剩余{p.remaining}件，其中" + "、".join(f"{n}件{phrase}" for n, phrase in parts)
+
+
+def referred_level(name: str, p: Progress) -> str:
+    """国家局转送107件，办结86件，剩余21件均已受理并在办理期限内; 咸阳市局转送5件已办结 (seed 001)."""
+    text = f"{name}{p.action_word}{p.received}件"
+    if not p.remaining:
+        return text + "已办结"
+    return text + f"，办结{p.concluded}件，" + _remaining(p)
+
+
+def referred_by_level(r: Referred) -> str:
+    """The levels that sent anything, in the order national, province, city, joined as seed 001 joins them."""
+    levels = [
+        referred_level(r.names[level], r.by_level[level]) for level in LEVELS if r.by_level[level].received
+    ]
+    return "其中" + "；".join(levels)
+
+
+def referred_paragraph(r: Referred | None) -> str | None:
+    """The on-time sentence, then what became of each level's matters; None when nothing was sent down."""
+    if r is None or not r.total.received:
+        return None
+    return f"{referred_on_time(r)}。{referred_by_level(r)}"
+
+
 def work_report(figures: Figures, year_before: Figures | None = None) -> list[str]:
-    """The statistical paragraphs of a work report, each ending with "。"."""
+    """The statistical paragraphs of a work report, each ending with "。"; the matters sent down from above
+    come after the three rates when there are any."""
     paragraphs = [
         skip_level_volume(figures),
         local_reception(figures),
         total_volume(figures, year_before),
         three_rates(figures),
+        referred_paragraph(figures.referred),
         repeat_and_online(figures),
         backlog(figures),
     ]
-    return [p + "。" for p in paragraphs]
+    return [p + "。" for p in paragraphs if p is not None]

@@ -75,7 +75,7 @@ def _base_context(request, q: StatsQuery) -> dict:
 def dashboard(request):
     q = parse_query(request)
     figures, year_before, previous = report.figures_with_comparison(q.scope, q.ctx)
-    panel_data = panels.panel_figures(q)
+    panel_data = panels.panel_figures(q, figures)
     if request.GET.get("format") == "xlsx":
         content = exports.figures_workbook(figures, panel_data)
         return _xlsx(content, f"{q.scope.name}{q.period.label}信访统计.xlsx")
@@ -95,6 +95,7 @@ def dashboard(request):
         "backlog_open": presenters.backlog_open(figures),
         "leaders_panel": panels.leader_panel(q, panel_data),
         "mechanisms_panel": panels.mechanism_panel(q, panel_data),
+        "referred_panel": panels.referred_panel(q, panel_data),
         "xlsx_url": q.url("stats:dashboard", format="xlsx"),
         "units_xlsx_url": q.url("stats:units"),
     }
