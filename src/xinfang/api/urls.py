@@ -13,6 +13,7 @@ from . import (
     leaders_reception,
     meetings,
     orgs,
+    stats,
     views,
 )
 
@@ -40,6 +41,7 @@ urlpatterns = [
     path("auth/tokens/", auth.TokenListView.as_view(), name="tokens"),
     path("auth/tokens/<int:id>/", auth.TokenDetailView.as_view(), name="token-detail"),
     path("me", auth.MeView.as_view(), name="me"),
+    path("stats/", stats.StatsView.as_view(), name="stats"),
     path("petitions/<int:id>/actions/", actions.AvailableActionsView.as_view(), name="petition-actions"),
     path(
         "petitions/<int:id>/actions/<str:action>/",

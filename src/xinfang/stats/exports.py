@@ -20,6 +20,7 @@ from xinfang.petitions.models import Channel
 from . import panel_sheets
 from .rates import BACKLOG_RESOLUTION, RATES, Rate
 from .report import RATE_KEYS, Figures
+from .slices import Slice
 from .tables import RATE_COLUMNS, UNRANKED_LABEL, UnitRow
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,12 +35,16 @@ def _percent(rate: Rate):
     return None if rate.percent is None else float(rate.percent)
 
 
-def _sheet(wb: Workbook, title: str, caption: str, header: list[str], rows: Iterable[list]):
+def _sheet(wb: Workbook, title: str, caption: str, header: list[str], rows: Iterable[list], note: str = ""):
+    """A sheet: the caption, the note (the slice, when there is one) in a row of its own, the header."""
     ws = wb.create_sheet(title)
     ws.append([caption])
     ws["A1"].font = Font(bold=True, size=13)
+    if note:
+        ws.append([note])
+    header_row = ws.max_row + 1
     ws.append(header)
-    for cell in ws[2]:
+    for cell in ws[header_row]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center")
@@ -49,10 +54,17 @@ def _sheet(wb: Workbook, title: str, caption: str, header: list[str], rows: Iter
         width = max(10, min(40, 2 * len(str(name)) + 4))
         ws.column_dimensions[get_column_letter(index)].width = width
         if "%" in str(name):
-            for (cell,) in ws.iter_rows(min_row=3, min_col=index, max_col=index):
+            for (cell,) in ws.iter_rows(min_row=header_row + 1, min_col=index, max_col=index):
                 cell.number_format = PERCENT_FORMAT
-    ws.freeze_panes = "A3"
+    ws.freeze_panes = f"A{header_row + 1}"
     return ws
+
+
+def slice_note(chosen: Slice, applies: bool = True) -> str:
+    """The header row naming a slice ('' without one); `applies=False` for a table it cannot narrow."""
+    if chosen.is_empty:
+        return ""
+    return f"筛选条件：{chosen.describe()}" + ("" if applies else "（本表不按筛选条件统计）")
 
 
 def _save(wb: Workbook) -> bytes:
@@ -83,8 +95,9 @@ def rate_rows(figures: Figures) -> list[list]:
 def figures_workbook(figures: Figures, panel_data: dict | None = None) -> bytes:
     """The dashboard's figures; with ``panel_data`` (`panels.panel_figures`) also the leaders' and mechanisms'."""
     wb = Workbook()
-    title = caption(figures)
-    _sheet(wb, "三率", title, ["指标", "分子", "分母", "百分比(%)"], rate_rows(figures))
+    title, chosen = caption(figures), figures.ctx.slice
+    note = slice_note(chosen)
+    _sheet(wb, "三率", title, ["指标", "分子", "分母", "百分比(%)"], rate_rows(figures), note)
     v = figures.volume
     volume_rows = [["合计", v.total.batches, v.total.persons]]
     volume_rows += [[f"信访形式：{Channel(k).label}", c.batches, c.persons] for k, c in v.by_channel.items()]
@@ -96,13 +109,13 @@ def figures_workbook(figures: Figures, panel_data: dict | None = None) -> bytes:
         ["个访", v.by_collective["individual"].batches, v.by_collective["individual"].persons],
         ["集体访", v.by_collective["collective"].batches, v.by_collective["collective"].persons],
     ]
-    _sheet(wb, "信访量", title, ["项目", "批次", "人次"], volume_rows)
+    _sheet(wb, "信访量", title, ["项目", "批次", "人次"], volume_rows, note)
     others = [["信访老户（人）", figures.long_term_petitioners]]
     backlog = figures.rates[BACKLOG_RESOLUTION.key]
     others.append(["积案（未化解，案）", backlog.denominator - backlog.numerator])
-    _sheet(wb, "其他", title, ["项目", "数量"], others)
+    _sheet(wb, "其他", title, ["项目", "数量"], others, note)
     for name, header, rows in panel_sheets.sheets(panel_data) if panel_data is not None else []:
-        _sheet(wb, name, title, header, rows)
+        _sheet(wb, name, title, header, rows, slice_note(chosen, name in panel_sheets.SLICED_SHEETS))
     return _save(wb)
 
 
@@ -124,9 +137,9 @@ def unit_table_header() -> list[str]:
     return [*header, "排名分组"]
 
 
-def unit_table_workbook(rows: list[UnitRow], title: str) -> bytes:
+def unit_table_workbook(rows: list[UnitRow], title: str, note: str = "") -> bytes:
     wb = Workbook()
-    _sheet(wb, "各单位", title, unit_table_header(), unit_table_rows(rows))
+    _sheet(wb, "各单位", title, unit_table_header(), unit_table_rows(rows), note)
     return _save(wb)
 
 
@@ -164,9 +177,9 @@ def petition_rows(petitions, reader) -> list[list]:
     ]
 
 
-def petitions_workbook(petitions, title: str, reader) -> bytes:
+def petitions_workbook(petitions, title: str, reader, note: str = "") -> bytes:
     wb = Workbook()
-    _sheet(wb, "信访事项", title, PETITION_HEADER, petition_rows(petitions, reader))
+    _sheet(wb, "信访事项", title, PETITION_HEADER, petition_rows(petitions, reader), note)
     return _save(wb)
 
 

@@ -25,6 +25,7 @@ from xinfang.petitions.models import Petition, PetitionClass
 
 from .models import StatisticsPolicy
 from .periods import Period
+from .slices import Slice
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,18 @@ class Ctx:
     # `petitions.selectors.visible_to` leaves them out of every list, so no figure tells the accused unit
     # that one exists. None: nobody's view (the CLI, a superuser without a unit).
     reader_unit_id: int | None = None
+    # Which petitions count at all (channel, source, category, ...): `readable` applies it to every figure.
+    slice: Slice = field(default_factory=Slice)
 
     @classmethod
-    def of(cls, period: Period, today: dt.date | None = None, reader_unit_id: int | None = None) -> Ctx:
-        return cls(period, today or clock.today(), reader_unit_id=reader_unit_id)
+    def of(
+        cls,
+        period: Period,
+        today: dt.date | None = None,
+        reader_unit_id: int | None = None,
+        slice: Slice | None = None,
+    ) -> Ctx:
+        return cls(period, today or clock.today(), reader_unit_id=reader_unit_id, slice=slice or Slice())
 
     @cached_property
     def window_margin(self) -> int:
@@ -76,8 +85,22 @@ def as_of_end(ctx: Ctx) -> dt.datetime:
 
 
 def readable(ctx: Ctx, petition_field: str = "") -> Q:
-    """Rows the reader may count: all but those of accusations against the reader's unit. `petition_field`
-    names the relation to the petition on other rows (deadlines, ratings); empty for petitions themselves."""
+    """Rows the reader may count: all but those of accusations against the reader's unit, and only those of
+    petitions in the slice. `petition_field` names the relation to the petition on other rows (deadlines,
+    ratings); empty for petitions themselves. Every figure family filters through here, so a slice narrows
+    every figure in one place and never redefines one."""
+    return _unhidden(ctx, petition_field) & sliced(ctx, petition_field)
+
+
+def sliced(ctx: Ctx, petition_field: str = "") -> Q:
+    """Rows of petitions in the slice; an empty slice adds nothing (no join, no subquery)."""
+    if ctx.slice.is_empty:
+        return Q()
+    hidden = None if ctx.reader_unit_id is None else hidden_from_reader(ctx)
+    return ctx.slice.petition_q(f"{petition_field}__" if petition_field else "", hidden)
+
+
+def _unhidden(ctx: Ctx, petition_field: str) -> Q:
     if ctx.reader_unit_id is None:
         return Q()
     if not petition_field:

@@ -156,6 +156,10 @@ def campaigns_sheet(campaigns: list[dict]) -> Sheet:
     return ("专项活动", header, rows)
 
 
+# The one panel sheet a slice narrows: 案结事了率 and 息诉息访率 are petition rates (docs/statistics.md, "Slices").
+SLICED_SHEETS = {"案结事了"}
+
+
 def settlement_sheet(s: dict) -> Sheet:
     rows = [
         ["案结事了率", *_ratio(s["settled"])],

@@ -2,8 +2,9 @@
 
 `parse_query(request)` reads `unit=CODE` or `region=CODE` (or the scope picker's `target=unit:CODE`), then
 `period=KIND&date=DAY` or `from=DAY&to=DAY`; a scope the user may not see is refused (403), an unknown one is a
-404, a malformed or out-of-range date a 400 that says why. `StatsQuery.url` writes the same parameters back,
-so every link keeps them.
+404, a malformed or out-of-range date a 400 that says why; the slice's filters (`slices.Slice.from_params`,
+docs/statistics.md "Slices"), an unknown value a 400 naming the parameter. `StatsQuery.url` writes the same
+parameters back, so every link (drill-down lists, xlsx exports) keeps scope, period and slice.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .metrics import Ctx
 from .models import StatisticsPolicy
 from .periods import KINDS, Kind, Period
 from .scope import Scope
+from .slices import Slice
 
 
 @dataclass(frozen=True)
@@ -31,10 +33,11 @@ class StatsQuery:
     period: Period
     today: dt.date
     reader_unit_id: int | None = None  # figures leave out what is hidden from the reader's unit (metrics.Ctx)
+    slice: Slice = Slice()
 
     @property
     def ctx(self) -> Ctx:
-        return Ctx(self.period, self.today, StatisticsPolicy.current(), self.reader_unit_id)
+        return Ctx(self.period, self.today, StatisticsPolicy.current(), self.reader_unit_id, self.slice)
 
     def params(self, **extra) -> dict:
         data = dict(self.scope.query)
@@ -42,6 +45,7 @@ class StatsQuery:
             data.update({"from": self.period.start.isoformat(), "to": self.period.end.isoformat()})
         else:
             data.update({"period": self.period.kind, "date": self.period.start.isoformat()})
+        data.update(self.slice.params())
         data.update({k: v for k, v in extra.items() if v not in (None, "")})
         return data
 
@@ -93,7 +97,15 @@ def parse_query(request) -> StatsQuery:
         if kind not in KINDS or kind == Kind.RANGE:
             raise Http404("统计周期无效。")
         period = Period.of(kind, parse_date(request.GET.get("date"), today))
-    return StatsQuery(scope, period, today, getattr(user, "unit_id", None))
+    return StatsQuery(scope, period, today, getattr(user, "unit_id", None), parse_slice(request.GET))
+
+
+def parse_slice(params) -> Slice:
+    """The slice of a query string; 400 with the reason (naming the parameter) for a value it does not know."""
+    try:
+        return Slice.from_params(params)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
 
 
 def scope_choices(user) -> list[dict]:

@@ -37,7 +37,7 @@ from xinfang.petitions.selectors import visible_to
 
 from . import assessment as assessment_service
 from . import bulletins as bulletin_service
-from . import exports, panels, presenters, report
+from . import exports, panels, presenters, report, slice_bar
 from .models import AssessmentRun, Bulletin, BulletinKind
 from .periods import KIND_LABELS, KINDS, Kind, Period, comparison
 from .query import StatsQuery, parse_date, parse_query, scope_choices
@@ -98,6 +98,7 @@ def dashboard(request):
         "referred_panel": panels.referred_panel(q, panel_data),
         "xlsx_url": q.url("stats:dashboard", format="xlsx"),
         "units_xlsx_url": q.url("stats:units"),
+        "slice_bar": slice_bar.bar(q),
     }
     return render(request, "stats/dashboard.html", context)
 
@@ -111,7 +112,7 @@ def units(request):
         raise PermissionDenied("各单位对比表只在辖区范围内提供。")
     rows = active_rows(unit_table(q.scope, q.ctx))
     title = f"{q.scope.name}各单位信访事项办理情况（{q.period.label}）"
-    return _xlsx(exports.unit_table_workbook(rows, title), f"{title}.xlsx")
+    return _xlsx(exports.unit_table_workbook(rows, title, exports.slice_note(q.slice)), f"{title}.xlsx")
 
 
 def drill_queryset(q: StatsQuery, request):
@@ -153,13 +154,13 @@ def petitions(request):
     visible = visible.prefetch_related(Prefetch("parties", queryset=parties))
     visible = visible.order_by("-received_at", "-id")
     if request.GET.get("format") == "xlsx":
-        title = f"{q.scope.name}{q.period.label}{label}"
+        title, note = f"{q.scope.name}{q.period.label}{label}", exports.slice_note(q.slice)
         if not masking.export_carries_identities(request.user):
-            return _xlsx(exports.petitions_workbook(visible, title, request.user), f"{title}.xlsx")
+            return _xlsx(exports.petitions_workbook(visible, title, request.user, note), f"{title}.xlsx")
         if not reauth.recent(request):
             return reauth.ask(request)
         with transaction.atomic():
-            content = exports.petitions_workbook(visible, title, request.user)
+            content = exports.petitions_workbook(visible, title, request.user, note)
             audit.record(
                 action="export_identities",
                 target=request.user,

@@ -1,4 +1,9 @@
-"""xinfang stats (--unit CODE | --region CODE) --from DATE --to DATE [--json] [--full] [--as-of DATE]"""
+"""xinfang stats (--unit CODE | --region CODE) --from DATE --to DATE [--json] [--full] [--as-of DATE] [slice]
+
+The slice flags (docs/statistics.md, "Slices") narrow every petition figure: --channel (repeatable or a comma
+list; `wxd` is 网信电访, `online_channels` the online share's channels), --source, --source-level,
+--source-action, --class, --category (a path such as 城乡建设/征收拆迁, or an id), --visit-level,
+--collective/--individual, --first/--repeat and --issue-region CODE."""
 
 from __future__ import annotations
 
@@ -11,10 +16,12 @@ from xinfang import clock
 from xinfang.leaders import figures as leaders_figures
 from xinfang.leaders import sentences as leaders_sentences
 from xinfang.stats import mechanisms, report
+from xinfang.stats.answer import stats_json
 from xinfang.stats.metrics import Ctx
 from xinfang.stats.periods import Period
 from xinfang.stats.scope import Scope
 from xinfang.stats.sentences import work_report
+from xinfang.stats.slices import PARAM_NAMES, Slice
 
 
 def _date(value: str) -> dt.date:
@@ -22,6 +29,37 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"日期格式应为 YYYY-MM-DD：{value}") from None
+
+
+def add_slice_arguments(parser) -> None:
+    """One option per slice parameter (`slices.PARAM_NAMES`), each stored under the parameter's name."""
+    many = {"action": "append", "default": None}
+    parser.add_argument(
+        "--channel",
+        **many,
+        help="信访形式，可重复或以逗号分隔；wxd 为网信电访，online_channels 为网上渠道（网上信访占比的口径）",
+    )
+    parser.add_argument("--source", **many, help="来源：direct、referred_from_above、inspection_handover")
+    parser.add_argument(
+        "--source-level", dest="source_level", **many, help="转交办层级：national、province、city"
+    )
+    parser.add_argument("--source-action", dest="source_action", **many, help="转交办方式：transfer、assign")
+    parser.add_argument("--class", dest="class", **many, help="信访类别：suggestion、accusation、claim")
+    parser.add_argument("--category", help="内容分类（含下级），路径如 城乡建设/征收拆迁，或编号")
+    parser.add_argument(
+        "--visit-level", dest="visit_level", **many, help="来访层级：national、province、city、local 等"
+    )
+    collective = parser.add_mutually_exclusive_group()
+    collective.add_argument(
+        "--collective", dest="collective", action="store_const", const="1", help="只统计集体访"
+    )
+    collective.add_argument(
+        "--individual", dest="collective", action="store_const", const="0", help="只统计个体访"
+    )
+    repeat = parser.add_mutually_exclusive_group()
+    repeat.add_argument("--first", dest="repeat", action="store_const", const="0", help="只统计初信初访")
+    repeat.add_argument("--repeat", dest="repeat", action="store_const", const="1", help="只统计重复信访")
+    parser.add_argument("--issue-region", dest="issue_region", help="问题属地的行政区划代码（含下级）")
 
 
 class Command(BaseCommand):
@@ -38,6 +76,7 @@ class Command(BaseCommand):
             "--full", action="store_true", help="JSON 中另含范围、同比、环比、积案数和信访老户数"
         )
         parser.add_argument("--as-of", dest="as_of", help="按哪一天判断是否逾期（默认今天）")
+        add_slice_arguments(parser)
 
     def handle(self, *args, **options):
         try:
@@ -47,21 +86,21 @@ class Command(BaseCommand):
             period = Period.between(_date(options["start"]), _date(options["end"]))
         except (LookupError, ValueError) as exc:
             raise CommandError(str(exc)) from None
-        ctx = Ctx.of(period, _date(options["as_of"]) if options["as_of"] else clock.today())
+        try:
+            chosen = Slice.from_params({name: options[name] for name in PARAM_NAMES})
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        ctx = Ctx.of(period, _date(options["as_of"]) if options["as_of"] else clock.today(), slice=chosen)
         if options["json"]:
-            if options["full"]:
-                current, year_before, previous = report.figures_with_comparison(scope, ctx)
-                data = current.as_full_json(year_before, previous)
-            else:
-                data = report.figures(scope, ctx).as_json()
-            data.update(mechanisms.as_json(scope, ctx))
-            data |= leaders_figures.all_figures(
-                period.start, period.end, ctx.today, prefix=scope.prefix, unit=scope.unit
-            )
+            data = stats_json(scope, ctx, full=options["full"])
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         figures = report.figures(scope, ctx)
         self.stdout.write(f"{scope.name} {period.label}")
+        if not chosen.is_empty:
+            self.stdout.write(
+                f"筛选条件：{chosen.describe()}（领导接访、包案、阅批及各机制数字不按筛选条件统计）"
+            )
         for paragraph in [*work_report(figures), *mechanisms.sentences(scope, ctx)]:
             self.stdout.write(paragraph)
         leaders = leaders_figures.all_figures(
