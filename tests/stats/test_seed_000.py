@@ -70,6 +70,7 @@ def test_cli_prints_the_seed_county_figures(seed):
         "reception",
         "ownership",
         "instructions",
+        "slice",
     }
     for key, value in EXPECTED.items():
         assert data[key] == value, key

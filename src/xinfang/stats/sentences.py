@@ -158,6 +158,40 @@ REMAINING_PHRASES = {
 }
 
 
+def _our(figures: Figures) -> str:
+    """我县 / 我区 / 我市 as seed 003 writes "我市共受理…", the unit's name for a unit."""
+    whole = whole_of(figures)
+    return "我" + whole[1:] if whole.startswith("全") else whole
+
+
+def case_handling(figures: Figures) -> str | None:
+    """Seed 003's paragraph on visits and on letters, calls and online matters, each from its channels alone:
+    现场协调群众来访案件共710起，立案交办144件，已办结114件，正在办理30件，来访事项及时受理率100%，按期办结率100%。
+    我市共受理群众来信来电短信及网上信访611件，到期应结439件，按期办结率100%"""
+    ch = figures.case_handling
+    if ch is None:
+        return None
+    sentences = []
+    on_spot, handed = ch.visits.local_on_spot.batches, ch.visits.local_handed.batches
+    if on_spot or handed:
+        text = (
+            f"现场协调群众来访案件共{on_spot}起，立案交办{handed}件，已办结{ch.handed_concluded}件，"
+            f"正在办理{ch.handed_in_progress}件"
+        )
+        if ch.visit_acceptance.denominator:
+            text += f"，来访事项及时受理率{percent_text(ch.visit_acceptance.percent)}"
+        if ch.visit_on_time.denominator:
+            text += f"，按期办结率{percent_text(ch.visit_on_time.percent)}"
+        sentences.append(text)
+    if ch.letters.total.batches:
+        text = f"{_our(figures)}共受理群众来信来电短信及网上信访{ch.letters.total.batches}件"
+        if ch.letters_on_time.denominator:
+            due = ch.letters_on_time
+            text += f"，到期应结{due.denominator}件，按期办结率{percent_text(due.percent)}"
+        sentences.append(text)
+    return "。".join(sentences) or None
+
+
 def referred_on_time(r: Referred) -> str:
     """上三级交办信访事项143件，到期应办结127件，按期办结127件，按期办结率100% (seed 003)."""
     total = r.total
@@ -202,13 +236,14 @@ def referred_paragraph(r: Referred | None) -> str | None:
 
 
 def work_report(figures: Figures, year_before: Figures | None = None) -> list[str]:
-    """The statistical paragraphs of a work report, each ending with "。"; the matters sent down from above
-    come after the three rates when there are any."""
+    """The statistical paragraphs of a work report, each ending with "。"; after the three rates, seed 003's
+    by channel and the matters sent down from above, when there are any."""
     paragraphs = [
         skip_level_volume(figures),
         local_reception(figures),
         total_volume(figures, year_before),
         three_rates(figures),
+        case_handling(figures),
         referred_paragraph(figures.referred),
         repeat_and_online(figures),
         backlog(figures),

@@ -16,7 +16,10 @@ from .query import StatsQuery
 from .scope import code_within
 from .slices import CHOICE_FILTERS, FLAG_FILTERS, LABELS, Slice
 
-FLAG_OPTIONS = {"collective": [("1", "集体访"), ("0", "个体访")], "repeat": [("0", "初信初访"), ("1", "重复信访")]}
+FLAG_OPTIONS = {
+    "collective": [("1", "集体访"), ("0", "个体访")],
+    "repeat": [("0", "初信初访"), ("1", "重复信访")],
+}
 
 
 def _options(choices: list[tuple[str, str]], current: str) -> list[dict]:
@@ -79,7 +82,9 @@ def chips(q: StatsQuery) -> list[dict]:
     out = []
     for name, label, text in q.slice.labelled():
         rest = Slice.from_params({k: v for k, v in params.items() if k != name})
-        out.append({"label": label, "text": text, "remove_url": replace(q, slice=rest).url("stats:dashboard")})
+        out.append(
+            {"label": label, "text": text, "remove_url": replace(q, slice=rest).url("stats:dashboard")}
+        )
     return out
 
 

@@ -227,7 +227,9 @@ class Slice:
             elif name in FLAG_FILTERS:
                 text = FLAG_FILTERS[name][1][data[name] == "1"]
             elif name == "category":
-                text = Category.objects.filter(pk=self.category_id).values_list("path", flat=True).first() or ""
+                text = (
+                    Category.objects.filter(pk=self.category_id).values_list("path", flat=True).first() or ""
+                )
             else:
                 region = Region.objects.filter(prefix=self.issue_region).order_by("code").first()
                 text = region.name if region is not None else self.issue_region
