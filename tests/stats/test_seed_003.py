@@ -1,0 +1,101 @@
+"""Seed 003's case-handling paragraph, rebuilt through the workflow (seed_003.py: the real numbers, 1,465
+petitions) and written back by the work report; the figures behind it are the existing ones under a channel
+slice, as `xinfang stats --channel ... --json` prints them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from tests.conftest import module_rows, silence
+from xinfang import clock
+from xinfang.deadlines import services as deadline_rules
+from xinfang.stats import report
+from xinfang.stats.metrics import Ctx
+from xinfang.stats.periods import Period
+from xinfang.stats.scope import Scope
+from xinfang.stats.sentences import work_report
+from xinfang.workflow import hooks
+
+from . import seed_003
+from .seed_003 import LETTERS_SENTENCE, PERIOD, REFERRED_SENTENCE, TODAY, VISITS_SENTENCE
+from .seed_county import COUNTY
+
+# The seed's own words (003_1d5151e49bbb53ef.txt, the case-handling paragraph), up to the rating clause and
+# from the letters on.
+SEED_VISITS = (
+    "今年以来，现场协调群众来访案件共710起，立案交办144件，已办结114件，正在办理30件，来访事项及时受理率100%，"
+    "按期办结率100%；纳入满意度评价来访事项中"
+)
+SEED_LETTERS_AND_REFERRED = (
+    "我市共受理群众来信来电短信及网上信访611件，到期应结439件，按期办结率100%。"
+    "上三级交办信访事项143件，到期应办结127件，按期办结127件，按期办结率100%。"
+)
+
+
+@module_rows
+def seed():
+    with pytest.MonkeyPatch.context() as patch:
+        silence(patch)
+        patch.setattr(hooks, "after_transition", [])
+        deadline_rules.clear_cache()
+        yield seed_003.build()
+        deadline_rules.clear_cache()
+        clock.reset()
+
+
+@pytest.fixture(autouse=True)
+def _seed_day():
+    clock.set_source(lambda: dt.datetime.combine(TODAY, dt.time(18, 0), tzinfo=clock.SHANGHAI))
+
+
+def stats_json(*args: str) -> dict:
+    out = io.StringIO()
+    call_command(
+        "stats", "--region", COUNTY, "--from", PERIOD[0].isoformat(), "--to", PERIOD[1].isoformat(),
+        "--as-of", TODAY.isoformat(), "--json", *args, stdout=out,
+    )  # fmt: skip
+    return json.loads(out.getvalue())
+
+
+def test_the_seed_sentences_are_written_as_the_seed_has_them():
+    assert SEED_VISITS.startswith(f"今年以来，{VISITS_SENTENCE}；")
+    assert LETTERS_SENTENCE.replace("我县", "我市") + REFERRED_SENTENCE == SEED_LETTERS_AND_REFERRED
+
+
+@pytest.mark.django_db
+def test_the_work_report_reproduces_the_case_handling_paragraph(seed):
+    figures = report.figures(Scope.for_region(COUNTY), Ctx.of(Period.between(*PERIOD), TODAY))
+    text = "".join(work_report(figures))
+    assert f"{VISITS_SENTENCE}。{LETTERS_SENTENCE}{REFERRED_SENTENCE}" in text
+    # Seed 001's form follows, level by level: what became of them.
+    assert (
+        f"{REFERRED_SENTENCE}其中国家局交办21件，办结18件，剩余3件均已受理并在办理期限内；"
+        "省局交办52件，办结45件，剩余7件均已受理并在办理期限内；"
+    ) in text
+
+
+@pytest.mark.django_db
+def test_the_figures_are_the_existing_ones_under_a_channel_slice(seed):
+    visits = stats_json("--channel", "visit")
+    assert visits["timely_acceptance"] == {"numerator": 144, "denominator": 144, "percent": 100.0}
+    assert visits["on_time_conclusion"] == {"numerator": 114, "denominator": 114, "percent": 100.0}
+    assert visits["volume"]["by_visit_level"]["local"]["batches"] == 710 + 144
+    letters = stats_json("--channel", "wxd")
+    assert letters["volume"]["batches"] == 611
+    assert letters["on_time_conclusion"] == {"numerator": 439, "denominator": 439, "percent": 100.0}
+    everything = stats_json()
+    total = everything["referred"]["total"]
+    assert (total["received"], total["due"], total["on_time"]) == (143, 127, 127)
+    assert total["by_action"] == {"transfer": 0, "assign": 143}
+    assert {k: v["received"] for k, v in everything["referred"]["by_level"].items()} == {
+        "national": 21,
+        "province": 52,
+        "city": 70,
+    }
+    # The letters' slice keeps the matters sent down (online, all of them); the visits' has none.
+    assert letters["referred"]["total"]["received"] == 143 and visits["referred"]["total"]["received"] == 0
