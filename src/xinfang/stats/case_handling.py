@@ -4,52 +4,56 @@ calls and online matters (网信电) alone:
     现场协调群众来访案件共710起，立案交办144件，已办结114件，正在办理30件，来访事项及时受理率100%，按期办结率100%；
     …我市共受理群众来信来电短信及网上信访611件，到期应结439件，按期办结率100%。
 
-Nothing is defined here: each number is an existing figure computed under a slice (`slices.Slice`) that keeps
-one channel group, the reader's other filters kept. The visits' 现场协调 and 立案交办 are the volumes'
-``local_on_spot`` and ``local_handed``; 已办结 is the handed ones concluded (``concluded_at``) by the as-of
-day, 正在办理 the rest; the rates are ``timely_acceptance`` and ``on_time_conclusion``.
+Nothing is defined here. The counts are the volumes' (``local_on_spot``, ``local_handed``: visits by their
+definition; 网信电 = every channel but the visit), and of the handed visits those concluded (``concluded_at``)
+by the as-of day; the rates are ``timely_acceptance`` and ``on_time_conclusion`` under a slice that keeps one
+channel group. A slice only narrows: the reader's own slice stays, and a channel group it leaves out gives
+nothing (a reader's ``channel=online`` has no visits).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from xinfang.petitions.models import Channel
+from xinfang.petitions.models import ONLINE_LETTER_PHONE, Channel
 
 from .metrics import Ctx, as_of_end
-from .rates import ON_TIME_CONCLUSION, TIMELY_ACCEPTANCE, Rate, rate
+from .rates import ON_TIME_CONCLUSION, TIMELY_ACCEPTANCE, ZERO, Rate, rate
 from .scope import Scope
-from .volumes import Volume, volume, volume_petitions
+from .slices import CHANNEL_GROUPS
+from .volumes import volume_petitions
 
 
 @dataclass(frozen=True)
 class CaseHandling:
-    visits: Volume  # under the visits' slice
-    handed_concluded: int  # of visits.local_handed, concluded by the as-of day
+    handed_concluded: int  # of the volume's local_handed, concluded by the as-of day
     visit_acceptance: Rate
     visit_on_time: Rate
-    letters: Volume  # under the 网信电 slice
     letters_on_time: Rate
 
-    @property
-    def handed_in_progress(self) -> int:
-        return self.visits.local_handed.batches - self.handed_concluded
+
+def within_channels(ctx: Ctx, allowed: list[str]) -> Ctx | None:
+    """The context narrowed to the `allowed` channels that the reader's slice admits; None if it admits none."""
+    s = ctx.slice
+    if s.channels or s.channel_group:
+        admitted = set(s.channels) | set(CHANNEL_GROUPS[s.channel_group][1] if s.channel_group else ())
+        allowed = [c for c in allowed if c in admitted]
+    if not allowed:
+        return None
+    return replace(ctx, slice=replace(s, channels=tuple(allowed), channel_group=""))
 
 
-def by_channel(ctx: Ctx, *, channels: tuple[str, ...] = (), group: str = "") -> Ctx:
-    """The context narrowed to one channel group, whatever channels the reader's slice named."""
-    return replace(ctx, slice=replace(ctx.slice, channels=channels, channel_group=group))
+def _rate(defn, scope: Scope, ctx: Ctx | None) -> Rate:
+    return ZERO if ctx is None else rate(defn, scope, ctx)
 
 
 def case_handling(scope: Scope, ctx: Ctx) -> CaseHandling:
-    visits_ctx = by_channel(ctx, channels=(Channel.VISIT,))
-    letters_ctx = by_channel(ctx, group="wxd")
-    handed = volume_petitions(scope, visits_ctx, "local_visit", "handed")
+    visits = within_channels(ctx, [Channel.VISIT])
+    letters = within_channels(ctx, list(ONLINE_LETTER_PHONE))
+    handed = volume_petitions(scope, ctx, "local_visit", "handed")
     return CaseHandling(
-        visits=volume(scope, visits_ctx),
         handed_concluded=handed.filter(concluded_at__lt=as_of_end(ctx)).count(),
-        visit_acceptance=rate(TIMELY_ACCEPTANCE, scope, visits_ctx),
-        visit_on_time=rate(ON_TIME_CONCLUSION, scope, visits_ctx),
-        letters=volume(scope, letters_ctx),
-        letters_on_time=rate(ON_TIME_CONCLUSION, scope, letters_ctx),
+        visit_acceptance=_rate(TIMELY_ACCEPTANCE, scope, visits),
+        visit_on_time=_rate(ON_TIME_CONCLUSION, scope, visits),
+        letters_on_time=_rate(ON_TIME_CONCLUSION, scope, letters),
     )

@@ -171,20 +171,22 @@ def case_handling(figures: Figures) -> str | None:
     ch = figures.case_handling
     if ch is None:
         return None
+    v = figures.volume
     sentences = []
-    on_spot, handed = ch.visits.local_on_spot.batches, ch.visits.local_handed.batches
+    on_spot, handed = v.local_on_spot.batches, v.local_handed.batches
     if on_spot or handed:
         text = (
             f"现场协调群众来访案件共{on_spot}起，立案交办{handed}件，已办结{ch.handed_concluded}件，"
-            f"正在办理{ch.handed_in_progress}件"
+            f"正在办理{handed - ch.handed_concluded}件"
         )
         if ch.visit_acceptance.denominator:
             text += f"，来访事项及时受理率{percent_text(ch.visit_acceptance.percent)}"
         if ch.visit_on_time.denominator:
             text += f"，按期办结率{percent_text(ch.visit_on_time.percent)}"
         sentences.append(text)
-    if ch.letters.total.batches:
-        text = f"{_our(figures)}共受理群众来信来电短信及网上信访{ch.letters.total.batches}件"
+    letters = v.total.batches - v.by_channel.get("visit", Count2()).batches
+    if letters:
+        text = f"{_our(figures)}共受理群众来信来电短信及网上信访{letters}件"
         if ch.letters_on_time.denominator:
             due = ch.letters_on_time
             text += f"，到期应结{due.denominator}件，按期办结率{percent_text(due.percent)}"
