@@ -1,6 +1,6 @@
 """What became of the matters sent down from above (上级转送交办): received, concluded, what remains and where
 it stands, and the on-time rate over those due (到期应结 / 按期办结), by the level that sent them (national,
-province, city) and for the three together (上三级). Definitions: docs/statistics.md, "Matters sent down".
+province, city) and for the three together (上三级). Definitions: docs/statistics.md, "Matters sent down from above".
 
 The set is the petitions registered with ``source = referred_from_above`` and received in the period, in
 scope (`Scope.petition_q`) and readable by the reader (`metrics.readable`: an accusation against the
