@@ -10,7 +10,7 @@ registered with one ``register_many`` per group and every later step through ``p
 
 * ``on_spot`` (710 visits to the bureau, January to November): concluded on the spot the same day;
 * ``handed`` (144 visits to the bureau): 114 received March to July, transferred to a township the next day,
-  accepted the day after, replied on time and delivered; 30 received in early November, transferred and
+  accepted the day after, replied on time, delivered and rated (the bureau 满意, the township 基本满意); 30 received in early November, transferred and
   accepted, their handling period running into January 2021 (正在办理);
 * ``letters`` (468 letters, calls, text messages and online matters brought to the townships): 312 received
   February to July, handled by the township (handle_self) and replied on time; 156 received in November and
@@ -21,7 +21,7 @@ registered with one ``register_many`` per group and every later step through ``p
   matters, so they are also among the 611 letters, calls and online matters (468 + 143) and their 127 among
   the 439 due (312 + 127).
 
-1,465 petitions and about 2,550 transitions.
+1,465 petitions and about 2,780 transitions.
 """
 
 from __future__ import annotations
@@ -43,7 +43,10 @@ SUPPORT = {"opinion": "support", "text": "经核查，予以支持。"}
 LETTER_CHANNELS = [Channel.LETTER, Channel.PHONE, Channel.ONLINE, Channel.SMS]
 
 # The seed's sentences, the county's 我县 for the city's 我市.
-VISITS_SENTENCE = "现场协调群众来访案件共710起，立案交办144件，已办结114件，正在办理30件，来访事项及时受理率100%，按期办结率100%"
+VISITS_SENTENCE = (
+    "现场协调群众来访案件共710起，立案交办144件，已办结114件，正在办理30件，来访事项及时受理率100%，按期办结率100%；"
+    "纳入满意度评价来访事项中，信访部门、责任单位参评率均为100%；信访部门满意率为100%，责任单位满意率100%。"
+)
 LETTERS_SENTENCE = "我县共受理群众来信来电短信及网上信访611件，到期应结439件，按期办结率100%。"
 REFERRED_SENTENCE = "上三级交办信访事项143件，到期应办结127件，按期办结127件，按期办结率100%。"
 
@@ -104,6 +107,8 @@ def handed(b: Builder) -> list:
             perform(petition, "reply", handler, at=later(day, 30), **SUPPORT)
             received_on = (day + dt.timedelta(days=33)).isoformat()
             perform(petition, "deliver", handler, at=later(day, 33), method="post", received_on=received_on)
+            for target, rating in (("bureau", "satisfied"), ("unit", "basically_satisfied")):
+                b.seed.rate(petition, target, rating, (day + dt.timedelta(days=35)).isoformat())
     return petitions
 
 

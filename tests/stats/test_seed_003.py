@@ -25,14 +25,11 @@ from . import seed_003
 from .seed_003 import LETTERS_SENTENCE, PERIOD, REFERRED_SENTENCE, TODAY, VISITS_SENTENCE
 from .seed_county import COUNTY
 
-# The seed's own words (003_1d5151e49bbb53ef.txt, the case-handling paragraph), up to the rating clause and
-# from the letters on.
-SEED_VISITS = (
+# The seed's own words (003_1d5151e49bbb53ef.txt, the case-handling paragraph).
+SEED = (
     "今年以来，现场协调群众来访案件共710起，立案交办144件，已办结114件，正在办理30件，来访事项及时受理率100%，"
-    "按期办结率100%；纳入满意度评价来访事项中"
-)
-SEED_LETTERS_AND_REFERRED = (
-    "我市共受理群众来信来电短信及网上信访611件，到期应结439件，按期办结率100%。"
+    "按期办结率100%；纳入满意度评价来访事项中，信访部门、责任单位参评率均为100%；信访部门满意率为100%，"
+    "责任单位满意率100%。我市共受理群众来信来电短信及网上信访611件，到期应结439件，按期办结率100%。"
     "上三级交办信访事项143件，到期应办结127件，按期办结127件，按期办结率100%。"
 )
 
@@ -63,15 +60,18 @@ def stats_json(*args: str) -> dict:
 
 
 def test_the_seed_sentences_are_written_as_the_seed_has_them():
-    assert SEED_VISITS.startswith(f"今年以来，{VISITS_SENTENCE}；")
-    assert LETTERS_SENTENCE.replace("我县", "我市") + REFERRED_SENTENCE == SEED_LETTERS_AND_REFERRED
+    assert (
+        "今年以来，" + (VISITS_SENTENCE + LETTERS_SENTENCE).replace("我县", "我市") + REFERRED_SENTENCE
+        == SEED
+    )
 
 
 @pytest.mark.django_db
 def test_the_work_report_reproduces_the_case_handling_paragraph(seed):
     figures = report.figures(Scope.for_region(COUNTY), Ctx.of(Period.between(*PERIOD), TODAY))
     text = "".join(work_report(figures))
-    assert f"{VISITS_SENTENCE}。{LETTERS_SENTENCE}{REFERRED_SENTENCE}" in text
+    # The seed's paragraph but for its opening 今年以来 (the period says it) and the county's 我县.
+    assert f"{VISITS_SENTENCE}{LETTERS_SENTENCE}{REFERRED_SENTENCE}" in text
     # Seed 001's form follows, level by level: what became of them.
     assert (
         f"{REFERRED_SENTENCE}其中国家局交办21件，办结18件，剩余3件均已受理并在办理期限内；"
@@ -84,6 +84,9 @@ def test_the_figures_are_the_existing_ones_under_a_channel_slice(seed):
     visits = stats_json("--channel", "visit")
     assert visits["timely_acceptance"] == {"numerator": 144, "denominator": 144, "percent": 100.0}
     assert visits["on_time_conclusion"] == {"numerator": 114, "denominator": 114, "percent": 100.0}
+    for family in ("participation", "satisfaction"):
+        for target in ("bureau", "unit"):
+            assert visits[family][target] == {"numerator": 114, "denominator": 114, "percent": 100.0}
     assert visits["volume"]["by_visit_level"]["local"]["batches"] == 710 + 144
     letters = stats_json("--channel", "wxd")
     assert letters["volume"]["batches"] == 611

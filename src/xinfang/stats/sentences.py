@@ -164,6 +164,24 @@ def _our(figures: Figures) -> str:
     return "我" + whole[1:] if whole.startswith("全") else whole
 
 
+def _visit_rating(r: dict[str, Rate]) -> str:
+    """；纳入满意度评价来访事项中，信访部门、责任单位参评率均为100%；信访部门满意率为100%，责任单位满意率100% (seed 003)."""
+    bureau, unit = r["participation.bureau"], r["participation.unit"]
+    if not (bureau.denominator or unit.denominator):
+        return ""
+    if bureau.percent == unit.percent:
+        taking = f"信访部门、责任单位参评率均为{percent_text(bureau.percent)}"
+    else:
+        taking = (
+            f"信访部门参评率为{percent_text(bureau.percent)}，责任单位参评率为{percent_text(unit.percent)}"
+        )
+    satisfied = (
+        f"信访部门满意率为{percent_text(r['satisfaction.bureau'].percent)}，"
+        f"责任单位满意率{percent_text(r['satisfaction.unit'].percent)}"
+    )
+    return f"；纳入满意度评价来访事项中，{taking}；{satisfied}"
+
+
 def case_handling(figures: Figures) -> str | None:
     """Seed 003's paragraph on visits and on letters, calls and online matters, each from its channels alone:
     现场协调群众来访案件共710起，立案交办144件，已办结114件，正在办理30件，来访事项及时受理率100%，按期办结率100%。
@@ -183,7 +201,7 @@ def case_handling(figures: Figures) -> str | None:
             text += f"，来访事项及时受理率{percent_text(ch.visit_acceptance.percent)}"
         if ch.visit_on_time.denominator:
             text += f"，按期办结率{percent_text(ch.visit_on_time.percent)}"
-        sentences.append(text)
+        sentences.append(text + _visit_rating(ch.visit_rating))
     letters = v.total.batches - v.by_channel.get("visit", Count2()).batches
     if letters:
         text = f"{_our(figures)}共受理群众来信来电短信及网上信访{letters}件"
