@@ -4,26 +4,21 @@ slice, as `xinfang stats --channel ... --json` prints them."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import module_rows, silence
-from xinfang import clock
-from xinfang.deadlines import services as deadline_rules
 from xinfang.stats import report
 from xinfang.stats.metrics import Ctx
 from xinfang.stats.periods import Period
 from xinfang.stats.scope import Scope
 from xinfang.stats.sentences import work_report
-from xinfang.workflow import hooks
 
 from . import seed_003
 from .seed_003 import LETTERS_SENTENCE, PERIOD, REFERRED_SENTENCE, TODAY, VISITS_SENTENCE
-from .seed_county import COUNTY
+from .seed_county import COUNTY, seed_fixtures
 
 # The seed's own words (003_1d5151e49bbb53ef.txt, the case-handling paragraph).
 SEED = (
@@ -34,20 +29,7 @@ SEED = (
 )
 
 
-@module_rows
-def seed():
-    with pytest.MonkeyPatch.context() as patch:
-        silence(patch)
-        patch.setattr(hooks, "after_transition", [])
-        deadline_rules.clear_cache()
-        yield seed_003.build()
-        deadline_rules.clear_cache()
-        clock.reset()
-
-
-@pytest.fixture(autouse=True)
-def _seed_day():
-    clock.set_source(lambda: dt.datetime.combine(TODAY, dt.time(18, 0), tzinfo=clock.SHANGHAI))
+seed, _seed_day = seed_fixtures(seed_003.build, TODAY)
 
 
 def stats_json(*args: str) -> dict:
