@@ -93,3 +93,30 @@ def test_township_user_sees_only_its_own_unit(page, log_in, county):
     assert response.status == 200
     expect(page.locator("h1")).to_contain_text("城关街道办事处")
     expect(page.locator("#units-table")).to_have_count(0)
+
+
+def test_filter_bar_narrows_the_figures_and_resets(page, log_in, county):
+    errors: list[str] = []
+    page.on("console", lambda msg: msg.type == "error" and errors.append(f"{msg.text} {msg.location}"))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    log_in(county.registrar)
+    page.goto(f"/stats/?region=411331&{MARCH}")
+    page.wait_for_selector("body[data-charts-ready='1']")
+    late = county.townships[4].region  # its one petition was accepted late
+    page.locator("#id_slice_issue_region").select_option(late.prefix)
+    page.locator("#id_slice_channel").select_option("wxd")
+    page.get_by_role("button", name="统计").click()
+    page.wait_for_selector("body[data-charts-ready='1']")
+    expect(page.locator("#slice-chips")).to_contain_text(f"问题属地：{late.name}")
+    expect(page.locator("#slice-chips")).to_contain_text("信访形式：网信电访")
+    rate = page.locator("#rates-table tr[data-key='timely_acceptance']")
+    expect(rate.locator(".xf-pct")).to_have_text("0.00%")
+    rate.locator(".xf-den").click()
+    expect(page.locator("#drill-total")).to_have_text("1")
+    page.go_back()
+    page.wait_for_selector("body[data-charts-ready='1']")
+    page.locator("#slice-reset").click()
+    page.wait_for_selector("body[data-charts-ready='1']")
+    expect(page.locator("#slice-chips")).to_have_count(0)
+    expect(page.locator("#rates-table tr[data-key='timely_acceptance'] .xf-pct")).to_have_text("66.67%")
+    assert [e for e in errors if "favicon.ico" not in e] == [], errors

@@ -53,6 +53,7 @@ def test_cli_prints_the_seed_county_figures(seed):
         "instructions",
         "slice",
     }
+    assert data["slice"]["channel"] == [] and data["slice"]["category"] is None
     for key, value in EXPECTED.items():
         assert data[key] == value, key
     # Every petition of the group built for 2021 was received in the period: 280 in March, 872 in August.

@@ -6,9 +6,12 @@ The petitions are those of `slice_scene` (its docstring has the table).
 
 from __future__ import annotations
 
+import io
+import json
 from dataclasses import replace
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from xinfang.stats import rates, report, volumes
 from xinfang.stats.scope import Scope
@@ -159,3 +162,16 @@ def test_a_slice_on_petitions_is_a_plain_filter_on_their_columns(org):
         '"petitions_petition"."channel" IN' in query
         and '"petitions_petition"."issue_region_code" >=' in query
     )
+
+
+def test_the_cli_names_the_slice_and_refuses_a_bad_value(march, org):
+    span = ["--region", "330102", "--from", "2026-03-01", "--to", "2026-06-15", "--as-of", "2026-06-15"]
+    out = io.StringIO()
+    call_command("stats", *span, "--channel", "visit", "--individual", stdout=out)
+    assert "筛选条件：信访形式：来访；集体访/个体访：个体访（领导接访" in out.getvalue()
+    with pytest.raises(CommandError, match="参数 source_level（转交办层级）的取值“county”无效"):
+        call_command("stats", *span, "--source-level", "county", "--json", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("stats", *span, "--category", "城乡建设/住房", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["volume"]["batches"] == 1 and data["slice"]["category"] is not None  # c
