@@ -28,14 +28,20 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 import xinfang.demo.data as demo_data
 from tests import factories as f
+from tests.conftest import module_rows, silence
 from xinfang import clock
+from xinfang.deadlines import services as deadline_rules
 from xinfang.orgs.importer import import_orgs
 from xinfang.orgs.models import OrgUnit, Role, UnitKind
+from xinfang.workflow import hooks
 from xinfang.workflow.services import perform
 
 TODAY = dt.date(2021, 9, 6)
@@ -226,3 +232,24 @@ def build() -> SeedCounty:
         seed.rate(petition, "unit", _satisfied(i) if i < 700 else "dissatisfied", "2021-08-25")
         seed.groups["unit_only"].append(petition)
     return seed
+
+
+def seed_fixtures(build: Callable[[], SeedCounty], today: dt.date):
+    """A seed test module's two fixtures: ``seed``, the rows ``build`` makes once for the module (no notices,
+    no hand-over messages), and the clock standing on the seed's day for every test. Assign both in the
+    module: ``seed, _seed_day = seed_fixtures(build, TODAY)``."""
+
+    def seed():
+        with pytest.MonkeyPatch.context() as patch:
+            silence(patch)
+            patch.setattr(hooks, "after_transition", [])
+            deadline_rules.clear_cache()
+            yield build()
+            deadline_rules.clear_cache()
+            clock.reset()
+
+    @pytest.fixture(autouse=True)
+    def _seed_day():
+        clock.set_source(lambda: dt.datetime.combine(today, dt.time(18, 0), tzinfo=clock.SHANGHAI))
+
+    return module_rows(seed), _seed_day

@@ -3,41 +3,22 @@ as the seed's sentences. The petitions are built once for the module (see seed_c
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import module_rows, silence
-from xinfang import clock
-from xinfang.deadlines import services as deadline_rules
 from xinfang.stats import rates, report
 from xinfang.stats.metrics import Ctx
 from xinfang.stats.periods import Period
 from xinfang.stats.scope import Scope
 from xinfang.stats.sentences import three_rates, work_report
-from xinfang.workflow import hooks
 
 from . import seed_county
-from .seed_county import EXPECTED, PERIOD, THREE_RATES_SENTENCE, TODAY
+from .seed_county import EXPECTED, PERIOD, THREE_RATES_SENTENCE, TODAY, seed_fixtures
 
-
-@module_rows
-def seed():
-    with pytest.MonkeyPatch.context() as patch:
-        silence(patch)
-        patch.setattr(hooks, "after_transition", [])
-        deadline_rules.clear_cache()
-        yield seed_county.build()
-        deadline_rules.clear_cache()
-        clock.reset()
-
-
-@pytest.fixture(autouse=True)
-def _seed_day():
-    clock.set_source(lambda: dt.datetime.combine(TODAY, dt.time(18, 0), tzinfo=clock.SHANGHAI))
+seed, _seed_day = seed_fixtures(seed_county.build, TODAY)
 
 
 def stats_json(*args: str) -> dict:
@@ -61,6 +42,7 @@ def test_cli_prints_the_seed_county_figures(seed):
         "online_share",
         "first_petition_on_time",
         "backlog_resolution",
+        "referred",
         "meetings",
         "assistance",
         "disputes",
@@ -70,6 +52,8 @@ def test_cli_prints_the_seed_county_figures(seed):
         "ownership",
         "instructions",
         "slice",
+        "targets",
+        "indicators",
     }
     assert data["slice"]["channel"] == [] and data["slice"]["category"] is None
     for key, value in EXPECTED.items():

@@ -56,8 +56,16 @@ def test_volume_sentences(scene, org, people):
     assert (
         paragraphs[3] == "全区责任单位及时受理率为0%（共受理1案，及时受理0案）。"
     )  # the handed one, overdue
-    assert paragraphs[4] == "重复信访0批，重访比例占0%；网上信访1批，网上信访占比12.5%。"
-    assert paragraphs[5] == "信访积案0案，已化解0案；信访老户0人。"
+    assert paragraphs[4] == (
+        "现场协调群众来访案件共1起，立案交办1件，已办结0件，正在办理1件，来访事项及时受理率0%。"
+        "我区共受理群众来信来电短信及网上信访2件。"
+    )
+    assert paragraphs[5] == (
+        "上三级转送信访事项5件，尚无到期应办结的事项。其中国家局转送2件，办结0件，剩余2件均尚未受理；"
+        "省局转送2件，办结0件，剩余2件均尚未受理；杭州市局转送1件，办结0件，剩余1件均尚未受理。"
+    )
+    assert paragraphs[6] == "重复信访0批，重访比例占0%；网上信访1批，网上信访占比12.5%。"
+    assert paragraphs[7] == "信访积案0案，已化解0案；信访老户0人。"
     # Each count drills down to its petitions.
     scope = Scope(region=org.county)
     assert volumes.volume_petitions(scope, march, "local_visit", "on_spot").get() == on_spot

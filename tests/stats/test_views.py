@@ -152,8 +152,9 @@ def test_dashboard_query_count_is_bounded(client, march, people):
         client, url("stats:dashboard", region="330102", **MARCH), people.bureau_leader
     )
     assert response.status_code == 200
-    # The leaders' and mechanisms' panels (stats.panels) add a fixed number of grouped queries.
-    assert queries <= 80, queries
+    # The leaders' and mechanisms' panels (stats.panels), the matters sent down from above (stats.referred)
+    # and seed 003's rates by channel (stats.case_handling) add a fixed number of grouped queries.
+    assert queries <= 88, queries
     html = response.content.decode()
     assert 'id="stats-data"' in html and "vendor/echarts/echarts.min.js" in html
     assert "全区责任单位及时受理率为50%（共受理4案，及时受理2案）" in html

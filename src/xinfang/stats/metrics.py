@@ -79,6 +79,11 @@ def received_in(ctx: Ctx, prefix: str = "") -> Q:
     )
 
 
+def as_of_end(ctx: Ctx) -> dt.datetime:
+    """The first instant after the as-of day: what happened before it had happened on the as-of day."""
+    return dt.datetime.combine(ctx.today + dt.timedelta(days=1), dt.time.min, tzinfo=clock.SHANGHAI)
+
+
 def readable(ctx: Ctx, petition_field: str = "") -> Q:
     """Rows the reader may count: all but those of accusations against the reader's unit, and only those of
     petitions in the slice. `petition_field` names the relation to the petition on other rows (deadlines,

@@ -171,6 +171,20 @@ def settlement_sheet(s: dict) -> Sheet:
     return ("案结事了", ["指标", "分子", "分母", "百分比(%)"], rows)
 
 
+def referred_sheet(r: dict) -> Sheet:
+    """上级转送交办: the three levels together (上三级), then each level, with the parts the panel shows."""
+    parts = ["received", "concluded", "remaining", "in_time", "overdue", "awaiting_acceptance", "closed"]
+    header = ["来自", "转送交办", "办结", "剩余", "已受理并在办理期限内", "超过办理期限", "尚未受理", "已告知终止",
+              "到期应结", "按期办结", "按期办结率(%)"]  # fmt: skip
+
+    def line(name: str, row: dict) -> list:
+        rate = row["on_time_rate"]
+        return [name, *[row[part] for part in parts], rate["denominator"], rate["numerator"], rate["percent"]]
+
+    rows = [line("上三级", r["total"])] + [line(row["name"], row) for row in r["by_level"].values()]
+    return ("上级转送交办", header, rows)
+
+
 def sheets(data: dict) -> list[Sheet]:
     return [
         *reception_sheets(data["reception"]),
@@ -181,5 +195,6 @@ def sheets(data: dict) -> list[Sheet]:
         assistance_sheet(data["assistance"]),
         disputes_sheet(data["disputes"]),
         campaigns_sheet(data["campaigns"]),
+        referred_sheet(data["referred"]),
         *target_panels.sheets(data),
     ]

@@ -1,5 +1,6 @@
-"""The dashboard's panels for the leaders' work (reception, ownership, instructions) and the mechanisms
-(joint meetings, assistance, disputes, campaigns, 案结事了率 / 息诉息访率), and the rows behind each count.
+"""The dashboard's panels for the leaders' work (reception, ownership, instructions), the mechanisms
+(joint meetings, assistance, disputes, campaigns, 案结事了率 / 息诉息访率) and the matters sent down from above
+(上级转送交办), and the rows behind each count.
 
 The figures are those `xinfang stats --json` prints (``leaders.figures.all_figures``, ``mechanisms.as_json``)
 for the same scope and period; nothing here computes a figure of its own. A count links either to the
@@ -27,8 +28,9 @@ from xinfang.meetings.models import MeetingLevel
 from xinfang.petitions.models import Petition
 from xinfang.petitions.selectors import without_accusations_of
 
-from . import mechanisms, target_panels
+from . import mechanisms, referred, target_panels
 from .query import StatsQuery
+from .report import Figures
 from .settlement import SETTLEMENT_RATES
 
 RECEPTION_LABELS = {"received": "接待群众", **dict(Outcome.choices)}
@@ -44,15 +46,24 @@ MEETING_LABELS = {"total": "联席会议", "county": "县联席会议", "townshi
 SETTLEMENT_METRICS = {defn.key: defn for defn in SETTLEMENT_RATES.values()}
 
 
-def panel_figures(q: StatsQuery) -> dict:
+def panel_figures(q: StatsQuery, figures: Figures | None = None) -> dict:
     """The leaders', mechanisms', targets' and indicators' keys of `xinfang stats --json` for the page's scope
-    and period."""
+    and period, and the matters sent down from above (``referred``: read off ``figures`` when the page has
+    them)."""
     period, scope = q.period, q.scope
     data = leaders_figures.all_figures(
         period.start, period.end, q.today, prefix=scope.prefix, unit=scope.unit
     )
     as_of = target_panels.evaluation_day(period.end, q.today)
-    return data | mechanisms.as_json(scope, q.ctx) | target_panels.as_json(scope, as_of, q.reader_unit_id)
+    sent_down = figures.referred if figures is not None else None
+    if sent_down is None:
+        sent_down = referred.referred(scope, q.ctx)
+    return (
+        data
+        | mechanisms.as_json(scope, q.ctx)
+        | target_panels.as_json(scope, as_of, q.reader_unit_id)
+        | {"referred": sent_down.as_dict()}
+    )
 
 
 def _scope_kwargs(q: StatsQuery) -> dict:
@@ -131,12 +142,45 @@ def mechanism_panel(q: StatsQuery, data: dict) -> dict:
     }
 
 
+REFERRED_COUNTS = [part for part in referred.PART_LABELS if part != "due"]  # due: the rate's denominator
+
+
+def referred_panel(q: StatsQuery, data: dict) -> dict:
+    """上级转送交办事项办理情况: a row for the three levels together (上三级), then one per level; every count
+    links to its petitions (`panel=referred.<level>.<part>`)."""
+    r = data["referred"]
+    levels = [("total", "上三级", r["total"])]
+    levels += [(level, row["name"], row) for level, row in r["by_level"].items()]
+    return {
+        "columns": [referred.PART_LABELS[part] for part in REFERRED_COUNTS],
+        "rows": [
+            {
+                "key": level,
+                "label": name,
+                "counts": [
+                    {"part": part, "count": row[part], "url": petition_link(q, f"referred.{level}.{part}")}
+                    for part in REFERRED_COUNTS
+                ],
+                "rate": row["on_time_rate"],
+                "due_url": petition_link(q, f"referred.{level}.due"),
+            }
+            for level, name, row in levels
+        ],
+    }
+
+
 # --- drill-down ---------------------------------------------------------------------------------------------
 
 
 def panel_petitions(q: StatsQuery, key: str) -> tuple[QuerySet[Petition], str]:
-    """The petitions behind a reception count (`reception.received`, `reception.on_spot`, ...)."""
+    """The petitions behind a reception count (`reception.received`, `reception.on_spot`, ...) or a count of
+    the matters sent down from above (`referred.national.overdue`, `referred.total.due`, ...)."""
     group, _, part = key.partition(".")
+    if group == "referred":
+        level, _, count = part.partition(".")
+        qs = referred.referred_petitions(q.scope, q.ctx, level, count)
+        name = "上三级" if level == "total" else referred.source_names(q.scope)[level]
+        return qs, f"上级转送交办·{name}·{referred.PART_LABELS[count]}"
     if group != "reception":
         raise ValueError(key)
     links = leaders_drill.session_links(q.period.start, q.period.end, q.today, part, **_scope_kwargs(q))

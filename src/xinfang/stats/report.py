@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from .case_handling import CaseHandling, case_handling
 from .metrics import Ctx
 from .periods import Period, comparison
 from .rates import BACKLOG_RESOLUTION, ONLINE_SHARE, RATES, REPEAT, Rate, rate
+from .referred import Referred, referred
 from .scope import Scope
 from .volumes import Count2, Volume, long_term_petitioner_count, volume
 
@@ -25,6 +27,8 @@ class Figures:
     volume: Volume
     rates: dict[str, Rate]
     long_term_petitioners: int | None
+    referred: Referred | None = None  # matters sent down from above; None in the comparison periods
+    case_handling: CaseHandling | None = None  # seed 003's visits and 网信电 figures; None there too
 
     def rate(self, key: str) -> Rate:
         return self.rates[key]
@@ -39,6 +43,8 @@ class Figures:
                 data.setdefault(family, {})[target] = value
             else:
                 data[key] = value
+        if self.referred is not None:
+            data["referred"] = self.referred.as_dict()
         return data
 
     def as_full_json(
@@ -69,7 +75,8 @@ HEAVY_KEYS = {BACKLOG_RESOLUTION.key}
 
 
 def figures(scope: Scope, ctx: Ctx, *, heavy: bool = True) -> Figures:
-    """Every figure of a scope and period; `heavy=False` skips the backlog and long-term counts."""
+    """Every figure of a scope and period; `heavy=False` (the comparison periods) skips the backlog and
+    long-term counts, the matters sent down from above and the case-handling figures by channel."""
     rates = {}
     for key in RATE_KEYS:
         if key in (REPEAT.key, ONLINE_SHARE.key) or (key in HEAVY_KEYS and not heavy):
@@ -84,6 +91,8 @@ def figures(scope: Scope, ctx: Ctx, *, heavy: bool = True) -> Figures:
         volume=counts,
         rates={key: rates[key] for key in RATE_KEYS if key in rates},
         long_term_petitioners=long_term_petitioner_count(scope, ctx) if heavy else None,
+        referred=referred(scope, ctx) if heavy else None,
+        case_handling=case_handling(scope, ctx) if heavy else None,
     )
 
 

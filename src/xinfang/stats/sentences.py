@@ -18,6 +18,7 @@ from xinfang.percent import shown
 
 from .periods import Period, comparison
 from .rates import Rate
+from .referred import LEVELS, Progress, Referred
 from .report import Figures, change_percent
 from .volumes import Count2
 
@@ -172,17 +173,126 @@ def backlog(figures: Figures) -> str:
     return text + f"；信访老户{figures.long_term_petitioners}人"
 
 
+# How the matters of a level still open stand (seed 001: "剩余21件均已受理并在办理期限内").
+REMAINING_PHRASES = {
+    "in_time": "已受理并在办理期限内",
+    "overdue": "已超过办理期限",
+    "awaiting_acceptance": "尚未受理",
+    "closed": "已告知终止",
+}
+
+
+def _our(figures: Figures) -> str:
+    """我县 / 我区 / 我市 as seed 003 writes "我市共受理…", the unit's name for a unit."""
+    whole = whole_of(figures)
+    return "我" + whole[1:] if whole.startswith("全") else whole
+
+
+def _visit_rating(r: dict[str, Rate]) -> str:
+    """；纳入满意度评价来访事项中，信访部门、责任单位参评率均为100%；信访部门满意率为100%，责任单位满意率100% (seed 003)."""
+    bureau, unit = r["participation.bureau"], r["participation.unit"]
+    if not (bureau.denominator or unit.denominator):
+        return ""
+    if bureau.percent == unit.percent:
+        taking = f"信访部门、责任单位参评率均为{percent_text(bureau.percent)}"
+    else:
+        taking = (
+            f"信访部门参评率为{percent_text(bureau.percent)}，责任单位参评率为{percent_text(unit.percent)}"
+        )
+    satisfied = (
+        f"信访部门满意率为{percent_text(r['satisfaction.bureau'].percent)}，"
+        f"责任单位满意率{percent_text(r['satisfaction.unit'].percent)}"
+    )
+    return f"；纳入满意度评价来访事项中，{taking}；{satisfied}"
+
+
+def case_handling(figures: Figures) -> str | None:
+    """Seed 003's paragraph on visits and on letters, calls and online matters, each from its channels alone:
+    现场协调群众来访案件共710起，立案交办144件，已办结114件，正在办理30件，来访事项及时受理率100%，按期办结率100%。
+    我市共受理群众来信来电短信及网上信访611件，到期应结439件，按期办结率100%"""
+    ch = figures.case_handling
+    if ch is None:
+        return None
+    v = figures.volume
+    sentences = []
+    on_spot, handed = v.local_on_spot.batches, v.local_handed.batches
+    if on_spot or handed:
+        text = (
+            f"现场协调群众来访案件共{on_spot}起，立案交办{handed}件，已办结{ch.handed_concluded}件，"
+            f"正在办理{handed - ch.handed_concluded}件"
+        )
+        if ch.visit_acceptance.denominator:
+            text += f"，来访事项及时受理率{percent_text(ch.visit_acceptance.percent)}"
+        if ch.visit_on_time.denominator:
+            text += f"，按期办结率{percent_text(ch.visit_on_time.percent)}"
+        sentences.append(text + _visit_rating(ch.visit_rating))
+    letters = v.total.batches - v.by_channel.get("visit", Count2()).batches
+    if letters:
+        text = f"{_our(figures)}共受理群众来信来电短信及网上信访{letters}件"
+        if ch.letters_on_time.denominator:
+            due = ch.letters_on_time
+            text += f"，到期应结{due.denominator}件，按期办结率{percent_text(due.percent)}"
+        sentences.append(text)
+    return "。".join(sentences) or None
+
+
+def referred_on_time(r: Referred) -> str:
+    """上三级交办信访事项143件，到期应办结127件，按期办结127件，按期办结率100% (seed 003)."""
+    total = r.total
+    text = f"上三级{total.action_word}信访事项{total.received}件"
+    if not total.due:
+        return text + "，尚无到期应办结的事项"
+    rate = total.on_time_rate
+    return (
+        text
+        + f"，到期应办结{rate.denominator}件，按期办结{rate.numerator}件，按期办结率{percent_text(rate.percent)}"
+    )
+
+
+def _remaining(p: Progress) -> str:
+    parts = [(getattr(p, key), phrase) for key, phrase in REMAINING_PHRASES.items() if getattr(p, key)]
+    if len(parts) == 1:
+        return f"剩余{p.remaining}件均{parts[0][1]}"
+    return f"剩余{p.remaining}件，其中" + "、".join(f"{n}件{phrase}" for n, phrase in parts)
+
+
+def referred_level(name: str, p: Progress) -> str:
+    """国家局转送107件，办结86件，剩余21件均已受理并在办理期限内; 咸阳市局转送5件已办结 (seed 001)."""
+    text = f"{name}{p.action_word}{p.received}件"
+    if not p.remaining:
+        return text + "已办结"
+    return text + f"，办结{p.concluded}件，" + _remaining(p)
+
+
+def referred_by_level(r: Referred) -> str:
+    """The levels that sent anything, in the order national, province, city, joined as seed 001 joins them."""
+    levels = [
+        referred_level(r.names[level], r.by_level[level]) for level in LEVELS if r.by_level[level].received
+    ]
+    return "其中" + "；".join(levels)
+
+
+def referred_paragraph(r: Referred | None) -> str | None:
+    """The on-time sentence, then what became of each level's matters; None when nothing was sent down."""
+    if r is None or not r.total.received:
+        return None
+    return f"{referred_on_time(r)}。{referred_by_level(r)}"
+
+
 def work_report(figures: Figures, year_before: Figures | None = None) -> list[str]:
-    """The statistical paragraphs of a work report, each ending with "。"."""
+    """The statistical paragraphs of a work report, each ending with "。"; after the three rates, seed 003's
+    by channel and the matters sent down from above, when there are any."""
     paragraphs = [
         skip_level_volume(figures),
         local_reception(figures),
         total_volume(figures, year_before),
         three_rates(figures),
+        case_handling(figures),
+        referred_paragraph(figures.referred),
         repeat_and_online(figures),
         backlog(figures),
     ]
-    return [p + "。" for p in paragraphs]
+    return [p + "。" for p in paragraphs if p is not None]
 
 
 # The words a creation sentence counts by, and the word its standard's name ends with ("“四无”乡镇").

@@ -16,22 +16,14 @@ lead unit of a co-handled matter, never a supporting one):
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Count, Exists, OuterRef, Q
 
-from xinfang.clock import SHANGHAI
 from xinfang.petitions.models import Petition, Settlement
 
-from .metrics import Ctx
+from .metrics import Ctx, as_of_end
 from .rates import RateDef, rate
 from .scope import Scope
 from .sentences import percent_text
-
-
-def as_of_end(ctx: Ctx) -> dt.datetime:
-    """The first instant after the as-of day."""
-    return dt.datetime.combine(ctx.today + dt.timedelta(days=1), dt.time.min, tzinfo=SHANGHAI)
 
 
 def concluded_in(ctx: Ctx, per_unit: bool = True) -> Q:

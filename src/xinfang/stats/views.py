@@ -85,7 +85,7 @@ def dashboard(request):
     lower = _jurisdiction_table(request, q)
     figures, year_before, previous = report.figures_with_comparison(q.scope, q.ctx)
     base = report.figures_of_base(q.scope, q.ctx, q.base) if q.base else None
-    panel_data = panels.panel_figures(q)
+    panel_data = panels.panel_figures(q, figures)
     if request.GET.get("format") == "xlsx":
         content = exports.figures_workbook(figures, panel_data)
         return _xlsx(content, f"{q.scope.name}{q.period.label}信访统计.xlsx")
@@ -109,6 +109,7 @@ def dashboard(request):
         "backlog_open": presenters.backlog_open(figures),
         "leaders_panel": panels.leader_panel(q, panel_data),
         "mechanisms_panel": panels.mechanism_panel(q, panel_data),
+        "referred_panel": panels.referred_panel(q, panel_data),
         "xlsx_url": q.url("stats:dashboard", format="xlsx"),
         "units_xlsx_url": q.url("stats:units"),
         "slice_bar": slice_bar.bar(q),
