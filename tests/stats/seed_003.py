@@ -155,6 +155,8 @@ def referred(b: Builder) -> list:
         perform(petition, "accept", handler, at=later(day, 2))
         if i < 127:
             perform(petition, "reply", handler, at=later(day, 25), **SUPPORT)
+            # An assigned result is delivered once the assigning bureau confirms it (process.md §3).
+            perform(petition, "confirm_conclusion", b.seed.registrar, at=later(day, 26))
             received_on = (day + dt.timedelta(days=28)).isoformat()
             perform(petition, "deliver", handler, at=later(day, 28), method="post", received_on=received_on)
     return petitions
