@@ -285,6 +285,14 @@ def test_cli_json_carries_the_targets_month_by_month(national_visits, org):
     assert target["figure"] == "visits.national.persons" and target["status"] == "missed"
     assert [m["to_date"] for m in target["months"]] == [1, 4, 4, 4, 14, 14]
     assert target["sentence"].endswith("已超过全年目标") and data["indicators"] == []
+    # A target is judged on the whole scope's figures: under a slice it says it is not narrowed.
+    out = io.StringIO()
+    call_command(
+        "stats", "--region", "330102", "--from", "2026-06-01", "--to", "2026-06-30", "--json", "--channel",
+        "letter", stdout=out,
+    )  # fmt: skip
+    (sliced,) = json.loads(out.getvalue())["targets"]
+    assert sliced["slice_applies"] is False and sliced["months"] == target["months"]
 
 
 def test_dashboard_card_and_chart_link_to_as_many_petitions_as_counted(client, national_visits, org, people):

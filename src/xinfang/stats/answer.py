@@ -26,6 +26,9 @@ UNSLICED_FAMILIES = (
     "reception",
     "ownership",
     "instructions",
+    # Targets and creation indicators are judged on the whole scope's figures, as the year's plan set them.
+    "targets",
+    "indicators",
 )
 
 
