@@ -91,6 +91,11 @@ def parse_int(
     return value
 
 
+def has_nul(text) -> bool:
+    """A NUL character, which PostgreSQL's text columns cannot hold: a value carrying one names nothing."""
+    return "\x00" in str(text)
+
+
 def is_ascii_int(text) -> bool:
     return isinstance(text, str) and bool(ASCII_INT_RE.match(text))
 

@@ -115,6 +115,9 @@ BAD_INPUTS = {
     "another_units_name": ({"receiving_unit": "330105-XFJ"}, "receiving_unit", "本单位"),
     "unknown_subject_unit": ({"subject_unit": "330102-NOPE"}, "subject_unit", "不存在"),
     "unknown_category": ({"category": "城乡建设/不存在的分类"}, "category", "不存在"),
+    # PostgreSQL cannot compare a text column with a NUL: the lookup refuses it before the query.
+    "nul_category": ({"category": "\x00"}, "category", "不存在"),
+    "nul_region": ({"issue_region": "3301\x00"}, "issue_region", "不存在"),
     "unknown_region": ({"issue_region": "330199999"}, "issue_region", "不存在"),
     "unknown_channel": ({"channel": "pigeon"}, "channel", None),
     "unknown_repeat_of": ({"repeat_of": "XF-330102-2026-999999"}, "repeat_of", "不存在"),

@@ -115,6 +115,12 @@ def test_the_accused_reader_counts_no_accusation_under_a_slice(march, people):
         ("bureau_leader", {"category": "没有这个"}, 400, "参数 category（内容分类）"),
         ("bureau_leader", {"as_of": "2026-13-01"}, 400, ""),
         ("bureau_leader", {"region": "999999"}, 404, ""),
+        # A NUL names nothing, and PostgreSQL cannot compare a text column with it: refused before any query.
+        ("bureau_leader", {"region": "\x00"}, 404, "资源不存在"),
+        ("bureau_leader", {"region": "", "unit": "\x00"}, 404, "资源不存在"),
+        ("bureau_leader", {"category": "\x00"}, 400, "参数 category（内容分类）"),
+        ("bureau_leader", {"category": "99999999999999999999"}, 400, "参数 category（内容分类）"),
+        ("bureau_leader", {"issue_region": "²"}, 400, "参数 issue_region（问题属地）"),
     ],
 )
 def test_refusals_are_problem_details(march, people, who, params, status, words):

@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from xinfang import inputs
 from xinfang.orgs.models import OrgUnit, Region
 from xinfang.petitions.models import Category
 
@@ -50,6 +51,9 @@ class Lookup:
         self._expire_if_changed()
         row = self._rows.get(value)
         if row is None:
+            if inputs.has_nul(value):  # no code or path holds one; PostgreSQL would refuse the query
+                raise self.model.DoesNotExist
+
             row = self.model._default_manager.get(**{self.field: value})  # DoesNotExist: not cached
             with self._lock:
                 if not self._rows:

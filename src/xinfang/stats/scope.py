@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import Substr
 from django.db.models.lookups import Exact
 
+from xinfang import inputs
 from xinfang.orgs.models import OrgUnit, Region
 
 
@@ -41,6 +42,8 @@ class Scope:
 
     @classmethod
     def for_unit(cls, code: str) -> Scope:
+        if inputs.has_nul(code):
+            raise LookupError("单位代码无效。")
         unit = OrgUnit.objects.select_related("region").filter(code=code).first()
         if unit is None:
             raise LookupError(f"单位“{code}”不存在。")
@@ -48,6 +51,8 @@ class Scope:
 
     @classmethod
     def for_region(cls, code: str) -> Scope:
+        if inputs.has_nul(code):
+            raise LookupError("行政区划代码无效。")
         region = Region.objects.filter(code=code).first()
         if region is None:
             raise LookupError(f"行政区划“{code}”不存在。")

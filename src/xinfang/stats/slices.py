@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 from django.db.models import Q, Subquery, Value
 from django.db.models.functions import Concat
 
+from xinfang import inputs
 from xinfang.orgs.models import Level, Region
 from xinfang.petitions.models import (
     ONLINE_CHANNELS,
@@ -268,7 +269,9 @@ def _category(given: list[str]) -> int | None:
     if len(given) > 1:
         raise ValueError("参数 category（内容分类）只能选一个分类（含其下级）。")
     value = given[0]
-    lookup = Q(pk=int(value)) if value.isdigit() else Q(path=value.strip("/"))
+    if inputs.has_nul(value) or len(value) > 200:
+        raise ValueError("参数 category（内容分类）的取值无效：没有这个分类。")
+    lookup = Q(pk=int(value)) if inputs.is_ascii_int(value) and len(value) < 10 else Q(path=value.strip("/"))
     pk = Category.objects.filter(lookup).values_list("pk", flat=True).first()
     if pk is None:
         raise ValueError(f"参数 category（内容分类）的取值“{value}”无效：没有这个分类。")
@@ -280,7 +283,7 @@ def _issue_region(given: list[str]) -> str:
     plain indexed range on `issue_region_code`."""
     if not given:
         return ""
-    if len(given) > 1 or not given[0].isdigit():
+    if len(given) > 1 or not inputs.is_ascii_int(given[0]) or len(given[0]) > 12:
         raise ValueError("参数 issue_region（问题属地）应为一个行政区划代码。")
     value = given[0]
     region = Region.objects.filter(Q(code=value) | Q(prefix=value)).order_by("code").first()
