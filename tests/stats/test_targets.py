@@ -128,6 +128,17 @@ def test_count_ceiling_met_at_risk_and_missed_by_month(national_visits, org):
     assert february.sentence() == "目标：进京访≤12人次，已4人次，按月分解应≤2，超出"
 
 
+def test_a_counts_months_are_read_in_one_grouped_query_by_local_month(scene, org, django_assert_num_queries):
+    # 23:30 on 31 January in Shanghai is 15:30 UTC: still January; 00:30 on 1 March is still 28 Feb in UTC.
+    national_visit(scene, "2026-01-31 23:30", 2)
+    national_visit(scene, "2026-03-01 00:30", 5)
+    target = ceiling(org, value=120)
+    with django_assert_num_queries(2):  # the statistics policy, then every month's count at once
+        result = targets.evaluate(target, dt.date(2026, 12, 31))
+    assert [r.actual for r in result.months] == [2, 0, 5] + [0] * 9
+    assert [r.to_date for r in result.months][-1] == 7
+
+
 def test_a_count_leaves_out_what_accuses_the_readers_unit(national_visits, scene, org):
     national_visit(
         scene, "2026-01-12 09:00", 2, petition_class=PetitionClass.ACCUSATION, subject_unit=org.housing
