@@ -27,6 +27,7 @@ SYSTEM_ADMIN = {
         "supervision.escalationrule",
         "leaders.resolutionstandard",
         "portal.portalsettings",
+        "portal.mailboxleader",  # the leaders' mailboxes the portal offers
         "stats.statisticspolicy",
         "stats.bulletintemplate",
         "stats.bulletinrecipient",  # the leaders each bureau sends its bulletins to

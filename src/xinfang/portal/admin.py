@@ -1,6 +1,10 @@
 from django.contrib import admin
 
-from .models import PortalSettings
+from xinfang.http import client_ip
+from xinfang.orgs.models import LEADER_ROLES, User
+
+from .mailboxes import save_mailbox
+from .models import MailboxLeader, PortalSettings
 
 
 @admin.register(PortalSettings)
@@ -13,3 +17,26 @@ class PortalSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(MailboxLeader)
+class MailboxLeaderAdmin(admin.ModelAdmin):
+    """Offers only leaders; the model's ``clean`` refuses anyone else whatever is posted."""
+
+    list_display = ["post", "leader", "order", "is_published"]
+    list_editable = ["order", "is_published"]
+    list_select_related = ["leader"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "leader":
+            users = User.objects.filter(is_active=True, unit__isnull=False)
+            kwargs["queryset"] = User.objects.filter(
+                pk__in=[u.pk for u in users if u.has_role(*LEADER_ROLES)]
+            ).select_related("unit")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        save_mailbox(obj, request.user, form.changed_data, ip_address=client_ip(request))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # switched off instead: letters already written keep their leader

@@ -18,7 +18,8 @@ from xinfang.petitions.identity import IdentityError, validate_id_number, valida
 from xinfang.petitions.models import Category, PetitionClass
 from xinfang.petitions.services import AttachmentInput, PartyInput
 
-from . import config
+from . import config, mailboxes
+from .models import MailboxLeader
 from .selectors import is_well_formed, normalize_query_code
 
 CLASS_CHOICES = [
@@ -142,6 +143,15 @@ class FilingForm(inputs.ChineseEmptyChoices, forms.Form):
         widget=forms.Select(attrs={"class": "form-select", "data-xf-village": ""}),
         error_messages={"invalid_choice": "请选择所选乡镇(街道)下的村(社区)。"},
     )
+    mailbox = forms.TypedChoiceField(
+        label="写信给",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=RADIO,
+        help_text="可以写信给下列领导的信箱，由信访部门登记后转呈，答复意见以领导名义作出。",
+        error_messages={"invalid_choice": "请在列出的领导信箱中选择，或选择“信访部门”。"},
+    )
     subject = CountedCharField(
         label="被反映的单位或人员",
         required=False,
@@ -198,6 +208,14 @@ class FilingForm(inputs.ChineseEmptyChoices, forms.Form):
         self.fields["category"].choices = [("", "请选择问题分类"), *category_choices()[1:]]
         self.fields["township"].choices = township_choices(prefix, above_county)
         self.fields["village"].choices = village_choices(prefix)
+        self.mailboxes = {row.pk: row for row in mailboxes.published()}
+        if self.mailboxes:
+            self.fields["mailbox"].choices = [
+                ("", f"{unit.name}（不写给特定领导）"),
+                *((pk, f"{row.post}信箱（{row.leader}）") for pk, row in self.mailboxes.items()),
+            ]
+        else:
+            del self.fields["mailbox"]
         self.fields["attachments"].widget.attrs.update({"class": "form-control"})
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
@@ -242,6 +260,12 @@ class FilingForm(inputs.ChineseEmptyChoices, forms.Form):
         if data.get("website"):
             raise ValidationError("提交未成功，请稍后重试。")
         return data
+
+    @property
+    def mailbox_leader(self) -> MailboxLeader | None:
+        """The leader's mailbox written to, if any."""
+        pk = self.cleaned_data.get("mailbox")
+        return self.mailboxes.get(pk) if pk is not None else None
 
     @property
     def issue_region(self) -> Region | None:

@@ -114,6 +114,8 @@ SERVICE_FIELDS = {
     "issue_region": "township",
     "attachments": "attachments",
     "petition_class": "petition_class",
+    "addressed_leader": "mailbox",
+    "addressed_leader_post": "mailbox",
 }
 PARTY_FIELDS = {"name", "id_number", "phone", "address"}
 
@@ -199,8 +201,11 @@ def file_petition(request):
 def _register(request, form: FilingForm, co_formset, unit, ip) -> intake.Outcome | None:
     data = form.cleaned_data
     co_petitioners = co_formset.co_petitioners()
+    mailbox = form.mailbox_leader
     registration = intake.Registration(
-        channel=Channel.ONLINE,
+        channel=Channel.LEADER_MAILBOX if mailbox is not None else Channel.ONLINE,
+        addressed_leader=mailbox.leader if mailbox is not None else None,
+        addressed_leader_post=mailbox.post if mailbox is not None else "",
         received_at=clock.now(),
         petition_class=data["petition_class"],
         category=data["category"],

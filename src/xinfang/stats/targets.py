@@ -33,7 +33,6 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, Substr
 
 from xinfang import clock
-
 from xinfang.petitions.models import Channel, Petition
 
 from .metrics import Ctx, readable, received_in, shown_repeat
