@@ -11,8 +11,10 @@ from django.db import transaction
 
 from xinfang import clock
 from xinfang.orgs.importer import ImportResult, import_orgs
-from xinfang.orgs.models import OrgUnit, Region
+from xinfang.orgs.models import OrgUnit, Region, User
 from xinfang.petitions.models import Category, CategoryRoute
+from xinfang.portal.mailboxes import save_mailbox
+from xinfang.portal.models import MailboxLeader
 from xinfang.stats import target_services
 from xinfang.stats.models import Target
 
@@ -61,6 +63,15 @@ def ensure_populations() -> None:
 DEMO_TARGETS = [("visits.national.persons", "ceiling", 20), ("online_share", "floor", 50)]
 
 
+def ensure_mailbox() -> bool:
+    """The county leader's mailbox on the portal (领导信箱), unless one is published already."""
+    if MailboxLeader.objects.exists():
+        return False
+    leader = User.objects.get(username=data.MAILBOX_LEADER, unit__code=data.LEADERSHIP)
+    save_mailbox(MailboxLeader(leader=leader, post=data.MAILBOX_POST), None)
+    return True
+
+
 def ensure_demo_targets() -> int:
     """The county's targets and “四无” indicator for this year, unless it has targets already."""
     county = Region.objects.get(code=data.COUNTY_CODE)
@@ -82,4 +93,5 @@ def load_demo_county() -> CountyLoaded:
         ensure_populations()
         routes, users = ensure_category_routes(), ensure_demo_users()
         ensure_demo_targets()
+        ensure_mailbox()
         return CountyLoaded(orgs=orgs, routes_created=routes, users_created=users)

@@ -63,6 +63,7 @@ CATEGORY_ROUTES = {
 DEMO_PASSWORD = "xinfang-demo-2026"
 REGISTRAR = "registrar"  # registers the generated petitions
 MAILBOX_LEADER = "party_leader"  # the leader the generated 领导信箱 letters are written to
+MAILBOX_POST = "伏牛县县长"  # how the portal names that leader's mailbox
 
 # (username, full name, unit code, roles, admin site access: "", "staff" or "superuser"): one account
 # per role of process.md §1. The auditor reads the audit trail in the admin site.
