@@ -23,7 +23,19 @@ def test_urgent_phrases_finds_each_phrase_once_in_the_text_order():
 @pytest.mark.django_db
 def test_seeded_list_has_the_usual_phrases():
     seeded = set(UrgentPhrase.objects.values_list("phrase", flat=True))
-    assert {"自杀", "跳楼", "喝农药", "自焚", "同归于尽", "炸", "杀了", "集体上访", "堵路", "聚集", "围堵"} <= seeded
+    assert {
+        "自杀",
+        "跳楼",
+        "喝农药",
+        "自焚",
+        "同归于尽",
+        "炸",
+        "杀了",
+        "集体上访",
+        "堵路",
+        "聚集",
+        "围堵",
+    } <= seeded
 
 
 @pytest.mark.django_db(transaction=True)
@@ -77,3 +89,28 @@ def test_a_refused_registration_leaves_no_message(org, people):
         f.register(people.registrar, content="扬言自焚。")
         raise RuntimeError("the caller's transaction fails after registering")
     assert not Notification.objects.filter(kind=Kind.URGENT).exists()
+
+
+@pytest.mark.django_db
+def test_urgent_matters_come_first_on_the_worklist_and_the_board(client, org, people, frozen_clock):
+    from tests.scenes import when
+
+    frozen_clock(when("2026-03-10 10:00"))
+    urgent = f.register(people.registrar, received_at=when("2026-03-02 09:00"), content="不解决就去跳楼。")
+    newer = [f.register(people.registrar, received_at=when(f"2026-03-0{d} 09:00")) for d in (3, 4)]
+    client.force_login(people.bureau_handler)
+    rows = client.get("/petitions/").context["rows"]
+    assert [p.pk for p in rows] == [urgent.pk, newer[1].pk, newer[0].pk]  # pinned, then newest first
+    page = client.get("/petitions/").content.decode()
+    assert "紧急" in page
+
+    board = client.get("/supervision/")
+    assert [p.pk for p in board.context["urgent"]] == [urgent.pk]
+    assert "紧急事项（扬言）" in board.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_board_shows_no_urgent_matter_of_another_county(client, org, people):
+    f.register(people.registrar, content="扬言自焚。")
+    client.force_login(people.other_county_registrar)
+    assert client.get("/supervision/").context["urgent"] == []

@@ -322,6 +322,8 @@ class Petition(models.Model):
             models.Index(
                 fields=["responsible_unit"], condition=Q(status=Status.REPLIED), name="petition_replied_unit"
             ),
+            # The urgent matters pinned above the worklist and the board: few, so a partial index.
+            models.Index(fields=["-received_at"], condition=Q(is_urgent=True), name="petition_urgent"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(person_count__gte=1), name="petition_person_count_positive"),

@@ -71,7 +71,10 @@ def tell_leaders(petitions: list[Petition]) -> None:
     messages = []
     for petition in urgent:
         for user in leaders.get(bureaus[petition.pk].pk, []):
-            if petition.petition_class == PetitionClass.ACCUSATION and user.unit_id == petition.subject_unit_id:
+            if (
+                petition.petition_class == PetitionClass.ACCUSATION
+                and user.unit_id == petition.subject_unit_id
+            ):
                 continue  # an accusation never reaches the unit it accuses
             messages.append(
                 Message(

@@ -25,6 +25,7 @@ from xinfang.petitions import masking, services
 from xinfang.petitions.identity import IdentityError, normalize_phone, validate_id_number
 from xinfang.petitions.models import (
     Attachment,
+    OPEN_STATUSES,
     Channel,
     Petition,
     Petitioner,
@@ -49,6 +50,7 @@ from . import history
 from .forms import ListFilterForm, RegistrationForm, apply_service_errors, party_formset
 
 PAGE_SIZE = 50
+URGENT_PINNED = 20  # open urgent matters (扬言) shown above the first page, newest first
 RECEIPT_SESSION_KEY = "xf_receipt"
 LOOKUP_LIMIT = 10
 # Newest first, as registrars read their intake.
@@ -102,8 +104,11 @@ def petition_list(request):
     # An exact COUNT over a province's millions is linear; past the cap a list says "10000+", which is all a
     # person paging through it needs (bench/results: 0.9 s at 1M uncapped). COUNT over a LIMIT subquery.
     total = list_count(counted, search)
-    mark_visible_repeats(page.rows, request.user)
+    is_paged = bool(request.GET.get("after") or request.GET.get("before"))
+    rows = _urgent_first(qs, page.rows) if not is_paged else page.rows
+    mark_visible_repeats(rows, request.user)
     context = {
+        "rows": rows,
         "form": form,
         "page": page,
         "total": min(total, LIST_COUNT_CAP),
@@ -111,11 +116,21 @@ def petition_list(request):
         "next_query": page_query(request.GET, after=page.next_cursor) if page.next_cursor else "",
         "prev_query": page_query(request.GET, before=page.prev_cursor) if page.prev_cursor else "",
         "first_query": page_query(request.GET),
-        "is_paged": bool(request.GET.get("after") or request.GET.get("before")),
+        "is_paged": is_paged,
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "petitions/_table.html", context)
     return render(request, "petitions/list.html", context)
+
+
+def _urgent_first(qs, rows: list) -> list:
+    """The first page with the open urgent matters of the same filter on top (each shown once): a leader's
+    or handler's first look falls on a threat of self-harm or a gathering, however old the matter."""
+    urgent = list(
+        qs.filter(is_urgent=True, status__in=OPEN_STATUSES).order_by("-received_at", "-id")[:URGENT_PINNED]
+    )
+    pinned = {p.pk for p in urgent}
+    return urgent + [p for p in rows if p.pk not in pinned]
 
 
 # --- detail and attachments -------------------------------------------------------------------------------
