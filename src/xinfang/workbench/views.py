@@ -24,8 +24,8 @@ from xinfang.paging import Keyset, page_query
 from xinfang.petitions import masking, services
 from xinfang.petitions.identity import IdentityError, normalize_phone, validate_id_number
 from xinfang.petitions.models import (
-    Attachment,
     OPEN_STATUSES,
+    Attachment,
     Channel,
     Petition,
     Petitioner,
