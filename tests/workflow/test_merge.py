@@ -119,3 +119,26 @@ def test_accusations_merge_only_with_accusations_of_the_same_unit(scene, people)
 def test_the_row_is_in_the_table():
     row = TABLE["merge_into"]
     assert row.to_state == Status.MERGED and row.label == "合并重复登记"
+
+
+def test_api_and_form_refuse_a_petition_of_another_county_in_chinese(scene, people, client):
+    from rest_framework.test import APIClient
+
+    first, duplicate = _pair(scene)
+    other = f.register(people.other_county_registrar, received_at=first.received_at)
+    api = APIClient()
+    api.force_login(people.registrar)
+    url = f"/api/v1/petitions/{duplicate.pk}/actions/merge_into/"
+    answer = api.post(url, {"survivor": other.registration_number}, format="json")
+    assert answer.status_code == 400
+    assert "无权查看" in answer.json()["detail"]
+    client.force_login(people.registrar)
+    page = client.post(
+        f"/workflow/petitions/{duplicate.pk}/actions/merge_into/",
+        {"survivor": duplicate.registration_number, "expected_version": duplicate.version},
+    )
+    assert "不能将信访事项合并到其自身。" in page.content.decode()
+    duplicate.refresh_from_db()
+    assert duplicate.status == Status.REGISTERED
+    answer = api.post(url, {"survivor": first.registration_number}, format="json")
+    assert answer.status_code == 200 and answer.json()["petition"]["status"] == "merged"

@@ -25,10 +25,7 @@ NOT_FOUND = "找不到登记编号为“{number}”的信访事项，或您无�
 
 def _survivor(ctx: Context) -> Petition:
     value = ctx.data.get("survivor")
-    if isinstance(value, Petition):
-        number = value.registration_number
-    else:
-        number = str(value or "").strip()
+    number = value.registration_number if isinstance(value, Petition) else str(value or "").strip()
     if not number:
         ctx.refuse("请填写保留事项的登记编号。", field="survivor")
     if number in (ctx.petition.registration_number, ctx.petition.external_id):
