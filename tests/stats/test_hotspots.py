@@ -1,0 +1,118 @@
+"""Hotspots and surges on a small scene with exact numbers; the recurring clusters; what a reader may count."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from tests import factories as f
+from tests.scenes import when
+from xinfang import clock
+from xinfang.orgs.models import Region
+from xinfang.petitions.models import Category, PetitionClass
+from xinfang.stats import hotspots
+from xinfang.stats.hotspots import Thresholds, baseline, is_surge
+from xinfang.stats.metrics import Ctx
+from xinfang.stats.periods import Period
+from xinfang.stats.scope import Scope
+
+T = Thresholds(min_count=3, ratio=Decimal("2"), baseline_periods=4)
+TODAY = dt.date(2026, 3, 26)  # a Thursday; its week runs 23-29 March
+
+
+def test_baseline_and_surge_rules():
+    assert baseline([1, 0, 2, 1]) == Decimal("1.00")
+    assert baseline([1, 2, 2]) == Decimal("1.67")
+    assert baseline([]) == 0
+    assert is_surge(3, Decimal("1.5"), T) and not is_surge(2, Decimal("0"), T)  # under the minimum count
+    assert not is_surge(5, Decimal("2.6"), T)  # 5 < 2 × 2.6
+
+
+def _at(text):
+    return when(text)
+
+
+@pytest.fixture
+def scene(org, people, frozen_clock):
+    frozen_clock(dt.datetime(2026, 3, 26, 18, 0))
+    qingbo, hubin = org.qingbo, org.hubin
+    housing = Category.objects.get(path="城乡建设/征收拆迁")
+    reg = people.registrar
+    # 清波 征收拆迁: 4 this week, 1 in each of the two weeks before, none earlier; 1 in the week a year before
+    # (the week holding 23 March 2025: 17-23 March).
+    for day in (
+        "2026-03-23",
+        "2026-03-24",
+        "2026-03-25",
+        "2026-03-26",
+        "2026-03-17",
+        "2026-03-10",
+        "2025-03-20",
+    ):
+        f.register(reg, received_at=_at(day), issue_region=qingbo, category=housing)
+    # 湖滨 征收拆迁: 3 this week and 2 in each of the four weeks before: baseline 2, no surge (3 < 4).
+    for day in ["2026-03-23"] * 3 + ["2026-03-16", "2026-03-17", "2026-03-09", "2026-03-10"]:
+        f.register(reg, received_at=_at(day), issue_region=hubin, category=housing)
+    for day in ("2026-03-02", "2026-03-03", "2026-02-24", "2026-02-25"):
+        f.register(reg, received_at=_at(day), issue_region=hubin, category=housing)
+    # An accusation against the housing bureau in 清波 this week: never counted for that bureau.
+    f.register(
+        reg,
+        received_at=_at("2026-03-25 11:00"),
+        issue_region=qingbo,
+        category=housing,
+        petition_class=PetitionClass.ACCUSATION,
+        subject_unit=org.housing,
+    )
+    return org
+
+
+def _ctx(reader=None):
+    return Ctx(Period.month(2026, 3), TODAY, reader_unit_id=reader)
+
+
+def test_weekly_cells_against_previous_year_before_and_baseline(scene):
+    result = hotspots.hotspots(Scope(region=scene.county), _ctx(), T)
+    week = {c.area_code: c for c in result.cells["week"]}
+    qingbo = week["330102001"]
+    assert (qingbo.current, qingbo.previous, qingbo.year_before) == (5, 1, 1)  # the accusation counts here
+    assert qingbo.baseline == Decimal("0.50") and qingbo.surge
+    hubin = week["330102002"]
+    assert (hubin.current, hubin.previous, hubin.baseline, hubin.surge) == (3, 2, Decimal("2.00"), False)
+    assert [c.area_code for c in result.surges("week")] == ["330102001"]
+    assert qingbo.area == "清波街道" and qingbo.category == "城乡建设/征收拆迁"
+
+
+def test_monthly_cells(scene):
+    month = {c.area_code: c for c in hotspots.hotspots(Scope(region=scene.county), _ctx(), T).cells["month"]}
+    # 清波 March: 4 + 1 + 1 + the accusation = 7; February none: baseline 0, so 7 ≥ 3 surges.
+    assert (month["330102001"].current, month["330102001"].previous, month["330102001"].surge) == (7, 0, True)
+    # 湖滨 March: 3 + 4 + 2 = 9; February: 2.
+    assert (month["330102002"].current, month["330102002"].previous) == (9, 2)
+    assert month["330102002"].baseline == Decimal("0.50")
+
+
+def test_the_accused_unit_does_not_count_the_accusation(scene):
+    result = hotspots.hotspots(Scope(region=scene.county), _ctx(reader=scene.housing.pk), T)
+    week = {c.area_code: c for c in result.cells["week"]}
+    assert week["330102001"].current == 4
+
+
+def test_recurring_clusters_rank_with_their_petitions(scene):
+    clusters = hotspots.recurring(Scope(region=scene.county), _ctx())
+    assert [(c.area_code, c.batches) for c in clusters] == [("330102002", 9), ("330102001", 7)]
+    assert len(clusters[0].petitions) == 9
+    assert all(p["number"].startswith("XF-") for p in clusters[0].petitions)
+
+
+def test_stats_json_carries_hotspots(scene, settings):
+    from xinfang.stats.answer import stats_json
+
+    settings.XF_SURGE_MIN_COUNT, settings.XF_SURGE_RATIO = 3, 2.0
+    data = stats_json(Scope(region=scene.county), _ctx())
+    assert data["hotspots"]["week"]["surges"][0]["area_code"] == "330102001"
+    assert data["hotspots"]["recurring"][0]["batches"] == 9
+    assert Region.objects.filter(code="330102001").exists()
+    assert clock.today() == TODAY
