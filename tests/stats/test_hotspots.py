@@ -116,3 +116,14 @@ def test_stats_json_carries_hotspots(scene, settings):
     assert data["hotspots"]["recurring"][0]["batches"] == 9
     assert Region.objects.filter(code="330102001").exists()
     assert clock.today() == TODAY
+
+
+def test_the_dashboard_shows_the_panel_and_the_surge(client, scene, people, settings):
+    settings.XF_SURGE_MIN_COUNT, settings.XF_SURGE_RATIO = 3, 2.0
+    client.force_login(people.bureau_leader)
+    page = client.get("/stats/", {"from": "2026-03-01", "to": "2026-03-31"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "热点和激增预警" in html and "高频问题排行" in html
+    assert 'data-hotspot="week.330102001" class="table-danger"' in html
+    assert page.context["recurring"][0].batches == 9
