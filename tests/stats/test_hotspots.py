@@ -127,3 +127,18 @@ def test_the_dashboard_shows_the_panel_and_the_surge(client, scene, people, sett
     assert "热点和激增预警" in html and "高频问题排行" in html
     assert 'data-hotspot="week.330102001" class="table-danger"' in html
     assert page.context["recurring"][0].batches == 9
+
+
+def test_the_daily_and_weekly_bulletins_carry_the_surge_lines(scene, settings):
+    from xinfang.stats import bulletins
+    from xinfang.stats.models import BulletinTemplate
+
+    settings.XF_SURGE_MIN_COUNT, settings.XF_SURGE_RATIO = 3, 2.0
+    line = "清波街道“城乡建设/征收拆迁”本周5批，基线0.50批，上期1批，去年同期1批"
+    daily = bulletins.daily_context(scene.bureau, Period.day(TODAY), TODAY)
+    assert daily["surge_lines"] == [line]
+    weekly = bulletins.periodic_context("weekly", scene.bureau, Period.week(TODAY), TODAY)
+    assert weekly["surge_lines"] == [line]
+    # The stored templates (the data migration added the lines) render them.
+    assert "surge_lines" in BulletinTemplate.objects.get(kind="daily").body
+    assert "激增预警" in BulletinTemplate.objects.get(kind="weekly").body
