@@ -142,3 +142,42 @@ def test_the_daily_and_weekly_bulletins_carry_the_surge_lines(scene, settings):
     # The stored templates (the data migration added the lines) render them.
     assert "surge_lines" in BulletinTemplate.objects.get(kind="daily").body
     assert "激增预警" in BulletinTemplate.objects.get(kind="weekly").body
+
+
+def test_a_recurring_problem_becomes_a_campaign_with_its_petitions(client, scene, people):
+    from xinfang.campaigns.models import Campaign
+
+    client.force_login(people.bureau_leader)
+    page = client.get("/stats/", {"from": "2026-03-01", "to": "2026-03-31"}).content.decode()
+    assert "发起专项活动" in page
+    query = "?from=2026-03-01&to=2026-03-31"
+    form = {
+        "category": Category.objects.get(path="城乡建设/征收拆迁").pk,
+        "area": "330102002",
+        "name": "湖滨街道征收拆迁问题专项治理",
+        "assigning_body": "city",
+        "deadline": "2026-06-30",
+        "criteria": "逐件化解",
+    }
+    answer = client.post("/stats/hotspots/campaign/" + query, form)
+    campaign = Campaign.objects.get()
+    assert answer.status_code == 302 and answer.url == f"/campaigns/{campaign.pk}/"
+    assert campaign.cases.count() == 9
+    assert campaign.batches.get().name == "第一批"
+
+
+def test_starting_a_campaign_is_refused_to_a_registrar_and_writes_nothing(client, scene, people):
+    from xinfang.campaigns.models import Campaign
+
+    client.force_login(people.registrar)
+    form = {
+        "category": Category.objects.get(path="城乡建设/征收拆迁").pk,
+        "area": "330102002",
+        "name": "专项",
+        "assigning_body": "city",
+        "deadline": "2026-06-30",
+        "criteria": "逐件化解",
+    }
+    answer = client.post("/stats/hotspots/campaign/?from=2026-03-01&to=2026-03-31", form)
+    assert answer.status_code == 302 and "/stats/" in answer.url
+    assert not Campaign.objects.exists()

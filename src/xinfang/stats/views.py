@@ -29,6 +29,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from xinfang import clock, inputs
 from xinfang.accounts import reauth
 from xinfang.audit import services as audit
+from xinfang.campaigns import services as campaign_services
+from xinfang.campaigns.models import AssigningBody
 from xinfang.http import client_ip
 from xinfang.orgs.models import Level, Role
 from xinfang.petitions import masking
@@ -112,6 +114,8 @@ def dashboard(request):
         "referred_panel": panels.referred_panel(q, panel_data),
         "hotspots": hotspots.hotspots(q.scope, q.ctx),
         "recurring": hotspots.recurring(q.scope, q.ctx),
+        "campaign_url": q.url("stats:hotspot_campaign") if campaign_services.can_manage(request.user) else "",
+        "assigning_bodies": AssigningBody.choices,
         "xlsx_url": q.url("stats:dashboard", format="xlsx"),
         "units_xlsx_url": q.url("stats:units"),
         "slice_bar": slice_bar.bar(q),
