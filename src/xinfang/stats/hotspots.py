@@ -177,10 +177,9 @@ def hotspots(scope: Scope, ctx: Ctx, thresholds: Thresholds | None = None) -> Ho
     t = thresholds or Thresholds.from_settings()
     day = min(ctx.period.end, ctx.today)
     result = Hotspots(day, t)
-    for kind in KINDS:
-        buckets = periods_for(kind, day, t.baseline_periods)
-        counts = _counts(scope, ctx, buckets)
-        categories, areas = _names(counts)
+    counted = {kind: _counts(scope, ctx, periods_for(kind, day, t.baseline_periods)) for kind in KINDS}
+    categories, areas = _names([key for counts in counted.values() for key in counts])
+    for kind, counts in counted.items():
         cells = []
         for (category_id, area), by_bucket in counts.items():
             current = by_bucket.get(0, 0)
@@ -239,33 +238,40 @@ def recurring(scope: Scope, ctx: Ctx, *, limit: int = RECURRING_SHOWN, minimum: 
         .filter(n__gte=minimum)
         .order_by("-n", "category_id", "area")[:limit]
     )
+    if not top:
+        return []
     categories, areas = _names([(row["category_id"], row["area"]) for row in top])
-    clusters = []
+    # The petitions behind the clusters in one query, newest first, the first PETITIONS_SHOWN of each kept.
+    wanted = Q(pk__in=[])
     for row in top:
-        petitions = (
-            base.filter(category_id=row["category_id"], area=row["area"])
-            .order_by("-received_at", "-id")
-            .values("pk", "registration_number", "summary", "received_at", "status")[:PETITIONS_SHOWN]
-        )
-        clusters.append(
-            Cluster(
-                row["category_id"],
-                categories.get(row["category_id"], ""),
-                row["area"],
-                areas.get(row["area"], row["area"]),
-                row["n"],
-                [
-                    {
-                        "id": p["pk"],
-                        "number": p["registration_number"],
-                        "summary": p["summary"],
-                        "received_at": p["received_at"].isoformat(),
-                        "status": p["status"],
-                    }
-                    for p in petitions
-                ],
+        wanted |= Q(category_id=row["category_id"], area=row["area"])
+    behind: dict[tuple[int, str], list[dict]] = defaultdict(list)
+    rows = base.filter(wanted).order_by("-received_at", "-id")
+    for p in rows.values(
+        "pk", "category_id", "area", "registration_number", "summary", "received_at", "status"
+    ):
+        kept = behind[(p["category_id"], p["area"])]
+        if len(kept) < PETITIONS_SHOWN:
+            kept.append(
+                {
+                    "id": p["pk"],
+                    "number": p["registration_number"],
+                    "summary": p["summary"],
+                    "received_at": p["received_at"].isoformat(),
+                    "status": p["status"],
+                }
             )
+    clusters = [
+        Cluster(
+            row["category_id"],
+            categories.get(row["category_id"], ""),
+            row["area"],
+            areas.get(row["area"], row["area"]),
+            row["n"],
+            behind[(row["category_id"], row["area"])],
         )
+        for row in top
+    ]
     return clusters
 
 
