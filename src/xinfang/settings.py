@@ -307,6 +307,11 @@ MEDIA_URL = "media/"
 # Attachments are checked by content, not by name (process.md: oversized or disguised files are refused).
 # The largest single assistance grant (yuan) the system accepts; above it the amount is taken for a typing error.
 XF_ASSISTANCE_MAX_AMOUNT = int(os.environ.get("XF_ASSISTANCE_MAX_AMOUNT", 1_000_000))
+# Surges (hotspots): a category × township cell warns when its count in the week or month reaches
+# XF_SURGE_MIN_COUNT and XF_SURGE_RATIO times the baseline (the mean of the XF_SURGE_BASELINE_PERIODS before).
+XF_SURGE_MIN_COUNT = int(os.environ.get("XF_SURGE_MIN_COUNT", 5))
+XF_SURGE_RATIO = float(os.environ.get("XF_SURGE_RATIO", 2.0))
+XF_SURGE_BASELINE_PERIODS = int(os.environ.get("XF_SURGE_BASELINE_PERIODS", 4))
 # The fewest joint meetings a month (seed 000: the county at least once, a township at least three times).
 XF_MEETINGS_PER_MONTH = {
     "county": int(os.environ.get("XF_MEETINGS_PER_MONTH_COUNTY", 1)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests import factories as f
 from xinfang.evaluation.models import Rating
 from xinfang.petitions.models import Channel, Status, Track
 
@@ -232,6 +233,13 @@ CASES = [
         {"reason": "未说明补偿标准的政策依据"},
         lambda p: p.status == Status.ACCEPTED and p.routings.get(is_current=True).rework_count == 1,
         drive={"assigned": True},
+    ),
+    Case(
+        "merge_into",
+        "registered",
+        "registrar",
+        lambda s: {"survivor": f.register(s.people.registrar).registration_number},
+        lambda p: p.status == Status.MERGED and p.merged_into_id is not None,
     ),
 ]
 BY_ACTION = {case.action: case for case in CASES}

@@ -37,6 +37,7 @@ DUMMY = {
     "lead_unit": "330102001",
     "supporting_units": ["330102-ZJJ"],
     "settlement": "agreement",
+    "survivor": "XF-330102-2026-000001",
 }
 
 
@@ -260,6 +261,7 @@ WHO = {
     # No supporting unit yet: a handler of any unit is in the wrong one.
     "add_support_opinion": ("accepted", "qingbo_registrar", "department_handler"),
     "record_settlement": ("concluded", "registrar", "township_handler"),
+    "merge_into": ("registered", "auditor", "other_county_registrar"),
     "sign_for": ("transferred", "auditor", "other_township_handler"),
     "urge": ("assigned", "registrar", "township_handler"),
     "add_supplement": ("accepted", "auditor", "township_handler"),

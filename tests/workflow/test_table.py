@@ -164,6 +164,8 @@ def test_all_rows_in_full_histories(scene, org, people):
     act(visit, "conclude_on_spot", people.registrar, "2026-07-02 10:00", text="当场答复")
     repeat = scene.petition("2026-07-03 09:00", repeat_of=p)
     act(repeat, "decline", people.registrar, "2026-07-03 10:00", reason="matter_terminated")
+    twice = scene.petition("2026-07-03 11:00")
+    act(twice, "merge_into", people.registrar, "2026-07-03 12:00", survivor=visit.registration_number)
     assert act.seen == set(transitions.TABLE)
     # Every deadline a row declares it starts was opened by some performance of that action.
     for action, row in transitions.TABLE.items():

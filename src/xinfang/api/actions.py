@@ -112,6 +112,12 @@ class ActionRequestSerializer(StrictFieldsMixin, serializers.Serializer):
         "assistance 救助息访 / procedural 程序性办结",
     )
 
+    survivor = serializers.CharField(
+        required=False,
+        max_length=60,
+        help_text="保留事项的登记编号或外部编号（合并重复登记；须为调用者可查看的事项）",
+    )
+
     def validate_approved_by(self, value: str):
         # Looked up in the responsible unit only: the approver is its head (the service checks the role), and
         # other units' staff are nobody's business.

@@ -26,6 +26,7 @@ from xinfang.orgs.models import Role
 from xinfang.petitions import masking, services
 from xinfang.petitions.models import Attachment, Petition, PetitionParty
 from xinfang.petitions.selectors import get_visible_or_404, visible_to
+from xinfang.petitions.terminated import terminated_matters
 
 from . import disclosure
 from .filters import PetitionFilter
@@ -200,6 +201,7 @@ class PetitionViewSet(
         serializer.is_valid(raise_exception=True)
         try:
             registration = serializer.to_registration()
+            terminated = terminated_matters(registration, user)  # read before: the answer warns of them
             if key is None:
                 registered, replayed = (
                     services.register(registration, user, ip_address=client_ip(request)),
@@ -225,6 +227,8 @@ class PetitionViewSet(
             "query_code": services.format_query_code(registered.query_code),
         }
         body = RegisteredSerializer(petition, context=context).data
+        if terminated:
+            body["warnings"] = [terminated_warning(terminated)]
         location = request.build_absolute_uri(f"{request.path.rstrip('/')}/{petition.pk}/")
         headers = {"Location": location}
         if replayed:
@@ -291,3 +295,24 @@ class PetitionViewSet(
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"file": exc.messages}) from exc
         return Response(AttachmentSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+def terminated_warning(matters) -> dict:
+    """The 201 answer's warning that the person has a matter ended by three-level termination on the same
+    category or issue region: the petition is registered (the client decides), and the way to the notice of no
+    re-acceptance is the ``decline`` action with ``reason=matter_terminated`` once it is linked as a repeat
+    (``repeat_of``) of one of them."""
+    return {
+        "code": "matter_terminated",
+        "detail": "该信访人的同类事项已三级终结：同一事实和理由的，可关联原事项后以 matter_terminated 不予受理"
+        "（出具不再受理告知书）。",
+        "petitions": [
+            {
+                "number": p.registration_number,
+                "id": p.pk,
+                "terminated_at": p.terminated_at,
+                "summary": p.summary,
+            }
+            for p in matters
+        ],
+    }

@@ -69,6 +69,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "add_supplement": {"text": "text"},
     "confirm_conclusion": {"text": "text"},
     "return_for_rework": {"reason": REASON},
+    "merge_into": {"survivor": "survivor_ref", "text": REASON},
     "open_supervision": {
         "unit": UNIT_PK,
         "reason_kind": "reason_kind",

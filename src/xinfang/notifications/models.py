@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
     SUPERVISION = "supervision", "督办"
     SUPERVISION_REMINDER = "supervision_reminder", "督办催办"
     SUPERVISION_ANSWERED = "supervision_answered", "督办回复"
+    URGENT = "urgent", "紧急信访事项（扬言）"
     GENERAL = "general", "通知"
 
 

@@ -25,6 +25,7 @@ SYSTEM_ADMIN = {
         "deadlines.colourpolicy",
         "documents.documenttemplate",
         "supervision.escalationrule",
+        "supervision.urgentphrase",  # the 扬言 phrase list that flags a petition urgent at registration
         "leaders.resolutionstandard",
         "portal.portalsettings",
         "portal.mailboxleader",  # the leaders' mailboxes the portal offers

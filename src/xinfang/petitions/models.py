@@ -9,6 +9,15 @@ from django.db.models import Q
 from xinfang.fieldcrypt import EncryptedTextField, digest
 from xinfang.orgs.models import Level
 
+from .choices import (  # noqa: F401  (re-exported: every reader imports them from models)
+    ClosedReason,
+    DeliveryMethod,
+    LegalRoute,
+    ReplyOpinion,
+    Settlement,
+    Track,
+)
+
 
 class Channel(models.TextChoices):
     LETTER = "letter", "来信"
@@ -58,6 +67,8 @@ class Status(models.TextChoices):
     REVIEWED = "reviewed", "已复查"
     UNDER_RE_REVIEW = "under_re_review", "复核中"
     TERMINATED = "terminated", "三级终结"
+    # A duplicate registration folded into the petition that remains (``merged_into``): not a batch of its own.
+    MERGED = "merged", "已合并"
 
 
 OPEN_STATUSES = [
@@ -71,56 +82,8 @@ OPEN_STATUSES = [
 ]
 
 
-class Track(models.TextChoices):
-    ORDINARY = "ordinary", "普通程序"
-    SIMPLIFIED = "simplified", "简易办理"
-
-
-class LegalRoute(models.TextChoices):
-    """Routes (1)-(4) of Art. 31: the matter leaves the petition procedure for another legal procedure."""
-
-    LITIGATION = "litigation", "诉讼、检察或公安程序"
-    ARBITRATION = "arbitration", "仲裁程序"
-    PARTY_APPEAL = "party_appeal", "党员申诉程序"
-    ADMINISTRATIVE = "administrative", "行政复议、裁决、确认、许可、处罚等程序"
-
-
-class ClosedReason(models.TextChoices):
-    LEGAL_ROUTE = "legal_route", "导入法定途径"
-    SAME_MATTER_PENDING = "same_matter_pending", "同一事项正在办理或复查复核期内"
-    MATTER_TERMINATED = "matter_terminated", "同一事项已三级终结"
-
-
-class ReplyOpinion(models.TextChoices):
-    """The handling opinion (Art. 32) or a mediation/settlement agreement (Art. 33)."""
-
-    SUPPORT = "support", "予以支持"
-    EXPLAIN = "explain", "解释说明"
-    NOT_SUPPORT = "not_support", "不予支持"
-    MEDIATION_AGREEMENT = "mediation_agreement", "调解协议"
-
-
-class Settlement(models.TextChoices):
-    """How a concluded petition ended 案结事了 / 息诉息访 (`settled`, process.md §4), beyond 办结 and 化解."""
-
-    TERMINATED_BY_LAW = "terminated_by_law", "依法终结"
-    HEARING = "hearing", "听证"
-    AGREEMENT = "agreement", "协议化解"
-    ASSISTANCE = "assistance", "救助息访"
-    PROCEDURAL = "procedural", "程序性办结"
-
-
 # The states in which a petition has been concluded in the petition procedure, so it may be recorded settled.
 SETTLEABLE_STATUSES = [Status.CONCLUDED, Status.REVIEWED, Status.TERMINATED]
-
-
-class DeliveryMethod(models.TextChoices):
-    """How a reply or a notice reached the petitioner (送达); its received date starts the petitioner's windows."""
-
-    IN_PERSON = "in_person", "直接送达"
-    POST = "post", "邮寄送达"
-    ONLINE = "online", "网上送达"
-    SMS = "sms", "短信送达"
 
 
 class Category(models.Model):
@@ -294,6 +257,12 @@ class Petition(models.Model):
         related_name="repeats",
     )
     is_repeat = models.BooleanField("重复信访", default=False)
+    merged_into = models.ForeignKey(
+        "self", verbose_name="合并至", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+    # 扬言: set at registration from the text by the urgent-phrase list (supervision.urgency); on the matter only.
+    is_urgent = models.BooleanField("紧急", default=False)
+    urgent_phrases = models.JSONField("扬言词句", default=list, blank=True)
     identity_confidential = models.BooleanField("要求身份保密", default=False)
 
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.REGISTERED)
@@ -353,6 +322,8 @@ class Petition(models.Model):
             models.Index(
                 fields=["responsible_unit"], condition=Q(status=Status.REPLIED), name="petition_replied_unit"
             ),
+            # The urgent matters pinned above the worklist and the board: few, so a partial index.
+            models.Index(fields=["-received_at"], condition=Q(is_urgent=True), name="petition_urgent"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(person_count__gte=1), name="petition_person_count_positive"),

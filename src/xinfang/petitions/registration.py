@@ -62,6 +62,8 @@ SNAPSHOT_FIELDS = [
     "is_repeat",
     "addressed_leader_id",
     "addressed_leader_post",
+    "is_urgent",
+    "urgent_phrases",
     *EDITABLE_FIELDS,
 ]
 

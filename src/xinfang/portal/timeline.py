@@ -47,6 +47,7 @@ STATUS_TEXT = {
     Status.REVIEWED: "已作出复查意见",
     Status.UNDER_RE_REVIEW: "复核中",
     Status.TERMINATED: "已复核，信访程序终结",
+    Status.MERGED: "与重复登记的同一事项合并办理",
 }
 
 # What the unit that owes the next step must do by its due date (internal stages such as the report to a

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from xinfang.leaders import figures as leaders_figures
 
-from . import mechanisms, report, target_panels
+from . import hotspots, mechanisms, report, target_panels
 from .metrics import Ctx
 from .periods import Period
 from .scope import Scope
@@ -60,6 +60,7 @@ def stats_json(scope: Scope, ctx: Ctx, *, full: bool = False, base: Period | Non
     data |= target_panels.as_json(
         scope, target_panels.evaluation_day(period.end, ctx.today), ctx.reader_unit_id
     )
+    data["hotspots"] = hotspots.as_json(scope, ctx)
     data["slice"] = ctx.slice.as_dict()
     if not ctx.slice.is_empty:
         for family in UNSLICED_FAMILIES:

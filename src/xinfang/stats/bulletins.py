@@ -34,12 +34,12 @@ from xinfang.supervision.selectors import supervision_counts
 from xinfang.workflow.selectors import petition_colour
 
 from . import assessment as assessment_service
-from . import report, sentences
+from . import hotspots, report, sentences
 from .campaign_bulletin import campaign_context
 from .default_templates import TEMPLATES
 from .metrics import Ctx, readable
 from .models import Bulletin, BulletinKind, BulletinTemplate, StatisticsPolicy, bulletin_path
-from .periods import Period, comparison
+from .periods import Kind, Period, comparison
 from .reception_bulletin import reception_context
 from .scope import Scope
 from .sentences import SKIP_LEVEL_NAMES, percent_text
@@ -153,7 +153,13 @@ def daily_context(unit: OrgUnit, period: Period, today: dt.date) -> dict:
         "red_count": len(red),
         "yellow_count": len(yellow),
         **ownership_notes.ownership_section(unit.region, period.start, period.end, today),
+        "surge_lines": surge_lines(scope, ctx, Kind.WEEK),
     }
+
+
+def surge_lines(scope: Scope, ctx: Ctx, kind: str) -> list[str]:
+    """The surging category × township cells of the week (or month) holding the bulletin's last day."""
+    return [cell.sentence for cell in hotspots.hotspots(scope, ctx).surges(kind)]
 
 
 def _composite(row) -> float | None:
@@ -268,6 +274,7 @@ def periodic_context(kind: str, unit: OrgUnit, period: Period, today: dt.date) -
         "supervision_lines": _supervision_lines(scope, ctx),
         "hot_categories": _hot_categories(figures.volume),
         "hot_regions": _hot_regions(scope, ctx),
+        "surge_lines": surge_lines(scope, ctx, Kind.MONTH if kind == BulletinKind.MONTHLY else Kind.WEEK),
         "assessment_lines": [],
         "streak_lines": [],
         "meeting_overdue_count": 0,

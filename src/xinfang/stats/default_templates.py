@@ -22,6 +22,8 @@ DAILY = """<header>{{ issuer }}</header>
 <h2>五、领导包案化解情况</h2>
 <p>{{ ownership_summary }}</p>
 {% for line in ownership_lines %}<p>{{ forloop.counter }}. {{ line }}</p>{% endfor %}
+{% if surge_lines %}<h2>六、激增预警</h2>
+{% for line in surge_lines %}<p>{{ forloop.counter }}. {{ line }}。</p>{% endfor %}{% endif %}
 <div class="signature"><p>{{ issuer }}</p><p>{{ issued_on|cn_date }}</p></div>
 """
 
@@ -40,6 +42,7 @@ PERIODIC = """<header>{{ issuer }}</header>
 <h2>四、热点问题和重点区域</h2>
 <p>{{ hot_categories }}</p>
 <p>{{ hot_regions }}</p>
+{% for line in surge_lines %}<p>激增预警：{{ line }}。</p>{% endfor %}
 {% if assessment_lines %}<h2>五、月度考评情况</h2>
 {% for line in assessment_lines %}<p>{{ line }}</p>{% endfor %}
 {% for line in streak_lines %}<p>{{ line }}</p>{% endfor %}{% endif %}

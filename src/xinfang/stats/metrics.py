@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from xinfang import clock
 from xinfang.deadlines.models import Stage
 from xinfang.deadlines.services import UnknownStage, policy_for
-from xinfang.petitions.models import Petition, PetitionClass
+from xinfang.petitions.models import Petition, PetitionClass, Status
 
 from .models import StatisticsPolicy
 from .periods import Period
@@ -88,8 +88,11 @@ def readable(ctx: Ctx, petition_field: str = "") -> Q:
     """Rows the reader may count: all but those of accusations against the reader's unit, and only those of
     petitions in the slice. `petition_field` names the relation to the petition on other rows (deadlines,
     ratings); empty for petitions themselves. Every figure family filters through here, so a slice narrows
-    every figure in one place and never redefines one."""
-    return _unhidden(ctx, petition_field) & sliced(ctx, petition_field)
+    every figure in one place and never redefines one. A duplicate registration merged into another
+    (``merged``) is no batch of its own: petitions leave it out; other rows need no join for it, since the
+    merge cancelled its deadlines and it was never rated."""
+    rows = _unhidden(ctx, petition_field) & sliced(ctx, petition_field)
+    return rows & ~Q(status=Status.MERGED) if not petition_field else rows
 
 
 def sliced(ctx: Ctx, petition_field: str = "") -> Q:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import inbox_views, views
+from . import hotspot_campaign, inbox_views, views
 
 app_name = "stats"
 urlpatterns = [
@@ -16,4 +16,5 @@ urlpatterns = [
     path("inbox/<int:pk>/", inbox_views.inbox_bulletin, name="inbox_bulletin"),
     path("inbox/<int:pk>.<str:fmt>", inbox_views.inbox_file, name="inbox_file"),
     path("assessment/", views.assessment_view, name="assessment"),
+    path("hotspots/campaign/", hotspot_campaign.start_campaign, name="hotspot_campaign"),
 ]

@@ -29,6 +29,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from xinfang import clock, inputs
 from xinfang.accounts import reauth
 from xinfang.audit import services as audit
+from xinfang.campaigns import services as campaign_services
+from xinfang.campaigns.models import AssigningBody
 from xinfang.http import client_ip
 from xinfang.orgs.models import Level, Role
 from xinfang.petitions import masking
@@ -37,7 +39,7 @@ from xinfang.petitions.selectors import visible_to
 
 from . import assessment as assessment_service
 from . import bulletins as bulletin_service
-from . import exports, jurisdictions, panels, presenters, report, slice_bar, target_panels
+from . import exports, hotspots, jurisdictions, panels, presenters, report, slice_bar, target_panels
 from .models import AssessmentRun, Bulletin, BulletinKind
 from .periods import KIND_LABELS, KINDS, Kind, Period, comparison
 from .query import StatsQuery, parse_date, parse_query, scope_choices
@@ -110,6 +112,10 @@ def dashboard(request):
         "leaders_panel": panels.leader_panel(q, panel_data),
         "mechanisms_panel": panels.mechanism_panel(q, panel_data),
         "referred_panel": panels.referred_panel(q, panel_data),
+        "hotspots": hotspots.hotspots(q.scope, q.ctx),
+        "recurring": hotspots.recurring(q.scope, q.ctx),
+        "campaign_url": q.url("stats:hotspot_campaign") if campaign_services.can_manage(request.user) else "",
+        "assigning_bodies": AssigningBody.choices,
         "xlsx_url": q.url("stats:dashboard", format="xlsx"),
         "units_xlsx_url": q.url("stats:units"),
         "slice_bar": slice_bar.bar(q),

@@ -3,7 +3,7 @@ from django.contrib import admin
 from xinfang.admin_base import ReadOnlyAdmin
 from xinfang.petitions.admin_scope import PetitionScopedAdmin
 
-from .models import DeadlineWarning, EscalationRule, Supervision, SupervisionReminder
+from .models import DeadlineWarning, EscalationRule, Supervision, SupervisionReminder, UrgentPhrase
 
 
 @admin.register(EscalationRule)
@@ -11,6 +11,14 @@ class EscalationRuleAdmin(admin.ModelAdmin):
     list_display = ["colour", "unit_kind", "role", "is_active", "note"]
     list_editable = ["is_active"]
     list_filter = ["colour", "is_active"]
+
+
+@admin.register(UrgentPhrase)
+class UrgentPhraseAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "is_active", "note"]
+    list_editable = ["is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["phrase"]
 
 
 @admin.register(DeadlineWarning)

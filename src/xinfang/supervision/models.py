@@ -36,6 +36,23 @@ class EscalationRule(models.Model):
         return f"{self.get_colour_display()} → {self.get_unit_kind_display()}{self.get_role_display()}"
 
 
+class UrgentPhrase(models.Model):
+    """A phrase that, found in a newly registered petition's text, marks the matter urgent (扬言: self-harm,
+    violence, a mass gathering). Edited by the system administrator; ``urgency`` reads the active ones."""
+
+    phrase = models.CharField("词句", max_length=40, unique=True)
+    is_active = models.BooleanField("启用", default=True)
+    note = models.CharField("说明", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "扬言词句"
+        verbose_name_plural = "扬言词句"
+        ordering = ["phrase"]
+
+    def __str__(self) -> str:
+        return self.phrase
+
+
 class DeadlineWarning(models.Model):
     """That the warning of one colour for one deadline went out; the scan sends each at most once."""
 

@@ -27,7 +27,7 @@ from django.db.models.lookups import LessThanOrEqual
 from xinfang import clock
 from xinfang.deadlines import services as deadline_rules
 from xinfang.orgs.models import UnitKind
-from xinfang.petitions.models import PetitionClass
+from xinfang.petitions.models import OPEN_STATUSES, PetitionClass
 from xinfang.petitions.selectors import visible_to
 from xinfang.workflow.models import Deadline, DeadlineStatus
 
@@ -100,6 +100,15 @@ def board_deadlines(user, today: dt.date | None = None, rules=None) -> QuerySet[
         | Q(status__in=[DeadlineStatus.MET, DeadlineStatus.MISSED], done_at__gte=recent)
     )
     return with_colour(qs, today, rules)
+
+
+URGENT_SHOWN = 20
+
+
+def urgent_petitions(user, limit: int = URGENT_SHOWN) -> list:
+    """The open urgent matters (扬言) this user may see, newest first: above the board, before any colour."""
+    qs = visible_to(user).filter(is_urgent=True, status__in=OPEN_STATUSES)
+    return list(qs.select_related("responsible_unit").order_by("-received_at", "-id")[:limit])
 
 
 def colour_counts(qs: QuerySet[Deadline]) -> dict[str, int]:

@@ -22,7 +22,13 @@ from xinfang.workflow.models import Deadline
 from . import hooks, services
 from .forms import AnswerForm, BoardFilterForm, CloseForm, OpenForm, apply_errors
 from .models import ReasonKind, SupervisionStatus
-from .selectors import COLOUR_LABELS, board_deadlines, colour_counts, supervisions_visible_to
+from .selectors import (
+    COLOUR_LABELS,
+    board_deadlines,
+    colour_counts,
+    supervisions_visible_to,
+    urgent_petitions,
+)
 
 PAGE_SIZE = 100
 # The board shows what falls due first; the supervision list, the latest supervision first.
@@ -67,6 +73,7 @@ def board(request):
         "next_query": page_query(request.GET, after=page.next_cursor) if page.next_cursor else "",
         "may_supervise": services.can_open(request.user),
         "extra_sections": [] if request.htmx else hooks.board_sections(request.user, today),
+        "urgent": [] if request.htmx else urgent_petitions(request.user),
     }
     template = "supervision/_board_results.html" if request.htmx else "supervision/board.html"
     return render(request, template, context)

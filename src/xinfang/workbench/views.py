@@ -24,8 +24,10 @@ from xinfang.paging import Keyset, page_query
 from xinfang.petitions import masking, services
 from xinfang.petitions.identity import IdentityError, normalize_phone, validate_id_number
 from xinfang.petitions.models import (
+    OPEN_STATUSES,
     Attachment,
     Channel,
+    ClosedReason,
     Petition,
     Petitioner,
     PetitionParty,
@@ -42,13 +44,17 @@ from xinfang.petitions.selectors import (
 )
 from xinfang.search.query import TextSearch
 from xinfang.workflow import review_bodies
+from xinfang.workflow.errors import TransitionRefused
+from xinfang.workflow.services import perform
 from xinfang.workflow.transitions import AFTER_DELIVERY
 from xinfang.workflow.worklist import with_due_colour
 
 from . import history
 from .forms import ListFilterForm, RegistrationForm, apply_service_errors, party_formset
+from .terminated import terminated_warning
 
 PAGE_SIZE = 50
+URGENT_PINNED = 20  # open urgent matters (扬言) shown above the first page, newest first
 RECEIPT_SESSION_KEY = "xf_receipt"
 LOOKUP_LIMIT = 10
 # Newest first, as registrars read their intake.
@@ -102,8 +108,11 @@ def petition_list(request):
     # An exact COUNT over a province's millions is linear; past the cap a list says "10000+", which is all a
     # person paging through it needs (bench/results: 0.9 s at 1M uncapped). COUNT over a LIMIT subquery.
     total = list_count(counted, search)
-    mark_visible_repeats(page.rows, request.user)
+    is_paged = bool(request.GET.get("after") or request.GET.get("before"))
+    rows = _urgent_first(qs, page.rows) if not is_paged else page.rows
+    mark_visible_repeats(rows, request.user)
     context = {
+        "rows": rows,
         "form": form,
         "page": page,
         "total": min(total, LIST_COUNT_CAP),
@@ -111,11 +120,21 @@ def petition_list(request):
         "next_query": page_query(request.GET, after=page.next_cursor) if page.next_cursor else "",
         "prev_query": page_query(request.GET, before=page.prev_cursor) if page.prev_cursor else "",
         "first_query": page_query(request.GET),
-        "is_paged": bool(request.GET.get("after") or request.GET.get("before")),
+        "is_paged": is_paged,
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "petitions/_table.html", context)
     return render(request, "petitions/list.html", context)
+
+
+def _urgent_first(qs, rows: list) -> list:
+    """The first page with the open urgent matters of the same filter on top (each shown once): a leader's
+    or handler's first look falls on a threat of self-harm or a gathering, however old the matter."""
+    urgent = list(
+        qs.filter(is_urgent=True, status__in=OPEN_STATUSES).order_by("-received_at", "-id")[:URGENT_PINNED]
+    )
+    pinned = {p.pk for p in urgent}
+    return urgent + [p for p in rows if p.pk not in pinned]
 
 
 # --- detail and attachments -------------------------------------------------------------------------------
@@ -210,14 +229,20 @@ def register(request, channel: str):
         initial={"reception_session": request.GET.get("session")} if request.GET.get("session") else None,
     )
     formset = party_formset(channel, data)
+    warning = None
     if data is not None:
         form_ok, parties_ok = form.is_valid(), formset.is_valid()
         if form_ok and parties_ok:
+            registration = form.to_registration(formset.to_parties())
+            warning = terminated_warning(request, registration)
+            registered = None
             try:
-                registered = _register(request, form, formset)
+                registered = None if warning.ask else _register(request, form, registration, warning.decline)
             except ValidationError as exc:
                 apply_service_errors(exc, form, formset)
-            else:
+            except TransitionRefused as exc:
+                form.add_error(None, exc.reason)
+            if registered is not None:
                 request.session[RECEIPT_SESSION_KEY] = {
                     "petition": registered.petition.pk,
                     # Sessions are database rows: the code travels sealed to the one page that shows it.
@@ -231,6 +256,7 @@ def register(request, channel: str):
     context = {
         "form": form,
         "formset": formset,
+        "terminated": warning.matters if warning is not None and warning.ask else [],
         "channel": Channel(channel),
         "is_visit": channel == Channel.VISIT,
         "repeat_of": repeat_of,
@@ -239,10 +265,13 @@ def register(request, channel: str):
     return render(request, "petitions/register.html", context)
 
 
-def _register(request, form: RegistrationForm, formset) -> services.Registered:
+def _register(request, form: RegistrationForm, registration, decline=None) -> services.Registered:
     """Register once per form token (a double submit shows the first receipt); a visit registered at a leader's
-    reception is linked to it in the same transaction, so a refused link leaves no petition behind."""
-    registration = form.to_registration(formset.to_parties())
+    reception is linked to it in the same transaction, so a refused link leaves no petition behind. With
+    ``decline`` (the registrar chose 按不再受理告知), the new petition is a repeat of that terminated matter and is
+    declined with the notice of no re-acceptance in the same transaction."""
+    if decline is not None:
+        registration.repeat_of = decline
     token = form.cleaned_data.get("form_token") or ""
     session = form.cleaned_data.get("reception_session")
     with transaction.atomic():
@@ -272,6 +301,15 @@ def _register(request, form: RegistrationForm, formset) -> services.Registered:
                     "appointment" if "appointment" in getattr(exc, "error_dict", {}) else "reception_session"
                 )
                 raise ValidationError({key: exc.messages}) from None
+        if decline is not None and not replayed:
+            perform(
+                registered.petition,
+                "decline",
+                request.user,
+                reason=ClosedReason.MATTER_TERMINATED,
+                text=f"同一事项已于原信访事项{decline.registration_number}三级终结，不再受理。",
+                ip_address=client_ip(request),
+            )
     return registered
 
 

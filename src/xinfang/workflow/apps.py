@@ -10,7 +10,7 @@ class WorkflowConfig(AppConfig):
         from xinfang.petitions import hooks as registration_hooks
         from xinfang.petitions import selectors as petition_selectors
 
-        from . import co_handling_forms, intake_deadlines, upper_review_forms
+        from . import co_handling_forms, intake_deadlines, merge_forms, upper_review_forms
         from .co_handling import supported_by
         from .petition_deadlines import recompute_open_deadlines
         from .selectors import sent_to
@@ -27,3 +27,4 @@ class WorkflowConfig(AppConfig):
         # forms.py keeps the older actions' forms; co-handling and settlement bring their own.
         co_handling_forms.register()
         upper_review_forms.register()
+        merge_forms.register()

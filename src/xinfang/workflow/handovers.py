@@ -84,6 +84,7 @@ NO_HANDOVER = {
     "add_support_opinion": "the lead unit reads it in the history; nobody's turn",
     "record_settlement": "a fact recorded; nobody's turn",
     "sign_for": "the same unit goes on to accept or object",
+    "merge_into": "a duplicate registration ends; the petition it joined carries the work",
 }
 
 

@@ -22,6 +22,7 @@ EVENT_LABELS = {
     "purge_audit": "清理操作留痕",
     "search_identity": "按身份证号或电话检索信访件",
     "correct_details": "更正登记信息",
+    "merge_from": "并入重复登记的事项",
     "open_supervision": "督办",
     "answer_supervision": "回复督办",
     "remind_supervision": "督办催办",

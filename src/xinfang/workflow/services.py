@@ -59,6 +59,7 @@ TRACKED_FIELDS = [
     "resolved_at",
     "settlement",
     "settled_at",
+    "merged_into_id",
     "next_due_on",
     "next_due_stage",
 ]

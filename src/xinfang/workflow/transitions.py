@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from xinfang.deadlines.models import Stage
 from xinfang.orgs.models import Role
-from xinfang.petitions.models import Status
+from xinfang.petitions.models import OPEN_STATUSES, Status
 
+from .table_markdown import table_markdown
 from .transition_types import UNIT_RULE_LABELS, Notice, Transition, UnitRule
 
 __all__ = [
@@ -414,6 +415,22 @@ add(
     )
 )
 
+add(
+    Transition(
+        "merge_into",
+        "合并重复登记",
+        frozenset(OPEN_STATUSES),
+        S.MERGED,
+        BUREAU_STAFF,
+        UnitRule.BUREAU_OVER,
+        cancels=tuple(Stage.values),
+        required=("survivor",),
+        optional=("text",),
+        rules="同一信访事项重复登记的，合并到保留的事项（survivor，登记编号）：信访人和附件移至保留事项，两件的办理记录均保留，"
+        "统计只计一批次；不能合并到自身、已合并的事项或无权查看的事项；检举控告事项只能与同一被检举单位的检举控告事项合并。",
+    )
+)
+
 # The assigning bureau's hand on an assigned matter, and its review of the result (process.md §3).
 add(
     Transition(
@@ -469,24 +486,4 @@ add(
 
 def as_markdown() -> str:
     """The table as Markdown (``xinfang workflow table``; docs/workflow.md)."""
-
-    def states(values) -> str:
-        return ", ".join(sorted(values))
-
-    lines = [
-        "| action | 中文 | from | to | roles | unit | starts | stops | cancels | notice | data |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for row in TABLE.values():
-        who = ", ".join(sorted(row.roles))
-        if row.petitioner:
-            who = f"petitioner (portal); {who}"
-        data = ", ".join(row.required)
-        if row.optional:
-            data += (" " if data else "") + "[" + ", ".join(row.optional) + "]"
-        lines.append(
-            f"| {row.action} | {row.label} | {states(row.from_states)} | {row.to_state or '(same)'} | {who} "
-            f"| {row.unit.value if row.unit else '-'} | {', '.join(row.starts) or '-'} "
-            f"| {', '.join(row.stops) or '-'} | {', '.join(row.cancels) or '-'} | {row.notice or '-'} | {data} |"
-        )
-    return "\n".join(lines) + "\n"
+    return table_markdown(TABLE.values())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import acceptance, co_handling, handling, rating, resolution, review, routing, upper_review
+from . import acceptance, co_handling, handling, merge, rating, resolution, review, routing, upper_review
 from .common import Context
 
 EFFECTS: dict[str, Callable[[Context], None]] = {
@@ -43,6 +43,7 @@ EFFECTS: dict[str, Callable[[Context], None]] = {
     "add_supplement": upper_review.add_supplement,
     "confirm_conclusion": upper_review.confirm_conclusion,
     "return_for_rework": upper_review.return_for_rework,
+    "merge_into": merge.merge_into,
 }
 
 __all__ = ["EFFECTS", "Context"]
