@@ -54,6 +54,7 @@ def test_cli_prints_the_seed_county_figures(seed):
         "slice",
         "targets",
         "indicators",
+        "hotspots",
     }
     assert data["slice"]["channel"] == [] and data["slice"]["category"] is None
     for key, value in EXPECTED.items():
