@@ -58,6 +58,27 @@ def record(**kwargs) -> Event:
     return event
 
 
+def save_edited(
+    instance: models.Model, fields: list[str], *, action: str, actor, changed=None, ip_address=None
+):
+    """Save a reference row as edited in the admin, in one transaction with one `action` event holding the
+    changed `fields` as [before, after] (`data`: whether it was created, the form's changed fields)."""
+    with transaction.atomic():
+        created = instance.pk is None
+        before = {} if created else snapshot(type(instance).objects.get(pk=instance.pk), fields)
+        instance.save()
+        after = snapshot(instance, fields)
+        record(
+            action=action,
+            target=instance,
+            actor=actor,
+            ip_address=ip_address,
+            changes={k: [before.get(k), after[k]] for k in fields if before.get(k) != after[k]},
+            data={"created": created, "changed": list(changed or [])},
+        )
+    return instance
+
+
 def record_many(events: Sequence[Event]) -> None:
     """Write unsaved events (from ``build``) in a few statements, chained in the order given. The events get
     no primary key back (COPY on PostgreSQL)."""

@@ -237,3 +237,12 @@ class User(AbstractUser):
     @property
     def sees_identity(self) -> bool:
         return self.has_role(*IDENTITY_ROLES)
+
+
+def leader_users() -> models.QuerySet:
+    """Every active user with a unit and a leader role (`LEADER_ROLES`): what an admin picker of leaders offers.
+    Roles are a JSON list, so the role test runs in Python over the active users with a unit."""
+    users = User.objects.filter(is_active=True, unit__isnull=False)
+    return User.objects.filter(pk__in=[u.pk for u in users if u.has_role(*LEADER_ROLES)]).select_related(
+        "unit"
+    )

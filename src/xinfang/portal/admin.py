@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from xinfang.http import client_ip
-from xinfang.orgs.models import LEADER_ROLES, User
+from xinfang.orgs.models import leader_users
 
 from .mailboxes import save_mailbox
 from .models import MailboxLeader, PortalSettings
@@ -29,10 +29,7 @@ class MailboxLeaderAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "leader":
-            users = User.objects.filter(is_active=True, unit__isnull=False)
-            kwargs["queryset"] = User.objects.filter(
-                pk__in=[u.pk for u in users if u.has_role(*LEADER_ROLES)]
-            ).select_related("unit")
+            kwargs["queryset"] = leader_users()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

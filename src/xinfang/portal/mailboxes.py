@@ -3,9 +3,7 @@ saves through `save_mailbox`, one audit event each)."""
 
 from __future__ import annotations
 
-from django.db import transaction
-
-from xinfang.audit.services import record, snapshot
+from xinfang.audit.services import save_edited
 from xinfang.orgs.models import LEADER_ROLES
 
 from .models import MailboxLeader
@@ -22,17 +20,6 @@ def published() -> list[MailboxLeader]:
 
 def save_mailbox(mailbox: MailboxLeader, actor, changed: list[str] | None = None, *, ip_address=None):
     """Save a mailbox as edited in the admin (the model's `clean` has run)."""
-    with transaction.atomic():
-        created = mailbox.pk is None
-        before = {} if created else snapshot(MailboxLeader.objects.get(pk=mailbox.pk), FIELDS)
-        mailbox.save()
-        after = snapshot(mailbox, FIELDS)
-        record(
-            action="edit_mailbox_leader",
-            target=mailbox,
-            actor=actor,
-            ip_address=ip_address,
-            changes={k: [before.get(k), after[k]] for k in FIELDS if before.get(k) != after[k]},
-            data={"created": created, "changed": list(changed or [])},
-        )
-    return mailbox
+    return save_edited(
+        mailbox, FIELDS, action="edit_mailbox_leader", actor=actor, changed=changed, ip_address=ip_address
+    )

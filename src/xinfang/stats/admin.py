@@ -4,7 +4,7 @@ from django.http import Http404
 
 from xinfang import clock
 from xinfang.documents.services import check_template
-from xinfang.orgs.models import LEADER_ROLES, User
+from xinfang.orgs.models import leader_users
 
 from .models import (
     AssessmentRun,
@@ -95,10 +95,7 @@ class BulletinRecipientAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
-            users = User.objects.filter(is_active=True, unit__isnull=False)
-            kwargs["queryset"] = User.objects.filter(
-                pk__in=[u.pk for u in users if u.has_role(*LEADER_ROLES)]
-            ).select_related("unit")
+            kwargs["queryset"] = leader_users()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
