@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
+from rest_framework.test import APIClient
 
 from tests import factories as f
 from xinfang.notifications.models import Kind, Notification
@@ -58,6 +59,12 @@ def test_registration_flags_the_matter_and_tells_the_bureau_leader(org, people, 
     assert [phone for phone, _ in sms_outbox] == ["13900000001"]
     # Only the bureau's leaders: the registrar and the handlers are not told.
     assert not Notification.objects.filter(kind=Kind.URGENT).exclude(recipient=people.bureau_leader).exists()
+    # The API carries the flag in the list and the phrases on the detail.
+    api = APIClient()
+    api.force_login(people.registrar)
+    (row,) = [r for r in api.get("/api/v1/petitions/").json()["results"] if r["id"] == petition.pk]
+    assert row["is_urgent"] is True
+    assert api.get(f"/api/v1/petitions/{petition.pk}/").json()["urgent_phrases"] == ["集体上访", "堵路"]
 
 
 @pytest.mark.django_db

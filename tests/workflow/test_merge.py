@@ -3,12 +3,15 @@ what happened, the statistics count one batch; and the refusals."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tests import factories as f
 from tests.scenes import day
 from xinfang.audit.models import Event
-from xinfang.petitions.models import Attachment, PetitionClass, Status
+from xinfang.petitions.models import Attachment, Petition, PetitionClass, Status
+from xinfang.search.query import search_petitions
 from xinfang.stats import volumes
 from xinfang.stats.metrics import Ctx
 from xinfang.stats.models import StatisticsPolicy
@@ -142,3 +145,45 @@ def test_api_and_form_refuse_a_petition_of_another_county_in_chinese(scene, peop
     assert duplicate.status == Status.REGISTERED
     answer = api.post(url, {"survivor": first.registration_number}, format="json")
     assert answer.status_code == 200 and answer.json()["petition"]["status"] == "merged"
+
+
+def test_the_survivor_is_found_by_the_moved_partys_name(scene, people):
+    first = scene.petition("2026-03-02 09:30")
+    moved = replace(f.person(), name="欧阳明远")
+    duplicate = scene.petition("2026-03-02 11:00", parties=[f.person(), moved])
+
+    def found():
+        return set(search_petitions(Petition.objects.all(), "欧阳明远").values_list("pk", flat=True))
+
+    assert found() == {duplicate.pk}
+    scene.do(
+        duplicate, "merge_into", people.registrar, "2026-03-02 15:00", survivor=first.registration_number
+    )
+    assert found() == {first.pk}
+
+
+def test_the_api_names_the_survivor_only_to_who_may_see_it(scene, people):
+    from rest_framework.test import APIClient
+
+    from xinfang import clock
+    from xinfang.workflow.models import Routing, RoutingAction
+
+    first, duplicate = _pair(scene)
+    scene.do(duplicate, "merge_into", people.registrar, "2026-03-02 15:00", survivor=first.registration_number)
+    # A township the duplicate alone was sent to sees the duplicate, never the survivor.
+    Routing.objects.create(
+        petition=duplicate,
+        action=RoutingAction.TRANSFER,
+        from_unit=duplicate.receiving_unit,
+        to_unit=people.township_handler.unit,
+        sent_at=clock.now(),
+    )
+    api = APIClient()
+    api.force_login(people.registrar)
+    body = api.get(f"/api/v1/petitions/{duplicate.pk}/").json()
+    assert body["merged_into"] == first.registration_number
+    assert body["is_urgent"] is False and body["urgent_phrases"] == []
+    api.force_login(people.township_handler)
+    body = api.get(f"/api/v1/petitions/{duplicate.pk}/").json()
+    assert body["status"] == "merged"
+    assert body["merged_into"] is None

@@ -132,6 +132,7 @@ class PetitionSerializer(serializers.ModelSerializer):
             "identity_confidential",
             "identity_masked",
             "addressed_leader",
+            "is_urgent",
             "petitioners",
         ]
 
@@ -183,6 +184,9 @@ class PetitionDetailSerializer(PetitionSerializer):
     settlement_label = serializers.CharField(
         source="get_settlement_display", read_only=True, help_text="案结事了方式中文名（未记录为空）"
     )
+    merged_into = serializers.SerializerMethodField(
+        help_text="已合并至的保留事项登记编号（未合并的、或读者无权查看保留事项的为空）"
+    )
 
     class Meta(PetitionSerializer.Meta):
         fields = [
@@ -195,9 +199,18 @@ class PetitionDetailSerializer(PetitionSerializer):
             "settlement",
             "settlement_label",
             "settled_at",
+            "urgent_phrases",
+            "merged_into",
             "attachments",
             "events",
         ]
+
+    def get_merged_into(self, petition: Petition) -> str | None:
+        # As repeat_of: a survivor the reader may not see is not named (its number would tell it exists).
+        if petition.merged_into_id is None:
+            return None
+        survivor = visible_to(self.context["request"].user).filter(pk=petition.merged_into_id).first()
+        return survivor.registration_number if survivor else None
 
     @extend_schema_field(CoHandlingSerializer(allow_null=True))
     def get_co_handling(self, petition: Petition) -> dict | None:

@@ -16,6 +16,7 @@ from django.db.models import Q
 from xinfang.audit import services as audit
 from xinfang.petitions.models import Attachment, Petition, PetitionClass, PetitionParty, Status
 from xinfang.petitions.selectors import visible_to
+from xinfang.search.index import reindex
 
 from .. import actors
 from .common import Context, close_stages, read_text
@@ -80,6 +81,10 @@ def merge_into(ctx: Context) -> None:
         position += 1
     attachments = list(Attachment.objects.filter(petition=duplicate).values_list("pk", flat=True))
     Attachment.objects.filter(pk__in=attachments).update(petition=survivor)
+    if moved_parties:
+        # The parties moved by UPDATE, without the signals that re-index a saved party: the survivor's
+        # document must now find the duplicate's people by name, and the duplicate's no longer.
+        reindex([survivor.pk, duplicate.pk])
 
     close_stages(ctx, ctx.row.cancels, cancel=True)
     duplicate.merged_into = survivor
