@@ -169,7 +169,9 @@ def test_the_api_names_the_survivor_only_to_who_may_see_it(scene, people):
     from xinfang.workflow.models import Routing, RoutingAction
 
     first, duplicate = _pair(scene)
-    scene.do(duplicate, "merge_into", people.registrar, "2026-03-02 15:00", survivor=first.registration_number)
+    scene.do(
+        duplicate, "merge_into", people.registrar, "2026-03-02 15:00", survivor=first.registration_number
+    )
     # A township the duplicate alone was sent to sees the duplicate, never the survivor.
     Routing.objects.create(
         petition=duplicate,
