@@ -126,7 +126,8 @@ def test_the_dashboard_shows_the_panel_and_the_surge(client, scene, people, sett
     html = page.content.decode()
     assert "热点和激增预警" in html and "高频问题排行" in html
     assert 'data-hotspot="week.330102001" class="table-danger"' in html
-    assert page.context["recurring"][0].batches == 9
+    cluster, meeting_url = page.context["recurring"][0]
+    assert cluster.batches == 9 and meeting_url.startswith("/meetings/new/?")
 
 
 def test_the_daily_and_weekly_bulletins_carry_the_surge_lines(scene, settings):
@@ -181,3 +182,44 @@ def test_starting_a_campaign_is_refused_to_a_registrar_and_writes_nothing(client
     answer = client.post("/stats/hotspots/campaign/?from=2026-03-01&to=2026-03-31", form)
     assert answer.status_code == 302 and "/stats/" in answer.url
     assert not Campaign.objects.exists()
+
+
+def test_a_recurring_problem_goes_to_a_joint_meeting_with_its_petitions(client, scene, people):
+    from urllib.parse import parse_qs, urlsplit
+
+    from xinfang.meetings.models import AgendaItem, JointMeeting
+
+    client.force_login(people.bureau_leader)
+    page = client.get("/stats/", {"from": "2026-03-01", "to": "2026-03-31"})
+    assert "提交联席会议研究" in page.content.decode()
+    _, url = page.context["recurring"][0]
+    form = client.get(url)
+    assert form.status_code == 200
+    proposed = parse_qs(urlsplit(url).query)
+    assert form.context["form"].initial["title"] == "湖滨街道城乡建设/征收拆迁问题专题研究"
+    lines = proposed["items"][0].splitlines()
+    assert len(lines) == 9 and all(line.startswith("XF-") and "高频问题（湖滨街道" in line for line in lines)
+    assert not JointMeeting.objects.exists()  # opening the form records nothing
+    answer = client.post(
+        "/meetings/new/",
+        {
+            "level": "county",
+            "kind": "ad_hoc",
+            "held_on": "2026-03-26",
+            "title": proposed["title"][0],
+            "attendees": "县信访局、县住建局",
+            "items": proposed["items"][0],
+        },
+    )
+    meeting = JointMeeting.objects.get()
+    assert answer.status_code == 302
+    numbers = {c["number"] for c in hotspots.recurring(Scope(region=scene.county), _ctx())[0].petitions}
+    items = AgendaItem.objects.filter(meeting=meeting).select_related("petition")
+    assert {i.petition.registration_number for i in items} == numbers
+
+
+def test_a_registrar_is_offered_no_meeting(client, scene, people):
+    client.force_login(people.registrar)
+    page = client.get("/stats/", {"from": "2026-03-01", "to": "2026-03-31"})
+    assert page.status_code == 200
+    assert "提交联席会议研究" not in page.content.decode()

@@ -70,6 +70,16 @@ def county_prefix(unit: OrgUnit) -> str:
     return unit.region.code[:COUNTY_DIGITS]
 
 
+def may_convene(user) -> bool:
+    """Whether the user may record a joint meeting at any level (what `hold_meeting` checks per level)."""
+    unit = getattr(user, "unit", None)
+    return (
+        unit is not None
+        and any(unit.kind in kinds for kinds in CONVENING_KINDS.values())
+        and user.has_role(*STAFF_ROLES)
+    )
+
+
 def can_run(user, meeting: JointMeeting) -> bool:
     """Staff of the convening unit, or of a bureau or leadership unit whose region holds it."""
     unit = getattr(user, "unit", None)

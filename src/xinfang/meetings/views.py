@@ -32,6 +32,9 @@ LINE = re.compile(
 )
 
 
+PREFILL = {"title": 200, "items": 20_000}
+
+
 def refusal(exc: Exception) -> str:
     return "；".join(exc.messages) if isinstance(exc, ValidationError) else (str(exc) or "无权执行该操作。")
 
@@ -86,7 +89,10 @@ def meeting_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_new(request):
-    form = MeetingForm(request.POST or None)
+    # A page that proposes items (the dashboard's 高频问题排行) opens the form with them filled in; nothing
+    # is recorded until the meeting is submitted, and each line is checked as if typed.
+    initial = {key: request.GET.get(key, "")[:limit] for key, limit in PREFILL.items() if key in request.GET}
+    form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

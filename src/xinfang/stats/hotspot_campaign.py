@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.functions import Substr
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from xinfang import clock, inputs
@@ -28,6 +30,19 @@ from .metrics import readable
 from .query import parse_query
 
 MAX_CASES = 500  # a cluster larger than this is a policy problem, not a list of cases
+ITEM_SUMMARY = 40  # characters of a petition's summary kept in a proposed agenda line
+
+
+def meeting_url(cluster) -> str:
+    """The joint-meeting form with this cluster's petitions proposed as items (联席会议研究), one line each in
+    the form's own syntax ("登记编号 议题"), so the meeting records them only when submitted and checks each
+    line as if typed. The petitions are those the ranking showed the user (already `visible_to`)."""
+    topic = f"{cluster.area}{cluster.category}问题"
+    lines = [
+        f"{p['number']} 高频问题（{cluster.area}·{cluster.category}）：{(p['summary'] or '')[:ITEM_SUMMARY]}"
+        for p in cluster.petitions
+    ]
+    return reverse("meetings:new") + "?" + urlencode({"title": f"{topic}专题研究", "items": "\n".join(lines)})
 
 
 class HotspotCampaignForm(forms.Form):

@@ -32,6 +32,7 @@ from xinfang.audit import services as audit
 from xinfang.campaigns import services as campaign_services
 from xinfang.campaigns.models import AssigningBody
 from xinfang.http import client_ip
+from xinfang.meetings import services as meetings
 from xinfang.orgs.models import Level, Role
 from xinfang.petitions import masking
 from xinfang.petitions.models import PetitionParty
@@ -39,7 +40,17 @@ from xinfang.petitions.selectors import visible_to
 
 from . import assessment as assessment_service
 from . import bulletins as bulletin_service
-from . import exports, hotspots, jurisdictions, panels, presenters, report, slice_bar, target_panels
+from . import (
+    exports,
+    hotspot_campaign,
+    hotspots,
+    jurisdictions,
+    panels,
+    presenters,
+    report,
+    slice_bar,
+    target_panels,
+)
 from .models import AssessmentRun, Bulletin, BulletinKind
 from .periods import KIND_LABELS, KINDS, Kind, Period, comparison
 from .query import StatsQuery, parse_date, parse_query, scope_choices
@@ -113,7 +124,10 @@ def dashboard(request):
         "mechanisms_panel": panels.mechanism_panel(q, panel_data),
         "referred_panel": panels.referred_panel(q, panel_data),
         "hotspots": hotspots.hotspots(q.scope, q.ctx),
-        "recurring": hotspots.recurring(q.scope, q.ctx),
+        "recurring": [
+            (c, hotspot_campaign.meeting_url(c) if meetings.may_convene(request.user) else "")
+            for c in hotspots.recurring(q.scope, q.ctx)
+        ],
         "campaign_url": q.url("stats:hotspot_campaign") if campaign_services.can_manage(request.user) else "",
         "assigning_bodies": AssigningBody.choices,
         "xlsx_url": q.url("stats:dashboard", format="xlsx"),
