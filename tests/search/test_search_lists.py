@@ -187,9 +187,11 @@ def test_workbench_search_query_count_is_bounded(client, corpus, people, monkeyp
     assert " LIKE '%" not in sql and "OFFSET" not in sql
 
 
-@pytest.mark.parametrize("hits_limit", [2_000, 2])
-def test_api_search_pages_in_date_order(corpus, people, monkeypatch, hits_limit):
-    monkeypatch.setattr(query, "PAGE_HITS_LIMIT", hits_limit)
+@pytest.mark.parametrize(("probe", "hits_limit"), [(2_000, 10_000), (2, 3), (2, 100)])
+def test_api_search_pages_in_date_order(corpus, people, monkeypatch, probe, hits_limit):
+    # Every match in the probe; the walk after it; the fetch up to the limit after it.
+    monkeypatch.setattr(query, "PROBE_HITS", probe)
+    monkeypatch.setattr(query, "HITS_LIMIT", hits_limit)
     api = APIClient()
     api.force_authenticate(people.registrar)
     rows, url = [], "/api/v1/petitions/?" + urlencode({"q": "工资", "page_size": 4})
@@ -205,3 +207,48 @@ def test_api_search_pages_in_date_order(corpus, people, monkeypatch, hits_limit)
 def test_search_petitions_keeps_its_queryset_signature(corpus, people):
     qs = search_petitions(visible_to(people.registrar), "工资 追讨", hits_limit=1)
     assert sorted(qs.values_list("pk", flat=True)) == sorted(p.pk for p in corpus["wages"])
+
+
+def test_a_staged_page_probes_first_then_sorts_a_frequent_word_and_walks_a_dense_one(
+    corpus, people, monkeypatch
+):
+    """The API page (`search_petitions`) looks at PROBE_HITS ids first: every match if that is all; past them,
+    a word expected to match more than twice the limit walks, anything else fetches up to the limit. Either
+    way the rows are every match, newest first."""
+    visible = visible_to(people.registrar)
+    expected_rows = newest_first(corpus["wages"])
+    monkeypatch.setattr(query, "PROBE_HITS", 3)
+    ids, expected = query.probe_hits(query.text_match("工资"), 4)
+    assert len(ids) == 4
+    if connection.vendor == "sqlite":
+        # FTS5 reads by rowid: ten of thirteen petitions match 工资, four found among the first few ids.
+        assert 4 <= expected <= 13
+    else:
+        # PostgreSQL reads by heap block: a table of one block says only "at least what was found".
+        assert expected >= 4
+    real = query.probe_hits
+
+    def estimate(value):
+        monkeypatch.setattr(query, "probe_hits", lambda match, limit: (real(match, limit)[0], value))
+
+    estimate(9.0)  # more than twice the limit of 4: the walk
+    dense = TextSearch("工资", 4, staged=True)
+    assert not dense.complete and dense.hits_limit == 3
+    assert list(dense.filter(visible).order_by("-received_at", "-id").values_list("pk", flat=True)) == (
+        expected_rows
+    )
+    estimate(8.0)  # at most twice: fetch up to the limit (still more than 4 match: not complete, walked)
+    capped = TextSearch("工资", 4, staged=True)
+    assert not capped.complete and capped.hits_limit == 4 and len(capped.hits) == 5
+    estimate(12.0)  # below twice the limit of 100: every match fetched and sorted
+    frequent = TextSearch("工资", 100, staged=True)
+    assert frequent.complete and len(frequent.hits) == 10
+    assert list(frequent.filter(visible).order_by("-received_at", "-id").values_list("pk", flat=True)) == (
+        expected_rows
+    )
+    rare = TextSearch("幼儿园", 100, staged=True)
+    assert rare.complete and len(rare.hits) == 3  # the probe held every match
+    page = list(
+        search_petitions(visible, "工资").order_by("-received_at", "-id").values_list("pk", flat=True)
+    )
+    assert page == expected_rows

@@ -22,8 +22,15 @@ match, either as its jieba words (every word a prefix of an indexed word: 征收
 mode words are 征收, 拆迁, 征收拆迁) or whole as a prefix of a petitioner's name (`people`: 张, 张建, 建国). An ID
 number or a phone is looked up exactly through the petitioners' digests instead, and a phone's last four
 digits through their digest in the index (`identity`); such a search is recorded.
-The API list has no count, so `search_petitions` asks for fewer ids (``PAGE_HITS_LIMIT``): enough to tell
-a rare word, whose matches are sorted, from a common one, whose page is a walk.
+The API list has no count, so it need not fetch 10,001 ids for a common word (about 100 ms more than 2,001
+at a million petitions), but it must not walk for a word that is merely frequent: a petitioner's full name
+matching 3,250 of a million petitions took the walk when the API stopped at 2,000 ids, and the walk checks
+the words of every petition it passes (0.3 % match: some 24,000 documents read for a page of 26, 400 ms on
+PostgreSQL) where sorting the 3,250 by date takes 15 ms. So `search_petitions` asks for ``PROBE_HITS + 1``
+ids first and, past them, estimates how many match from how much of the index's storage it read to find
+them (`probe_hits`): a dense word (more than twice ``HITS_LIMIT`` expected) walks, anything else fetches up to
+``HITS_LIMIT + 1`` ids as the workbench does.
+bench/search_limits.py times both; a wrong estimate costs time, never a wrong row.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from __future__ import annotations
 import json
 
 from django.db import connection
-from django.db.models import BooleanField, F, Func, IntegerField, QuerySet
+from django.db.models import BooleanField, F, Func, IntegerField, Max, QuerySet
 from django.db.models.expressions import ExpressionWrapper, RawSQL
 
 from xinfang.petitions.models import Petition
@@ -41,7 +48,7 @@ from .people import NAME_MARK
 from .segment import plain, query_words
 
 HITS_LIMIT = 10_000  # the workbench list: its count needs up to 10,001 matches anyway
-PAGE_HITS_LIMIT = 2_000  # a page without a count (the API)
+PROBE_HITS = 2_000  # a page without a count (the API) looks at this many first (above)
 
 
 NAME_MAX = 10  # a part longer than this is not tried as a name
@@ -102,6 +109,29 @@ def matching_ids_sql(match) -> tuple[str, list]:
     return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [render(match, "sqlite")]
 
 
+def probe_hits(match, limit: int) -> tuple[list[int], float]:
+    """At most `limit` matching ids, as `first_hits`, and how many petitions match judged from how far the
+    index had to read to find them: it reads in storage order (PostgreSQL: heap blocks, by ``ctid``; SQLite's
+    FTS5: rowid, the petition's id), so `limit` matches found within a fraction f of the storage expect
+    ``limit / f`` in all. Only a choice of plan depends on it, never a row."""
+    sql, params = matching_ids_sql(match)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            probe_sql = sql.replace("SELECT petition_id ", "SELECT petition_id, (ctid::text::point)[0] ", 1)
+            cursor.execute(f"{probe_sql} LIMIT %s", [*params, limit])
+            rows = cursor.fetchall()
+            cursor.execute("SELECT relpages FROM pg_class WHERE oid = 'search_searchdocument'::regclass")
+            total, where = cursor.fetchone()[0], [r[1] for r in rows]
+        else:
+            cursor.execute(f"{sql} LIMIT %s", [*params, limit])
+            rows = cursor.fetchall()
+            total, where = Petition.objects.aggregate(top=Max("pk"))["top"] or 0, [r[0] for r in rows]
+    ids = [int(r[0]) for r in rows]
+    # The span read, not the last position: a sequential scan may start mid-table (synchronised scans).
+    read = max(where) - min(where) + 1 if where else 1
+    return ids, len(ids) * max(total, read) / read
+
+
 def first_hits(match, limit: int) -> list[int]:
     """At most `limit` ids of petitions matching, in no particular order (all of them if fewer)."""
     sql, params = matching_ids_sql(match)
@@ -139,7 +169,15 @@ class TextSearch:
     `user` is who searches: an ID number or phone is matched only on the petitions whose identity they may
     find (`identity.scope`), and the search is recorded (`identity.record_search`) with `ip_address`."""
 
-    def __init__(self, text: str, hits_limit: int | None = None, *, user=None, ip_address: str | None = None):
+    def __init__(
+        self,
+        text: str,
+        hits_limit: int | None = None,
+        *,
+        user=None,
+        ip_address: str | None = None,
+        staged: bool = False,
+    ):
         self.hits_limit = HITS_LIMIT if hits_limit is None else hits_limit
         self.identity = identity.parse(text)
         self.scope = None
@@ -152,10 +190,21 @@ class TextSearch:
             self.match = (
                 term(self.identity.term, prefix=False) if self.identity is not None else text_match(text)
             )
-            self.hits = first_hits(self.match, self.hits_limit + 1) if self.match else []
+            self.hits = self._first_hits(staged) if self.match else []
         self.active = bool(self.match) or self.scope is not None  # whether anything is searched
         if self.identity is not None:
             identity.record_search(self.identity, user, self.filter(Petition.objects.all()), ip_address)
+
+    def _first_hits(self, staged: bool) -> list[int]:
+        if not staged or self.hits_limit <= PROBE_HITS:
+            return first_hits(self.match, self.hits_limit + 1)
+        probe, expected = probe_hits(self.match, PROBE_HITS + 1)
+        if len(probe) <= PROBE_HITS:
+            return probe  # every match
+        if expected > 2 * self.hits_limit:
+            self.hits_limit = PROBE_HITS  # a dense word: the page is a walk, `complete` says so
+            return probe
+        return first_hits(self.match, self.hits_limit + 1)
 
     @property
     def complete(self) -> bool:
@@ -204,5 +253,4 @@ def search_petitions(
     queryset: QuerySet, text: str, hits_limit: int | None = None, *, user=None, ip_address: str | None = None
 ) -> QuerySet:
     """`queryset` narrowed to the petitions matching `text`, for a page in date order (no count)."""
-    limit = PAGE_HITS_LIMIT if hits_limit is None else hits_limit
-    return TextSearch(text, limit, user=user, ip_address=ip_address).filter(queryset)
+    return TextSearch(text, hits_limit, user=user, ip_address=ip_address, staged=True).filter(queryset)
