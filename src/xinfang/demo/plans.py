@@ -42,6 +42,7 @@ from .data import replies
 
 # Actions after which a petition is closed to the same matter being declined as pending.
 CLOSING_ACTIONS = {"conclude_on_spot", "direct_to_legal_route", "decline"}
+TERMINATING_ACTION = "re_review_opinion"  # the re-review's opinion ends the matter (三级终结)
 REVIEW_REQUEST_DAYS = shape.APPEAL_WINDOW_DAYS  # a replied matter stays "pending" while review may be asked
 # Review is by the unit one level up from the one whose opinion is appealed (Arts. 35, 36).
 UPPER_BUREAU = {data.BUREAU: data.CITY_BUREAU, data.CITY_BUREAU: data.PROVINCE_BUREAU}
@@ -166,6 +167,8 @@ class _Planner:
         done = _done(_Planner(earlier, self.route_unit, self.seed, self.now, self.rules).plan(), self.now)
         if done and done[-1].action in CLOSING_ACTIONS:
             return False
+        if any(a.action == TERMINATING_ACTION for a in done):
+            return False  # 三级终结: nothing is pending any more (the deliveries and ratings after it aside)
         received = [a.data["received_on"] for a in done if "received_on" in a.data]
         if not received:
             return True  # not replied yet: still being handled
