@@ -110,11 +110,12 @@ lint: install-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-## make bench SIZE=N [DB=sqlite|postgres]: build an N-petition database, measure, write bench/results/ (bench/README.md).
+## make bench SIZE=N [DB=sqlite|postgres] [SHAPE=county|province]: build an N-petition database, measure, write bench/results/ (bench/README.md).
 SIZE ?= 100000
 DB ?= sqlite postgres
+SHAPE ?= county
 bench: install
-	@for db in $(DB); do $(BIN)/python -m bench.run --size $(SIZE) --db $$db || exit 1; done
+	@for db in $(DB); do $(BIN)/python -m bench.run --size $(SIZE) --db $$db --shape $(SHAPE) || exit 1; done
 
 ## make prod-check: Django's deployment checks, clean, with production values (docs/deploy.md).
 prod-check: install
