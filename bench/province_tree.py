@@ -118,7 +118,6 @@ def build(cities: int = 10, counties: int = 10) -> list[County]:
     plan = choose(cities, counties)
     unit_map, region_map, code_map, result = [], [], [], []
     users = []
-    n = 0
     order = sorted(
         ((city, code) for city, codes in plan for code in codes), key=lambda p: p[1] != demo.COUNTY_CODE
     )
@@ -141,7 +140,7 @@ def build(cities: int = 10, counties: int = 10) -> list[County]:
             )
         city_bureaus[city.code] = bureau
         users.append((f"leader_{city.code}", f"{city.name}信访局领导", bureau, [Role.BUREAU_LEADER]))
-    for city, code in order:
+    for n, (city, code) in enumerate(order):
         is_home = code == demo.COUNTY_CODE
         name = demo.COUNTY_NAME if is_home else divisions.get(code).name
         population = (home.population or 680_000) if is_home else _population(code)
@@ -180,7 +179,7 @@ def build(cities: int = 10, counties: int = 10) -> list[County]:
         # Units: the demo county's cloned (or themselves), then the extra departments and township governments.
         short = _short(name)
 
-        def rename(text: str) -> str:
+        def rename(text: str, name=name, short=short) -> str:
             return text.replace(demo.COUNTY_NAME, name).replace(_short(demo.COUNTY_NAME), short)
 
         clones = {}
@@ -261,7 +260,6 @@ def build(cities: int = 10, counties: int = 10) -> list[County]:
         users.append((f"leader_{code}", f"{name}信访局领导", bureau, [Role.BUREAU_LEADER]))
         users.append((f"registrar_{code}", f"{name}登记员", bureau, [Role.REGISTRAR]))
         result.append(County(n=n, code=code, name=name, city=city.code, population=county.population))
-        n += 1
     for city, _ in plan:  # a city's population: the sum of its counties' (the per-capita figures read it)
         Region.objects.filter(code=city.code).update(
             population=sum(c.population for c in result if c.city == city.code)
