@@ -104,7 +104,7 @@ test-pg: install-test
 	# What only the owner may do (the bench's SQL copy in replica mode, the chain migration lifting the audit
 	# triggers) is skipped for the application's role above and runs here as the owner.
 	XF_DATABASE_URL=$(PG_URL) XF_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
-	  $(BIN)/python -m pytest -n 0 -q tests/bench/test_generate.py tests/audit/test_chain.py
+	  $(BIN)/python -m pytest -n 0 -q tests/bench/test_generate.py tests/bench/test_province_smoke.py tests/audit/test_chain.py
 
 lint: install-test
 	$(BIN)/ruff check src tests bench
