@@ -112,7 +112,7 @@ def build(size: int, base_max: int = BASE_MAX, log=print, province: dict | None 
         out.rows_copied = amplify(copies, size - base, log=log)
     out.copy_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    analyze()
+    analyze(log)
     log(f"  vacuum/analyze: {time.perf_counter() - started:.1f} s (not counted in the generation rate)")
     out.size = Petition.objects.count()
     if copies:
@@ -375,10 +375,27 @@ def amplify(copies: int, wanted: int, log=print, fix_sequences: bool = True, rem
     return rows
 
 
-def analyze() -> None:
-    """What autovacuum does after a bulk load anyway: planner statistics, hint bits, the visibility map."""
+def analyze(log=print) -> None:
+    """What autovacuum does after a bulk load anyway: planner statistics, hint bits, the visibility map.
+
+    On PostgreSQL an index rebuilt over rows updated earlier whose old versions cannot yet be removed
+    (the histories' updates, while another database's long transaction holds the cluster's xmin horizon:
+    another bench building at the same time) is marked `indcheckxmin` and is not used by any query until
+    that transaction ends, so every query on the table becomes a sequential scan (a 200,000-petition
+    dashboard took minutes). VACUUM FULL rewrites such a table and its indexes without that mark."""
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if _pg() else "ANALYZE")
+        if not _pg():
+            cursor.execute("ANALYZE")
+            return
+        cursor.execute(
+            "SELECT DISTINCT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+            "WHERE i.indcheckxmin AND c.relname = ANY(%s)",
+            [[m._meta.db_table for m in COPIED]],
+        )
+        for (table,) in cursor.fetchall():
+            log(f"  {table}: indexes not yet usable (indcheckxmin), rewritten by VACUUM FULL")
+            cursor.execute(f"VACUUM FULL {connection.ops.quote_name(table)}")
+        cursor.execute("VACUUM ANALYZE")
 
 
 def _drop_indexes(tables: list[str]) -> list[str]:
