@@ -39,6 +39,8 @@ class Measure:
     repeat: int
     times: list[float] = field(default_factory=list)
     result: object = None
+    queries: int = 0
+    db_seconds: float = 0.0  # of one run, untimed: how much of the figure is the database's
 
     @property
     def p50(self) -> float:
@@ -51,7 +53,8 @@ class Measure:
     def row(self) -> tuple:
         return (
             self.label,
-            f"p50 {ms(self.p50)}, p95 {ms(self.p95)} ({self.repeat} runs; {self.result})",
+            f"p50 {ms(self.p50)}, p95 {ms(self.p95)} ({self.repeat} runs; {self.result}; one run: "
+            f"{self.queries} queries, {ms(self.db_seconds)} in the database)",
             f"≤ {ms(self.target)}",
             verdict(self.p95, self.target),
         )
@@ -171,7 +174,10 @@ def run(repeat: int = 15, log=print) -> list[Measure]:
     for m in measures(repeat):
         log(f"  {m.label}")
         m.times = timed(m.run, m.repeat)
-        m.result = m.run()
+        with CaptureQueriesContext(connection) as captured:
+            m.result = m.run()
+        m.queries = len(captured.captured_queries)
+        m.db_seconds = sum(float(q["time"]) for q in captured.captured_queries)
         done.append(m)
     return done
 
