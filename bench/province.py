@@ -200,8 +200,8 @@ def explain_slowest(done: list[Measure], count: int = 2) -> list[str]:
                 cursor.execute("EXPLAIN QUERY PLAN " + slowest["sql"])
             plan = "\n".join(" ".join(str(c) for c in row) for row in cursor.fetchall())
         sections.append(
-            f"### {m.label}\n\n{len(queries)} queries, {total * 1000:.0f} ms in the database of "
-            f"{m.p50 * 1000:.0f} ms; the slowest ({float(slowest['time']) * 1000:.0f} ms):\n\n"
+            f"### {m.label}\n\n{len(queries)} queries, {total * 1000:.0f} ms in the database in this run "
+            f"(the measure's p50: {m.p50 * 1000:.0f} ms); the slowest ({float(slowest['time']) * 1000:.0f} ms):\n\n"
             f"```sql\n{slowest['sql'][:3000]}\n```\n\n```\n{plan}\n```"
         )
     return sections
