@@ -104,17 +104,18 @@ test-pg: install-test
 	# What only the owner may do (the bench's SQL copy in replica mode, the chain migration lifting the audit
 	# triggers) is skipped for the application's role above and runs here as the owner.
 	XF_DATABASE_URL=$(PG_URL) XF_STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
-	  $(BIN)/python -m pytest -n 0 -q tests/bench/test_generate.py tests/audit/test_chain.py
+	  $(BIN)/python -m pytest -n 0 -q tests/bench/test_generate.py tests/bench/test_province_smoke.py tests/audit/test_chain.py
 
 lint: install-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-## make bench SIZE=N [DB=sqlite|postgres]: build an N-petition database, measure, write bench/results/ (bench/README.md).
+## make bench SIZE=N [DB=sqlite|postgres] [SHAPE=county|province]: build an N-petition database, measure, write bench/results/ (bench/README.md).
 SIZE ?= 100000
 DB ?= sqlite postgres
+SHAPE ?= county
 bench: install
-	@for db in $(DB); do $(BIN)/python -m bench.run --size $(SIZE) --db $$db || exit 1; done
+	@for db in $(DB); do $(BIN)/python -m bench.run --size $(SIZE) --db $$db --shape $(SHAPE) || exit 1; done
 
 ## make prod-check: Django's deployment checks, clean, with production values (docs/deploy.md).
 prod-check: install

@@ -46,6 +46,7 @@ BASE_MAX = 4_000
 YEARS = 10
 SEED = 20260301
 COPIES_PER_STATEMENT = 25
+PROVINCE_BASE_MIN = 300  # a province's base is its demo county's share of the size, but never fewer than this
 # Parents before children; every row of these tables belongs to one petition and is copied with it.
 COPIED = (Petition, PetitionParty, Deadline, Routing, Reply, Extension, Rating, Review, Event, SearchDocument)
 
@@ -60,16 +61,25 @@ class Generation:
     history_seconds: float = 0.0
     copy_seconds: float = 0.0
     rows_copied: int = 0
+    counties: int = 1
 
     @property
     def seconds(self) -> float:
         return self.base_seconds + self.index_seconds + self.history_seconds + self.copy_seconds
 
 
-def build(size: int, base_max: int = BASE_MAX, log=print) -> Generation:
+def build(size: int, base_max: int = BASE_MAX, log=print, province: dict | None = None) -> Generation:
+    """`province={"cities": 10, "counties": 10}`: the province shape (bench/province_tree.py), the base
+    sized to the demo county's share of the province's population and every copy moved into one county."""
     out = Generation(size=size)
     load_demo_county()
     base = min(size, base_max)
+    counties = None
+    if province is not None:
+        from . import province_tree
+
+        share = province_tree.home_share(province["cities"], province["counties"])
+        base = min(base, max(PROVINCE_BASE_MIN, round(size * share)))
     started = time.perf_counter()
     generate(base, SEED)
     out.base, out.base_seconds = base, time.perf_counter() - started
@@ -87,12 +97,22 @@ def build(size: int, base_max: int = BASE_MAX, log=print) -> Generation:
         f"({out.actions / max(out.history_seconds, 1e-9):.0f} actions/s)"
     )
     copies = math.ceil(size / base) - 1
+    if province is not None:
+        started = time.perf_counter()
+        counties = province_tree.build(province["cities"], province["counties"])
+        out.counties = len(counties)
+        log(f"  province: {len(counties)} counties in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
-    if copies:
+    if copies and counties is not None:
+        base_ids = list(Petition.objects.order_by("pk").values_list("pk", flat=True))
+        province_tree.assign(base_ids, copies, size - base, counties, SEED)
+        out.rows_copied = amplify(copies, size - base, log=log, remap=True)
+        province_tree.drop_maps()
+    elif copies:
         out.rows_copied = amplify(copies, size - base, log=log)
     out.copy_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    analyze()
+    analyze(log)
     log(f"  vacuum/analyze: {time.perf_counter() - started:.1f} s (not counted in the generation rate)")
     out.size = Petition.objects.count()
     if copies:
@@ -130,7 +150,7 @@ def _settled(expression: str, settled: str) -> str:
     return f"CASE WHEN k % {YEARS} <> 0 AND {{open}} THEN {settled} ELSE {expression} END"
 
 
-def _overrides(model, strides: dict, quote) -> dict[str, str]:
+def _overrides(model, strides: dict, quote, code=lambda column: column) -> dict[str, str]:
     pg = _pg()
     if model is Petition:
         stride = strides[Petition]
@@ -152,7 +172,7 @@ def _overrides(model, strides: dict, quote) -> dict[str, str]:
         )
         is_open = "status IN ({})".format(", ".join(f"'{s.value}'" for s in OPEN_STATUSES))
         return {
-            "registration_number": f"'XF-' || receiving_region_code || '-' || {year} || '-' || {number}",
+            "registration_number": f"'XF-' || {code('receiving_region_code')} || '-' || {year} || '-' || {number}",
             "query_code_hash": code_hash,
             "external_id": "NULL",
             "status": _settled("status", f"'{Status.CONCLUDED.value}'").format(open=is_open),
@@ -212,15 +232,37 @@ def _shift_json_dates(column: str) -> str:
     )
 
 
-def _copy_sql(model, strides: dict, first: int, last: int, limit_petition: int) -> str:
-    """Copies `first`..`last` of the base rows of `model`; the last copy only up to petition `limit_petition`."""
+def _mapped(table: str, key: str, new: str, column: str) -> str:
+    """The county's counterpart of a base row's unit or region (bench_assign's n and twin), else itself."""
+    return (
+        f"COALESCE((SELECT m.{new} FROM {table} m WHERE m.{key} = {column} AND m.n = a.n "
+        f"AND m.twin = a.twin), {column})"
+    )
+
+
+def _copy_sql(model, strides: dict, first: int, last: int, limit_petition: int, remap: bool = False) -> str:
+    """Copies `first`..`last` of the base rows of `model`; the last copy only up to petition `limit_petition`.
+
+    `remap`: the province shape. Which copies of which petitions exist is bench_assign's (pid, k) rather than
+    every k, and each copy's units, regions and region codes are its county's (bench/province_tree.py)."""
     quote = connection.ops.quote_name
-    overrides = _overrides(model, strides, quote)
+    from xinfang.orgs.models import OrgUnit, Region
+
+    def code(column: str) -> str:
+        return _mapped("bench_code_map", "old_code", "new_code", column) if remap else column
+
+    overrides = _overrides(model, strides, quote, code)
     columns, values = [], []
     for field in model._meta.concrete_fields:
         column = quote(field.column)
         if field.column in overrides:
             value = overrides[field.column]
+        elif remap and isinstance(field, ForeignKey) and field.related_model is OrgUnit:
+            value = _mapped("bench_unit_map", "old_id", "new_id", column)
+        elif remap and isinstance(field, ForeignKey) and field.related_model is Region:
+            value = _mapped("bench_region_map", "old_id", "new_id", column)
+        elif remap and field.column.endswith("region_code"):
+            value = code(column)
         elif isinstance(field, (ForeignKey, OneToOneField)) and field.related_model in strides:
             value = f"{column} + k * {strides[field.related_model]}"
         elif field.primary_key and isinstance(field, (AutoField, BigAutoField)):
@@ -232,6 +274,12 @@ def _copy_sql(model, strides: dict, first: int, last: int, limit_petition: int) 
         columns.append(column)
         values.append(value)
     petition = "id" if model is Petition else "petition_id"
+    if remap:
+        table = quote(model._meta.db_table)
+        return (
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {table} "
+            f"JOIN bench_assign a ON a.pid = {table}.{petition} WHERE a.k BETWEEN {first} AND {last}"
+        )
     copies = f"generate_series({first}, {last}) AS ks(k)" if _pg() else "ks"
     with_ks = (
         ""
@@ -282,10 +330,11 @@ def _unchecked_references():
                 cursor.execute("PRAGMA foreign_keys = ON")
 
 
-def amplify(copies: int, wanted: int, log=print, fix_sequences: bool = True) -> int:
+def amplify(copies: int, wanted: int, log=print, fix_sequences: bool = True, remap: bool = False) -> int:
     """Write `copies` copies of the base, `wanted` petitions in all (the last copy may be partial).
 
-    `fix_sequences=False` leaves PostgreSQL's id sequences alone (setval outlives a rolled-back test)."""
+    `fix_sequences=False` leaves PostgreSQL's id sequences alone (setval outlives a rolled-back test);
+    `remap=True` copies what bench_assign lists, each into its county (bench/province_tree.py)."""
     strides = _strides()
     stride = strides[Petition]
     base_ids = list(Petition.objects.order_by("pk").values_list("pk", flat=True))
@@ -306,7 +355,7 @@ def amplify(copies: int, wanted: int, log=print, fix_sequences: bool = True) -> 
             limit = last_limit if last == copies else stride
             with connection.cursor() as cursor:
                 for model in COPIED:
-                    cursor.execute(_copy_sql(model, strides, first, last, limit))
+                    cursor.execute(_copy_sql(model, strides, first, last, limit, remap))
                     rows += cursor.rowcount
                 # A repeat whose earlier petition lies beyond a partial last copy points nowhere: unlink it.
                 if last == copies and limit < stride:
@@ -326,10 +375,27 @@ def amplify(copies: int, wanted: int, log=print, fix_sequences: bool = True) -> 
     return rows
 
 
-def analyze() -> None:
-    """What autovacuum does after a bulk load anyway: planner statistics, hint bits, the visibility map."""
+def analyze(log=print) -> None:
+    """What autovacuum does after a bulk load anyway: planner statistics, hint bits, the visibility map.
+
+    On PostgreSQL an index rebuilt over rows updated earlier whose old versions cannot yet be removed
+    (the histories' updates, while another database's long transaction holds the cluster's xmin horizon:
+    another bench building at the same time) is marked `indcheckxmin` and is not used by any query until
+    that transaction ends, so every query on the table becomes a sequential scan (a 200,000-petition
+    dashboard took minutes). VACUUM FULL rewrites such a table and its indexes without that mark."""
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if _pg() else "ANALYZE")
+        if not _pg():
+            cursor.execute("ANALYZE")
+            return
+        cursor.execute(
+            "SELECT DISTINCT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+            "WHERE i.indcheckxmin AND c.relname = ANY(%s)",
+            [[m._meta.db_table for m in COPIED]],
+        )
+        for (table,) in cursor.fetchall():
+            log(f"  {table}: indexes not yet usable (indcheckxmin), rewritten by VACUUM FULL")
+            cursor.execute(f"VACUUM FULL {connection.ops.quote_name(table)}")
+        cursor.execute("VACUUM ANALYZE")
 
 
 def _drop_indexes(tables: list[str]) -> list[str]:

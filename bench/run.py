@@ -19,10 +19,11 @@ RESULTS = REPO / "bench" / "results"
 HELPDESK_MAX = 100_000
 
 
-def configure(db: str, size: int, reuse: bool = False) -> str:
+def configure(db: str, size: int, reuse: bool = False, tag: str = "") -> str:
+    """`tag` tells apart the files of another shape of the same size ("-province")."""
     DATA.mkdir(parents=True, exist_ok=True)
-    os.environ["XF_DATA_DIR"] = str(DATA / f"var-{db}-{size}")
-    (DATA / f"var-{db}-{size}").mkdir(exist_ok=True)
+    os.environ["XF_DATA_DIR"] = str(DATA / f"var-{db}-{size}{tag}")
+    (DATA / f"var-{db}-{size}{tag}").mkdir(exist_ok=True)
     os.environ["XF_STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
     os.environ.setdefault("XF_HUEY_IMMEDIATE", "0")
     # The measured clients log in with force_login and have no phone to answer the second factor; the gate
@@ -30,7 +31,7 @@ def configure(db: str, size: int, reuse: bool = False) -> str:
     os.environ.setdefault("XF_2FA_ENFORCED", "0")
     os.environ["DJANGO_SETTINGS_MODULE"] = "xinfang.settings"
     if db == "sqlite":
-        path = DATA / f"bench-{size}.sqlite3"
+        path = DATA / f"bench-{size}{tag}.sqlite3"
         for suffix in ("", "-wal", "-shm") if not reuse else ():
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.environ.pop("XF_DATABASE_URL", None)
@@ -40,7 +41,7 @@ def configure(db: str, size: int, reuse: bool = False) -> str:
 
     server = os.environ.get("XF_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
     # Another name when several people bench on one server at once (XF_BENCH_PG_DB).
-    name = os.environ.get("XF_BENCH_PG_DB") or f"xinfang_bench_{size}"
+    name = os.environ.get("XF_BENCH_PG_DB") or f"xinfang_bench_{'prov_' if tag else ''}{size}"
     if not reuse:
         with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -56,13 +57,15 @@ def table(rows: list[tuple], header: tuple) -> str:
 
 
 def _generate(args, generate, measure, log) -> list[tuple]:
-    log(f"[bench] generating {args.size} petitions")
-    gen = generate.build(args.size, base_max=args.base, log=log)
+    log(f"[bench] generating {args.size} petitions ({args.shape})")
+    province = {"cities": args.cities, "counties": args.counties} if args.shape == "province" else None
+    gen = generate.build(args.size, base_max=args.base, log=log, province=province)
     copied = gen.size - gen.base
     rows = [
         (
             f"Generate {gen.size:,} petitions: base {gen.base:,} (demo generator, search index, every history "
-            "replayed through the workflow), the rest copied in SQL",
+            "replayed through the workflow), the rest copied in SQL"
+            + (f" into {gen.counties} counties by population" if province else ""),
             f"{gen.size / gen.seconds:,.0f} petitions/s overall ({gen.seconds:.0f} s: base {gen.base_seconds:.0f} s, "
             f"index {gen.index_seconds:.0f} s, histories {gen.history_seconds:.0f} s = "
             f"{gen.actions / max(gen.history_seconds, 1e-9):,.0f} workflow actions/s, copies {gen.copy_seconds:.0f} s)",
@@ -82,8 +85,8 @@ def _generate(args, generate, measure, log) -> list[tuple]:
     return rows
 
 
-def _earlier_rows(db: str, size: int) -> list[tuple]:
-    files = sorted(RESULTS.glob(f"*-{size}-{db}.md"))
+def _earlier_rows(db: str, size: int, suffix: str = "") -> list[tuple]:
+    files = sorted(RESULTS.glob(f"*-{size}-{db}{suffix}.md"))
     if not files:
         return []
     rows = []
@@ -129,9 +132,19 @@ def main(argv=None) -> int:
         help="measure the database an earlier run built (after VACUUM ANALYZE); its generation and "
         "django-helpdesk rows are carried over from its results file",
     )
+    parser.add_argument(
+        "--shape",
+        choices=["county", "province"],
+        default=os.environ.get("SHAPE") or "county",
+        help="county: the demo county copied (default); province: cities × counties, the province's "
+        "figures (bench/province.py)",
+    )
+    parser.add_argument("--cities", type=int, default=10, help="province shape: cities")
+    parser.add_argument("--counties", type=int, default=10, help="province shape: counties per city")
     args = parser.parse_args(argv)
+    suffix = "-province" if args.shape == "province" else ""
     skip = {s for s in args.skip.split(",") if s}
-    where = configure(args.db, args.size, args.reuse)
+    where = configure(args.db, args.size, args.reuse, suffix)
     sys.path.insert(0, str(REPO / "src"))
 
     import django
@@ -150,7 +163,7 @@ def main(argv=None) -> int:
     log(f"[bench] {args.db} {where}: migrating")
     call_command("migrate", verbosity=0, interactive=False)
     machine_rows = machine.describe(str(DATA))
-    earlier = _earlier_rows(args.db, args.size) if args.reuse else []
+    earlier = _earlier_rows(args.db, args.size, suffix) if args.reuse else []
     if args.reuse:
         generate.analyze()
         rows = [r for r in earlier if r[0].startswith(("Generate", "Bulk copy"))]
@@ -164,6 +177,14 @@ def main(argv=None) -> int:
             "and django-helpdesk rows are that run's."
         )
     repeat = max(args.repeat, 1)
+    sections = []
+    if suffix:
+        from . import province
+
+        log("[bench] province figures")
+        found, sections = province.report(repeat, log)
+        rows += found
+        skip |= {"lists", "todo", "search", "rates", "scan", "intake", "import", "helpdesk"}
     steps = [
         ("lists", lambda: measure.list_rows(repeat)),
         ("todo", lambda: todo.todo_rows(repeat)),
@@ -212,19 +233,21 @@ def main(argv=None) -> int:
     machine_rows.append(("Load average at end", " ".join(f"{x:.1f}" for x in os.getloadavg())))
     body = "\n\n".join(
         [
-            f"# xinfang bench: {args.size:,} petitions on {'PostgreSQL' if args.db == 'postgres' else 'SQLite'}",
+            f"# xinfang bench: {args.size:,} petitions on {'PostgreSQL' if args.db == 'postgres' else 'SQLite'}"
+            + (f", a province ({args.cities} cities × {args.counties} counties)" if suffix else ""),
             f"Run {clock.now().astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M} (Asia/Shanghai), {total / 60:.1f} min in all. "
-            f"Command: `make bench SIZE={args.size} DB={args.db}`.",
+            f"Command: `make bench SIZE={args.size} DB={args.db}{' SHAPE=province' if suffix else ''}`.",
             "## Machine\n\n" + table(machine_rows, ("", "")),
             "## Figures\n\n" + table(rows, ("Measure", "Figure", "Target", "Verdict")),
             *(["## Notes\n\n" + "\n".join(f"- {n}" for n in notes)] if notes else []),
+            *(["## Plans of the two slowest measures\n\n" + "\n\n".join(sections)] if sections else []),
             "How the data is made and what the figures mean: bench/README.md; what they imply: docs/scaling.md.",
         ]
     )
     print(body)
     if not args.no_write:
         RESULTS.mkdir(parents=True, exist_ok=True)
-        out = RESULTS / f"{clock.today():%Y-%m-%d}-{args.size}-{args.db}.md"
+        out = RESULTS / f"{clock.today():%Y-%m-%d}-{args.size}-{args.db}{suffix}.md"
         out.write_text(body + "\n", encoding="utf-8")
         log(f"[bench] written {out.relative_to(REPO)}")
     return 0
