@@ -19,8 +19,8 @@ from openpyxl import load_workbook
 from tests import factories as f
 from tests.scenes import when
 from tests.viewtests import get
-from xinfang.orgs.models import Level, Role, UnitKind
-from xinfang.petitions.models import Channel, PetitionClass
+from xinfang.orgs.models import Level, OrgUnit, Role, UnitKind
+from xinfang.petitions.models import Channel, Petition, PetitionClass
 from xinfang.stats import jurisdictions, report
 from xinfang.stats.models import AssessmentScheme, ManualDeduction
 from xinfang.stats.rates import Rate
@@ -232,3 +232,30 @@ def test_an_unknown_sort_figure_is_a_clear_400(client, city, people):
         client, url("stats:dashboard", region="330100", rank_by="x", **MARCH_QUERY), people.city_registrar
     )
     assert response.status_code == 400
+
+
+def test_above_a_county_the_unit_table_keeps_to_the_scopes_own_units(client, city, org, people):
+    page = get(client, url("stats:dashboard", region="330100", **MARCH_QUERY), people.city_registrar)
+    units = {row.unit.code for row in page.context["rows"]}
+    assert units and all(
+        u.region_id == org.city.pk for u in OrgUnit.objects.filter(code__in=units)
+    )  # the city bureau, not the counties' departments and streets
+    assert org.city_bureau.code in units and org.housing.code not in units
+    assert "本级各单位信访事项办理情况" in page.content.decode()
+    county = get(client, url("stats:dashboard", region="330102", **MARCH_QUERY), people.city_registrar)
+    assert org.housing.code in {row.unit.code for row in county.context["rows"]}
+    assert "本级各单位" not in county.content.decode()
+
+
+def test_a_province_sized_scope_selects_its_units_by_subquery_with_the_same_figures(city, org, monkeypatch):
+    from xinfang.stats import scope as scope_module
+
+    march = ctx(*MARCH)
+    listed = report.figures(Scope.for_region("330100"), march, heavy=False)
+    monkeypatch.setattr(scope_module, "LISTED_UNITS_MAX", 0)
+    by_subquery = Scope.for_region("330100")
+    sql = str(Petition.objects.filter(by_subquery.unit_q("responsible_unit")).query)
+    assert sql.count("SELECT") == 2 and "IN (SELECT" in sql
+    selected = report.figures(by_subquery, march, heavy=False)
+    assert selected.volume.total == listed.volume.total and selected.volume.total.batches == 7
+    assert selected.rates == listed.rates

@@ -17,6 +17,8 @@ from django.db.models.lookups import Exact
 from xinfang import inputs
 from xinfang.orgs.models import OrgUnit, Region
 
+LISTED_UNITS_MAX = 1_000  # more units than this (a province) are selected by a subquery, not a list of ids
+
 
 def code_within(field: str, prefix: str, *, indexed: bool = True) -> Q:
     """Rows whose region code in `field` lies inside the region with this prefix ('' is the whole country).
@@ -102,9 +104,7 @@ class Scope:
     def unit_ids(self) -> list[int]:
         if self.unit is not None:
             return [self.unit.pk]
-        return list(
-            OrgUnit.objects.filter(code_within("region__code", self.prefix)).values_list("pk", flat=True)
-        )
+        return list(self._units_within().values_list("pk", flat=True))
 
     def units(self):
         return OrgUnit.objects.filter(pk__in=self.unit_ids).select_related("region").order_by("code")
@@ -115,7 +115,14 @@ class Scope:
             return Q(**{f"{field}_id": self.unit.pk})
         if not self.prefix:
             return Q()
+        if len(self.unit_ids) > LISTED_UNITS_MAX:
+            # A province's thousands of ids, bound one by one, cost more to send and plan than the lookup
+            # they ask for: the database reads them itself.
+            return Q(**{f"{field}_id__in": self._units_within().values("pk")})
         return Q(**{f"{field}_id__in": self.unit_ids})
+
+    def _units_within(self):
+        return OrgUnit.objects.filter(code_within("region__code", self.prefix))
 
     def petition_q(self, prefix: str = "", *, indexed: bool = True) -> Q:
         """Petitions in scope. For a unit: those it is answerable for (its responsible unit, or received by

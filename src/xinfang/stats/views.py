@@ -102,13 +102,17 @@ def dashboard(request):
     if request.GET.get("format") == "xlsx":
         content = exports.figures_workbook(figures, panel_data)
         return _xlsx(content, f"{q.scope.name}{q.period.label}信访统计.xlsx")
-    rows = active_rows(unit_table(q.scope, q.ctx)) if q.scope.region is not None else []
+    # Above a county the lower jurisdictions are ranked side by side (`lower`); the unit table keeps to the
+    # scope's own level: a province's 5,000 units made a page of 20,000 cells (bench/results, province shape).
+    own_level = lower is not None
+    rows = active_rows(unit_table(q.scope, q.ctx, own_level=own_level)) if q.scope.region is not None else []
     context = _base_context(request, q) | {
         "figures": figures,
         "volume_cards": presenters.volume_cards(q, figures, year_before, previous, base),
         "visit_levels": presenters.visit_levels(q, figures),
         "rate_cards": presenters.rate_cards(q, figures, year_before, previous, base),
         "rows": rows,
+        "own_level": own_level,
         "comparison": comparison(q.period, q.today),
         "unit_sections": sections(rows),
         "rate_columns": RATE_COLUMNS,
