@@ -43,6 +43,7 @@ def _setup(data_dir: Path) -> None:
 
 def _org():
     from tests import factories as f
+
     from xinfang.orgs.models import Level, Role, UnitKind
 
     national = f.region("100000", "全国", Level.NATIONAL)
@@ -61,8 +62,8 @@ def _org():
 
 def measure(actions: int) -> dict:
     from huey.contrib.djhuey import HUEY
-
     from tests import factories as f
+
     from xinfang.documents.models import Document
     from xinfang.workflow.services import perform
 

@@ -50,7 +50,11 @@ def test_the_transition_records_the_notice_and_renders_nothing_before_commit(
     assert hashlib.sha256(read(notice.docx)).hexdigest() == notice.docx_sha256
     assert "已将该事项转送上城区住房和城乡建设局办理" in pdf_text(read(notice.pdf))
     rendered = Event.objects.get(action="render_document")
-    assert (rendered.target_type, rendered.target_id, rendered.petition_id) == ("document", str(notice.pk), None)
+    assert (rendered.target_type, rendered.target_id, rendered.petition_id) == (
+        "document",
+        str(notice.pk),
+        None,
+    )
     assert rendered.data["pdf_sha256"] == notice.pdf_sha256
     assert rendered.actor is None
 
