@@ -141,7 +141,10 @@ class reads_from_replica(ContextDecorator):  # noqa: N801 - used like a function
         return type(self)()  # one per call of a decorated function: threads must not share the token
 
     def __enter__(self):
-        self._token = _wanted.set(configured() and health().usable)
+        # In a transaction on the primary nothing would read the replica: no need to ask it how it is.
+        self._token = _wanted.set(
+            configured() and not connections["default"].in_atomic_block and health().usable
+        )
         return self
 
     def __exit__(self, *exc):
