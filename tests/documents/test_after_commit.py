@@ -13,6 +13,7 @@ from django.urls import reverse
 from xinfang.audit.models import Event
 from xinfang.documents import files, rendering, tasks
 from xinfang.documents.models import Document, DocumentKind, DocumentStatus, DocumentTemplate
+from xinfang.workflow.errors import TransitionRefused
 from xinfang.workflow.services import perform
 
 from .conftest import pdf_text, read
@@ -62,7 +63,7 @@ def test_the_transition_records_the_notice_and_renders_nothing_before_commit(
 def test_a_refused_transition_leaves_no_document_and_queues_nothing(
     petition, people, org, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Exception):  # noqa: B017
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(TransitionRefused):
         perform(petition, "transfer", people.other_county_registrar, to_unit=org.housing)
     assert callbacks == [] and not Document.objects.exists()
 
@@ -104,6 +105,22 @@ def test_the_files_say_what_the_notice_said_when_issued_even_after_a_template_ed
     notice.refresh_from_db()
     text = pdf_text(read(notice.pdf))
     assert "新增的一句话" not in text and "上城区住房和城乡建设局" in text
+
+
+def test_a_queue_that_refuses_the_task_leaves_the_action_done_and_the_notice_to_its_download(
+    client, petition, people, org, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch.object(tasks, "render_document", side_effect=OSError("queue full")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        notice = _transfer(petition, people, org)
+    petition.refresh_from_db()
+    assert petition.status == "transferred"
+    notice.refresh_from_db()
+    assert notice.status == DocumentStatus.RENDERING
+    client.force_login(people.registrar)
+    assert client.get(reverse("documents:download_docx", args=[notice.pk])).status_code == 200
 
 
 def test_two_renderers_of_one_notice_keep_one_set_of_files(petition, people, org):

@@ -152,7 +152,9 @@ def issue(
                 action="issue_document", target=document, petition=petition, actor=actor, at=at, data=data
             )
             if files_after_commit:
-                transaction.on_commit(lambda: tasks.render_document(document.pk))
+                # robust: a queue that cannot take the task must not turn a committed action into an
+                # error page; the document stays 生成中 and its first download renders it.
+                transaction.on_commit(lambda: tasks.render_document(document.pk), robust=True)
     except BaseException:
         for path in stored:  # files of a document that was never recorded
             default_storage.delete(path)
