@@ -48,6 +48,11 @@ def pytest_configure(config):
     from django.conf import settings
 
     dbroles.install_flush_guards()
+    # Tasks run where they are queued (XF_HUEY_IMMEDIATE): a notice's files are written when the
+    # transition's commit callbacks run (django_capture_on_commit_callbacks), not by a worker nobody started.
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
 
     # Password hashing by design is slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

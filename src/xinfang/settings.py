@@ -230,6 +230,24 @@ else:
             },
         }
     }
+# A PostgreSQL streaming replica for statistics, dashboards, bulletins and exports (xinfang.replica,
+# docs/deploy.md "Read replica"): only the reads that code marks with `reads_from_replica()`, never inside a
+# transaction on the primary, and the primary whenever the replica is down or lags more than
+# XF_REPLICA_MAX_LAG_SECONDS (checked at most every XF_REPLICA_CHECK_SECONDS per process).
+REPLICA_URL = os.environ.get("XF_REPLICA_URL", "")
+XF_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("XF_REPLICA_MAX_LAG_SECONDS", 30))
+XF_REPLICA_CHECK_SECONDS = float(os.environ.get("XF_REPLICA_CHECK_SECONDS", 10))
+if REPLICA_URL:
+    if not DATABASE_URL:
+        raise ImproperlyConfigured("XF_REPLICA_URL 只能与 PostgreSQL 主库（XF_DATABASE_URL）一起使用。")
+    DATABASES["replica"] = dj_database_url.parse(REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("XF_REPLICA_URL 须为 PostgreSQL 流复制备库的地址（postgres://…）。")
+    # A replica that is down must cost a fallback, not a hung page.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    # The test run has no replica of its test database: the alias reads the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["xinfang.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"
 

@@ -398,7 +398,9 @@ def test_a_user_who_cannot_see_the_petition_cannot_record_its_delivery(notice, p
 # --- the workflow's hook -----------------------------------------------------------------------------------
 
 
-def test_issue_for_transition_fills_the_notice_from_the_event(petition, people, org):
+def test_issue_for_transition_fills_the_notice_from_the_event(
+    petition, people, org, django_capture_on_commit_callbacks
+):
     event = audit.record(
         action="extend",
         target=petition,
@@ -408,9 +410,11 @@ def test_issue_for_transition_fills_the_notice_from_the_event(petition, people, 
         reason="需要征求市级部门意见",
         data={"days": 15, "previous_due_on": "2026-12-14", "new_due_on": "2026-12-29"},
     )
-    document = services.issue_for_transition(
-        petition, DocumentKind.EXTENSION_NOTICE, event, people.bureau_handler
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the files are written after commit
+        document = services.issue_for_transition(
+            petition, DocumentKind.EXTENSION_NOTICE, event, people.bureau_handler
+        )
+    document.refresh_from_db()
     assert document.event == event
     assert document.issuing_unit == org.bureau
     assert document.issued_by == people.bureau_handler
@@ -426,7 +430,9 @@ def test_issue_for_transition_fills_the_notice_from_the_event(petition, people, 
     assert "因需要征求市级部门意见，" in text and "延长十五日，延长至2026年12月29日" in text
 
 
-def test_issue_for_transition_takes_the_issuing_unit_and_legal_route_from_the_event(petition, people, org):
+def test_issue_for_transition_takes_the_issuing_unit_and_legal_route_from_the_event(
+    petition, people, org, django_capture_on_commit_callbacks
+):
     event = audit.record(
         action="direct_to_legal_route",
         target=petition,
@@ -434,7 +440,9 @@ def test_issue_for_transition_takes_the_issuing_unit_and_legal_route_from_the_ev
         actor=people.registrar,
         data={"issuing_unit": str(org.housing.pk), "legal_route": "administrative"},
     )
-    document = services.issue_for_transition(petition, "non_acceptance_notice", event, people.registrar)
+    with django_capture_on_commit_callbacks(execute=True):
+        document = services.issue_for_transition(petition, "non_acceptance_notice", event, people.registrar)
+    document.refresh_from_db()
     assert document.issuing_unit == org.housing
     assert document.number == "上城区住房和城乡建设局〔2026〕不受字第1号"
     text = pdf_text(read(document.pdf))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xinfang import clock
 from xinfang.http import client_ip
 from xinfang.petitions.selectors import visible_to
+from xinfang.replica import reads_from_replica
 
 from . import report, services
 from .forms import CloseForm, DisputeForm, EscalateForm, MediateForm
@@ -129,6 +130,7 @@ def dispute_action(request, pk, step):
 
 @login_required
 @require_GET
+@reads_from_replica()  # an export: the replica's copy is as good
 def monthly_report(request):
     unit = request.user.unit
     if unit is None or not unit.sees_jurisdiction:

@@ -74,6 +74,7 @@ class DocumentAdmin(PetitionScopedAdmin, ReadOnlyAdmin):
         "issued_by",
         "template",
         "template_version",
+        "status",
         "files",
         "docx_sha256",
         "pdf_sha256",

@@ -81,6 +81,14 @@ class DocumentSequence(models.Model):
         return f"{self.prefix}第{self.last}号"
 
 
+class DocumentStatus(models.TextChoices):
+    """A transition's notice is recorded (number, context, text) in the transition and its files are written
+    after commit by the worker (documents.tasks), so rendering never holds the petition's lock."""
+
+    RENDERING = "rendering", "生成中"
+    READY = "ready", "已生成"
+
+
 def document_path(document: Document, ext: str) -> str:
     return (
         f"documents/{document.year}/{document.issuing_unit.code}/{document.kind}-{document.serial:05d}.{ext}"
@@ -122,6 +130,12 @@ class Document(models.Model):
         related_name="+",
         help_text="产生本文书的流程操作",
     )
+    status = models.CharField(
+        "文件状态", max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.READY
+    )
+    # The filled template, kept only until the files are written (then emptied): the files say exactly what
+    # the document said when it was issued, whatever the template says by the time the worker gets to it.
+    markup = models.TextField("待生成的正文", blank=True, editable=False)
     docx = models.FileField("Word 文件", max_length=200)
     docx_sha256 = models.CharField("Word 文件摘要", max_length=64)
     pdf = models.FileField("PDF 文件", max_length=200)

@@ -2,8 +2,10 @@
 
 Public API:
 
-* ``issue(petition, kind, *, unit, actor, at=None, context=None, event=None) -> Document``
-* ``issue_for_transition(petition, notice_kind, event, actor) -> Document | None`` (the workflow's hook)
+* ``issue(petition, kind, *, unit, actor, at=None, context=None, event=None, files_after_commit=False)
+  -> Document``
+* ``issue_for_transition(petition, notice_kind, event, actor) -> Document | None`` (the workflow's hook; the
+  files are rendered after commit)
 * ``issued_on(petition, event=None) -> list[Document]`` (the workflow's hook listing them)
 * ``record_delivery(document, method, delivered_at, received_on, actor, *, proof=None, ip_address=None)``,
   ``may_record_delivery(document, user)`` and ``delivered_by_transition`` (the workflow's hook): ``delivery``
@@ -16,7 +18,6 @@ import datetime as dt
 import hashlib
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -29,10 +30,11 @@ from xinfang.orgs.models import OrgUnit, UnitKind
 from xinfang.petitions.models import PetitionClass
 from xinfang.petitions.selectors import visible_to
 
+from . import files, tasks
 from .context import build_context
 from .delivery import may_record_delivery, record_delivery
-from .models import Document, DocumentKind, DocumentSequence, DocumentTemplate, document_path
-from .rendering import parse, render_html, title_of, to_docx, to_pdf
+from .models import Document, DocumentKind, DocumentSequence, DocumentStatus, DocumentTemplate
+from .rendering import parse, render_html, title_of
 
 # Template fields that change what a document says; editing one of them makes a new template version.
 RENDERED_FIELDS = {"title", "body", "number_word"}
@@ -87,10 +89,6 @@ def _check_may_issue(petition, unit: OrgUnit, actor, context: dict) -> None:
             raise ValidationError({"__all__": ["检举控告类事项的文书不得由被检举单位出具或送交被检举单位。"]})
 
 
-def _store(path: str, content: bytes) -> str:
-    return default_storage.save(path, ContentFile(content))
-
-
 def issue(
     petition,
     kind: str,
@@ -100,10 +98,16 @@ def issue(
     at: dt.datetime | None = None,
     context: dict | None = None,
     event=None,
+    files_after_commit: bool = False,
 ) -> Document:
-    """Render the kind's current template for this petition to docx and PDF, store both, and record the
-    Document and its audit row in the caller's transaction. `context` adds to or overrides the built context
-    (see context.build_context); `event` is the workflow event whose data fills the notice."""
+    """Record the Document and its audit row in the caller's transaction: its number, the kind's current
+    template filled for this petition (`context` adds to or overrides the built context, see
+    context.build_context; `event` is the workflow event whose data fills the notice), and its docx and PDF.
+
+    With `files_after_commit` the files are not rendered here: the document is recorded as 生成中 with its
+    filled text, and the worker renders that text after the caller's transaction commits (files.render_files,
+    through tasks.render_document), so a transition does not hold the petition's row lock (or SQLite's write
+    lock) for the PDF. The download renders it on the spot if the worker has not got to it yet."""
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": ["文书种类无效。"]})
     template = DocumentTemplate.objects.filter(kind=kind).first()
@@ -119,9 +123,7 @@ def issue(
             values = build_context(petition, kind, unit=unit, at=at, event=event, extra=context)
             values.update(number=number, title=template.title)
             _check_may_issue(petition, unit, actor, values)
-            markup = render_html(template, values)
-            pdf = to_pdf(markup)
-            docx = to_docx(markup, issued_at=at, author=unit.name)
+            markup = render_html(template, values)  # here, so a template error refuses the caller's change
             document = Document(
                 petition=petition,
                 kind=kind,
@@ -136,27 +138,23 @@ def issue(
                 template_version=template.version,
                 context=values,
                 event=event if isinstance(event, Event) and event.pk else None,
-                docx_sha256=hashlib.sha256(docx).hexdigest(),
-                pdf_sha256=hashlib.sha256(pdf).hexdigest(),
             )
-            for field, ext, content in (("docx", "docx", docx), ("pdf", "pdf", pdf)):
-                stored.append(_store(document_path(document, ext), content))
-                setattr(document, field, stored[-1])
+            data = {"kind": kind, "number": number, "template_version": template.version}
+            data["markup_sha256"] = hashlib.sha256(markup.encode()).hexdigest()
+            if files_after_commit:
+                document.status = DocumentStatus.RENDERING
+                document.markup = markup
+            else:
+                stored = files.write_files(document, markup)
+                data.update(docx_sha256=document.docx_sha256, pdf_sha256=document.pdf_sha256)
             document.save()
             audit.record(
-                action="issue_document",
-                target=document,
-                petition=petition,
-                actor=actor,
-                at=at,
-                data={
-                    "kind": kind,
-                    "number": number,
-                    "template_version": template.version,
-                    "docx_sha256": document.docx_sha256,
-                    "pdf_sha256": document.pdf_sha256,
-                },
+                action="issue_document", target=document, petition=petition, actor=actor, at=at, data=data
             )
+            if files_after_commit:
+                # robust: a queue that cannot take the task must not turn a committed action into an
+                # error page; the document stays 生成中 and its first download renders it.
+                transaction.on_commit(lambda: tasks.render_document(document.pk), robust=True)
     except BaseException:
         for path in stored:  # files of a document that was never recorded
             default_storage.delete(path)
@@ -182,7 +180,8 @@ def issue_for_transition(petition, notice_kind: str | None, event, actor) -> Doc
     """The workflow's hook after a transition that produces a notice.
 
     The issuing unit is the event data's ``issuing_unit`` if given, else the unit that acted; the date is
-    the event's own time (the importer replays history), and the event's data fills the notice.
+    the event's own time (the importer replays history), and the event's data fills the notice. The number
+    and the text are fixed in the transition's transaction; the files are written after it commits.
     """
     if not notice_kind:
         return None
@@ -198,6 +197,7 @@ def issue_for_transition(petition, notice_kind: str | None, event, actor) -> Doc
         actor=actor,
         at=getattr(event, "at", None) or clock.now(),
         event=event,
+        files_after_commit=True,
     )
 
 

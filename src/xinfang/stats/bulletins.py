@@ -30,6 +30,7 @@ from xinfang.leaders import bulletin as ownership_notes
 from xinfang.meetings import tracking as meeting_tracking
 from xinfang.orgs.models import Level, OrgUnit, Region, UnitKind
 from xinfang.petitions.models import OPEN_STATUSES, Channel, Petition, PetitionClass
+from xinfang.replica import reads_from_replica
 from xinfang.supervision.selectors import supervision_counts
 from xinfang.workflow.selectors import petition_colour
 
@@ -360,6 +361,11 @@ def render(kind: str, context: dict, *, issued_at: dt.datetime, author: str) -> 
     return to_docx(markup, issued_at=issued_at, author=author), to_pdf(markup)
 
 
+# The monthly bulletin stores the month's assessment run as it counts, then reads the scores back: all on the
+# primary. The other kinds only read, and may read the replica.
+REPLICA_KINDS = frozenset(BulletinKind.values) - {BulletinKind.MONTHLY}
+
+
 def issue(kind: str, unit: OrgUnit, period: Period | None = None, actor=None) -> Bulletin:
     """Render and store a bulletin of `unit`'s jurisdiction for `period` (default: the scheduled one)."""
     if kind not in BulletinKind.values:
@@ -369,11 +375,20 @@ def issue(kind: str, unit: OrgUnit, period: Period | None = None, actor=None) ->
     now = clock.now()
     today = clock.local_date(now)
     period = period or default_period(kind, today)
+    counted = None
+    if kind in REPLICA_KINDS:
+        # The figures before the transaction, so they may come from the replica (xinfang.replica).
+        with reads_from_replica():
+            counted_serial = _serial(kind, unit, period)[1]
+            counted = counted_serial, build_context(kind, unit, period, counted_serial, today)
     stored: list[str] = []
     try:
         with transaction.atomic():
             existing, serial = _serial(kind, unit, period)
-            context = build_context(kind, unit, period, serial, today)
+            if counted is not None and counted[0] == serial:
+                context = counted[1]
+            else:  # the monthly one, or another issue came in between: counted here, on the primary
+                context = build_context(kind, unit, period, serial, today)
             docx, pdf = render(kind, context, issued_at=now, author=unit.name)
             bulletin = existing or Bulletin(
                 kind=kind,

@@ -6,7 +6,8 @@ every figure links to the list of petitions behind it.
 Scope rule: a bureau or leadership user sees its region and every unit in it; anyone else only its own unit
 (a township sees its own figures). Another scope is refused with 403.
 
-Reading never writes: the assessment page shows the stored run of a month, or a computed, unsaved preview;
+The figures, drill-down lists and xlsx exports read from the replica when one is configured and usable
+(`xinfang.replica`; the identity export's audited transaction reads the primary). Reading never writes: the assessment page shows the stored run of a month, or a computed, unsaved preview;
 storing one is a POST by a bureau leader, supervisor or administrator.
 """
 
@@ -37,6 +38,7 @@ from xinfang.orgs.models import Level, Role
 from xinfang.petitions import masking
 from xinfang.petitions.models import PetitionParty
 from xinfang.petitions.selectors import visible_to
+from xinfang.replica import reads_from_replica
 
 from . import assessment as assessment_service
 from . import bulletins as bulletin_service
@@ -93,6 +95,7 @@ def _jurisdiction_table(request, q: StatsQuery):
 
 @login_required
 @require_GET
+@reads_from_replica()
 def dashboard(request):
     q = parse_query(request)
     lower = _jurisdiction_table(request, q)
@@ -148,6 +151,7 @@ def dashboard(request):
 
 @login_required
 @require_GET
+@reads_from_replica()
 def lower_jurisdictions(request):
     """The 下级辖区 table as xlsx, in the order the dashboard shows it."""
     q = parse_query(request)
@@ -160,6 +164,7 @@ def lower_jurisdictions(request):
 
 @login_required
 @require_GET
+@reads_from_replica()
 def units(request):
     """The per-unit table as xlsx (the dashboard shows the same rows)."""
     q = parse_query(request)
@@ -205,6 +210,7 @@ def _page_url(request, **changes) -> str:
 
 @login_required
 @require_GET
+@reads_from_replica()
 def petitions(request):
     q = parse_query(request)
     behind, label = drill_queryset(q, request)
@@ -249,6 +255,7 @@ def petitions(request):
 
 @login_required
 @require_GET
+@reads_from_replica()
 def records(request):
     """The records behind a panel count that are not petitions (ownerships, grants, meetings, disputes)."""
     q = parse_query(request)

@@ -3,8 +3,9 @@
 * ``after_transition``: callbacks ``fn(performed: Performed)`` run **after the transaction commits**
   (notifications: SMS, e-mail, in-app). A rolled-back transition calls nobody.
 * ``notice_issuers``: callbacks ``fn(petition, notice_kind, event, actor)`` run **inside** the transaction
-  when a transition produces a notice. The documents app registers the one that records and renders it in
-  ``DocumentsConfig.ready()``; with none registered a notice is recorded in the event's data only.
+  when a transition produces a notice. The documents app registers the one that records it (number and text,
+  in the transaction; the worker renders its files after commit) in ``DocumentsConfig.ready()``; with none
+  registered a notice is recorded in the event's data only.
 * ``delivery_recorders``: callbacks ``fn(petition, notice_kind, event, actor)`` run **inside** the transaction
   when a transition records a notice's delivery (``deliver``: the handling opinion; the review opinions with
   their received date), so the document shows it was delivered; the documents app registers its own.

@@ -28,6 +28,7 @@ EVENT_LABELS = {
     "remind_supervision": "督办催办",
     "close_supervision": "结束督办",
     "issue_document": "出具文书",
+    "render_document": "生成文书文件",
     "deliver_document": "文书送达",
     "edit_document_template": "修改文书模板",
     "issue_bulletin": "发布通报",

@@ -7,7 +7,7 @@ state, the actor's role and unit and the event's time, lets the action's effect 
 rules and write its records (routing, reply, extension, rating, review, deadlines), then saves the petition with its
 new state and version and writes one audit event, all in one transaction. A refusal raises
 ``TransitionRefused`` (``StaleVersion`` for a stale version) and changes nothing. Notices are issued inside the
-transaction (``hooks.notice_issuers``); notifications run after commit (``hooks.after_transition``).
+transaction (``hooks.notice_issuers``: number and text; their files are rendered after commit); notifications run after commit (``hooks.after_transition``).
 """
 
 from __future__ import annotations

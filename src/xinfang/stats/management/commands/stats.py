@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from xinfang import clock
 from xinfang.leaders import figures as leaders_figures
 from xinfang.leaders import sentences as leaders_sentences
+from xinfang.replica import reads_from_replica
 from xinfang.stats import mechanisms, report
 from xinfang.stats.answer import stats_json
 from xinfang.stats.metrics import Ctx
@@ -83,6 +84,7 @@ class Command(BaseCommand):
         parser.add_argument("--base-to", dest="base_to", help="比较基期结束日期 YYYY-MM-DD（含）")
         add_slice_arguments(parser)
 
+    @reads_from_replica()  # XF_REPLICA_URL: the figures from the replica when it is usable
     def handle(self, *args, **options):
         try:
             scope = (
