@@ -59,7 +59,7 @@ class Sender:
 
     def envelope(self, type_: str, event: dict, *, at: dt.datetime | None = None, seq: int | None = None) -> dict:
         self.seq = seq if seq is not None else self.seq + 1
-        at = at or clock.now() - dt.timedelta(minutes=60 - self.seq)
+        at = at or clock.now()
         body = {
             "id": str(uuid.uuid4()),
             "seq": self.seq,
