@@ -14,7 +14,6 @@ from xinfang import clock
 from xinfang.exchange.exporter import record_of
 from xinfang.federation import services
 from xinfang.orgs.models import Role, UnitKind
-from xinfang.petitions.models import Petition
 
 SECRET_OUT = "o" * 40
 SECRET_IN_PROVINCE = "p" * 40
@@ -43,7 +42,9 @@ def fed(org, people):
         inbound_secret=SECRET_IN_COUNTY,
     )
     city_handler = f.UserFactory(
-        username="city_handler", unit=org.city_bureau, roles=[Role.HANDLER, Role.BUREAU_LEADER, Role.REGISTRAR]
+        username="city_handler",
+        unit=org.city_bureau,
+        roles=[Role.HANDLER, Role.BUREAU_LEADER, Role.REGISTRAR],
     )
     return SimpleNamespace(
         province=province, county=county, province_bureau=province_bureau, city_handler=city_handler
@@ -57,7 +58,9 @@ class Sender:
         self.ref, self.record, self.seq = ref, record, 0
         self.ours = ""  # the receiver's registration number, once known
 
-    def envelope(self, type_: str, event: dict, *, at: dt.datetime | None = None, seq: int | None = None) -> dict:
+    def envelope(
+        self, type_: str, event: dict, *, at: dt.datetime | None = None, seq: int | None = None
+    ) -> dict:
         self.seq = seq if seq is not None else self.seq + 1
         at = at or clock.now()
         body = {

@@ -6,6 +6,7 @@ environment (XF_DATA_DIR, ...)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import sys
@@ -15,6 +16,8 @@ import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinfang.settings")
 django.setup()
+
+from django.core.management import call_command  # noqa: E402
 
 from xinfang import clock  # noqa: E402
 from xinfang.audit.models import Event  # noqa: E402
@@ -47,7 +50,8 @@ ROLES = [Role.REGISTRAR, Role.HANDLER, Role.UNIT_LEADER, Role.BUREAU_LEADER, Rol
 def setup(role: str, peers: list[dict]) -> dict:
     for code, name, level, parent in REGIONS:
         Region.objects.get_or_create(
-            code=code, defaults={"name": name, "level": level, "parent": Region.objects.filter(code=parent).first()}
+            code=code,
+            defaults={"name": name, "level": level, "parent": Region.objects.filter(code=parent).first()},
         )
     # Every bureau on the chain is a unit here: this instance's own, and those standing for its peers.
     for code, name, region, parent in BUREAUS.values():
@@ -106,9 +110,10 @@ def act(ref: str, action: str, user: str | None = None, via: str = "", **data) -
 
 
 def state(ref: str) -> dict:
-    petition = Petition.objects.filter(registration_number=ref).first() or Petition.objects.filter(
-        external_id=ref
-    ).first()
+    petition = (
+        Petition.objects.filter(registration_number=ref).first()
+        or Petition.objects.filter(external_id=ref).first()
+    )
     if petition is None:
         return {"exists": False}
     fields = ["status", "accepted_at", "replied_at", "concluded_at", "routed_at", "reply_received_on"]
@@ -117,7 +122,9 @@ def state(ref: str) -> dict:
         value = getattr(petition, name)
         out[name] = value.isoformat() if hasattr(value, "isoformat") else value
     out["ratings"] = sorted(Rating.objects.filter(petition=petition).values_list("target", "rating"))
-    out["actions"] = list(Event.objects.filter(petition=petition).order_by("pk").values_list("action", flat=True))
+    out["actions"] = list(
+        Event.objects.filter(petition=petition).order_by("pk").values_list("action", flat=True)
+    )
     return out
 
 
@@ -129,7 +136,14 @@ def boxes() -> dict:
     }
 
 
-COMMANDS = {"setup": setup, "register": register, "act": act, "state": state, "boxes": boxes}
+def stats(region: str, day: str) -> dict:
+    """``xinfang stats --region R --from D --to D --json``, run in this process (no second Django start)."""
+    out = io.StringIO()
+    call_command("stats", "--region", region, "--from", day, "--to", day, "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+COMMANDS = {"stats": stats, "setup": setup, "register": register, "act": act, "state": state, "boxes": boxes}
 
 
 def main() -> None:

@@ -81,6 +81,8 @@ class Instance:
     def prepare(self) -> None:
         shutil.copytree(template(), self.dir)
         self.start_driver()
+
+    def set_up(self) -> None:
         peers = [
             {
                 "name": other,
@@ -111,8 +113,18 @@ class Instance:
 
     def start_server(self) -> None:
         self.server = subprocess.Popen(
-            [BIN / "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--timeout", "60",
-             "xinfang.wsgi:application"],
+            [
+                BIN / "gunicorn",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "2",
+                "xinfang.wsgi:application",
+            ],
             env=self.env,
             stdout=self._out("server"),
             stderr=subprocess.STDOUT,
@@ -174,36 +186,35 @@ class Instance:
         deadline = time.monotonic() + timeout
         state = None
         while time.monotonic() < deadline:
-            state = self.call("state", ref=ref) if self.log is None else self._quiet_state(ref)
+            state = self._quiet("state", ref=ref)
             if state.get("exists") and check(state):
                 return state
             time.sleep(0.2)
         raise AssertionError(f"{self.name}: waited for {what or check} on {ref}; last state {state}")
 
-    def _quiet_state(self, ref):
+    def stats(self, region: str, day: str) -> dict:
+        return self._quiet("stats", region=region, day=day)
+
+    def _quiet(self, cmd, **args):
         log, self.log = self.log, None
         try:
-            return self.call("state", ref=ref)
+            return self.call(cmd, **args)
         finally:
             self.log = log
 
-    def stats(self, region: str, day: str) -> dict:
-        out = subprocess.run(
-            [BIN / "xinfang", "stats", "--region", region, "--from", day, "--to", day, "--json"],
-            env=self.env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        return json.loads(out)
-
 
 def start_all(base: Path, ports: dict[str, int], log=None) -> dict[str, Instance]:
-    instances = {name: Instance(name, ports[name], base, ports, log) for name in ("province", "city", "county")}
+    instances = {
+        name: Instance(name, ports[name], base, ports, log) for name in ("province", "city", "county")
+    }
+    # Every process starts at once (each spends seconds importing Django); the peers are registered before
+    # anything is sent, and the workers read them afresh on each run.
     for one in instances.values():
         one.prepare()
     for one in instances.values():
         one.start()
+    for one in instances.values():
+        one.set_up()
     for one in instances.values():
         one.wait_ready()
     return instances

@@ -35,7 +35,11 @@ def test_a_matter_assigned_down_is_registered_and_routed_once(fed, province_reco
     assert petition.status == Status.ASSIGNED
     assert petition.receiving_unit == fed.province_bureau
     routing = Routing.objects.get(petition=petition)
-    assert (routing.from_unit, routing.to_unit, routing.action) == (fed.province_bureau, org.city_bureau, "assign")
+    assert (routing.from_unit, routing.to_unit, routing.action) == (
+        fed.province_bureau,
+        org.city_bureau,
+        "assign",
+    )
     link = RemoteLink.objects.get(petition=petition)
     assert (link.peer, link.direction, link.remote_number) == (
         fed.province,
@@ -103,7 +107,9 @@ def test_malformed_events_are_quarantined(fed, province_record, change, reason):
 
 def test_an_event_for_an_unknown_matter_is_quarantined(fed):
     sender = Sender("XF-330000-2026-000099")
-    answer = inbox.receive(fed.province, sender.envelope("urge", {"by_unit": "330000-XFJ", "text": "请抓紧。"}))
+    answer = inbox.receive(
+        fed.province, sender.envelope("urge", {"by_unit": "330000-XFJ", "text": "请抓紧。"})
+    )
     assert answer["status"] == "quarantined"
     assert "没有与对端事项" in answer["reason"]
 

@@ -60,7 +60,10 @@ def test_a_unit_not_served_by_a_peer_sends_nothing(fed, org, people):
 def test_acting_on_a_matter_from_a_peer_goes_up_in_sequence(fed, org, province_record):
     sender = Sender("XF-330000-2026-000001", province_record)
     due = _due()
-    inbox.receive(fed.province, sender.envelope("assign", {"by_unit": "330000-XFJ", "to_unit": "330100-XFJ", "report_due": due}))
+    inbox.receive(
+        fed.province,
+        sender.envelope("assign", {"by_unit": "330000-XFJ", "to_unit": "330100-XFJ", "report_due": due}),
+    )
     petition = Petition.objects.get(external_id="XF-330000-2026-000001")
     perform(petition, "sign_for", fed.city_handler)
     perform(petition, "accept", fed.city_handler)
@@ -79,7 +82,10 @@ def test_the_city_passing_an_assigned_matter_down_reports_the_result_up_only_aft
     result when the city confirms it; the rework in between stays between the city and the county."""
     sender = Sender("XF-330000-2026-000001", province_record)
     due = _due()
-    inbox.receive(fed.province, sender.envelope("assign", {"by_unit": "330000-XFJ", "to_unit": "330100-XFJ", "report_due": due}))
+    inbox.receive(
+        fed.province,
+        sender.envelope("assign", {"by_unit": "330000-XFJ", "to_unit": "330100-XFJ", "report_due": due}),
+    )
     petition = Petition.objects.get(external_id="XF-330000-2026-000001")
     perform(petition, "assign", fed.city_handler, to_unit=org.bureau, report_due=due)
     down = OutboxEvent.objects.get(peer=fed.county)
@@ -90,12 +96,17 @@ def test_the_city_passing_an_assigned_matter_down_reports_the_result_up_only_aft
         ("accept", {}),
         ("reply", {"opinion": "support", "text": "经核查，予以支持。"}),
     ]:
-        assert inbox.receive(fed.county, county.envelope(type_, {"by_unit": "330102-XFJ", **event}))["status"] == "applied"
+        assert (
+            inbox.receive(fed.county, county.envelope(type_, {"by_unit": "330102-XFJ", **event}))["status"]
+            == "applied"
+        )
     up = [r.type for r in OutboxEvent.objects.filter(peer=fed.province).order_by("seq")]
     assert up == ["sign_for", "accept"]  # relayed; the reply waits for the city's review
     perform(petition, "return_for_rework", fed.city_handler, reason="事实未查清。")
     assert OutboxEvent.objects.filter(peer=fed.county).order_by("seq").last().type == "return_for_rework"
-    reply = county.envelope("reply", {"by_unit": "330102-XFJ", "opinion": "explain", "text": "重新核查后解释说明。"})
+    reply = county.envelope(
+        "reply", {"by_unit": "330102-XFJ", "opinion": "explain", "text": "重新核查后解释说明。"}
+    )
     assert inbox.receive(fed.county, reply)["status"] == "applied"
     perform(petition, "confirm_conclusion", fed.city_handler)
     rows = list(OutboxEvent.objects.filter(peer=fed.province).order_by("seq"))

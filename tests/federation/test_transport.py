@@ -107,7 +107,13 @@ def test_failures_back_off_then_dead_letter_and_replay_requeues(fed, people, set
     assert delivery.deliver(fed.county, send=down)["failed"] == 3
     row = OutboxEvent.objects.get(pk=rows[0].pk)
     assert (row.attempts, row.next_attempt_at) == (1, start + dt.timedelta(seconds=10))
-    assert delivery.deliver(fed.county, send=down) == {"acked": 0, "held": 0, "quarantined": 0, "failed": 0, "dead": 0}
+    assert delivery.deliver(fed.county, send=down) == {
+        "acked": 0,
+        "held": 0,
+        "quarantined": 0,
+        "failed": 0,
+        "dead": 0,
+    }
     frozen_clock(start + dt.timedelta(seconds=10))
     delivery.deliver(fed.county, send=down)
     assert OutboxEvent.objects.get(pk=rows[0].pk).next_attempt_at == start + dt.timedelta(seconds=30)
@@ -160,7 +166,10 @@ def test_a_bundle_round_trip_and_a_tampered_line(fed, province_record, tmp_path)
     urge = sender.envelope("urge", {"by_unit": "330000-XFJ", "text": "请抓紧。"})
     header = {"bundle": "xinfang-federation/1", "key": "province-to-city"}
     good = {"event": first, "signature": signing.sign_line(SECRET_IN_PROVINCE, first)}
-    tampered = {"event": {**urge, "seq": 2}, "signature": signing.sign_line(SECRET_IN_PROVINCE, {**urge, "seq": 9})}
+    tampered = {
+        "event": {**urge, "seq": 2},
+        "signature": signing.sign_line(SECRET_IN_PROVINCE, {**urge, "seq": 9}),
+    }
     path = tmp_path / "bundle.jsonl"
     path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (header, good, tampered)) + "\n")
     out = io.StringIO()
