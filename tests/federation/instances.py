@@ -9,6 +9,7 @@ template's field and audit keys: harmless for a test, never how instances are de
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -222,7 +223,5 @@ def start_all(base: Path, ports: dict[str, int], log=None) -> dict[str, Instance
 
 def stop_all(instances: dict[str, Instance]) -> None:
     for one in instances.values():
-        try:
+        with contextlib.suppress(Exception):  # stopping the rest matters more than this one's error
             one.stop()
-        except Exception:  # noqa: BLE001 -- stopping the rest matters more than this one's error
-            pass
