@@ -26,7 +26,8 @@ def active() -> list[ActivePeer]:
     rows = cache.get(KEY)
     if rows is None:
         rows = [
-            (p.pk, list(p.unit_codes)) for p in Peer.objects.filter(is_active=True).only("pk", "unit_codes")
+            (pk, list(codes))
+            for pk, codes in Peer.objects.filter(is_active=True).order_by().values_list("pk", "unit_codes")
         ]
         cache.set(KEY, rows, TTL_SECONDS)
     return [ActivePeer(pk, frozenset(codes)) for pk, codes in rows]
