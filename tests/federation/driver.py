@@ -10,6 +10,7 @@ import io
 import json
 import os
 import sys
+import time
 import traceback
 
 import django
@@ -143,7 +144,57 @@ def stats(region: str, day: str) -> dict:
     return json.loads(out.getvalue())
 
 
-COMMANDS = {"stats": stats, "setup": setup, "register": register, "act": act, "state": state, "boxes": boxes}
+def bulk(user: str, count: int, to_unit: str, report_due: str) -> dict:
+    """``count`` petitions registered and assigned to ``to_unit`` (the bench's load)."""
+    refs = []
+    for _ in range(count):
+        ref = register(user)["ref"]
+        perform(
+            _petition(ref), "assign", User.objects.get(username=user), to_unit=to_unit, report_due=report_due
+        )
+        refs.append(ref)
+    return {"refs": refs}
+
+
+def steady(user: str, refs: list[str], rate: float, seconds: float, count: int | None = None) -> dict:
+    """Urge the petitions in turn at ``rate`` a second for ``seconds`` (or ``count`` times); each outbox key
+    with its commit time."""
+    staff = User.objects.get(username=user)
+    petitions_ = [_petition(ref) for ref in refs]
+    sent, start, n = [], time.monotonic(), 0
+    while time.monotonic() - start < seconds and (count is None or n < count):
+        slot = start + n / rate
+        pause = slot - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        petition = petitions_[n % len(petitions_)]
+        perform(petition, "urge", staff, text=f"第{n + 1}次催办。")
+        committed = time.time()
+        row = OutboxEvent.objects.filter(petition=petition).order_by("-seq").first()
+        sent.append([str(row.key), committed])
+        n += 1
+    return {"sent": sent, "elapsed": time.monotonic() - start}
+
+
+def applied(keys: list[str] | None = None) -> dict:
+    """When each inbox event was applied here (Unix seconds), and how many there are."""
+    rows = InboxEvent.objects.filter(status="applied")
+    if keys is not None:
+        rows = rows.filter(key__in=keys)
+    return {"count": rows.count(), "at": {k: a.timestamp() for k, a in rows.values_list("key", "applied_at")}}
+
+
+COMMANDS = {
+    "bulk": bulk,
+    "steady": steady,
+    "applied": applied,
+    "stats": stats,
+    "setup": setup,
+    "register": register,
+    "act": act,
+    "state": state,
+    "boxes": boxes,
+}
 
 
 def main() -> None:

@@ -204,10 +204,10 @@ class Instance:
             self.log = log
 
 
-def start_all(base: Path, ports: dict[str, int], log=None) -> dict[str, Instance]:
-    instances = {
-        name: Instance(name, ports[name], base, ports, log) for name in ("province", "city", "county")
-    }
+def start_all(
+    base: Path, ports: dict[str, int], log=None, names=("province", "city", "county")
+) -> dict[str, Instance]:
+    instances = {name: Instance(name, ports[name], base, ports, log) for name in names}
     # Every process starts at once (each spends seconds importing Django); the peers are registered before
     # anything is sent, and the workers read them afresh on each run.
     for one in instances.values():

@@ -6,6 +6,8 @@ log in (no usable password)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -43,6 +45,8 @@ def add_peer(
         raise ValidationError("请填写联网实例名称。")
     if not codes:
         raise ValidationError("请至少填写一个对端单位代码。")
+    if base_url.strip() and urlsplit(base_url.strip()).scheme not in ("http", "https"):
+        raise ValidationError("对端地址应以 https:// 或 http:// 开头。")
     if len(outbound_secret or "") < 32 or len(inbound_secret or "") < 32:
         raise ValidationError("签名密钥至少32个字符。")
     missing = sorted(set(codes) - set(OrgUnit.objects.filter(code__in=codes).values_list("code", flat=True)))
