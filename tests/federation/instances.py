@@ -29,7 +29,12 @@ CODES = {"province": "330000-XFJ", "city": "330100-XFJ", "county": "330102-XFJ"}
 NEIGHBOURS = {"province": ["city"], "city": ["province", "county"], "county": ["city"]}
 
 
-def _env(data_dir: Path) -> dict:
+# XF_FEDERATION_TEST_PG=postgres://postgres@127.0.0.1:5432 runs each instance on a PostgreSQL database of its
+# own (xf_federation_<name>, made from a migrated template database) instead of SQLite.
+PG = os.environ.get("XF_FEDERATION_TEST_PG", "").rstrip("/")
+
+
+def _env(data_dir: Path, database: str = "") -> dict:
     env = dict(os.environ)
     env.update(
         PYTHONPATH=f"{ROOT / 'src'}:{ROOT}",
@@ -42,21 +47,49 @@ def _env(data_dir: Path) -> dict:
         DJANGO_SETTINGS_MODULE="xinfang.settings",
     )
     env.pop("XF_DATABASE_URL", None)
+    if database:
+        env["XF_DATABASE_URL"] = f"{PG}/{database}"
     return env
 
 
-def template() -> Path:
-    """A migrated data directory for the current migrations, made once."""
+def _digest() -> str:
     digest = hashlib.sha256()
     for path in sorted((ROOT / "src").glob("xinfang/*/migrations/*.py")):
         digest.update(path.name.encode() + path.read_bytes())
-    target = Path(tempfile.gettempdir()) / f"xf-federation-template-{digest.hexdigest()[:16]}"
-    if not (target / "xinfang.sqlite3").exists():
+    return digest.hexdigest()[:16]
+
+
+def _pg(sql: str, database: str = "postgres") -> None:
+    import psycopg  # noqa: PLC0415 -- only the PostgreSQL variant needs it
+
+    with psycopg.connect(f"{PG}/{database}", autocommit=True) as connection:
+        connection.execute(sql)
+
+
+def _pg_template() -> str:
+    return f"xf_federation_tpl_{_digest()}"
+
+
+def template() -> Path:
+    """A migrated data directory for the current migrations, made once (with PostgreSQL: its keys, and a
+    migrated template database)."""
+    suffix = "-pg" if PG else ""
+    target = Path(tempfile.gettempdir()) / f"xf-federation-template-{_digest()}{suffix}"
+    if not (target / "ready").exists():
         building = target.with_name(target.name + f".{os.getpid()}")
         shutil.rmtree(building, ignore_errors=True)
         building.mkdir(parents=True)
-        subprocess.run([BIN / "xinfang", "migrate", "--no-input", "-v0"], env=_env(building), check=True)
+        database = ""
+        if PG:
+            database = _pg_template()
+            _pg(f"DROP DATABASE IF EXISTS {database}")
+            _pg(f"CREATE DATABASE {database}")
+        migrate = [BIN / "xinfang", "migrate", "--no-input", "-v0"]
+        subprocess.run(migrate, env=_env(building, database), check=True)
+        (building / "ready").write_text("migrated\n")
         shutil.rmtree(building / "cache", ignore_errors=True)
+        if target.exists() and not (target / "ready").exists():  # a half-made one from an interrupted run
+            shutil.rmtree(target, ignore_errors=True)
         try:
             building.rename(target)
         except OSError:  # another run made it first
@@ -73,7 +106,8 @@ class Instance:
         self.name, self.port, self.ports = name, port, ports
         self.dir = base / name
         self.url = f"http://127.0.0.1:{port}/"
-        self.env = _env(self.dir)
+        self.database = f"xf_federation_{name}" if PG else ""
+        self.env = _env(self.dir, self.database)
         self.log = log
         self.server = self.worker = self.driver = None
 
@@ -81,6 +115,9 @@ class Instance:
 
     def prepare(self) -> None:
         shutil.copytree(template(), self.dir)
+        if self.database:
+            _pg(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
+            _pg(f"CREATE DATABASE {self.database} TEMPLATE {_pg_template()}")
         self.start_driver()
 
     def set_up(self) -> None:
