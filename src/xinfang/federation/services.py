@@ -82,8 +82,14 @@ def add_peer(
             actor=actor,
             data={"name": name, "base_url": peer.base_url, "unit_codes": codes, "created": True},
         )
-        transaction.on_commit(registry.forget)
+        _forget()
     return peer
+
+
+def _forget() -> None:
+    # Now, for this transaction's own later reads, and after commit, for what others cached meanwhile.
+    registry.forget()
+    transaction.on_commit(registry.forget)
 
 
 def set_active(peer: Peer, active: bool, actor=None) -> Peer:
@@ -93,5 +99,5 @@ def set_active(peer: Peer, active: bool, actor=None) -> Peer:
         audit.record(
             action="federation_peer", target=peer, actor=actor, data={"name": peer.name, "is_active": active}
         )
-        transaction.on_commit(registry.forget)
+        _forget()
     return peer
