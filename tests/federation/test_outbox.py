@@ -119,3 +119,21 @@ def test_the_city_passing_an_assigned_matter_down_reports_the_result_up_only_aft
         "return_for_rework",
         "confirm_conclusion",
     ]
+
+
+def test_a_lower_units_objection_stops_at_the_instance_it_returns_to(fed, org, province_record):
+    sender = Sender("XF-330000-2026-000001", province_record)
+    due = _due()
+    event = {"by_unit": "330000-XFJ", "to_unit": "330100-XFJ", "report_due": due}
+    inbox.receive(fed.province, sender.envelope("assign", event))
+    petition = Petition.objects.get(external_id="XF-330000-2026-000001")
+    perform(petition, "assign", fed.city_handler, to_unit=org.bureau, report_due=due)
+    county = Sender("XF-330102-2026-000007")
+    county.ours = petition.registration_number
+    answer = inbox.receive(
+        fed.county, county.envelope("object", {"by_unit": "330102-XFJ", "reason": "不属本级职责。"})
+    )
+    assert answer["status"] == "applied"
+    petition.refresh_from_db()
+    assert petition.status == "registered"
+    assert not OutboxEvent.objects.filter(peer=fed.province).exists()

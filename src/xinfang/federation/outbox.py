@@ -84,6 +84,8 @@ def on_transition(performed: Performed) -> None:
         if link.direction == LinkDirection.FROM_PEER:
             if action == "confirm_conclusion":
                 _enqueue(link, performed, "reply", _reply_event(petition, performed))
+            elif action == "object" and source is not None:
+                continue  # a lower unit's objection returns the matter here, not further up
             elif action in UP_ACTIONS and not _held_for_review(petition, action, link):
                 _enqueue(link, performed, action, event_record(performed.event))
         elif action in DOWN_ACTIONS:
