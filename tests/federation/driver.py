@@ -184,7 +184,16 @@ def applied(keys: list[str] | None = None) -> dict:
     return {"count": rows.count(), "at": {k: a.timestamp() for k, a in rows.values_list("key", "applied_at")}}
 
 
+def password(username: str, password: str) -> dict:
+    """The demo's staff log in with a known password (the tests never need one)."""
+    user = User.objects.get(username=username)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return {}
+
+
 COMMANDS = {
+    "password": password,
     "bulk": bulk,
     "steady": steady,
     "applied": applied,
