@@ -15,7 +15,7 @@ PG_APP_ROLE ?= xinfang_app
 PG_APP_URL ?= $(shell $(PYTHON) -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); \
   print(p._replace(netloc=sys.argv[2] + "@" + p.netloc.rpartition("@")[2]).geturl())' '$(PG_URL)' '$(PG_APP_ROLE)')
 
-.PHONY: run dev test test-pg lint check install install-test system-deps assets demo worker clean bench prod-check \
+.PHONY: federation-demo run dev test test-pg lint check install install-test system-deps assets demo worker clean bench prod-check \
   backup-test lock check-lock
 
 $(BIN)/python:
@@ -74,6 +74,11 @@ dev: install
 	XF_DEBUG=1 $(XF) migrate --no-input -v0
 	XF_DEBUG=1 $(XF) demo --cases $(DEMO_CASES) --seed $(DEMO_SEED) $(if $(DEMO_HISTORIES),--histories $(DEMO_HISTORIES)) --if-empty
 	@scripts/run-dev
+
+## make federation-demo: province, city and county instances on 127.0.0.1:8730-8732 and a matter walked
+## across them, step by step (docs/federation.md); INTERRUPT=1 also stops the county mid-way.
+federation-demo: install
+	$(BIN)/python scripts/federation-demo $(if $(INTERRUPT),--interrupt)
 
 demo: install
 	XF_DEBUG=1 $(XF) migrate --no-input -v0

@@ -161,6 +161,7 @@ INSTALLED_APPS = [
     "xinfang.demo",
     "xinfang.stats",
     "xinfang.exchange",
+    "xinfang.federation",
     "xinfang.search",
 ]
 
@@ -416,6 +417,12 @@ SPECTACULAR_SETTINGS = {
 XF_DAILY_BULLETIN_AT = os.environ.get("XF_DAILY_BULLETIN_AT", "16:30")
 XF_BULLETIN_RECIPIENT_ROLES = env_list("XF_BULLETIN_RECIPIENT_ROLES", "party_leader")
 XF_BULLETIN_EMAIL = env_bool("XF_BULLETIN_EMAIL", True)
+
+# --- Federation (docs/federation.md): delivery to peer instances ----------------------------------------
+FEDERATION_MAX_ATTEMPTS = int(os.environ.get("XF_FEDERATION_MAX_ATTEMPTS", "12"))  # then dead-lettered
+FEDERATION_BACKOFF_SECONDS = int(os.environ.get("XF_FEDERATION_BACKOFF_SECONDS", "30"))  # doubled per attempt
+FEDERATION_TIMEOUT_SECONDS = int(os.environ.get("XF_FEDERATION_TIMEOUT_SECONDS", "20"))
+FEDERATION_MAX_SKEW_SECONDS = int(os.environ.get("XF_FEDERATION_MAX_SKEW_SECONDS", "300"))
 
 # --- Background jobs: huey on SQLite by default, Redis when XF_REDIS_URL is set ---------------------------
 REDIS_URL = os.environ.get("XF_REDIS_URL", "")

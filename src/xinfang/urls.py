@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("xinfang.api.urls")),
     path("portal/", include("xinfang.portal.urls")),
+    path("federation/", include("xinfang.federation.urls")),
 ]
 
 handler400 = "xinfang.views.bad_request"

@@ -19,7 +19,9 @@ from xinfang.workflow.services import perform
 # audit chain's: the head read FOR UPDATE and moved (docs/security.md "安全审计").
 # Sign-for (process.md §3) added one deadline row to a transfer and its closing to an acceptance; a delivery
 # reads the current routing to refuse an assigned matter's unconfirmed result.
-BOUNDS = {"transfer": 17, "accept": 14, "reply": 9, "deliver": 13, "rate": 11}
+# transfer: +1 (17 → 18) for the federation's "which peers are active" read (federation.registry), paid by
+# the first transition after its cache (60 s) went cold; the later actions find it cached.
+BOUNDS = {"transfer": 18, "accept": 14, "reply": 9, "deliver": 13, "rate": 11}
 
 
 def _act(scene, petition, action, actor, at, **data):

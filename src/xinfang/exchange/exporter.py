@@ -236,3 +236,30 @@ def export_petitions(petitions: QuerySet[Petition] | None = None) -> Iterator[st
     )
     for petition in rows.iterator(chunk_size=CHUNK_SIZE):
         yield json.dumps(petition_record(petition, names), ensure_ascii=False)
+
+
+def event_record(event: Event) -> dict:
+    """One audited action as the format's event object (the federation sends it to a peer)."""
+    return _event_record(event, _Names(), {"total": 0})
+
+
+def record_of(petition: Petition) -> dict:
+    """One petition as the format's object without its history (what a peer registers when it is sent down)."""
+    row = (
+        Petition.objects.filter(pk=petition.pk)
+        .annotate(
+            repeat_ref=Coalesce("repeat_of__external_id", "repeat_of__registration_number"),
+            addressed_leader_username=F("addressed_leader__username"),
+        )
+        .prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=PetitionParty.objects.select_related("petitioner").order_by("position", "pk"),
+            )
+        )
+        .get()
+    )
+    row.exchanged_events = []
+    record = petition_record(row, _Names())
+    del record["events"]
+    return record

@@ -280,6 +280,11 @@ def _event(index: int, item, lookups: Lookups) -> EventLine:
     return EventLine(index, action, at, by_unit, data)
 
 
+def event_line(index: int, item, lookups: Lookups) -> EventLine:
+    """One event object read on its own (the federation's inbox reads a peer's events one at a time)."""
+    return _event(index, item, lookups)
+
+
 def _events(value, received_at: dt.datetime, lookups: Lookups) -> list[EventLine]:
     if value is None:
         return []

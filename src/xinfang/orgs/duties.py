@@ -35,6 +35,11 @@ SYSTEM_ADMIN = {
         "stats.assessmentscheme",
     ]
 }
+# Peer instances (docs/federation.md): added by ``xinfang peers add``, edited and disabled here; the events
+# exchanged with them are seen, never edited (a dead one is replayed by command, audited).
+SYSTEM_ADMIN["federation.peer"] = ("view", "change")
+SYSTEM_ADMIN["federation.outboxevent"] = ("view",)
+SYSTEM_ADMIN["federation.inboxevent"] = ("view",)
 # Who was sent which bulletin and when they read it (read receipts): seen, never edited.
 SYSTEM_ADMIN["stats.bulletindelivery"] = ("view",)
 # Users, roles and what guards the logins.

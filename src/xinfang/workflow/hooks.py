@@ -2,6 +2,10 @@
 
 * ``after_transition``: callbacks ``fn(performed: Performed)`` run **after the transaction commits**
   (notifications: SMS, e-mail, in-app). A rolled-back transition calls nobody.
+* ``in_transaction``: callbacks ``fn(performed: Performed)`` run **inside** the transaction, after the audit
+  event is written, so what they write commits or rolls back with the change itself (the federation's outbox:
+  an event a peer must know is never lost between commit and delivery). They must stay cheap when there is
+  nothing to do: ``perform`` calls them on every transition.
 * ``notice_issuers``: callbacks ``fn(petition, notice_kind, event, actor)`` run **inside** the transaction
   when a transition produces a notice. The documents app registers the one that records it (number and text,
   in the transaction; the worker renders its files after commit) in ``DocumentsConfig.ready()``; with none
@@ -40,6 +44,7 @@ class Performed:
 
 
 after_transition: list[Callable[[Performed], None]] = []
+in_transaction: list[Callable[[Performed], None]] = []
 notice_issuers: list[Callable[..., Any]] = []
 document_listers: list[Callable[..., Any]] = []
 delivery_recorders: list[Callable[..., Any]] = []
@@ -49,6 +54,17 @@ def register_after_transition(callback: Callable[[Performed], None]) -> Callable
     if callback not in after_transition:
         after_transition.append(callback)
     return callback
+
+
+def register_in_transaction(callback: Callable[[Performed], None]) -> Callable[[Performed], None]:
+    if callback not in in_transaction:
+        in_transaction.append(callback)
+    return callback
+
+
+def run_in_transaction(performed: Performed) -> None:
+    for callback in list(in_transaction):
+        callback(performed)
 
 
 def register_notice_issuer(callback: Callable[..., Any]) -> Callable[..., Any]:

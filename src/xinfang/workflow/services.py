@@ -7,7 +7,9 @@ state, the actor's role and unit and the event's time, lets the action's effect 
 rules and write its records (routing, reply, extension, rating, review, deadlines), then saves the petition with its
 new state and version and writes one audit event, all in one transaction. A refusal raises
 ``TransitionRefused`` (``StaleVersion`` for a stale version) and changes nothing. Notices are issued inside the
-transaction (``hooks.notice_issuers``: number and text; their files are rendered after commit); notifications run after commit (``hooks.after_transition``).
+transaction (``hooks.notice_issuers``: number and text; their files are rendered after commit), and so is
+what ``hooks.in_transaction`` writes (the federation's outbox); notifications run after commit
+(``hooks.after_transition``).
 """
 
 from __future__ import annotations
@@ -165,18 +167,18 @@ def perform(
             hooks.issue_notice(locked, ctx.notice, event, actor)
         if ctx.delivered:
             hooks.record_notice_delivery(locked, ctx.delivered, event, actor)
-        hooks.schedule_after_commit(
-            hooks.Performed(
-                petition=locked,
-                event=event,
-                action=action,
-                actor=actor,
-                from_status=from_status,
-                to_status=locked.status,
-                notice=ctx.notice,
-                data=record,
-            )
+        performed = hooks.Performed(
+            petition=locked,
+            event=event,
+            action=action,
+            actor=actor,
+            from_status=from_status,
+            to_status=locked.status,
+            notice=ctx.notice,
+            data=record,
         )
+        hooks.run_in_transaction(performed)
+        hooks.schedule_after_commit(performed)
     _copy_state(locked, petition)
     return event
 
