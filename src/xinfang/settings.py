@@ -155,6 +155,7 @@ INSTALLED_APPS = [
     "xinfang.campaigns",
     "xinfang.meetings",
     "xinfang.leaders",
+    "xinfang.assist",
     "xinfang.workbench",
     "xinfang.api",
     "xinfang.portal",
@@ -398,6 +399,11 @@ SPECTACULAR_SETTINGS = {
 XF_DAILY_BULLETIN_AT = os.environ.get("XF_DAILY_BULLETIN_AT", "16:30")
 XF_BULLETIN_RECIPIENT_ROLES = env_list("XF_BULLETIN_RECIPIENT_ROLES", "party_leader")
 XF_BULLETIN_EMAIL = env_bool("XF_BULLETIN_EMAIL", True)
+
+# --- Intake assistance (issue 18, docs/assist.md): the related-cases panel's window for the same category and
+# issue region, and how many labelled petitions the suggestion model needs before it is used at all.
+XF_ASSIST_RECENT_WEEKS = int(os.environ.get("XF_ASSIST_RECENT_WEEKS", "8"))
+XF_SUGGEST_MIN_LABELLED = int(os.environ.get("XF_SUGGEST_MIN_LABELLED", "200"))
 
 # --- Background jobs: huey on SQLite by default, Redis when XF_REDIS_URL is set ---------------------------
 REDIS_URL = os.environ.get("XF_REDIS_URL", "")
