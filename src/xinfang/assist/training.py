@@ -28,7 +28,7 @@ from .features import RegionTextModel, TextModel, region_tokens, text_of
 from .models import SuggestionModel
 
 HOLD_OUT = 0.2
-MIN_TEST = 20  # a held-out slice smaller than this measures nothing worth printing
+MIN_TEST = 10  # a held-out slice smaller than this measures nothing worth printing
 
 
 def model_dir() -> Path:
