@@ -3,22 +3,25 @@ the signatures and a character-level ratio (rapidfuzz) over the candidates.
 
 ``similar(summary, content, among=...)`` is one query for the colliding petitions (grouped by petition, the
 most collisions first, at most ``CANDIDATES``), one for those inside ``among`` (a ``visible_to`` queryset: a
-candidate the reader may not see is neither shown nor counted) and one for their signatures and text.
+candidate the reader may not see is neither shown nor counted) one for their signatures and one for the texts of the best of them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db import connection
 from rapidfuzz import fuzz
 
 from . import minhash
+from xinfang.petitions.models import Petition
+
 from .models import SignatureBand, TextSignature
 from .ranking import MIN_SCORE, score
 from .text import compact, petition_text, shingles
 
-CANDIDATES = 200  # the most-colliding petitions re-ranked exactly
+CANDIDATES = 200  # the most-colliding petitions whose signatures are compared
+RERANK = 25  # the best of those by estimated Jaccard, compared character by character too
 LIMIT = 5
 
 
@@ -28,6 +31,25 @@ class Match:
     score: float
     jaccard: float
     ratio: float
+
+
+def _collision_sql(excluded: int) -> str:
+    # Written out rather than built from 128 Q objects: compiling those cost more than running the query.
+    table = connection.ops.quote_name(SignatureBand._meta.db_table)
+    bands = " OR ".join(["(band = %s AND hash = %s)"] * minhash.BANDS)
+    extra = f" AND petition_id NOT IN ({', '.join(['%s'] * excluded)})" if excluded else ""
+    return (
+        f"SELECT petition_id FROM {table} WHERE ({bands}){extra} "  # nosec B608: table name and placeholders only
+        f"GROUP BY petition_id ORDER BY COUNT(*) DESC, petition_id DESC LIMIT {CANDIDATES}"
+    )
+
+
+def _colliding(values, exclude: set[int]) -> list[int]:
+    """The petitions sharing the most LSH bands with ``values``: the (band, hash) index answers each band."""
+    params = [part for pair in minhash.bands(values) for part in pair] + sorted(exclude)
+    with connection.cursor() as cursor:
+        cursor.execute(_collision_sql(len(exclude)), params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def similar(
@@ -43,31 +65,25 @@ def similar(
     values = minhash.signature(shingles(text))
     if minhash.is_empty(values):
         return []
-    condition = Q()
-    for band, value in minhash.bands(values):
-        condition |= Q(band=band, hash=value)
-    collisions = SignatureBand.objects.filter(condition)
-    if exclude:
-        collisions = collisions.exclude(petition_id__in=exclude)
-    top = list(
-        collisions.values("petition_id")
-        .annotate(hits=Count("id"))
-        .order_by("-hits", "-petition_id")
-        .values_list("petition_id", flat=True)[:CANDIDATES]
-    )
+    top = _colliding(values, exclude or set())
     if among is not None and top:
         # The scope is applied to the candidates, not inside the collision query: a reader's scope is a large
         # share of all petitions, and IN (their keys) there would read it whole on every keystroke.
         top = list(among.filter(pk__in=top).values_list("pk", flat=True))
     if not top:
         return []
+    # The estimated Jaccard for every candidate (numpy over the stored minima), the character ratio only for
+    # the best ``RERANK`` of them: normalising a text costs more than comparing two signatures.
+    stored = TextSignature.objects.filter(petition_id__in=top).values_list("petition_id", "values")
+    estimates = sorted(
+        ((minhash.jaccard(values, minhash.from_bytes(v)), pk) for pk, v in stored), reverse=True
+    )[:RERANK]
+    rows = Petition.objects.filter(pk__in=[pk for _, pk in estimates]).values_list("pk", "summary", "content")
+    texts = {pk: (summary_, content_) for pk, summary_, content_ in rows}
     target = compact(text)
-    rows = TextSignature.objects.filter(petition_id__in=top).values_list(
-        "petition_id", "values", "petition__summary", "petition__content"
-    )
     matches = []
-    for pk, stored, other_summary, other_content in rows:
-        j = minhash.jaccard(values, minhash.from_bytes(stored))
+    for j, pk in estimates:
+        other_summary, other_content = texts.get(pk, ("", ""))
         r = fuzz.ratio(target, compact(petition_text(other_summary, other_content))) / 100
         s = score(j, r)
         if s >= min_score:
