@@ -62,7 +62,10 @@ def _routings() -> int:
 
     by_region = {u.region.code: u for u in OrgUnit.objects.select_related("region") if u.kind == "township"}
     routes = dict(CategoryRoute.objects.values_list("category_id", "unit_id"))
-    fallback = OrgUnit.objects.filter(code__endswith="-ZJJ").first() or OrgUnit.objects.exclude(kind="bureau").first()
+    fallback = (
+        OrgUnit.objects.filter(code__endswith="-ZJJ").first()
+        or OrgUnit.objects.exclude(kind="bureau").first()
+    )
     rows = []
     for pk, region, category, unit, at in Petition.objects.values_list(
         "pk", "issue_region_code", "category_id", "receiving_unit_id", "received_at"
@@ -70,7 +73,13 @@ def _routings() -> int:
         township = by_region.get(region[:9])
         to_unit = township.pk if township else routes.get(category, fallback.pk)
         rows.append(
-            Routing(petition_id=pk, action=RoutingAction.TRANSFER, from_unit_id=unit, to_unit_id=to_unit, sent_at=at)
+            Routing(
+                petition_id=pk,
+                action=RoutingAction.TRANSFER,
+                from_unit_id=unit,
+                to_unit_id=to_unit,
+                sent_at=at,
+            )
         )
     with transaction.atomic():
         Routing.objects.bulk_create(rows, batch_size=2000)
@@ -113,7 +122,8 @@ def main(argv=None) -> int:
     from xinfang.petitions.selectors import visible_to
 
     call_command("migrate", verbosity=0)
-    call_command("demo", "--cases", "0", stdout=open(os.devnull, "w"))  # the demo county, its units and users
+    with open(os.devnull, "w") as quiet:
+        call_command("demo", "--cases", "0", stdout=quiet)  # the demo county, its units and users
     started = time.perf_counter()
     generate(args.size, 20261207)
     register_s = time.perf_counter() - started
@@ -148,14 +158,25 @@ def main(argv=None) -> int:
     rows = [
         ("petitions", f"{Petition.objects.count():,}"),
         ("signature bands", f"{bands:,}"),
-        ("demo generation incl. signatures", f"{register_s:.1f} s ({args.size / register_s:,.0f} petitions/s)"),
+        (
+            "demo generation incl. signatures",
+            f"{register_s:.1f} s ({args.size / register_s:,.0f} petitions/s)",
+        ),
         ("routings (synthetic labels)", f"{routed:,}"),
         ("train (fit twice: held-out + all)", f"{train_s:.1f} s"),
-        ("category top-1 / top-3 on held-out (demo: not evidence)", f"{accuracy.get('top1')} / {accuracy.get('top3')}"),
+        (
+            "category top-1 / top-3 on held-out (demo: not evidence)",
+            f"{accuracy.get('top1')} / {accuracy.get('top3')}",
+        ),
         ("suggestion, one petition: median / p95", f"{suggest_med:.1f} / {suggest_p95:.1f} ms"),
         ("similar lookup, one text: median / p95", f"{similar_med:.1f} / {similar_p95:.1f} ms"),
     ]
-    out = [f"### {args.db}, {args.size:,} petitions, {args.lookups} lookups", "", "| figure | value |", "|---|---|"]
+    out = [
+        f"### {args.db}, {args.size:,} petitions, {args.lookups} lookups",
+        "",
+        "| figure | value |",
+        "|---|---|",
+    ]
     out += [f"| {a} | {b} |" for a, b in rows]
     text = "\n".join(out) + "\n"
     print(text)

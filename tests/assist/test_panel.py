@@ -38,7 +38,9 @@ def _numbers(rows):
 
 def test_the_three_sections(earlier, people, org):
     person = f.person(4242)
-    first = f.register(people.registrar, parties=[person], summary="另一件事", content="小区电梯故障两个月无人维修。")
+    first = f.register(
+        people.registrar, parties=[person], summary="另一件事", content="小区电梯故障两个月无人维修。"
+    )
     query = related.Query(
         summary=PARAPHRASE[0],
         content=PARAPHRASE[1],
@@ -71,7 +73,10 @@ def test_a_village_matter_is_looked_for_in_its_township(org):
 def test_an_older_matter_is_outside_the_recent_window_but_still_similar(people, org, settings):
     settings.XF_ASSIST_RECENT_WEEKS = 2
     old = f.register(
-        people.registrar, summary=EARLIER[0], content=EARLIER[1], received_at=clock.now() - dt.timedelta(weeks=30)
+        people.registrar,
+        summary=EARLIER[0],
+        content=EARLIER[1],
+        received_at=clock.now() - dt.timedelta(weeks=30),
     )
     query = related.Query(
         summary=PARAPHRASE[0], content=PARAPHRASE[1], category=old.category, issue_region=org.qingbo
@@ -93,7 +98,9 @@ def test_an_accusation_is_never_shown_to_the_accused_unit(people, org):
     from xinfang.workflow.services import perform
 
     perform(accusation, "transfer", people.registrar, to_unit=org.housing)
-    seen_by_bureau = related.panel(related.Query(summary=PARAPHRASE[0], content=PARAPHRASE[1]), people.registrar)
+    seen_by_bureau = related.panel(
+        related.Query(summary=PARAPHRASE[0], content=PARAPHRASE[1]), people.registrar
+    )
     assert _numbers(seen_by_bureau.similar) == [accusation.registration_number]
     for user in (people.township_handler, people.other_county_registrar):
         panel = related.panel(related.Query(summary=PARAPHRASE[0], content=PARAPHRASE[1]), user)
@@ -163,7 +170,9 @@ def test_petition_panel_and_the_link_buttons(client, earlier, people):
     # Someone who may not see the petition gets the same 404 as for a missing one.
     client.force_login(people.other_county_registrar)
     assert client.get(reverse("assist:petition", args=[later.pk])).status_code == 404
-    assert client.post(reverse("assist:link_related", args=[later.pk]), {"other": earlier.pk}).status_code == 404
+    assert (
+        client.post(reverse("assist:link_related", args=[later.pk]), {"other": earlier.pk}).status_code == 404
+    )
 
 
 def test_api_related_is_post_with_problem_details(client, earlier, people, org):
@@ -174,8 +183,12 @@ def test_api_related_is_post_with_problem_details(client, earlier, people, org):
     url = "/api/v1/petitions/related/"
     answer = api.post(
         url,
-        {"summary": PARAPHRASE[0], "content": PARAPHRASE[1], "category": earlier.category.path,
-         "issue_region": org.qingbo.code},
+        {
+            "summary": PARAPHRASE[0],
+            "content": PARAPHRASE[1],
+            "category": earlier.category.path,
+            "issue_region": org.qingbo.code,
+        },
         format="json",
     )
     assert answer.status_code == 200, answer.content
@@ -189,9 +202,12 @@ def test_api_related_is_post_with_problem_details(client, earlier, people, org):
     assert bad["Content-Type"].startswith("application/problem+json")
     hidden = APIClient()
     hidden.force_authenticate(people.other_county_registrar)
-    assert hidden.post(url, {"summary": PARAPHRASE[0], "content": PARAPHRASE[1]}, format="json").json()[
-        "similar_text"
-    ] == []
+    assert (
+        hidden.post(url, {"summary": PARAPHRASE[0], "content": PARAPHRASE[1]}, format="json").json()[
+            "similar_text"
+        ]
+        == []
+    )
     assert api.get(url).status_code == 405
 
 

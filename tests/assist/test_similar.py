@@ -49,7 +49,9 @@ def test_recall_at_5_and_false_matches_among_hard_negatives(filed, people):
         found += earlier[index].pk in top
         false_matches += negatives[index].pk in top
         n_summary, n_content = matter["negative"]
-        shown = [m.petition_id for m in similar(n_summary, n_content, among=scope, exclude={negatives[index].pk})]
+        shown = [
+            m.petition_id for m in similar(n_summary, n_content, among=scope, exclude={negatives[index].pk})
+        ]
         false_matches += earlier[index].pk in shown
     assert found >= 20, f"recall@5 {found}/22"
     assert false_matches <= 2, f"false matches {false_matches}/44"

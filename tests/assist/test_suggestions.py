@@ -51,7 +51,9 @@ def test_suggestions_learn_the_unit_from_the_region(trained, org):
         ]
     )
     assert at_qingbo.categories[0]["path"] == "城乡建设/征收拆迁"
-    assert len(at_qingbo.categories) == 3 and at_qingbo.categories[0]["score"] > at_qingbo.categories[1]["score"]
+    assert (
+        len(at_qingbo.categories) == 3 and at_qingbo.categories[0]["score"] > at_qingbo.categories[1]["score"]
+    )
     assert at_qingbo.units[0]["code"] == org.qingbo_unit.code
     assert at_hubin.units[0]["code"] == org.housing.code
     assert not at_qingbo.urgent
@@ -75,7 +77,9 @@ def test_too_little_history_says_so_and_falls_back_to_the_table(org, people, set
     CategoryRoute.objects.create(category=category, region=org.county, unit=org.housing)
     (s,) = suggest_many([{"content": "征收补偿", "issue_region": org.qingbo.code, "category": category.path}])
     assert s.categories == [] and "历史数据不足" in s.note
-    assert s.units == [{"code": org.housing.code, "id": org.housing.pk, "name": org.housing.name, "score": None}]
+    assert s.units == [
+        {"code": org.housing.code, "id": org.housing.pk, "name": org.housing.name, "score": None}
+    ]
 
 
 def test_urgent_flag_follows_the_phrase_list(db, org):
@@ -99,7 +103,9 @@ def test_a_chosen_suggestion_is_recorded(client, people, trained, org):
 
 
 def test_the_transfer_form_offers_the_units_in_one_click(client, people, trained, org):
-    petition = f.register(people.registrar, summary="拆迁补偿款未发放", content="房屋征收协议补偿标准过低，安置房未交付。")
+    petition = f.register(
+        people.registrar, summary="拆迁补偿款未发放", content="房屋征收协议补偿标准过低，安置房未交付。"
+    )
     client.force_login(people.registrar)
     page = client.get(reverse("assist:units", args=[petition.pk])).content.decode()
     assert f'data-apply-select="id_to_unit" data-value="{org.qingbo_unit.pk}"' in page

@@ -25,7 +25,9 @@ def test_a_paraphrase_is_found_linked_as_repeat_and_routed_by_suggestion(
     settings.XF_SUGGEST_MIN_LABELLED = 40
     history.build(org, people)
     assert training.train().enough
-    matter = MATTERS[0]  # 城东村 house demolition: the history's land matters of 清波街道 went to the township
+    matter = MATTERS[
+        0
+    ]  # 城东村 house demolition: the history's land matters of 清波街道 went to the township
     earlier = f.register(
         people.registrar,
         category=Category.objects.get(path=matter["category"]),
@@ -75,6 +77,8 @@ def test_a_paraphrase_is_found_linked_as_repeat_and_routed_by_suggestion(
     expect(page.locator("#id_to_unit")).to_have_value(str(org.qingbo_unit.pk))
     shoot("transfer-suggested")
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
-    assert SuggestionChoice.objects.filter(kind="unit", chosen=org.qingbo_unit.code, petition=petition).exists()
+    assert SuggestionChoice.objects.filter(
+        kind="unit", chosen=org.qingbo_unit.code, petition=petition
+    ).exists()
     assert SuggestionChoice.objects.filter(kind="category").exists()
     assert not page.failed_requests, page.failed_requests

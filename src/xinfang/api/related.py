@@ -26,11 +26,17 @@ class RelatedQuerySerializer(serializers.Serializer):
     category = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="内容分类：编号，或路径如 城乡建设/征收拆迁"
     )
-    issue_region = serializers.CharField(required=False, allow_blank=True, default="", help_text="问题属地区划代码")
-    id_number = serializers.CharField(required=False, allow_blank=True, default="", help_text="信访人身份证号码")
+    issue_region = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="问题属地区划代码"
+    )
+    id_number = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="信访人身份证号码"
+    )
     name = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
     phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
-    petition = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="已登记事项的编号（id）")
+    petition = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="已登记事项的编号（id）"
+    )
 
     def validate_category(self, value: str):
         value = value.strip()

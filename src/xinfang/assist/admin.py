@@ -18,10 +18,29 @@ def _percent(value) -> str:
 
 @admin.register(SuggestionModel)
 class SuggestionModelAdmin(ReadOnlyAdmin):
-    list_display = ("trained_at", "seconds", "labelled", "train_size", "test_size", "enough", "category_top1",
-                    "category_top3", "unit_top1", "unit_top3")
-    readonly_fields = ("trained_at", "seconds", "labelled", "train_size", "test_size", "enough", "per_category",
-                       "path", "sha256")
+    list_display = (
+        "trained_at",
+        "seconds",
+        "labelled",
+        "train_size",
+        "test_size",
+        "enough",
+        "category_top1",
+        "category_top3",
+        "unit_top1",
+        "unit_top3",
+    )
+    readonly_fields = (
+        "trained_at",
+        "seconds",
+        "labelled",
+        "train_size",
+        "test_size",
+        "enough",
+        "per_category",
+        "path",
+        "sha256",
+    )
     exclude = ("accuracy",)
     actions = ["train_now"]
 
@@ -66,6 +85,8 @@ class SuggestionModelAdmin(ReadOnlyAdmin):
     def train_now(self, request, queryset):
         record = training.train(actor=request.user)
         if record.enough:
-            self.message_user(request, f"已训练：留出集分类 top-1 {self._figure(record, 'category', 'top1')}。")
+            self.message_user(
+                request, f"已训练：留出集分类 top-1 {self._figure(record, 'category', 'top1')}。"
+            )
         else:
             self.message_user(request, record.accuracy.get("note", "历史数据不足。"), messages.WARNING)

@@ -39,7 +39,11 @@ class TextModel:
 
     def __init__(self):
         self.vectorizer = TfidfVectorizer(
-            analyzer="char", ngram_range=(1, 3), min_df=2, max_features=300_000, sublinear_tf=True,
+            analyzer="char",
+            ngram_range=(1, 3),
+            min_df=2,
+            max_features=300_000,
+            sublinear_tf=True,
             dtype=np.float32,
         )
         self.classifier = _classifier()

@@ -5,7 +5,7 @@ by ``SAME_TOWNSHIP`` (a tie-break: two tellings of one matter name one place).""
 from __future__ import annotations
 
 from xinfang.petitions.identity import IdentityError, validate_id_number
-from xinfang.petitions.models import Petition, PetitionParty, Petitioner, digest_id_number
+from xinfang.petitions.models import Petition, Petitioner, PetitionParty, digest_id_number
 
 from .similar import LIMIT, score_against, similar
 
@@ -29,7 +29,9 @@ def lookup(item: dict) -> dict:
             matches[pk] = max(matches.get(pk, 0.0), match.score, SAME_PERSON)
     if not matches:
         return {"petitions": []}
-    rows = Petition.objects.filter(pk__in=list(matches)).values_list("pk", "registration_number", "issue_region_code")
+    rows = Petition.objects.filter(pk__in=list(matches)).values_list(
+        "pk", "registration_number", "issue_region_code"
+    )
     township = region[:9] if len(region) >= 9 else None
     scored = []
     for pk, number, code in rows:

@@ -12,13 +12,18 @@ class TextSignature(models.Model):
     """The MinHash signature of a petition's summary and content: 256 unsigned 64-bit minima, little-endian."""
 
     # Not the primary key: xinfang.bulk inserts every field but the key.
-    petition = models.OneToOneField("petitions.Petition", on_delete=models.CASCADE, related_name="text_signature")
+    petition = models.OneToOneField(
+        "petitions.Petition", on_delete=models.CASCADE, related_name="text_signature"
+    )
     values = models.BinaryField("签名")
     shingles = models.PositiveIntegerField("字片数", default=0)
 
     class Meta:
         verbose_name = "文本签名"
         verbose_name_plural = "文本签名"
+
+    def __str__(self) -> str:
+        return f"文本签名 {self.petition_id}"
 
 
 class SignatureBand(models.Model):
@@ -30,6 +35,9 @@ class SignatureBand(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["band", "hash"], name="assist_band_hash")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}:{self.band}"
 
 
 class RelatedLink(models.Model):
@@ -47,8 +55,13 @@ class RelatedLink(models.Model):
         verbose_name_plural = "关联事项"
         constraints = [
             models.UniqueConstraint(fields=["first", "second"], name="assist_related_once"),
-            models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="assist_related_order"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="assist_related_order"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"关联 {self.first_id}–{self.second_id}"
 
 
 class SuggestionModel(models.Model):
@@ -88,10 +101,15 @@ class SuggestionChoice(models.Model):
     kind = models.CharField("建议类型", max_length=10, choices=SuggestionKind.choices)
     offered = models.JSONField("建议项", default=list)
     chosen = models.CharField("选用", max_length=200, blank=True)
-    model = models.ForeignKey(SuggestionModel, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    model = models.ForeignKey(
+        SuggestionModel, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     chosen_at = models.DateTimeField("选用时间")
 
     class Meta:
         verbose_name = "建议选用记录"
         verbose_name_plural = "建议选用记录"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.chosen or '未选用'}"

@@ -90,7 +90,12 @@ def panel(query: Query, reader) -> Panel:
     ids, searched = person_ids(query)
     person = []
     if ids:
-        qs = scope.filter(parties__petitioner_id__in=ids).exclude(pk__in=own).distinct().order_by("-received_at")
+        qs = (
+            scope.filter(parties__petitioner_id__in=ids)
+            .exclude(pk__in=own)
+            .distinct()
+            .order_by("-received_at")
+        )
         person = [Row(p, ["同一信访人"]) for p in _fetch(qs)[:SECTION_LIMIT]]
     weeks = settings.XF_ASSIST_RECENT_WEEKS
     nearby = []

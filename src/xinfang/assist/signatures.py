@@ -4,9 +4,8 @@ registration's transaction), when a petition's summary or content is saved again
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import json
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 
@@ -44,7 +43,8 @@ def insert_bands(rows: list[SignatureBand]) -> None:
     table = connection.ops.quote_name(SignatureBand._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (petition_id, band, hash) "  # nosec B608: the model's own table name
+            # The model's own table name; the rows are one JSON parameter.
+            f"INSERT INTO {table} (petition_id, band, hash) "  # nosec B608
             "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') "
             "FROM json_each(%s)",
             [payload],
@@ -64,7 +64,9 @@ def resign_saved(sender, instance: Petition, raw=False, created=False, update_fi
         return
     signature, rows = rows_for(instance.pk, instance.summary, instance.content)
     if not created:
-        stored = TextSignature.objects.filter(petition_id=instance.pk).values_list("values", flat=True).first()
+        stored = (
+            TextSignature.objects.filter(petition_id=instance.pk).values_list("values", flat=True).first()
+        )
         if stored is not None and bytes(stored) == bytes(signature.values):
             return
     with transaction.atomic():

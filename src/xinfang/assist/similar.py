@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from django.db import connection
 from rapidfuzz import fuzz
 
-from . import minhash
 from xinfang.petitions.models import Petition
 
+from . import minhash
 from .models import SignatureBand, TextSignature
 from .ranking import MIN_SCORE, score
 from .text import compact, petition_text, shingles
@@ -39,7 +39,8 @@ def _collision_sql(excluded: int) -> str:
     bands = " OR ".join(["(band = %s AND hash = %s)"] * minhash.BANDS)
     extra = f" AND petition_id NOT IN ({', '.join(['%s'] * excluded)})" if excluded else ""
     return (
-        f"SELECT petition_id FROM {table} WHERE ({bands}){extra} "  # nosec B608: table name and placeholders only
+        # The table name and placeholders only; every value is a parameter.
+        f"SELECT petition_id FROM {table} WHERE ({bands}){extra} "  # nosec B608
         f"GROUP BY petition_id ORDER BY COUNT(*) DESC, petition_id DESC LIMIT {CANDIDATES}"
     )
 

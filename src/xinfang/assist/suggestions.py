@@ -36,7 +36,9 @@ class Suggestion:
 
     @property
     def categories_json(self) -> str:
-        return json.dumps([{"path": c["path"], "score": c["score"]} for c in self.categories], ensure_ascii=False)
+        return json.dumps(
+            [{"path": c["path"], "score": c["score"]} for c in self.categories], ensure_ascii=False
+        )
 
     @property
     def units_json(self) -> str:
@@ -64,7 +66,8 @@ def load(record: SuggestionModel) -> dict | None:
         path = Path(record.path)
         if not path.is_file() or file_sha256(path) != record.sha256:
             return None
-        models = joblib.load(path)  # nosec B301: our own file, its hash checked against the row
+        # Our own file, its hash checked against the row just above.
+        models = joblib.load(path)  # nosec B301
         _loaded.clear()
         _loaded[key] = models
         return models
@@ -116,7 +119,9 @@ def _from_table(item: dict, by_path: dict, categories: list[dict]) -> list[dict]
     region = Region.objects.filter(code=str(item.get("issue_region") or "")).first()
     if category is None or region is None:
         return []
-    unit = suggested_unit(SimpleNamespace(issue_region=region, category=category), OrgUnit.objects.filter(is_active=True))
+    unit = suggested_unit(
+        SimpleNamespace(issue_region=region, category=category), OrgUnit.objects.filter(is_active=True)
+    )
     return [{"code": unit.code, "id": unit.pk, "name": unit.name, "score": None}] if unit else []
 
 

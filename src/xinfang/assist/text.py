@@ -49,7 +49,9 @@ BOILERPLATE = (
 )
 _BOILERPLATE = re.compile("|".join(sorted(map(re.escape, BOILERPLATE), key=len, reverse=True)))
 # Function characters: removed, so that 拆了我家的房子 and 把我家房子拆了 share 我家 and 家房.
-_FUNCTION = re.compile("[的了着过是在和与及等被把给到对为这那个也都就还又很里上下中来去说让使将其之而且或并向从由于以所]")
+_FUNCTION = re.compile(
+    "[的了着过是在和与及等被把给到对为这那个也都就还又很里上下中来去说让使将其之而且或并向从由于以所]"
+)
 NGRAM_SIZES = (2,)
 
 

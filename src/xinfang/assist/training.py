@@ -40,7 +40,9 @@ def model_dir() -> Path:
 def history(limit: int | None = None):
     """(text, region tokens, category path, final unit code or "") per petition, oldest first."""
     final_unit = (
-        Routing.objects.filter(petition=OuterRef("pk"), action__in=[RoutingAction.TRANSFER, RoutingAction.ASSIGN])
+        Routing.objects.filter(
+            petition=OuterRef("pk"), action__in=[RoutingAction.TRANSFER, RoutingAction.ASSIGN]
+        )
         .order_by("-sent_at", "-id")
         .values("to_unit__code")[:1]
     )
@@ -88,9 +90,14 @@ def _fit_and_measure(factory, rows: list, label_index: int) -> tuple[object, dic
     train, test = _split(rows)
     accuracy = {"n": 0, "top1": None, "top3": None, "per_category": {}}
     if len(test) >= MIN_TEST and len({r[label_index] for r in train}) > 1:
-        measured = factory().fit([r[0] for r in train], [r[1] for r in train], [r[label_index] for r in train])
+        measured = factory().fit(
+            [r[0] for r in train], [r[1] for r in train], [r[label_index] for r in train]
+        )
         accuracy = _measure(
-            measured, [r[0] for r in test], [r[1] for r in test], [r[label_index] for r in test],
+            measured,
+            [r[0] for r in test],
+            [r[1] for r in test],
+            [r[label_index] for r in test],
             [r[2] for r in test],
         )
     if len({r[label_index] for r in rows}) < 2:
@@ -108,7 +115,9 @@ def train(*, actor=None, limit: int | None = None) -> SuggestionModel:
     trained_at = clock.now()
     record = SuggestionModel(trained_at=trained_at, labelled=labelled)
     if labelled < minimum:
-        record.accuracy = {"note": f"有标注的历史事项{labelled}件，少于{minimum}件：不训练，按分类对应单位表建议。"}
+        record.accuracy = {
+            "note": f"有标注的历史事项{labelled}件，少于{minimum}件：不训练，按分类对应单位表建议。"
+        }
     else:
         category_model, category_accuracy = _fit_and_measure(TextModel, rows, 2)
         unit_model, unit_accuracy = (None, {"n": 0})

@@ -200,6 +200,4 @@ def unit_suggestions(request, pk: int):
         suggestion.units = [u for u in suggestion.units if u["id"] in allowed]
     else:
         suggestion.units = []
-    return render(
-        request, "assist/_unit_suggestions.html", {"petition": petition, "suggestion": suggestion}
-    )
+    return render(request, "assist/_unit_suggestions.html", {"petition": petition, "suggestion": suggestion})
