@@ -31,7 +31,8 @@ def region_tokens(code: str) -> str:
 
 def _classifier() -> SGDClassifier:
     # log loss: calibrated-enough probabilities for a top 3 with scores; SGD: 100,000 petitions in seconds.
-    return SGDClassifier(loss="log_loss", alpha=2e-6, max_iter=15, tol=None, random_state=0, n_jobs=2)
+    # Six passes: on 20,000 demo petitions the held-out accuracy was the same as with fifteen, in 40% of the time.
+    return SGDClassifier(loss="log_loss", alpha=2e-6, max_iter=6, tol=None, random_state=0, n_jobs=2)
 
 
 class TextModel:

@@ -34,7 +34,8 @@ class SignatureBand(models.Model):
     hash = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["band", "hash"], name="assist_band_hash")]
+        # (band, hash) finds a bucket; the petition last makes the index cover the lookup, newest first.
+        indexes = [models.Index(fields=["band", "hash", "petition"], name="assist_band_hash")]
 
     def __str__(self) -> str:
         return f"{self.petition_id}:{self.band}"

@@ -21,6 +21,7 @@ from .ranking import MIN_SCORE, score
 from .text import compact, petition_text, shingles
 
 CANDIDATES = 200  # the most-colliding petitions whose signatures are compared
+PER_BAND = 50  # petitions read from each band's bucket, newest first
 RERANK = 25  # the best of those by estimated Jaccard, compared character by character too
 LIMIT = 5
 
@@ -34,13 +35,20 @@ class Match:
 
 
 def _collision_sql(excluded: int) -> str:
-    # Written out rather than built from 128 Q objects: compiling those cost more than running the query.
+    """One branch per band, each reading at most ``PER_BAND`` petitions of its bucket (the newest, straight off
+    the (band, hash, petition) index), then the petitions counted across branches. The cap bounds the work
+    whatever the corpus: a bucket of thousands (the same boilerplate text filed again and again) costs no
+    more than one of fifty, and a true paraphrase shares rarer bands too. Written out rather than built from
+    Q objects: compiling 128 of those cost more than running the query."""
     table = connection.ops.quote_name(SignatureBand._meta.db_table)
-    bands = " OR ".join(["(band = %s AND hash = %s)"] * minhash.BANDS)
-    extra = f" AND petition_id NOT IN ({', '.join(['%s'] * excluded)})" if excluded else ""
+    branch = (
+        f"SELECT petition_id FROM (SELECT petition_id FROM {table} WHERE band = %s AND hash = %s "  # nosec B608
+        f"ORDER BY petition_id DESC LIMIT {PER_BAND}) AS b{{n}}"
+    )
+    union = " UNION ALL ".join(branch.format(n=n) for n in range(minhash.BANDS))
+    extra = f" WHERE petition_id NOT IN ({', '.join(['%s'] * excluded)})" if excluded else ""
     return (
-        # The table name and placeholders only; every value is a parameter.
-        f"SELECT petition_id FROM {table} WHERE ({bands}){extra} "  # nosec B608
+        f"SELECT petition_id FROM ({union}) AS c{extra} "  # nosec B608
         f"GROUP BY petition_id ORDER BY COUNT(*) DESC, petition_id DESC LIMIT {CANDIDATES}"
     )
 
