@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "bench" / "data"
 
 
-def configure(db: str, size: int) -> str:
+def configure(db: str, size: int, reuse: bool = False) -> str:
     DATA.mkdir(parents=True, exist_ok=True)
     var = DATA / f"var-assist-{db}-{size}"
     var.mkdir(exist_ok=True)
@@ -37,7 +37,7 @@ def configure(db: str, size: int) -> str:
     os.environ["DJANGO_SETTINGS_MODULE"] = "xinfang.settings"
     if db == "sqlite":
         path = DATA / f"assist-{size}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm") if not reuse else ():
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.environ.pop("XF_DATABASE_URL", None)
         os.environ["XF_SQLITE_PATH"] = str(path)
@@ -46,9 +46,10 @@ def configure(db: str, size: int) -> str:
 
     server = os.environ.get("XF_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
     name = f"xf_assist_bench_{size}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    if not reuse:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["XF_DATABASE_URL"] = f"{server}/{name}"
     return name
 
@@ -103,9 +104,10 @@ def main(argv=None) -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--lookups", type=int, default=300)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="measure the database an earlier run built")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO / "src"))
-    configure(args.db, args.size)
+    configure(args.db, args.size, args.reuse)
     import django
 
     django.setup()
@@ -122,12 +124,14 @@ def main(argv=None) -> int:
     from xinfang.petitions.selectors import visible_to
 
     call_command("migrate", verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("demo", "--cases", "0", stdout=quiet)  # the demo county, its units and users
-    started = time.perf_counter()
-    generate(args.size, 20261207)
-    register_s = time.perf_counter() - started
-    routed = _routings()
+    register_s = routed = None
+    if not args.reuse:
+        with open(os.devnull, "w") as quiet:
+            call_command("demo", "--cases", "0", stdout=quiet)  # the demo county, its units and users
+        started = time.perf_counter()
+        generate(args.size, 20261207)
+        register_s = time.perf_counter() - started
+        routed = _routings()
     settings.XF_SUGGEST_MIN_LABELLED = 200
     started = time.perf_counter()
     record = training.train()
@@ -162,7 +166,7 @@ def main(argv=None) -> int:
             "demo generation incl. signatures",
             f"{register_s:.1f} s ({args.size / register_s:,.0f} petitions/s)",
         ),
-        ("routings (synthetic labels)", f"{routed:,}"),
+        ("routings (synthetic labels)", f"{routed:,}" if routed else "(reused)"),
         ("train (fit twice: held-out + all)", f"{train_s:.1f} s"),
         (
             "category top-1 / top-3 on held-out (demo: not evidence)",

@@ -216,3 +216,15 @@ def test_the_api_documents_the_endpoint(client):
 
     schema = APIClient().get("/api/schema/?format=json").json()
     assert "post" in schema["paths"]["/api/v1/petitions/related/"]
+
+
+def test_the_history_names_the_link_and_a_merged_duplicate_is_not_listed(client, earlier, people):
+    later = f.register(people.registrar, summary=PARAPHRASE[0], content=PARAPHRASE[1])
+    services.link_related(later, earlier.pk, people.registrar)
+    client.force_login(people.registrar)
+    page = client.get(reverse("petitions:detail", args=[later.pk]))
+    assert page.status_code == 200 and "关联相关事项" in page.content.decode()
+    type(earlier).objects.filter(pk=earlier.pk).update(merged_into=later)  # as the merge effect leaves it
+    panel = related.panel(related.Query(summary=PARAPHRASE[0], content=PARAPHRASE[1]), people.registrar)
+    assert earlier.registration_number not in _numbers(panel.similar)
+    assert later.registration_number in _numbers(panel.similar)

@@ -85,7 +85,8 @@ def area_prefix(region: Region) -> str:
 
 
 def panel(query: Query, reader) -> Panel:
-    scope = visible_to(reader)
+    # A duplicate merged into another petition lives on in that one: listing it too would show one matter twice.
+    scope = visible_to(reader).filter(merged_into__isnull=True)
     own = {query.petition.pk} if query.petition is not None else set()
     ids, searched = person_ids(query)
     person = []
