@@ -155,6 +155,7 @@ INSTALLED_APPS = [
     "xinfang.campaigns",
     "xinfang.meetings",
     "xinfang.leaders",
+    "xinfang.assist",
     "xinfang.workbench",
     "xinfang.api",
     "xinfang.portal",
@@ -423,6 +424,11 @@ FEDERATION_MAX_ATTEMPTS = int(os.environ.get("XF_FEDERATION_MAX_ATTEMPTS", "12")
 FEDERATION_BACKOFF_SECONDS = int(os.environ.get("XF_FEDERATION_BACKOFF_SECONDS", "30"))  # doubled per attempt
 FEDERATION_TIMEOUT_SECONDS = int(os.environ.get("XF_FEDERATION_TIMEOUT_SECONDS", "20"))
 FEDERATION_MAX_SKEW_SECONDS = int(os.environ.get("XF_FEDERATION_MAX_SKEW_SECONDS", "300"))
+
+# --- Intake assistance (issue 18, docs/assist.md): the related-cases panel's window for the same category and
+# issue region, and how many labelled petitions the suggestion model needs before it is used at all.
+XF_ASSIST_RECENT_WEEKS = int(os.environ.get("XF_ASSIST_RECENT_WEEKS", "8"))
+XF_SUGGEST_MIN_LABELLED = int(os.environ.get("XF_SUGGEST_MIN_LABELLED", "200"))
 
 # --- Background jobs: huey on SQLite by default, Redis when XF_REDIS_URL is set ---------------------------
 REDIS_URL = os.environ.get("XF_REDIS_URL", "")

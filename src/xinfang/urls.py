@@ -30,6 +30,7 @@ urlpatterns = [
     path("leaders/", include("xinfang.leaders.urls")),
     path("documents/", include("xinfang.documents.urls")),
     path("workflow/", include("xinfang.workflow.urls")),
+    path("assist/", include("xinfang.assist.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("xinfang.api.urls")),

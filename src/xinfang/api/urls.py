@@ -13,6 +13,7 @@ from . import (
     leaders_reception,
     meetings,
     orgs,
+    related,
     stats,
     views,
 )
@@ -49,5 +50,7 @@ urlpatterns = [
         name="petition-action",
     ),
     path("petitions/<int:id>/deadlines/", actions.DeadlinesView.as_view(), name="petition-deadlines"),
+    # Before the router's petitions/<pk>/, which would take "related" for a key.
+    path("petitions/related/", related.RelatedView.as_view(), name="petition-related"),
     *router.urls,
 ]

@@ -42,6 +42,8 @@ SYSTEM_ADMIN["federation.outboxevent"] = ("view",)
 SYSTEM_ADMIN["federation.inboxevent"] = ("view",)
 # Who was sent which bulletin and when they read it (read receipts): seen, never edited.
 SYSTEM_ADMIN["stats.bulletindelivery"] = ("view",)
+# The suggestion models' accuracy and training time (issue 18): seen, and retrained by an admin action.
+SYSTEM_ADMIN["assist.suggestionmodel"] = ("view",)
 # Users, roles and what guards the logins.
 SECURITY_ADMIN = {
     "orgs.user": ALL,

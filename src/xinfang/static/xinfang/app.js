@@ -65,6 +65,16 @@
     }
   });
 
+  // A suggestion applied with one click (assist): set the select it names; the person still submits the form.
+  document.addEventListener("click", function (event) {
+    var apply = event.target.closest("[data-apply-select]");
+    if (!apply) return;
+    var select = document.getElementById(apply.dataset.applySelect);
+    if (!select) return;
+    select.value = apply.dataset.value;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) window.print();
   });
