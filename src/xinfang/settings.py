@@ -232,10 +232,8 @@ else:
             },
         }
     }
-# A PostgreSQL streaming replica for statistics, dashboards, bulletins and exports (xinfang.replica,
-# docs/deploy.md "Read replica"): only the reads that code marks with `reads_from_replica()`, never inside a
-# transaction on the primary, and the primary whenever the replica is down or lags more than
-# XF_REPLICA_MAX_LAG_SECONDS (checked at most every XF_REPLICA_CHECK_SECONDS per process).
+# A streaming replica for the reads marked `reads_from_replica()` (statistics, bulletins, exports; xinfang.replica,
+# docs/deploy.md "Read replica"); the primary when it is down or lags more than XF_REPLICA_MAX_LAG_SECONDS.
 REPLICA_URL = os.environ.get("XF_REPLICA_URL", "")
 XF_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("XF_REPLICA_MAX_LAG_SECONDS", 30))
 XF_REPLICA_CHECK_SECONDS = float(os.environ.get("XF_REPLICA_CHECK_SECONDS", 10))
@@ -245,10 +243,8 @@ if REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(REPLICA_URL, conn_max_age=60, conn_health_checks=True)
     if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("XF_REPLICA_URL 须为 PostgreSQL 流复制备库的地址（postgres://…）。")
-    # A replica that is down must cost a fallback, not a hung page.
-    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
-    # The test run has no replica of its test database: the alias reads the test database itself.
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 3, **DATABASES["replica"].get("OPTIONS", {})}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests have no replica of their database
     DATABASE_ROUTERS = ["xinfang.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"
@@ -425,8 +421,7 @@ FEDERATION_BACKOFF_SECONDS = int(os.environ.get("XF_FEDERATION_BACKOFF_SECONDS",
 FEDERATION_TIMEOUT_SECONDS = int(os.environ.get("XF_FEDERATION_TIMEOUT_SECONDS", "20"))
 FEDERATION_MAX_SKEW_SECONDS = int(os.environ.get("XF_FEDERATION_MAX_SKEW_SECONDS", "300"))
 
-# --- Intake assistance (issue 18, docs/assist.md): the related-cases panel's window for the same category and
-# issue region, and how many labelled petitions the suggestion model needs before it is used at all.
+# --- Intake assistance (docs/assist.md): the related panel's weeks; labelled petitions a model needs
 XF_ASSIST_RECENT_WEEKS = int(os.environ.get("XF_ASSIST_RECENT_WEEKS", "8"))
 XF_SUGGEST_MIN_LABELLED = int(os.environ.get("XF_SUGGEST_MIN_LABELLED", "200"))
 
