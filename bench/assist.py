@@ -22,36 +22,8 @@ import random
 import statistics
 import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "bench" / "data"
-
-
-def configure(db: str, size: int, reuse: bool = False) -> str:
-    DATA.mkdir(parents=True, exist_ok=True)
-    var = DATA / f"var-assist-{db}-{size}"
-    var.mkdir(exist_ok=True)
-    os.environ["XF_DATA_DIR"] = str(var)
-    os.environ["XF_STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "xinfang.settings"
-    if db == "sqlite":
-        path = DATA / f"assist-{size}.sqlite3"
-        for suffix in ("", "-wal", "-shm") if not reuse else ():
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        os.environ.pop("XF_DATABASE_URL", None)
-        os.environ["XF_SQLITE_PATH"] = str(path)
-        return str(path)
-    import psycopg
-
-    server = os.environ.get("XF_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-    name = f"xf_assist_bench_{size}"
-    if not reuse:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["XF_DATABASE_URL"] = f"{server}/{name}"
-    return name
+from bench.run import REPO, configure
 
 
 def _routings() -> int:
@@ -107,7 +79,7 @@ def main(argv=None) -> int:
     parser.add_argument("--reuse", action="store_true", help="measure the database an earlier run built")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO / "src"))
-    configure(args.db, args.size, args.reuse)
+    configure(args.db, args.size, args.reuse, kind="assist")
     import django
 
     django.setup()

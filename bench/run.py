@@ -19,11 +19,13 @@ RESULTS = REPO / "bench" / "results"
 HELPDESK_MAX = 100_000
 
 
-def configure(db: str, size: int, reuse: bool = False, tag: str = "") -> str:
-    """`tag` tells apart the files of another shape of the same size ("-province")."""
+def configure(db: str, size: int, reuse: bool = False, tag: str = "", kind: str = "") -> str:
+    """`tag` tells apart the files of another shape of the same size ("-province"); `kind` those of another
+    bench with its own data (bench/assist.py: "assist")."""
     DATA.mkdir(parents=True, exist_ok=True)
-    os.environ["XF_DATA_DIR"] = str(DATA / f"var-{db}-{size}{tag}")
-    (DATA / f"var-{db}-{size}{tag}").mkdir(exist_ok=True)
+    var = DATA / (f"var-{kind}-{db}-{size}{tag}" if kind else f"var-{db}-{size}{tag}")
+    var.mkdir(exist_ok=True)
+    os.environ["XF_DATA_DIR"] = str(var)
     os.environ["XF_STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
     os.environ.setdefault("XF_HUEY_IMMEDIATE", "0")
     # The measured clients log in with force_login and have no phone to answer the second factor; the gate
@@ -31,7 +33,7 @@ def configure(db: str, size: int, reuse: bool = False, tag: str = "") -> str:
     os.environ.setdefault("XF_2FA_ENFORCED", "0")
     os.environ["DJANGO_SETTINGS_MODULE"] = "xinfang.settings"
     if db == "sqlite":
-        path = DATA / f"bench-{size}{tag}.sqlite3"
+        path = DATA / f"{kind or 'bench'}-{size}{tag}.sqlite3"
         for suffix in ("", "-wal", "-shm") if not reuse else ():
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.environ.pop("XF_DATABASE_URL", None)
@@ -41,7 +43,9 @@ def configure(db: str, size: int, reuse: bool = False, tag: str = "") -> str:
 
     server = os.environ.get("XF_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
     # Another name when several people bench on one server at once (XF_BENCH_PG_DB).
-    name = os.environ.get("XF_BENCH_PG_DB") or f"xinfang_bench_{'prov_' if tag else ''}{size}"
+    name = os.environ.get("XF_BENCH_PG_DB") or (
+        f"xf_{kind}_bench_{size}" if kind else f"xinfang_bench_{'prov_' if tag else ''}{size}"
+    )
     if not reuse:
         with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
