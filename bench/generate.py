@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import AutoField, BigAutoField, DateField, DateTimeField, ForeignKey, OneToOneField
 
+from xinfang.assist.models import SignatureBand, TextSignature
 from xinfang.audit.models import ChainHead, Event
 from xinfang.demo.county import load_demo_county
 from xinfang.demo.generator import generate
@@ -48,7 +49,22 @@ SEED = 20260301
 COPIES_PER_STATEMENT = 25
 PROVINCE_BASE_MIN = 300  # a province's base is its demo county's share of the size, but never fewer than this
 # Parents before children; every row of these tables belongs to one petition and is copied with it.
-COPIED = (Petition, PetitionParty, Deadline, Routing, Reply, Extension, Rating, Review, Event, SearchDocument)
+COPIED = (
+    Petition,
+    PetitionParty,
+    Deadline,
+    Routing,
+    Reply,
+    Extension,
+    Rating,
+    Review,
+    Event,
+    SearchDocument,
+    # The similar-text lookup's rows (128 bands a petition): a copy without them would understate both the
+    # database's size and the lookup's bucket sizes at scale.
+    TextSignature,
+    SignatureBand,
+)
 
 
 @dataclass

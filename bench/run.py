@@ -118,7 +118,9 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--arrivals", choices=["even", "poisson"], default="even", help="open-loop arrivals")
     parser.add_argument(
-        "--skip", default="", help="comma-separated: intake,lists,todo,search,rates,scan,import,helpdesk"
+        "--skip",
+        default="",
+        help="comma-separated: storage,intake,lists,todo,search,rates,scan,import,helpdesk",
     )
     parser.add_argument("--no-write", action="store_true", help="print only; no file in bench/results/")
     parser.add_argument(
@@ -158,7 +160,7 @@ def main(argv=None) -> int:
 
     from xinfang import clock
 
-    from . import generate, machine, measure, todo
+    from . import generate, machine, measure, storage, todo
 
     def log(msg):
         print(msg, file=sys.stderr, flush=True)
@@ -180,6 +182,8 @@ def main(argv=None) -> int:
             "Measured on the database built by the earlier run (reused after VACUUM ANALYZE); the generation "
             "and django-helpdesk rows are that run's."
         )
+    if "storage" not in skip:
+        rows += storage.storage_rows()
     repeat = max(args.repeat, 1)
     sections = []
     if suffix:

@@ -48,6 +48,7 @@ def test_bench_runs_at_a_tiny_size_on_sqlite():
     table = out.stdout
     assert "Generate 240 petitions" in table
     for measure in (
+        "Storage per petition",
         "Workbench list with count",
         "Full-text search",
         "Three rates",

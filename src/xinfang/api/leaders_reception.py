@@ -44,22 +44,11 @@ class ScheduleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReceptionSchedule
+        # The fields the service writes, the leader's post and level inside `leader`.
         fields = [
             "id",
             "bureau",
-            "kind",
-            "leader",
-            "place",
-            "topics",
-            "recurrence",
-            "day_of_month",
-            "weekday",
-            "holiday_rule",
-            "start_time",
-            "end_time",
-            "starts_on",
-            "ends_on",
-            "is_active",
+            *(f for f in reception.SCHEDULE_FIELDS if f not in ("leader_post", "leader_level")),
         ]
 
 
