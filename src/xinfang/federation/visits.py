@@ -20,7 +20,7 @@ from django.db.models import Max
 from xinfang import clock
 from xinfang.audit import services as audit
 from xinfang.orgs.models import PREFIX_LENGTH, Level, OrgUnit, Region
-from xinfang.petitions.models import Category, Channel, Petition, PetitionClass
+from xinfang.petitions.models import Category, Channel, Petition, PetitionClass, Source
 
 from . import registry
 from .models import NotifiedVisit, OutboxEvent, Peer
@@ -133,11 +133,18 @@ def record(peer: Peer, envelope: dict) -> NotifiedVisit:
         raise ValidationError("越级访通报的来访时间或人数无效。") from None
     if received_at.tzinfo is None or persons < 1:
         raise ValidationError("越级访通报的来访时间须带时区，人数须为正整数。")
+    sender = OrgUnit.objects.filter(code=peer.primary_code).select_related("region").first()
     row = NotifiedVisit.objects.create(
         peer=peer,
         sender_ref=envelope["sender_ref"],
         received_at=received_at,
-        **{name: str(visit.get(name) or "") for name in VISIT_FIELDS},
+        visit_level=visit["visit_level"],
+        petition_class=visit["petition_class"],
+        # Here it came from above, notified by the peer's bureau (neither transferred nor assigned), as a
+        # matter the peer sends down is referred from above here (inbox._as_referred).
+        source=Source.REFERRED_FROM_ABOVE,
+        source_level=sender.region.level if sender is not None else "",
+        source_action="",
         category=category,
         issue_region_code=code,
         person_count=persons,
