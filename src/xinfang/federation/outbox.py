@@ -6,6 +6,11 @@ An event applied from a peer's inbox is never echoed back to that peer, but it i
 of the matter (a county's acceptance, applied at the city, goes on up to the province), except the reply to
 an assignment the city made itself: that reaches the province when the city confirms it (审核认定办结), as
 the city's result, so a rework stays between the city and the county.
+
+Every event sent up carries this instance's statistics facts of the matter (``reporting.facts``), and a
+change of a matter from above that sends nothing up (an assignment inside the county, a rework applied
+from above, a reply held for review) sends a ``report`` of the facts alone: the instance above ranks this
+one by them (docs/federation.md "Reporting up").
 """
 
 from __future__ import annotations

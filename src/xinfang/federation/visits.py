@@ -175,5 +175,9 @@ def sent_down(peer: Peer, sender_ref: str, petition: Petition) -> None:
 
 
 def notified():
-    """The visits that count here as notified (``stats.peer_figures``): those not sent down since."""
-    return NotifiedVisit.objects.filter(petition__isnull=True)
+    """The visits that count here as notified (``stats.peer_figures``): those not sent down since, from an
+    active peer; None (no query at all) on an instance without one."""
+    active = [peer.id for peer in registry.active()]
+    if not active:
+        return None
+    return NotifiedVisit.objects.filter(peer_id__in=active, petition__isnull=True)

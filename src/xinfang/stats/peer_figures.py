@@ -9,7 +9,7 @@ Two seams the federation fills in its ``AppConfig.ready()`` (stats may not impor
   ratings and petitions), so a county's row at the city equals the county's own ``xinfang stats`` over the
   matters the city sent down. Nothing is redefined: the rows differ, the filters are the same objects.
 * ``register_notified_visits(source)``: ``source()`` is a queryset of the skip-level visits a peer above
-  notified here (columns named as the petition's); ``notified_skip_level`` counts those of a region scope
+  notified here (columns named as the petition's), or None when there can be none (no query); ``notified_skip_level`` counts those of a region scope
   for ``volumes.volume``'s 越级访 (they are no batch of this instance's total: it registered nothing).
 """
 
@@ -104,9 +104,11 @@ def notified_skip_level(scope: Scope, ctx: Ctx) -> dict[str, tuple[int, int]]:
         return {}
     result: dict[str, tuple[int, int]] = {}
     for source in _visit_sources:
+        visits = source()
+        if visits is None:
+            continue
         rows = (
-            source()
-            .filter(
+            visits.filter(
                 received_in(ctx) & code_within("issue_region_code", scope.prefix) & ctx.slice.petition_q()
             )
             .order_by()
