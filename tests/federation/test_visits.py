@@ -20,6 +20,7 @@ from xinfang.federation import inbox
 from xinfang.federation.models import NotifiedVisit, OutboxEvent
 from xinfang.orgs.models import Level
 from xinfang.petitions.models import PetitionClass
+from xinfang.stats.jurisdictions import jurisdiction_table
 from xinfang.stats.metrics import Ctx
 from xinfang.stats.periods import Period
 from xinfang.stats.scope import Scope
@@ -157,3 +158,14 @@ def test_facts_that_do_not_parse_are_quarantined_and_store_nothing(fed, org, peo
     }
     answer = inbox.receive(fed.county, good)
     assert answer["status"] == "quarantined" and "期满日无效" in answer["reason"]
+
+
+def test_the_ranking_counts_a_notified_visit_in_the_childs_skip_level_as_its_own_figures_do(fed, org):
+    notice = _notice(Sender("XF-330000-2026-000011"), _visit(issue_region="330105", person_count=2))
+    assert inbox.receive(fed.province, notice)["status"] == "applied"
+    today = clock.local_date(clock.now())
+    ctx = Ctx.of(Period(today - dt.timedelta(days=1), today))
+    row = {r.region.code: r for r in jurisdiction_table(Scope.for_region("330100"), ctx).rows}["330105"]
+    own = volume(Scope.for_region("330105"), ctx)
+    assert row.counts["skip_level.province"].as_dict() == own.skip_level_visits["province"].as_dict()
+    assert row.counts["skip_level"].as_dict() == own.skip_level.as_dict() == {"batches": 1, "persons": 2}

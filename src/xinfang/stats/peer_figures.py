@@ -70,10 +70,17 @@ def _count(rows: QuerySet, filters: dict[str, Q]) -> dict:
 
 def overlay(kids, ctx: Ctx, counts: dict, rates: dict, count_filters: dict[str, Q], rate_defs, zero) -> None:
     """Replace, in a ranking's ``counts`` ({prefix: {key: Count2}}) and ``rates`` ({rate key: {prefix:
-    Rate}}), each peer-served child's figures by those over its peer's reported rows. ``count_filters`` are
+    Rate}}), each peer-served child's figures by those over its peer's reported rows; add to every other
+    child's 越级访 the visits notified here from above, as its own ``volume`` does. ``count_filters`` are
     the ranking's own count filters (petition columns); the repeat count reads the copy here, which holds
     the same intake record. ``zero`` makes an empty count (``volumes.Count2``)."""
     sources = peer_rows(kids)
+    for kid in kids:
+        if kid.prefix not in sources:  # this instance's own child: its figures count the notified visits too
+            for level, (b, p) in notified_skip_level(Scope(region=kid), ctx).items():
+                for key in ("skip_level", f"skip_level.{level}"):
+                    if key in counts[kid.prefix]:
+                        counts[kid.prefix][key].add(b, p)
     if not sources:
         return
     filters = {**count_filters, "repeat": shown_repeat(ctx, "petition__")}
