@@ -23,7 +23,7 @@ from django.core.management import call_command  # noqa: E402
 from xinfang import clock  # noqa: E402
 from xinfang.audit.models import Event  # noqa: E402
 from xinfang.evaluation.models import Rating  # noqa: E402
-from xinfang.federation import services  # noqa: E402
+from xinfang.federation import delivery, inbox, services  # noqa: E402
 from xinfang.federation.models import InboxEvent, OutboxEvent  # noqa: E402
 from xinfang.orgs.models import Level, OrgUnit, Region, Role, UnitKind, User  # noqa: E402
 from xinfang.petitions import services as petitions  # noqa: E402
@@ -39,12 +39,16 @@ REGIONS = [
     ("330100", "杭州市", Level.CITY, "330000"),
     ("330102", "上城区", Level.COUNTY, "330100"),
     ("330102001", "清波街道", Level.TOWNSHIP, "330102"),
+    ("330105", "拱墅区", Level.COUNTY, "330100"),
 ]
 BUREAUS = {
     "province": ("330000-XFJ", "浙江省信访局", "330000", None),
     "city": ("330100-XFJ", "杭州市信访局", "330100", "330000-XFJ"),
     "county": ("330102-XFJ", "上城区信访局", "330102", "330100-XFJ"),
+    "county2": ("330105-XFJ", "拱墅区信访局", "330105", "330100-XFJ"),
 }
+# The county's township office: the county assigns matters on to it (its acceptance is the county's figure).
+TOWNSHIP = ("330102001-BSC", "清波街道办事处", "330102001")
 ROLES = [Role.REGISTRAR, Role.HANDLER, Role.UNIT_LEADER, Role.BUREAU_LEADER, Role.REVIEWER, Role.SUPERVISOR]
 
 
@@ -65,6 +69,20 @@ def setup(role: str, peers: list[dict]) -> dict:
                 "parent": OrgUnit.objects.filter(code=parent).first(),
             },
         )
+    township, _ = OrgUnit.objects.get_or_create(
+        code=TOWNSHIP[0],
+        defaults={
+            "name": TOWNSHIP[1],
+            "kind": UnitKind.TOWNSHIP,
+            "region": Region.objects.get(code=TOWNSHIP[2]),
+            "parent": OrgUnit.objects.get(code=BUREAUS["county"][0]),
+        },
+    )
+    if role == "county":
+        User.objects.get_or_create(
+            username="township_staff",
+            defaults={"unit": township, "roles": ROLES, "full_name": "清波街道工作人员"},
+        )
     own = OrgUnit.objects.get(code=BUREAUS[role][0])
     user, _ = User.objects.get_or_create(
         username=f"{role}_staff", defaults={"unit": own, "roles": ROLES, "full_name": f"{own.name}工作人员"}
@@ -74,15 +92,28 @@ def setup(role: str, peers: list[dict]) -> dict:
     return {"unit": own.code, "user": user.username}
 
 
+def _find(ref: str) -> Petition | None:
+    # The first instance's number names a matter everywhere: below, it is the external id (an instance's own
+    # numbers may look alike: the city's and the county's copies are both numbered by the city's region).
+    return (
+        Petition.objects.filter(external_id=ref).first()
+        or Petition.objects.filter(registration_number=ref).first()
+    )
+
+
 def _petition(ref: str) -> Petition:
-    return Petition.objects.filter(registration_number=ref).first() or Petition.objects.get(external_id=ref)
+    petition = _find(ref)
+    if petition is None:
+        raise Petition.DoesNotExist(ref)
+    return petition
 
 
-def register(user: str) -> dict:
+def register(user: str, channel: str = Channel.LETTER, visit_level: str = "") -> dict:
     staff = User.objects.get(username=user)
     at = clock.now() - dt.timedelta(minutes=30)
     reg = petitions.Registration(
-        channel=Channel.LETTER,
+        channel=channel,
+        visit_level=visit_level,
         received_at=at,
         petition_class=PetitionClass.CLAIM,
         category=Category.objects.get(path="城乡建设/征收拆迁"),
@@ -111,10 +142,7 @@ def act(ref: str, action: str, user: str | None = None, via: str = "", **data) -
 
 
 def state(ref: str) -> dict:
-    petition = (
-        Petition.objects.filter(registration_number=ref).first()
-        or Petition.objects.filter(external_id=ref).first()
-    )
+    petition = _find(ref)
     if petition is None:
         return {"exists": False}
     fields = ["status", "accepted_at", "replied_at", "concluded_at", "routed_at", "reply_received_on"]
@@ -142,6 +170,74 @@ def stats(region: str, day: str) -> dict:
     out = io.StringIO()
     call_command("stats", "--region", region, "--from", day, "--to", day, "--json", stdout=out)
     return json.loads(out.getvalue())
+
+
+def add_peer(**peer) -> dict:
+    return {"id": services.add_peer(**peer).pk}
+
+
+def outbox(peer: str) -> list[dict]:
+    """The pending envelopes to ``peer``, in each petition's order (the test carries them: no servers)."""
+    rows = OutboxEvent.objects.filter(peer__name=peer, status="pending").order_by("petition", "seq")
+    return [json.loads(row.payload) for row in rows]
+
+
+def receive(peer: str, envelopes: list[dict]) -> list[dict]:
+    sender = services.Peer.objects.get(name=peer)
+    answers = [inbox.receive(sender, envelope) for envelope in envelopes]
+    inbox.release_all()
+    return answers
+
+
+def answered(peer: str, answers: list[dict]) -> dict:
+    rows = [OutboxEvent.objects.get(key=answer["id"]) for answer in answers]
+    counts = {"acked": 0, "held": 0, "quarantined": 0, "failed": 0, "dead": 0}
+    delivery._answered(services.Peer.objects.get(name=peer), rows, answers, counts)
+    return counts
+
+
+def _period(start: str, end: str, **slice_params):
+    from xinfang.stats.metrics import Ctx
+    from xinfang.stats.periods import Period
+    from xinfang.stats.slices import Slice
+
+    period = Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    return Ctx.of(period, slice=Slice.from_params(slice_params) if slice_params else None)
+
+
+def _keyed(counts: dict, rates: dict) -> dict:
+    out = {
+        k: [c.batches, c.persons]
+        for k, c in counts.items()
+        if k in ("total", "skip_level", "skip_level.city")
+    }
+    out |= {k: r.as_dict() for k, r in rates.items()}
+    return out
+
+
+def figures(region: str, start: str, end: str, **slice_params) -> dict:
+    """A region's own figures (``report.figures``, what ``xinfang stats --region`` prints), keyed as a row
+    of the ranking: the total, the skip-level counts and every rate the ranking shows."""
+    from xinfang.stats import jurisdictions, report
+    from xinfang.stats.scope import Scope
+
+    got = report.figures(Scope.for_region(region), _period(start, end, **slice_params), heavy=False)
+    volume = got.volume
+    counts = {
+        "total": volume.total,
+        "skip_level": volume.skip_level,
+        "skip_level.city": volume.skip_level_visits["city"],
+    }
+    return _keyed(counts, {k: got.rates[k] for k in jurisdictions.RATE_KEYS})
+
+
+def ranking(region: str, start: str, end: str) -> dict:
+    """The region's lower jurisdictions side by side (the dashboard's table), each row keyed as ``figures``."""
+    from xinfang.stats import jurisdictions
+    from xinfang.stats.scope import Scope
+
+    table = jurisdictions.jurisdiction_table(Scope.for_region(region), _period(start, end))
+    return {row.region.code: _keyed(row.counts, row.rates) for row in table.rows}
 
 
 def bulk(user: str, count: int, to_unit: str, report_due: str) -> dict:
@@ -193,6 +289,12 @@ def password(username: str, password: str) -> dict:
 
 
 COMMANDS = {
+    "add_peer": add_peer,
+    "outbox": outbox,
+    "receive": receive,
+    "answered": answered,
+    "figures": figures,
+    "ranking": ranking,
     "password": password,
     "bulk": bulk,
     "steady": steady,

@@ -5,6 +5,7 @@ reason while the rest of the stream flows."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -48,10 +49,20 @@ def test_a_matter_assigned_down_is_registered_and_routed_once(fed, province_reco
     )
     assert InboxEvent.objects.filter(peer=fed.province).count() == 1
     assert Event.objects.filter(petition=petition, action="assign").count() == 1
-    # Applied as the peer's service user, for the province's bureau; nothing echoed back up.
+    # Applied as the peer's service user, for the province's bureau; the assignment is not echoed back up,
+    # only this instance's statistics facts of the matter are reported (the city bureau's open periods).
     event = Event.objects.get(petition=petition, action="assign")
     assert event.actor == fed.province.service_user
-    assert not OutboxEvent.objects.filter(peer=fed.province).exists()
+    (report,) = OutboxEvent.objects.filter(peer=fed.province)
+    facts = json.loads(report.payload)["facts"]
+    assert report.type == "report" and facts["region"] == org.city.code
+    assert {d["stage"] for d in facts["deadlines"]} >= {"sign_for", "accept"}
+    # Registered here as referred from above by the province (上级交办), whatever the province's own source.
+    assert (petition.source, petition.source_level, petition.source_action) == (
+        "referred_from_above",
+        "province",
+        "assign",
+    )
 
 
 def test_out_of_order_events_are_held_until_their_predecessor_arrives(fed, province_record):

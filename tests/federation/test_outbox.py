@@ -68,8 +68,11 @@ def test_acting_on_a_matter_from_a_peer_goes_up_in_sequence(fed, org, province_r
     perform(petition, "sign_for", fed.city_handler)
     perform(petition, "accept", fed.city_handler)
     rows = list(OutboxEvent.objects.filter(peer=fed.province).order_by("seq"))
-    assert [(r.seq, r.type) for r in rows] == [(1, "sign_for"), (2, "accept")]
-    envelope = json.loads(rows[0].payload)
+    # The assignment applied here is not echoed; this instance's facts after it go up as a report.
+    assert [(r.seq, r.type) for r in rows] == [(1, "report"), (2, "sign_for"), (3, "accept")]
+    envelope = json.loads(rows[1].payload)
+    accepted = {d["stage"]: d["status"] for d in json.loads(rows[2].payload)["facts"]["deadlines"]}
+    assert accepted["accept"] == "met" and accepted["handle"] == "open"
     assert envelope["ref"] == "XF-330000-2026-000001"  # the province's own number: it finds its petition
     assert envelope["event"]["by_unit"] == "330100-XFJ"
     assert "record" not in envelope
@@ -101,7 +104,8 @@ def test_the_city_passing_an_assigned_matter_down_reports_the_result_up_only_aft
             == "applied"
         )
     up = [r.type for r in OutboxEvent.objects.filter(peer=fed.province).order_by("seq")]
-    assert up == ["sign_for", "accept"]  # relayed; the reply waits for the city's review
+    # Relayed; the reply waits for the city's review (only the city's facts after it go up, as a report).
+    assert [t for t in up if t != "report"] == ["sign_for", "accept"] and up[-1] == "report"
     perform(petition, "return_for_rework", fed.city_handler, reason="事实未查清。")
     assert OutboxEvent.objects.filter(peer=fed.county).order_by("seq").last().type == "return_for_rework"
     reply = county.envelope(
@@ -109,12 +113,12 @@ def test_the_city_passing_an_assigned_matter_down_reports_the_result_up_only_aft
     )
     assert inbox.receive(fed.county, reply)["status"] == "applied"
     perform(petition, "confirm_conclusion", fed.city_handler)
-    rows = list(OutboxEvent.objects.filter(peer=fed.province).order_by("seq"))
+    rows = list(OutboxEvent.objects.filter(peer=fed.province).exclude(type="report").order_by("seq"))
     assert [r.type for r in rows] == ["sign_for", "accept", "reply"]
     result = json.loads(rows[-1].payload)["event"]
     assert (result["opinion"], result["text"]) == ("explain", "重新核查后解释说明。")
     assert down.seq == 1
-    assert [r.type for r in OutboxEvent.objects.filter(peer=fed.county).order_by("seq")] == [
+    assert [r.type for r in OutboxEvent.objects.filter(peer=fed.county).exclude(type="report")] == [
         "assign",
         "return_for_rework",
         "confirm_conclusion",
@@ -136,4 +140,4 @@ def test_a_lower_units_objection_stops_at_the_instance_it_returns_to(fed, org, p
     assert answer["status"] == "applied"
     petition.refresh_from_db()
     assert petition.status == "registered"
-    assert not OutboxEvent.objects.filter(peer=fed.province).exists()
+    assert not OutboxEvent.objects.filter(peer=fed.province).exclude(type="report").exists()

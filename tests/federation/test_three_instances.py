@@ -1,18 +1,21 @@
 """The real thing: province, city and county as separate processes on 127.0.0.1 (ports 8710-8712), each with
 its own SQLite database and units, peers registered both ways; the issue's walk, then the same with the
 county stopped mid-way and the city's sender killed (-9) between commit and delivery; a forged request to
-a running instance is refused. Each instance's figures agree at the end."""
+a running instance is refused. Each instance's figures agree at the end: its own, and those the instance
+above ranks it with from its reports; a visit to the city is counted at the county."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import time
 import urllib.error
 import urllib.request
 
 import pytest
 
 from tests.federation import instances
-from tests.federation.walk import walk
+from tests.federation.walk import _today, walk
 from xinfang import clock
 from xinfang.federation import signing
 
@@ -52,6 +55,24 @@ def test_the_walk_across_three_instances(three):
     figures = _figures(three)
     assert figures[0] == figures[1] == figures[2]
     assert figures[0]["satisfaction"]["unit"] == {"numerator": 1, "denominator": 1, "percent": 100.0}
+    # Reporting up: each instance ranks the jurisdiction below with that instance's own figures over the
+    # matters sent down (there, 上级转送交办).
+    start, end = (_today() - dt.timedelta(days=1)).isoformat(), (_today() + dt.timedelta(days=90)).isoformat()
+    for upper, lower in (("province", "city"), ("city", "county")):
+        row = three[upper].call("ranking", region=REGIONS[upper], start=start, end=end)[REGIONS[lower]]
+        own = three[lower].call(
+            "figures", region=REGIONS[lower], start=start, end=end, source="referred_from_above"
+        )
+        assert row == own, (upper, lower)
+        assert own["total"] == [1, 1] and own["satisfaction.unit"]["numerator"] == 1
+    # A visit to the city (到市访) by a petitioner of the county: the city handles it; the county counts it.
+    three["city"].call("register", user="city_staff", channel="visit", visit_level="city")
+    deadline = time.monotonic() + 30
+    while three["county"].call("figures", region="330102", start=start, end=end)["skip_level.city"] != [1, 1]:
+        assert time.monotonic() < deadline, "the visit to the city never reached the county"
+        time.sleep(0.3)
+    row = three["city"].call("ranking", region="330100", start=start, end=end)["330102"]
+    assert row["skip_level.city"] == [1, 1]
 
 
 def test_the_walk_with_the_county_down_and_the_city_killed(three):

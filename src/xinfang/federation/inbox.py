@@ -22,19 +22,21 @@ from xinfang.audit import services as audit
 from xinfang.exchange import parsing
 from xinfang.exchange.actors import ExchangeUnit
 from xinfang.orgs.importer import LineError
-from xinfang.orgs.models import OrgUnit
+from xinfang.orgs.models import Level, OrgUnit
 from xinfang.petitions import services as petitions
-from xinfang.petitions.models import Petition
+from xinfang.petitions.models import Petition, Source
 from xinfang.workflow import hooks
 from xinfang.workflow.actors import PETITIONER_VIAS, PetitionerActor
 from xinfang.workflow.errors import TransitionRefused
 from xinfang.workflow.services import perform
 from xinfang.workflow.units import assigning_routing, current_routing
 
+from . import reporting, visits
 from .models import InboxEvent, InboxStatus, LinkDirection, Peer, RemoteLink
-from .outbox import DOWN_ACTIONS, EVENT_TYPES, SEND_ACTIONS, applying_from
+from .outbox import DOWN_ACTIONS, EVENT_TYPES, REPORT, SEND_ACTIONS, SKIP_LEVEL_VISIT, applying_from
 
 PETITIONER_ACTIONS = parsing.PETITIONER_ACTIONS
+SOURCE_LEVELS = (Level.NATIONAL, Level.PROVINCE, Level.CITY)  # a level that sends matters down
 DONE = (InboxStatus.APPLIED, InboxStatus.QUARANTINED)
 
 
@@ -249,7 +251,13 @@ def _dispatch(peer: Peer, envelope: dict) -> tuple[Petition, str]:
         raise Quarantine(f"事件类型“{kind}”与办理内容“{event.get('action')}”不一致。")
     if kind in SEND_ACTIONS:
         return _sent_down(peer, envelope, event), ""
+    if kind == SKIP_LEVEL_VISIT:
+        visits.record(peer, envelope)
+        return None, ""
     petition = _linked(peer, envelope)
+    if kind == REPORT:
+        _store_facts(peer, petition, envelope)
+        return petition, ""
     if kind in DOWN_ACTIONS:
         routing = assigning_routing(petition)
         if routing is None or routing.from_unit.code not in peer.unit_codes:
@@ -272,7 +280,16 @@ def _dispatch(peer: Peer, envelope: dict) -> tuple[Petition, str]:
     if isinstance(actor, PetitionerActor):
         data.pop("via", None)
     perform(petition, kind, actor, at=line.at, **data)
+    if "facts" in envelope:
+        _store_facts(peer, petition, envelope)
     return petition, ""
+
+
+def _store_facts(peer: Peer, petition: Petition, envelope: dict) -> None:
+    try:
+        reporting.store(peer, petition, envelope.get("facts"))
+    except reporting.BadFacts as exc:
+        raise Quarantine(f"{_label(envelope)}被拒绝：{exc}") from None
 
 
 def _linked(peer: Peer, envelope: dict) -> Petition:
@@ -309,8 +326,7 @@ def _sent_down(peer: Peer, envelope: dict, event: dict) -> Petition:
     )
     actor = _actor(peer, sender_unit)
     if link is None:
-        record = dict(envelope["record"])
-        record["receiving_unit"] = sender_unit.code
+        record = _as_referred(envelope, sender_unit)
         if record.get("subject_unit") and not OrgUnit.objects.filter(code=record["subject_unit"]).exists():
             record["subject_unit"] = None  # a unit of the peer's not kept here; the peer checked the routing
         external_id = parsing.external_id_of(record)
@@ -324,12 +340,25 @@ def _sent_down(peer: Peer, envelope: dict, event: dict) -> Petition:
             remote_petition_id=envelope.get("sender_id"),
             created_at=clock.now(),
         )
+        visits.sent_down(peer, envelope["sender_ref"], petition)
     else:
         petition = link.petition
     event["by_unit"] = sender_unit.code
     line = parsing.event_line(1, event, parsing.Lookups())
     perform(petition, envelope["type"], actor, at=line.at, **line.data)
     return petition
+
+
+def _as_referred(envelope: dict, sender_unit: OrgUnit) -> dict:
+    """The sender's record as registered here: received by the unit standing for the sender, and, for a
+    matter the sender took in itself, referred from above by the sender's level (上级转送交办), so this
+    instance's figures of matters sent down count it; a matter already referred keeps its first level."""
+    record = dict(envelope["record"])
+    record["receiving_unit"] = sender_unit.code
+    level = sender_unit.region.level
+    if record.get("source") != Source.REFERRED_FROM_ABOVE and level in SOURCE_LEVELS:
+        record.update(source=Source.REFERRED_FROM_ABOVE, source_level=level, source_action=envelope["type"])
+    return record
 
 
 def _note(peer: Peer, petition: Petition, kind: str, event: dict) -> None:

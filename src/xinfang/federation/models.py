@@ -149,3 +149,143 @@ class InboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.peer} {self.stream}.{self.seq} {self.type}"
+
+
+# --- reporting up (docs/federation.md "Reporting up") ------------------------------------------------------
+# What a lower peer's own statistics read for a matter sent to it, as it reported it with its events: the
+# rows carry the column names of the peer's own rows (``workflow.Deadline``, ``evaluation.Rating``, the
+# petition's intake columns), so the statistics apply their very definitions to them (``stats.peer_figures``).
+
+
+class ReportedUnit(models.Model):
+    """A unit of a peer that holds a reported row: only its kind matters to the figures (the jurisdiction's
+    acceptance leaves the bureaus' own periods out)."""
+
+    peer = models.ForeignKey(Peer, verbose_name="联网实例", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField("单位代码", max_length=40)
+    name = models.CharField("名称", max_length=100, blank=True)
+    kind = models.CharField("类型", max_length=20)
+
+    class Meta:
+        verbose_name = "对端单位"
+        verbose_name_plural = "对端单位"
+        constraints = [models.UniqueConstraint(fields=["peer", "code"], name="reportedunit_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.peer} {self.code}"
+
+
+class ReportedMatter(models.Model):
+    """A matter sent to a peer as the peer registered it (its receipt and intake columns; the peer registers a
+    matter from above as 上级转送交办, so its source columns differ from this instance's)."""
+
+    peer = models.ForeignKey(Peer, verbose_name="联网实例", on_delete=models.CASCADE, related_name="+")
+    petition = models.ForeignKey(
+        "petitions.Petition", verbose_name="信访事项", on_delete=models.CASCADE, related_name="+"
+    )
+    region_code = models.CharField("对端辖区", max_length=12)
+    received_at = models.DateTimeField("登记时间")
+    channel = models.CharField("信访形式", max_length=20)
+    visit_level = models.CharField("来访层级", max_length=12, blank=True)
+    source = models.CharField("来源", max_length=30, blank=True)
+    source_level = models.CharField("转交办层级", max_length=12, blank=True)
+    source_action = models.CharField("转交办方式", max_length=12, blank=True)
+    person_count = models.PositiveIntegerField("人数", default=1)
+    is_collective = models.BooleanField("集体访", default=False)
+    status = models.CharField("状态", max_length=20, blank=True)
+    reported_at = models.DateTimeField("报送时间")
+
+    class Meta:
+        verbose_name = "对端报送事项"
+        verbose_name_plural = "对端报送事项"
+        constraints = [models.UniqueConstraint(fields=["peer", "petition"], name="reportedmatter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.peer} #{self.petition_id}"
+
+
+class ReportedDeadline(models.Model):
+    peer = models.ForeignKey(Peer, verbose_name="联网实例", on_delete=models.CASCADE, related_name="+")
+    petition = models.ForeignKey(
+        "petitions.Petition", verbose_name="信访事项", on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(
+        ReportedUnit, verbose_name="对端单位", on_delete=models.CASCADE, related_name="+"
+    )
+    stage = models.CharField("环节", max_length=32)
+    rating_target = models.CharField("评价对象", max_length=10, blank=True)
+    counts = models.BooleanField("计入统计", default=True)
+    due_on = models.DateField("期满日")
+    status = models.CharField("状态", max_length=10)
+    done_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "对端报送期限"
+        verbose_name_plural = "对端报送期限"
+        indexes = [models.Index(fields=["peer", "stage", "due_on"], name="reporteddeadline_due")]
+
+    def __str__(self) -> str:
+        return f"{self.peer} #{self.petition_id} {self.stage}"
+
+
+class ReportedRating(models.Model):
+    peer = models.ForeignKey(Peer, verbose_name="联网实例", on_delete=models.CASCADE, related_name="+")
+    petition = models.ForeignKey(
+        "petitions.Petition", verbose_name="信访事项", on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(
+        ReportedUnit, verbose_name="对端单位", on_delete=models.CASCADE, related_name="+"
+    )
+    target = models.CharField("评价对象", max_length=10)
+    rating = models.CharField("评价", max_length=24)
+    rated_at = models.DateTimeField("评价时间")
+
+    class Meta:
+        verbose_name = "对端报送评价"
+        verbose_name_plural = "对端报送评价"
+        indexes = [models.Index(fields=["peer", "rated_at"], name="reportedrating_rated")]
+
+    def __str__(self) -> str:
+        return f"{self.peer} #{self.petition_id} {self.target}"
+
+
+class NotifiedVisit(models.Model):
+    """A skip-level visit (越级访) a peer above registered for a matter in this instance's jurisdiction and
+    notified here: a count, not a matter to handle (docs/federation.md "Skip-level visits"). The columns
+    are the petition's, so a slice narrows these as it narrows petitions. Once the same matter is sent down
+    (``petition`` set) the petition counts it and this row no longer does."""
+
+    peer = models.ForeignKey(Peer, verbose_name="联网实例", on_delete=models.PROTECT, related_name="+")
+    sender_ref = models.CharField("对端登记编号", max_length=40)
+    received_at = models.DateTimeField("来访时间")
+    channel = models.CharField("信访形式", max_length=20, default="visit")
+    visit_level = models.CharField("来访层级", max_length=12)
+    source = models.CharField("来源", max_length=30, default="direct")
+    source_level = models.CharField("转交办层级", max_length=12, blank=True)
+    source_action = models.CharField("转交办方式", max_length=12, blank=True)
+    petition_class = models.CharField("信访类别", max_length=20)
+    category = models.ForeignKey(
+        "petitions.Category", verbose_name="内容分类", on_delete=models.PROTECT, related_name="+"
+    )
+    issue_region_code = models.CharField("问题属地", max_length=12)
+    person_count = models.PositiveIntegerField("人数", default=1)
+    is_collective = models.BooleanField("集体访", default=False)
+    is_repeat = models.BooleanField("重复信访", default=False)
+    petition = models.ForeignKey(
+        "petitions.Petition",
+        verbose_name="交办后的信访事项",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    recorded_at = models.DateTimeField("记录时间")
+
+    class Meta:
+        verbose_name = "上级通报越级访"
+        verbose_name_plural = "上级通报越级访"
+        constraints = [models.UniqueConstraint(fields=["peer", "sender_ref"], name="notifiedvisit_unique")]
+        indexes = [models.Index(fields=["issue_region_code", "received_at"], name="notifiedvisit_region")]
+
+    def __str__(self) -> str:
+        return f"{self.peer} {self.sender_ref}"

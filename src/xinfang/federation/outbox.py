@@ -6,6 +6,11 @@ An event applied from a peer's inbox is never echoed back to that peer, but it i
 of the matter (a county's acceptance, applied at the city, goes on up to the province), except the reply to
 an assignment the city made itself: that reaches the province when the city confirms it (审核认定办结), as
 the city's result, so a rework stays between the city and the county.
+
+Every event sent up carries this instance's statistics facts of the matter (``reporting.facts``), and a
+change of a matter from above that sends nothing up (an assignment inside the county, a rework applied
+from above, a reply held for review) sends a ``report`` of the facts alone: the instance above ranks this
+one by them (docs/federation.md "Reporting up").
 """
 
 from __future__ import annotations
@@ -24,8 +29,9 @@ from xinfang.workflow.hooks import Performed
 from xinfang.workflow.models import Reply
 from xinfang.workflow.units import assigning_routing
 
-from . import registry
+from . import registry, reporting
 from .models import LinkDirection, OutboxEvent, Peer, RemoteLink
+from .reporting import REPORT, SKIP_LEVEL_VISIT
 
 SEND_ACTIONS = frozenset({"transfer", "assign"})
 UP_ACTIONS = frozenset(
@@ -46,8 +52,7 @@ UP_ACTIONS = frozenset(
     }
 )
 DOWN_ACTIONS = frozenset({"confirm_conclusion", "return_for_rework", "urge", "add_supplement"})
-EVENT_TYPES = SEND_ACTIONS | UP_ACTIONS | DOWN_ACTIONS
-WATCHED = EVENT_TYPES
+EVENT_TYPES = SEND_ACTIONS | UP_ACTIONS | DOWN_ACTIONS | {REPORT, SKIP_LEVEL_VISIT}
 
 _source: contextvars.ContextVar[int | None] = contextvars.ContextVar("federation_source", default=None)
 
@@ -63,8 +68,6 @@ def applying_from(peer_id: int):
 
 
 def on_transition(performed: Performed) -> None:
-    if performed.action not in WATCHED:
-        return
     peers = registry.active()  # a cache hit, or one query when cold
     if not peers:
         return
@@ -75,21 +78,39 @@ def on_transition(performed: Performed) -> None:
         peer = next((p for p in peers if code in p.codes), None)
         if peer is not None and peer.id != source:
             _send_down(Peer.objects.get(pk=peer.id), performed)
-        return
     active_ids = {p.id for p in peers}
     links = RemoteLink.objects.filter(petition=petition, peer_id__in=active_ids).select_related("peer")
     for link in links:
-        if link.peer_id == source:
-            continue
         if link.direction == LinkDirection.FROM_PEER:
-            if action == "confirm_conclusion":
-                _enqueue(link, performed, "reply", _reply_event(petition, performed))
-            elif action == "object" and source is not None:
-                continue  # a lower unit's objection returns the matter here, not further up
-            elif action in UP_ACTIONS and not _held_for_review(petition, action, link):
-                _enqueue(link, performed, action, event_record(performed.event))
-        elif action in DOWN_ACTIONS:
+            # Every change of a matter from above reaches it: as the event itself with this instance's
+            # statistics facts, or, when the event stays here, as a report of the facts alone.
+            if link.peer_id == source or not _send_up(link, performed, source):
+                _report(link, performed)
+        elif action in DOWN_ACTIONS and link.peer_id != source:
             _enqueue(link, performed, action, event_record(performed.event))
+
+
+def _send_up(link: RemoteLink, performed: Performed, source) -> bool:
+    petition, action = performed.petition, performed.action
+    if action == "confirm_conclusion":
+        event = _reply_event(petition, performed)
+        _enqueue(link, performed, "reply", event, facts=reporting.facts(petition, link.peer))
+        return True
+    if action == "object" and source is not None:
+        return False  # a lower unit's objection returns the matter here, not further up
+    if action in UP_ACTIONS and not _held_for_review(petition, action, link):
+        _enqueue(
+            link, performed, action, event_record(performed.event), facts=reporting.facts(petition, link.peer)
+        )
+        return True
+    return False
+
+
+def _report(link: RemoteLink, performed: Performed) -> None:
+    facts = reporting.facts(performed.petition, link.peer)
+    if facts is not None:
+        event = {"action": REPORT, "at": performed.event.at.isoformat()}
+        _enqueue(link, performed, REPORT, event, facts=facts)
 
 
 def _held_for_review(petition, action: str, link: RemoteLink) -> bool:
@@ -128,7 +149,9 @@ def _send_down(peer: Peer, performed: Performed) -> None:
     _enqueue(link, performed, performed.action, event_record(performed.event), record, attachments)
 
 
-def _enqueue(link: RemoteLink, performed: Performed, type_: str, event: dict, record=None, attachments=None):
+def _enqueue(
+    link: RemoteLink, performed: Performed, type_: str, event: dict, record=None, attachments=None, facts=None
+):
     petition = performed.petition
     # The petition row is locked by ``perform``, so no other transaction numbers this petition's events now.
     last = OutboxEvent.objects.filter(peer=link.peer, petition=petition).aggregate(m=Max("seq"))["m"] or 0
@@ -145,6 +168,8 @@ def _enqueue(link: RemoteLink, performed: Performed, type_: str, event: dict, re
     if record is not None:
         envelope["record"] = record
         envelope["attachments"] = attachments or []
+    if facts is not None:
+        envelope["facts"] = facts
     now = clock.now()
     OutboxEvent.objects.create(
         peer=link.peer,

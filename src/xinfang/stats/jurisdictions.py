@@ -22,7 +22,7 @@ from django.db.models.functions import Substr
 from xinfang.orgs.models import PREFIX_LENGTH, Level, OrgUnit, Region
 from xinfang.petitions.models import ONLINE_CHANNELS, Petition
 
-from . import assessment
+from . import assessment, peer_figures
 from .metrics import Ctx, readable, received_in, shown_repeat
 from .rates import ONLINE_SHARE, RATES, REPEAT, ZERO, Rate, RateDef
 from .scope import Scope, code_within
@@ -266,6 +266,10 @@ def jurisdiction_table(scope: Scope, ctx: Ctx, rank_by: str = DEFAULT_RANK_BY) -
     grouped: dict[str, dict[str, Rate]] = {}
     for model in {d.model for d in GROUPED_RATES}:  # one query for the deadlines' rates, one for the ratings'
         grouped |= rates_by_child([d for d in GROUPED_RATES if d.model is model], scope, ctx, kids)
+    # A child another instance serves (a county peer) shows the figures its instance reported for the
+    # matters sent to it, by the same filters (stats.peer_figures, docs/federation.md "Reporting up").
+    filters = {**{k: q for k, (_, q) in COUNTS.items()}, "online": Q(channel__in=ONLINE_CHANNELS)}
+    peer_figures.overlay(kids, ctx, counts, grouped, filters, GROUPED_RATES, Count2)
     rows = []
     for region in kids:
         c = counts[region.prefix]

@@ -31,6 +31,7 @@ from django.db.models.functions import Substr
 from xinfang.orgs.models import Level
 from xinfang.petitions.models import ONLINE_CHANNELS, Category, Channel, Petition, PetitionParty
 
+from . import peer_figures
 from .metrics import Ctx, answerable_unit, readable, received_in, shown_repeat
 from .rates import BACKLOG_RESOLUTION, rate
 from .scope import Scope, code_within
@@ -191,6 +192,11 @@ def volume(scope: Scope, ctx: Ctx) -> Volume:
             result.repeat.add(b, p)
         if row["channel"] in ONLINE_CHANNELS:
             result.online.add(b, p)
+    # Skip-level visits a peer above registered and notified here (no batch of this total: docs/federation.md).
+    for level, (b, p) in peer_figures.notified_skip_level(scope, ctx).items():
+        if level in result.skip_level_visits:
+            result.skip_level.add(b, p)
+            result.skip_level_visits[level].add(b, p)
     return result
 
 
