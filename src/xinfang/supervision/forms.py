@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 
 from xinfang import inputs
 from xinfang.deadlines.models import Stage
-from xinfang.orgs import ordering
+from xinfang.orgs import ordering, picker
 from xinfang.orgs.models import OrgUnit
 
 from .models import ReasonKind
@@ -40,10 +41,13 @@ class BoardFilterForm(Styled, forms.Form):
     )
     stage = forms.ChoiceField(label="环节", required=False, choices=[("", "全部环节"), *Stage.choices])
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, searched: bool = False, own_region=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units
+        if searched:  # a city's or province's units: searched, with its own level's listed (orgs.picker)
+            listed = units.filter(region=own_region) if own_region is not None else ()
+            picker.make_searchable(self.fields["unit"], reverse("supervision:board_units"), listed=listed)
         self.style()
 
 

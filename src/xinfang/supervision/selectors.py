@@ -26,7 +26,8 @@ from django.db.models.lookups import LessThanOrEqual
 
 from xinfang import clock
 from xinfang.deadlines import services as deadline_rules
-from xinfang.orgs.models import UnitKind
+from xinfang.orgs import picker
+from xinfang.orgs.models import OrgUnit, UnitKind
 from xinfang.petitions.models import OPEN_STATUSES, PetitionClass
 from xinfang.petitions.selectors import visible_to
 from xinfang.workflow.models import Deadline, DeadlineStatus
@@ -100,6 +101,20 @@ def board_deadlines(user, today: dt.date | None = None, rules=None) -> QuerySet[
         | Q(status__in=[DeadlineStatus.MET, DeadlineStatus.MISSED], done_at__gte=recent)
     )
     return with_colour(qs, today, rules)
+
+
+def board_units(user, board: QuerySet[Deadline]) -> tuple[QuerySet[OrgUnit], bool]:
+    """The units the board's unit filter offers, and whether they are too many to list (`orgs.picker`).
+
+    A bureau or leadership unit with a large area (a city, a province) searches every unit of its area, the
+    scope `visible_to` gives it: listing the units that have rows on ``board`` read the whole board once more
+    (1.3 s of the province board's 2 s). Anyone else picks among the units with rows on the board."""
+    unit = getattr(user, "unit", None)
+    if unit is not None and unit.sees_jurisdiction and picker.is_large(unit.region):
+        return OrgUnit.objects.filter(region__code__startswith=unit.region.prefix).order_by("code"), True
+    if unit is None and getattr(user, "is_superuser", False):
+        return OrgUnit.objects.order_by("code"), True
+    return OrgUnit.objects.filter(pk__in=board.order_by().values("unit_id")).order_by("code"), False
 
 
 URGENT_SHOWN = 20

@@ -5,6 +5,7 @@ from . import views
 app_name = "supervision"
 urlpatterns = [
     path("", views.board, name="board"),
+    path("units/", views.board_unit_search, name="board_units"),
     path("supervisions/", views.supervision_list, name="list"),
     path("supervisions/open/", views.supervision_open, name="open"),
     path("supervisions/<int:pk>/", views.supervision_detail, name="detail"),

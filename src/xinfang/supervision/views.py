@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xinfang import clock
 from xinfang.deadlines import services as deadline_rules
 from xinfang.http import client_ip
-from xinfang.orgs.models import OrgUnit
+from xinfang.orgs import picker
 from xinfang.paging import Keyset, page_query
 from xinfang.petitions.selectors import get_visible_or_404
-from xinfang.workflow.models import Deadline
+from xinfang.workflow.models import Deadline, DeadlineStatus
 
 from . import hooks, services
 from .forms import AnswerForm, BoardFilterForm, CloseForm, OpenForm, apply_errors
@@ -25,6 +25,7 @@ from .models import ReasonKind, SupervisionStatus
 from .selectors import (
     COLOUR_LABELS,
     board_deadlines,
+    board_units,
     colour_counts,
     supervisions_visible_to,
     urgent_petitions,
@@ -44,8 +45,10 @@ NEWEST_FIRST = Keyset()
 def board(request):
     today = clock.today()
     base = board_deadlines(request.user, today, deadline_rules.get_rules())
-    units = OrgUnit.objects.filter(pk__in=base.order_by().values("unit_id")).order_by("code")
-    form = BoardFilterForm(request.GET or None, units=units)
+    units, large = board_units(request.user, base)
+    form = BoardFilterForm(
+        request.GET or None, units=units, searched=large, own_region=_own_region(request.user)
+    )
     qs, colour = base, ""
     if form.is_valid():
         if form.cleaned_data["unit"]:
@@ -54,7 +57,8 @@ def board(request):
             qs = qs.filter(stage=form.cleaned_data["stage"])
         colour = form.cleaned_data["colour"]
     counts = colour_counts(qs)
-    qs = qs.filter(colour=colour) if colour else qs.exclude(colour="green")
+    # Only an open deadline has a colour other than green: said as `status`, an index finds the page.
+    qs = qs.filter(colour=colour) if colour else qs.filter(status=DeadlineStatus.OPEN)
     page = BOARD_ORDER.page(
         qs.select_related("petition", "unit"), after=request.GET.get("after"), size=PAGE_SIZE
     )
@@ -77,6 +81,19 @@ def board(request):
     }
     template = "supervision/_board_results.html" if request.htmx else "supervision/board.html"
     return render(request, template, context)
+
+
+def _own_region(user):
+    unit = getattr(user, "unit", None)
+    return unit.region if unit is not None and unit.sees_jurisdiction else None
+
+
+@login_required
+@require_GET
+def board_unit_search(request):
+    """The board's unit filter, searched (``?q=``): JSON for `orgs.picker`'s search box."""
+    units, _ = board_units(request.user, board_deadlines(request.user))
+    return picker.search_json(request, units)
 
 
 # --- supervisions -------------------------------------------------------------------------------------------
