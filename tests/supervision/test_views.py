@@ -321,3 +321,28 @@ def test_the_board_unit_search_answers_from_the_readers_scope(
     assert response.status_code == 400 and "单位名称或代码" in response.json()["error"]
     client.logout()
     assert client.get(url, {"q": "湖滨"}).status_code == 302
+
+
+def test_a_city_opens_a_supervision_with_the_unit_searched(client, org, people, city_supervisor, two_units):
+    qingbo, hubin = two_units
+    client.force_login(city_supervisor)
+    deadline = qingbo.deadlines.get(stage="accept")
+    url = f"{reverse('supervision:open')}?petition={qingbo.pk}&deadline={deadline.pk}"
+    page = client.get(url).content.decode()
+    assert f'data-unit-search="{reverse("supervision:open_units")}"' in page
+    # The deadline's unit is chosen, then the bureau's own level listed (itself first); the rest is searched.
+    assert f'<option value="{org.qingbo_unit.pk}" selected>清波街道办事处</option>' in page
+    select = page.split('<select name="unit"', 1)[1].split("</select>", 1)[0]
+    assert select.index("清波街道办事处") < select.index("杭州市信访局（本局）") and "湖滨" not in select
+    units = reverse("supervision:open_units")
+    assert client.get(units, {"q": "湖滨"}).json()["results"] == [
+        {"id": org.hubin_unit.pk, "label": "湖滨街道办事处"}
+    ]
+    data = {"petition": hubin.pk, "unit": org.hubin_unit.pk, "reason_kind": "shirked_or_delayed"}
+    data |= {"text": "请说明未按期受理的原因。", "response_due": "2026-03-26"}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "_issue_letter", lambda *args: None)
+        response = client.post(reverse("supervision:open"), data)
+    assert response.status_code == 302 and Supervision.objects.get().unit == org.hubin_unit
+    client.force_login(people.township_handler)
+    assert client.get(units, {"q": "湖滨"}).status_code == 403

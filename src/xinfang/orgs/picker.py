@@ -33,16 +33,25 @@ def _label(unit: OrgUnit) -> str:
 class SearchableSelect(forms.Select):
     """A select whose options are the empty choice, the chosen unit and `listed`; the rest are searched."""
 
-    def __init__(self, *, url: str, queryset: QuerySet, empty_label: str, listed=(), search_label: str = ""):
+    def __init__(
+        self,
+        *,
+        url: str,
+        queryset: QuerySet,
+        empty_label: str,
+        listed=(),
+        search_label: str = "",
+        label_of=None,
+    ):
         super().__init__()
         self.url, self.queryset, self.empty_label = url, queryset, empty_label
-        self.listed, self.search_label = list(listed), search_label
+        self.listed, self.search_label, self.label_of = list(listed), search_label, label_of or _label
 
     def optgroups(self, name, value, attrs=None):
         chosen = [v for v in value if v not in ("", None) and inputs.is_ascii_int(str(v))]
         units = list(self.queryset.filter(pk__in=chosen)) if chosen else []
         units += [u for u in self.listed if str(u.pk) not in {str(c) for c in chosen}]
-        self.choices = [("", self.empty_label), *[(u.pk, _label(u)) for u in units]]
+        self.choices = [("", self.empty_label), *[(u.pk, self.label_of(u)) for u in units]]
         return super().optgroups(name, value, attrs)
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -70,14 +79,18 @@ def is_large(region: Region | None) -> bool:
     return region is None or level_rank(region.level) < level_rank(Level.COUNTY)
 
 
-def make_searchable(field: forms.ModelChoiceField, url: str, *, listed=(), label: str = "") -> None:
-    """Render `field` (its queryset already set) as a `SearchableSelect` answered by `url`."""
+def make_searchable(
+    field: forms.ModelChoiceField, url: str, *, listed=(), label: str = "", empty: str = "", label_of=None
+) -> None:
+    """Render `field` (its queryset already set) as a `SearchableSelect` answered by `url`; `listed` in that
+    order, each named by `label_of(unit)` (its name by default)."""
     widget = SearchableSelect(
         url=url,
         queryset=field.queryset,
-        empty_label=field.empty_label or "",
+        empty_label=empty or field.empty_label or "",
         listed=listed,
         search_label=label or str(field.label or ""),
+        label_of=label_of,
     )
     widget.attrs.update(field.widget.attrs)
     field.widget = widget

@@ -96,6 +96,15 @@ def board_unit_search(request):
     return picker.search_json(request, units)
 
 
+@login_required
+@require_GET
+def open_unit_search(request):
+    """The units a supervision may be addressed to, searched (``?q=``): JSON for the open form's search box."""
+    if not services.can_open(request.user):
+        raise PermissionDenied("只有信访部门的督查人员或局领导可以督办。")
+    return picker.search_json(request, services.units_to_supervise(request.user))
+
+
 # --- supervisions -------------------------------------------------------------------------------------------
 
 
@@ -201,8 +210,9 @@ def supervision_open(request):
     if source.get("deadline") and petition is not None:
         deadline = Deadline.objects.filter(pk=source.get("deadline"), petition=petition).first()
     units = services.units_to_supervise(request.user)
+    searched = picker.is_large(request.user.unit.region)
     if request.method == "POST":
-        form = OpenForm(request.POST, units=units, bureau=request.user.unit)
+        form = OpenForm(request.POST, units=units, bureau=request.user.unit, searched=searched)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -229,6 +239,7 @@ def supervision_open(request):
         form = OpenForm(
             units=units,
             bureau=request.user.unit,
+            searched=searched,
             initial={
                 "unit": initial_unit,
                 "reason_kind": ReasonKind.DEADLINE_MISSED if deadline else None,
