@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests import factories as f
 from tests.browser.portal.test_phone import watch
+from tests.browser.test_accessibility import serious_violations
 from tests.conftest import silence
 from tests.scenes import Scene
 from xinfang.orgs.models import Role
@@ -48,6 +49,7 @@ def test_the_city_registrar_finds_a_township_by_name_and_filters_the_list(page, 
     expect(select.locator("option", has_text="没有匹配的单位")).to_have_count(1)
     expect(select).to_have_value(str(org.hubin_unit.pk))
     shoot("list filtered by a searched unit")
+    assert serious_violations(page) == []
     assert errors == [] and page.failed_requests == []
 
 
@@ -68,4 +70,5 @@ def test_the_city_supervisor_filters_the_board_by_a_searched_unit(
     expect(results).not_to_contain_text(at_qingbo.registration_number)
     expect(results).to_contain_text(at_hubin.registration_number)
     shoot("board filtered by a searched unit")
+    assert serious_violations(page) == []
     assert errors == [] and page.failed_requests == []
