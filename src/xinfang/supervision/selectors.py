@@ -91,15 +91,16 @@ def with_colour(qs: QuerySet[Deadline], today: dt.date | None = None, rules=None
     )
 
 
-def board_deadlines(user, today: dt.date | None = None, rules=None) -> QuerySet[Deadline]:
+def board_deadlines(user, today: dt.date | None = None, rules=None, *, open_only: bool = False):
     """The staff deadlines on the supervision board: open ones, and those concluded lately (green), of the
-    petitions this user may see. A petitioner's own windows (rating, appeal) are not staff work."""
+    petitions this user may see (`open_only`: the open ones alone). A petitioner's own windows (rating,
+    appeal) are not staff work."""
     today = today or clock.today()
     recent = clock.now() - dt.timedelta(days=GREEN_DAYS)
-    qs = Deadline.objects.filter(petition__in=visible_to(user), is_window=False).filter(
-        Q(status=DeadlineStatus.OPEN)
-        | Q(status__in=[DeadlineStatus.MET, DeadlineStatus.MISSED], done_at__gte=recent)
-    )
+    shown = Q(status=DeadlineStatus.OPEN)
+    if not open_only:
+        shown |= Q(status__in=[DeadlineStatus.MET, DeadlineStatus.MISSED], done_at__gte=recent)
+    qs = Deadline.objects.filter(petition__in=visible_to(user), is_window=False).filter(shown)
     return with_colour(qs, today, rules)
 
 

@@ -17,7 +17,7 @@ from xinfang.http import client_ip
 from xinfang.orgs import picker
 from xinfang.paging import Keyset, page_query
 from xinfang.petitions.selectors import get_visible_or_404
-from xinfang.workflow.models import Deadline, DeadlineStatus
+from xinfang.workflow.models import Deadline
 
 from . import hooks, services
 from .forms import AnswerForm, BoardFilterForm, CloseForm, OpenForm, apply_errors
@@ -43,22 +43,25 @@ NEWEST_FIRST = Keyset()
 @login_required
 @require_GET
 def board(request):
-    today = clock.today()
-    base = board_deadlines(request.user, today, deadline_rules.get_rules())
+    today, rules = clock.today(), deadline_rules.get_rules()
+    base = board_deadlines(request.user, today, rules)
     units, large = board_units(request.user, base)
     form = BoardFilterForm(
         request.GET or None, units=units, searched=large, own_region=_own_region(request.user)
     )
-    qs, colour = base, ""
-    if form.is_valid():
-        if form.cleaned_data["unit"]:
-            qs = qs.filter(unit=form.cleaned_data["unit"])
-        if form.cleaned_data["stage"]:
-            qs = qs.filter(stage=form.cleaned_data["stage"])
-        colour = form.cleaned_data["colour"]
-    counts = colour_counts(qs)
-    # Only an open deadline has a colour other than green: said as `status`, an index finds the page.
-    qs = qs.filter(colour=colour) if colour else qs.filter(status=DeadlineStatus.OPEN)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    colour = chosen.get("colour", "")
+
+    def narrowed(qs):
+        if chosen.get("unit"):
+            qs = qs.filter(unit=chosen["unit"])
+        return qs.filter(stage=chosen["stage"]) if chosen.get("stage") else qs
+
+    counts = colour_counts(narrowed(base))
+    # Only an open deadline has a colour other than green: the open ones alone, walked by due date, give the
+    # page however many are open (the board's whole set misleads the planner's estimate).
+    qs = base if colour == "green" else board_deadlines(request.user, today, rules, open_only=True)
+    qs = narrowed(qs).filter(colour=colour) if colour else narrowed(qs)
     page = BOARD_ORDER.page(
         qs.select_related("petition", "unit"), after=request.GET.get("after"), size=PAGE_SIZE
     )
