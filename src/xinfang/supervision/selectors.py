@@ -82,6 +82,16 @@ def colour_expression(today: dt.date, *, yellow_days: int, yellow_percent: float
     return Case(*whens, default=Value("blue"), output_field=CharField())
 
 
+def colour_q(colour: str, today: dt.date) -> Q:
+    """What `colour_expression` implies of the due date and status, said so that an index can use it (the
+    CASE alone is opaque to the planner): red is open and past due, yellow and blue open and not yet due."""
+    if colour == "green":
+        return ~Q(status=DeadlineStatus.OPEN)
+    if colour == "red":
+        return Q(status=DeadlineStatus.OPEN, due_on__lt=today)
+    return Q(status=DeadlineStatus.OPEN, due_on__gte=today)
+
+
 def with_colour(qs: QuerySet[Deadline], today: dt.date | None = None, rules=None) -> QuerySet[Deadline]:
     rules = rules or deadline_rules.get_rules()
     return qs.annotate(

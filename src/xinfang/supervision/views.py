@@ -27,6 +27,7 @@ from .selectors import (
     board_deadlines,
     board_units,
     colour_counts,
+    colour_q,
     supervisions_visible_to,
     urgent_petitions,
 )
@@ -61,7 +62,7 @@ def board(request):
     # Only an open deadline has a colour other than green: the open ones alone, walked by due date, give the
     # page however many are open (the board's whole set misleads the planner's estimate).
     qs = base if colour == "green" else board_deadlines(request.user, today, rules, open_only=True)
-    qs = narrowed(qs).filter(colour=colour) if colour else narrowed(qs)
+    qs = narrowed(qs).filter(colour_q(colour, today), colour=colour) if colour else narrowed(qs)
     page = BOARD_ORDER.page(
         qs.select_related("petition", "unit"), after=request.GET.get("after"), size=PAGE_SIZE
     )
