@@ -237,6 +237,33 @@ def test_list_filters(client, org, people, frozen_clock):
     assert listed(f"responsible_unit={org.housing.pk}") == set()
 
 
+def test_a_city_list_searches_its_units_and_still_filters_by_them(client, scene, org, people):
+    html = get(client, LIST_URL, people.city_registrar).content.decode()
+    assert html.count(f'data-unit-search="{reverse("petitions:units")}"') == 2
+    # The city's own units are listed (a page without JavaScript); the counties' are searched.
+    assert ">杭州市信访局</option>" in html and ">湖滨街道办事处</option>" not in html
+    html = get(
+        client, f"{LIST_URL}?receiving_unit={org.hubin_unit.pk}", people.city_registrar
+    ).content.decode()
+    assert scene.hubin.registration_number in html and scene.qingbo.registration_number not in html
+    assert f'<option value="{org.hubin_unit.pk}" selected>湖滨街道办事处</option>' in html
+    # A county's list keeps its plain selects with every unit.
+    html = get(client, LIST_URL, people.registrar).content.decode()
+    assert "data-unit-search" not in html and html.count(">湖滨街道办事处</option>") == 2
+
+
+def test_the_list_unit_search_answers_from_the_bureaus_area(client, org, people):
+    url = reverse("petitions:units")
+    client.force_login(people.city_registrar)
+    assert client.get(url, {"q": "湖滨"}).json()["results"] == [
+        {"id": org.hubin_unit.pk, "label": "湖滨街道办事处"}
+    ]
+    client.force_login(people.other_county_registrar)  # 拱墅区: 上城区's units are outside its area
+    assert client.get(url, {"q": "湖滨"}).json() == {"results": [], "more": False}
+    response = client.get(url, {"q": "湖" * 41})
+    assert response.status_code == 400 and "单位名称或代码" in response.json()["error"]
+
+
 def test_an_impossible_date_range_is_reported(client, people):
     html = get(client, f"{LIST_URL}?received_from=2026-03-10&received_to=2026-03-01", people.registrar)
     assert "截止日期不能早于起始日期。" in html.content.decode()

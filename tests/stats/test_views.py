@@ -125,6 +125,33 @@ def test_drill_down_page_lists_the_petitions(client, march, people):
     assert client.get(url("stats:petitions", region="330102", metric="nope", **MARCH)).status_code == 404
 
 
+def test_drill_down_pages_read_the_same_rows_from_ids_or_from_the_database(
+    client, march, people, monkeypatch
+):
+    """Up to `DRILL_IDS_MAX` petitions the list is counted and paged from their ids; beyond it, by a count
+    and a page as before: the same rows, pages and total either way."""
+    from xinfang.stats import views
+
+    client.force_login(people.bureau_leader)
+    link = url("stats:petitions", region="330102", volume="total", **MARCH)
+    monkeypatch.setattr(views, "DRILL_PAGE_SIZE", 2)
+
+    def pages():
+        shown, total, number = [], None, 1
+        while True:
+            html = client.get(f"{link}&page={number}").content.decode()
+            total = int(re.search(r'data-total="(\d+)"', html).group(1))
+            shown.append(re.findall(r"XF-[\w-]+", html.split('id="drill-table"', 1)[1]))
+            if 'rel="next"' not in html:
+                return shown, total
+            number += 1
+
+    by_ids = pages()
+    monkeypatch.setattr(views, "DRILL_IDS_MAX", 1)
+    assert pages() == by_ids and by_ids[1] == 6 and len(by_ids[0]) == 3
+    assert all(len(page) == 2 for page in by_ids[0])
+
+
 def test_xlsx_has_the_same_figures_as_the_screen(client, march, people):
     client.force_login(people.bureau_leader)
     page = url("stats:dashboard", region="330102", **MARCH)

@@ -12,7 +12,7 @@ from tests.scenes import day
 from xinfang import clock
 from xinfang.deadlines.arithmetic import colour
 from xinfang.deadlines.models import Stage
-from xinfang.supervision.selectors import colour_counts, colour_expression
+from xinfang.supervision.selectors import colour_counts, colour_expression, colour_q
 from xinfang.workflow.models import Deadline, DeadlineStatus
 
 TODAY = day("2026-03-18")
@@ -80,3 +80,14 @@ def test_colour_counts_group_in_one_query(rows, django_assert_num_queries):
     with django_assert_num_queries(1):
         counts = colour_counts(qs)
     assert counts == {"red": 9, "yellow": 12, "blue": 24, "green": 1}
+
+
+@pytest.mark.parametrize(("yellow_days", "yellow_percent"), [(3, None), (0, None), (3, 40.0)])
+def test_each_colours_index_condition_keeps_every_row_of_that_colour(rows, yellow_days, yellow_percent):
+    """`colour_q` is what the board adds so an index finds a colour's rows: never a row fewer."""
+    annotated = Deadline.objects.filter(pk__in=[row.pk for row in rows]).annotate(
+        colour=colour_expression(TODAY, yellow_days=yellow_days, yellow_percent=yellow_percent)
+    )
+    for c in ("red", "yellow", "blue", "green"):
+        plain = set(annotated.filter(colour=c).values_list("pk", flat=True))
+        assert plain and set(annotated.filter(colour_q(c, TODAY)).values_list("pk", flat=True)) >= plain, c

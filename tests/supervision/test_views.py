@@ -6,8 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from tests import factories as f
 from tests import viewtests
 from tests.scenes import day, when
+from xinfang.orgs.models import Role
 from xinfang.supervision import services
 from xinfang.supervision.models import ReasonKind, Supervision, SupervisionStatus
 
@@ -277,3 +279,70 @@ def test_the_accused_unit_never_sees_a_supervision_of_its_accusation(
     assert petition.registration_number not in client.get(reverse("supervision:list")).content.decode()
     client.force_login(people.bureau_leader)
     assert petition.registration_number in client.get(reverse("supervision:list")).content.decode()
+
+
+# --- the unit filter of a city's or province's board: searched (orgs.picker) --------------------------------
+
+
+@pytest.fixture
+def city_supervisor(org):
+    return f.UserFactory(username="city_supervisor", unit=org.city_bureau, roles=[Role.SUPERVISOR])
+
+
+def test_a_city_board_searches_its_units_instead_of_listing_them(client, org, city_supervisor, two_units):
+    client.force_login(city_supervisor)
+    page = client.get(BOARD).content.decode()
+    assert f'data-unit-search="{reverse("supervision:board_units")}"' in page
+    assert all(p.registration_number in page for p in two_units) and "红色（超期） 2" in page
+    # The city's own units are listed for a page without JavaScript; the county's are searched.
+    assert ">杭州市信访局</option>" in page and ">湖滨街道办事处</option>" not in page
+    qingbo, hubin = two_units
+    page = client.get(BOARD, {"unit": org.hubin_unit.pk}).content.decode()
+    assert hubin.registration_number in page and qingbo.registration_number not in page
+    assert f'<option value="{org.hubin_unit.pk}" selected>湖滨街道办事处</option>' in page
+
+
+def test_the_board_unit_search_answers_from_the_readers_scope(
+    client, org, people, city_supervisor, two_units
+):
+    url = reverse("supervision:board_units")
+    client.force_login(city_supervisor)
+    found = client.get(url, {"q": "湖滨"}).json()
+    assert found == {"results": [{"id": org.hubin_unit.pk, "label": "湖滨街道办事处"}], "more": False}
+    assert [r["label"] for r in client.get(url, {"q": "拱墅"}).json()["results"]] == ["拱墅区信访局"]
+    # A county's board lists the units with rows on it (the bureau's routing, done lately: green), and
+    # searches the same; 住建局 has none.
+    client.force_login(people.bureau_handler)
+    labels = {r["label"] for r in client.get(url).json()["results"]}
+    assert labels == {"上城区信访局", "清波街道办事处", "湖滨街道办事处"}
+    assert all(f">{label}</option>" in client.get(BOARD).content.decode() for label in labels)
+    assert client.get(url, {"q": "拱墅"}).json()["results"] == []
+    response = client.get(url, {"q": "湖\x00滨"})
+    assert response.status_code == 400 and "单位名称或代码" in response.json()["error"]
+    client.logout()
+    assert client.get(url, {"q": "湖滨"}).status_code == 302
+
+
+def test_a_city_opens_a_supervision_with_the_unit_searched(client, org, people, city_supervisor, two_units):
+    qingbo, hubin = two_units
+    client.force_login(city_supervisor)
+    deadline = qingbo.deadlines.get(stage="accept")
+    url = f"{reverse('supervision:open')}?petition={qingbo.pk}&deadline={deadline.pk}"
+    page = client.get(url).content.decode()
+    assert f'data-unit-search="{reverse("supervision:open_units")}"' in page
+    # The deadline's unit is chosen, then the bureau's own level listed (itself first); the rest is searched.
+    assert f'<option value="{org.qingbo_unit.pk}" selected>清波街道办事处</option>' in page
+    select = page.split('<select name="unit"', 1)[1].split("</select>", 1)[0]
+    assert select.index("清波街道办事处") < select.index("杭州市信访局（本局）") and "湖滨" not in select
+    units = reverse("supervision:open_units")
+    assert client.get(units, {"q": "湖滨"}).json()["results"] == [
+        {"id": org.hubin_unit.pk, "label": "湖滨街道办事处"}
+    ]
+    data = {"petition": hubin.pk, "unit": org.hubin_unit.pk, "reason_kind": "shirked_or_delayed"}
+    data |= {"text": "请说明未按期受理的原因。", "response_due": "2026-03-26"}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "_issue_letter", lambda *args: None)
+        response = client.post(reverse("supervision:open"), data)
+    assert response.status_code == 302 and Supervision.objects.get().unit == org.hubin_unit
+    client.force_login(people.township_handler)
+    assert client.get(units, {"q": "湖滨"}).status_code == 403

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 
 from xinfang import inputs
 from xinfang.deadlines.models import Stage
-from xinfang.orgs import ordering
+from xinfang.orgs import ordering, picker
 from xinfang.orgs.models import OrgUnit
 
 from .models import ReasonKind
@@ -40,10 +41,13 @@ class BoardFilterForm(Styled, forms.Form):
     )
     stage = forms.ChoiceField(label="环节", required=False, choices=[("", "全部环节"), *Stage.choices])
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, searched: bool = False, own_region=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units
+        if searched:  # a city's or province's units: searched, with its own level's listed (orgs.picker)
+            listed = units.filter(region=own_region) if own_region is not None else ()
+            picker.make_searchable(self.fields["unit"], reverse("supervision:board_units"), listed=listed)
         self.style()
 
 
@@ -54,15 +58,27 @@ class OpenForm(Styled, forms.Form):
     response_due = forms.DateField(label="回复期限", widget=inputs.DateInput())
     is_listed = forms.BooleanField(label="挂牌督办", required=False)
 
-    def __init__(self, *args, units=None, bureau=None, **kwargs):
+    def __init__(self, *args, units=None, bureau=None, searched: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
             field = self.fields["unit"]
             field.queryset = units
-            field.choices = [
-                ("", "请选择被督办单位"),
-                *[(u.pk, _unit_label(u, bureau)) for u in ordering.in_order(units, first=bureau)],
-            ]
+            if (
+                searched
+            ):  # a city's or province's units: searched, the bureau's own level listed (orgs.picker)
+                own = units.filter(region=bureau.region) if bureau is not None else units.none()
+                picker.make_searchable(
+                    field,
+                    reverse("supervision:open_units"),
+                    listed=ordering.in_order(own, first=bureau),
+                    empty="请选择被督办单位",
+                    label_of=lambda u: _unit_label(u, bureau),
+                )
+            else:
+                field.choices = [
+                    ("", "请选择被督办单位"),
+                    *[(u.pk, _unit_label(u, bureau)) for u in ordering.in_order(units, first=bureau)],
+                ]
         self.style()
 
 

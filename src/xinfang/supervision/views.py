@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xinfang import clock
 from xinfang.deadlines import services as deadline_rules
 from xinfang.http import client_ip
-from xinfang.orgs.models import OrgUnit
+from xinfang.orgs import picker
 from xinfang.paging import Keyset, page_query
 from xinfang.petitions.selectors import get_visible_or_404
 from xinfang.workflow.models import Deadline
@@ -25,7 +25,9 @@ from .models import ReasonKind, SupervisionStatus
 from .selectors import (
     COLOUR_LABELS,
     board_deadlines,
+    board_units,
     colour_counts,
+    colour_q,
     supervisions_visible_to,
     urgent_petitions,
 )
@@ -42,19 +44,25 @@ NEWEST_FIRST = Keyset()
 @login_required
 @require_GET
 def board(request):
-    today = clock.today()
-    base = board_deadlines(request.user, today, deadline_rules.get_rules())
-    units = OrgUnit.objects.filter(pk__in=base.order_by().values("unit_id")).order_by("code")
-    form = BoardFilterForm(request.GET or None, units=units)
-    qs, colour = base, ""
-    if form.is_valid():
-        if form.cleaned_data["unit"]:
-            qs = qs.filter(unit=form.cleaned_data["unit"])
-        if form.cleaned_data["stage"]:
-            qs = qs.filter(stage=form.cleaned_data["stage"])
-        colour = form.cleaned_data["colour"]
-    counts = colour_counts(qs)
-    qs = qs.filter(colour=colour) if colour else qs.exclude(colour="green")
+    today, rules = clock.today(), deadline_rules.get_rules()
+    base = board_deadlines(request.user, today, rules)
+    units, large = board_units(request.user, base)
+    form = BoardFilterForm(
+        request.GET or None, units=units, searched=large, own_region=_own_region(request.user)
+    )
+    chosen = form.cleaned_data if form.is_valid() else {}
+    colour = chosen.get("colour", "")
+
+    def narrowed(qs):
+        if chosen.get("unit"):
+            qs = qs.filter(unit=chosen["unit"])
+        return qs.filter(stage=chosen["stage"]) if chosen.get("stage") else qs
+
+    counts = colour_counts(narrowed(base))
+    # Only an open deadline has a colour other than green: the open ones alone, walked by due date, give the
+    # page however many are open (the board's whole set misleads the planner's estimate).
+    qs = base if colour == "green" else board_deadlines(request.user, today, rules, open_only=True)
+    qs = narrowed(qs).filter(colour_q(colour, today), colour=colour) if colour else narrowed(qs)
     page = BOARD_ORDER.page(
         qs.select_related("petition", "unit"), after=request.GET.get("after"), size=PAGE_SIZE
     )
@@ -77,6 +85,28 @@ def board(request):
     }
     template = "supervision/_board_results.html" if request.htmx else "supervision/board.html"
     return render(request, template, context)
+
+
+def _own_region(user):
+    unit = getattr(user, "unit", None)
+    return unit.region if unit is not None and unit.sees_jurisdiction else None
+
+
+@login_required
+@require_GET
+def board_unit_search(request):
+    """The board's unit filter, searched (``?q=``): JSON for `orgs.picker`'s search box."""
+    units, _ = board_units(request.user, board_deadlines(request.user))
+    return picker.search_json(request, units)
+
+
+@login_required
+@require_GET
+def open_unit_search(request):
+    """The units a supervision may be addressed to, searched (``?q=``): JSON for the open form's search box."""
+    if not services.can_open(request.user):
+        raise PermissionDenied("只有信访部门的督查人员或局领导可以督办。")
+    return picker.search_json(request, services.units_to_supervise(request.user))
 
 
 # --- supervisions -------------------------------------------------------------------------------------------
@@ -184,8 +214,9 @@ def supervision_open(request):
     if source.get("deadline") and petition is not None:
         deadline = Deadline.objects.filter(pk=source.get("deadline"), petition=petition).first()
     units = services.units_to_supervise(request.user)
+    searched = picker.is_large(request.user.unit.region)
     if request.method == "POST":
-        form = OpenForm(request.POST, units=units, bureau=request.user.unit)
+        form = OpenForm(request.POST, units=units, bureau=request.user.unit, searched=searched)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -212,6 +243,7 @@ def supervision_open(request):
         form = OpenForm(
             units=units,
             bureau=request.user.unit,
+            searched=searched,
             initial={
                 "unit": initial_unit,
                 "reason_kind": ReasonKind.DEADLINE_MISSED if deadline else None,

@@ -13,12 +13,14 @@ import secrets
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.functional import cached_property
 
 from xinfang import clock, inputs
 from xinfang.leaders import access as leader_access
 from xinfang.leaders.forms import LeaderChoice
 from xinfang.leaders.models import EXPECTED, Appointment, ReceptionSession, SessionStatus
+from xinfang.orgs import picker
 from xinfang.orgs.models import Level, OrgUnit, Region, User
 from xinfang.petitions import services
 from xinfang.petitions.fields import CountedCharField, MultipleFileField, category_choices
@@ -53,11 +55,13 @@ def jurisdiction_prefix(user) -> str:
 
 def bureau_prefix(user) -> str:
     """The area of the registrar's bureau: the units a petition can be about, or be filtered by."""
+    region = bureau_region(user)
+    return "" if region is None else region.prefix
+
+
+def bureau_region(user):
     unit = getattr(user, "unit", None)
-    if unit is None:
-        return ""
-    bureau = unit.bureau() or unit
-    return bureau.region.prefix
+    return None if unit is None else (unit.bureau() or unit).region
 
 
 def region_choices(prefix: str) -> list:
@@ -435,11 +439,19 @@ class ListFilterForm(inputs.ChineseEmptyChoices, forms.Form):
     def __init__(self, *args, user, ip_address: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.ip_address = user, ip_address
-        units = unit_queryset(bureau_prefix(user))
-        options = [(unit.pk, unit.name) for unit in units]  # one query for both selects
+        region = bureau_region(user)
+        prefix = "" if region is None else region.prefix
+        units = unit_queryset(prefix)
+        # A city's or province's thousands of units are searched (orgs.picker), its own level's listed.
+        large = picker.is_large(region)
+        options = [] if large else [(unit.pk, unit.name) for unit in units]  # one query for both selects
+        listed = list(units.filter(region__prefix=prefix)) if large else []
         for name, empty in (("receiving_unit", "全部登记单位"), ("responsible_unit", "全部责任单位")):
             self.fields[name].queryset = units
-            self.fields[name].choices = [("", empty), *options]
+            if large:
+                picker.make_searchable(self.fields[name], reverse("petitions:units"), listed=listed)
+            else:
+                self.fields[name].choices = [("", empty), *options]
         self.fields["category"].choices = [("", "全部分类"), *category_choices()[1:]]
 
     def clean_q(self) -> str:

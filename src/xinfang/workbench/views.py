@@ -19,6 +19,7 @@ from xinfang import inputs, sealing
 from xinfang.accounts import reauth
 from xinfang.http import client_ip
 from xinfang.leaders.services import reception
+from xinfang.orgs import picker
 from xinfang.orgs.models import Role
 from xinfang.paging import Keyset, page_query
 from xinfang.petitions import masking, services
@@ -50,7 +51,14 @@ from xinfang.workflow.transitions import AFTER_DELIVERY
 from xinfang.workflow.worklist import with_due_colour
 
 from . import history
-from .forms import ListFilterForm, RegistrationForm, apply_service_errors, party_formset
+from .forms import (
+    ListFilterForm,
+    RegistrationForm,
+    apply_service_errors,
+    bureau_prefix,
+    party_formset,
+    unit_queryset,
+)
 from .terminated import terminated_warning
 
 PAGE_SIZE = 50
@@ -125,6 +133,14 @@ def petition_list(request):
     if request.htmx and not request.htmx.boosted:
         return render(request, "petitions/_table.html", context)
     return render(request, "petitions/list.html", context)
+
+
+@login_required
+@require_GET
+def unit_search(request):
+    """The list's unit filters, searched (``?q=``): JSON for `orgs.picker`'s search box, over the units the
+    filters accept."""
+    return picker.search_json(request, unit_queryset(bureau_prefix(request.user)))
 
 
 def _urgent_first(qs, rows: list) -> list:

@@ -251,6 +251,13 @@ class Deadline(models.Model):
                 condition=Q(status=DeadlineStatus.OPEN, is_window=False),
                 name="deadline_open_duty_petition",
             ),
+            # The duties done lately (the supervision board's green rows, with the open ones above): without
+            # it the board read every deadline ever closed (a sequential scan of the table).
+            models.Index(
+                fields=["done_at"],
+                condition=Q(status__in=[DeadlineStatus.MET, DeadlineStatus.MISSED], is_window=False),
+                name="deadline_done_duty",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -78,4 +78,62 @@
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) window.print();
   });
+  // A unit filter with too many units to list (orgs.picker): the search box asks its endpoint for the units
+  // matching what is typed and offers them in the select, keeping the empty choice and the chosen unit.
+  function wireUnitSearch(root) {
+    (root || document).querySelectorAll("[data-unit-search]").forEach(function (box) {
+      if (box.dataset.wired) return;
+      box.dataset.wired = "1";
+      var input = box.querySelector("input[type=search]");
+      var select = document.getElementById(box.dataset.for);
+      if (!input || !select) return;
+      input.hidden = false;
+      var timer = null;
+      var asked = 0;
+      function option(value, label, disabled) {
+        var o = document.createElement("option");
+        o.value = value;
+        o.textContent = label;
+        o.disabled = !!disabled;
+        return o;
+      }
+      function show(data) {
+        var keep = Array.prototype.filter.call(select.options, function (o) {
+          return o.value === "" || o.selected;
+        });
+        var kept = {};
+        keep.forEach(function (o) { kept[o.value] = true; });
+        select.replaceChildren.apply(select, keep);
+        (data.results || []).forEach(function (unit) {
+          if (!kept[String(unit.id)]) select.appendChild(option(unit.id, unit.label));
+        });
+        if (!(data.results || []).length) select.appendChild(option("-", "没有匹配的单位", true));
+        else if (data.more) select.appendChild(option("-", "……还有更多单位，请输入更多文字缩小范围", true));
+      }
+      function search() {
+        var mine = ++asked;
+        var url = box.dataset.unitSearch + "?q=" + encodeURIComponent(input.value.trim());
+        fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) { return r.json(); })
+          .then(function (data) { if (mine === asked) show(data); })
+          .catch(function () {});
+      }
+      input.addEventListener("input", function (event) {
+        event.stopPropagation();
+        clearTimeout(timer);
+        timer = setTimeout(search, 250);
+      });
+      // The box names no field: its own change must not submit the filter form (htmx listens for change).
+      input.addEventListener("change", function (event) { event.stopPropagation(); });
+      input.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") {
+          event.preventDefault();
+          clearTimeout(timer);
+          search();
+        }
+      });
+    });
+  }
+  wireUnitSearch(document);
+  document.addEventListener("htmx:load", function (event) { wireUnitSearch(event.target); });
 })();
