@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from huey.contrib.djhuey import HUEY
 
 from tests import factories as f
@@ -180,3 +182,20 @@ def test_a_chunk_queues_one_task(people, with_worker, django_capture_on_commit_c
     run_worker(callbacks)
     assert SearchDocument.objects.filter(petition__in=[o.petition for o in outcomes]).count() == 5
     assert not DeferredWork.objects.exists()
+
+
+def test_with_a_worker_a_registration_runs_fewer_statements(
+    people, with_worker, django_capture_on_commit_callbacks
+):
+    f.register(people.registrar)  # the sequence row exists
+    with CaptureQueriesContext(connection) as deferred, django_capture_on_commit_callbacks(execute=False):
+        services.register(f.registration(parties=[f.person(8701)]), people.registrar)
+    HUEY.immediate = True
+    try:
+        with CaptureQueriesContext(connection) as synchronous:
+            services.register(f.registration(parties=[f.person(8702)]), people.registrar)
+    finally:
+        HUEY.immediate = False
+    # Gone from the request: the unit names, the parties' names and the document (search); the signature
+    # and its bands (assist; COPY on PostgreSQL, which Django does not count). Added: the DeferredWork rows.
+    assert len(deferred) <= len(synchronous) - 3
