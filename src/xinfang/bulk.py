@@ -124,7 +124,10 @@ def _copy(model, fields: list, objs: list) -> None:
     # The connection's own psycopg cursor, so the rows belong to the surrounding transaction.
     connection.ensure_connection()
     prepared, real = _prepared(fields), _real_connection()
+    # wrap_database_errors: a unique index hit raises Django's IntegrityError, as through its own cursors
+    # (registration's external-id race, the importer's line-by-line fallback catch those).
     with (
+        connection.wrap_database_errors,
         connection.connection.cursor() as cursor,
         cursor.copy(f"COPY {_columns(model, fields)} FROM STDIN") as copy,
     ):
