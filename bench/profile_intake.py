@@ -99,6 +99,35 @@ def time_phases() -> dict[str, list[float]]:
     return spent
 
 
+def worker_figures(n: int) -> None:
+    """What the requests left to the worker (search documents, text signatures), run here in process: half
+    one petition a task (a worker keeping up with single registrations), half in one task."""
+    try:
+        from xinfang.petitions import deferral
+        from xinfang.petitions.models import DeferredWork
+    except ImportError:
+        print("\n## worker: nothing deferred in this tree")
+        return
+    waiting = DeferredWork.objects.count()
+    if not waiting:
+        print("\n## worker: nothing waiting (huey immediate?)")
+        return
+    single = min(waiting // 2, 100)
+    c0 = time.process_time()
+    for _ in range(single):
+        deferral.run(1)
+    one = (time.process_time() - c0) / max(single, 1)
+    c0, w0, done = time.process_time(), time.perf_counter(), 0
+    while step := deferral.run():  # the rest (an import's ledger too) in tasks of deferral.CHUNK
+        done += step
+    batch, wall = (time.process_time() - c0) / max(done, 1), time.perf_counter() - w0
+    print(
+        f"\n## worker CPU per petition (search document + text signature + bands): {one * 1000:.1f} ms one a task "
+        f"({single} tasks); {batch * 1000:.1f} ms in tasks of {deferral.CHUNK} ({done} petitions, "
+        f"{done / wall if wall else 0:,.0f} petitions/s wall)"
+    )
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -111,6 +140,11 @@ def main(argv=None) -> int:
     parser.add_argument("--phases", action="store_true", help="CPU time of each phase (PHASES)")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sql", action="store_true", help="print the SQL of the last request")
+    parser.add_argument(
+        "--worker",
+        action="store_true",
+        help="then the worker's part (petitions.deferral): CPU per petition one at a time and in one batch",
+    )
     parser.add_argument("--src", default=SRC, help="the source tree to import xinfang from (default: src/)")
     args = parser.parse_args(argv)
 
@@ -202,6 +236,8 @@ def main(argv=None) -> int:
         )
         for label, values in phases.items():
             print(f"{sum(values) / n * 1000:7.2f}  {label}  ({len(values) / n:.0f}× per request)")
+    if args.worker:
+        worker_figures(n)
     if args.sql:
         print("\n## the last request's queries")
         print("\n".join(stacks))

@@ -425,3 +425,30 @@ def test_a_ledger_costs_the_same_queries_for_20_or_60_lines(world):
 
     run(100, 2)  # the sequence row exists from here on
     assert run(200, 20) == run(300, 60)
+
+
+def test_a_ledger_imported_with_a_worker_is_indexed_after_and_its_trail_verifies(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The importer's chunks leave the documents and signatures to the worker (petitions.deferral): one task
+    per chunk; once it ran, every petition has them and the audit chain verifies."""
+    from huey.contrib.djhuey import HUEY
+
+    from xinfang.assist.models import TextSignature
+    from xinfang.audit import verification
+    from xinfang.petitions.models import DeferredWork
+    from xinfang.search.models import SearchDocument
+
+    monkeypatch.setattr(HUEY, "immediate", False)
+    lines = jsonl(*(ledger_line(n) for n in range(1, 26)))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        result = import_petitions(lines, chunk_size=10)
+    assert result.imported == 25 and result.rejected == []
+    assert DeferredWork.objects.count() == 25 and not SearchDocument.objects.exists()
+    assert len(callbacks) == 3  # one task per chunk
+    monkeypatch.setattr(HUEY, "immediate", True)
+    for callback in callbacks:
+        callback()
+    assert not DeferredWork.objects.exists()
+    assert SearchDocument.objects.count() == TextSignature.objects.count() == 25
+    assert verification.verify().ok

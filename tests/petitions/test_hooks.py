@@ -26,6 +26,7 @@ def now(frozen_clock):
 def no_callbacks(monkeypatch):
     monkeypatch.setattr(hooks, "_before_insert", [])
     monkeypatch.setattr(hooks, "_after_insert", [])
+    monkeypatch.setattr(hooks, "_deferred", [])
 
 
 def test_with_no_callbacks_registration_writes_the_petitions_and_nothing_of_other_apps(

@@ -214,6 +214,8 @@ class PetitionDetailSerializer(PetitionSerializer):
 
     @extend_schema_field(CoHandlingSerializer(allow_null=True))
     def get_co_handling(self, petition: Petition) -> dict | None:
+        if getattr(petition, "just_registered", False):
+            return None  # lead and supporting units are named only by the workflow, after registration
         found = co_handling_of(petition)
         return CoHandlingSerializer(found).data if found is not None else None
 

@@ -256,6 +256,8 @@ class PetitionViewSet(
             Prefetch("events", queryset=Event.objects.order_by("at", "id")),
             Prefetch("attachments", queryset=attachments),
         )
+        # Co-handling is set only by the workflow, never at registration: nothing to read (serializer).
+        petition.just_registered = True
         # Every event so far is the registrar's own: their user and unit objects instead of two joins (an
         # event by anyone else would still load its actor on access).
         for event in petition.events.all():

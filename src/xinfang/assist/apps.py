@@ -15,8 +15,9 @@ class AssistConfig(AppConfig):
 
         from . import signatures
 
-        # Registration writes petitions in bulk: their signatures are written with them, in its transaction.
-        hooks.register_after_insert(signatures.sign_bulk)
+        # Registration writes petitions in bulk: the worker signs them after commit (petitions.deferral); the
+        # panel compares those still waiting from their text (similar.py).
+        hooks.register_deferred(signatures.sign_new)
         # A corrected summary or content is signed again (correct_details saves the row).
         post_save.connect(signatures.resign_saved, sender=Petition, dispatch_uid="assist-resign")
         register_event_labels({"link_related": "关联相关事项", "train_suggestions": "训练建议模型"})

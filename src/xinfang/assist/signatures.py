@@ -1,5 +1,5 @@
-"""Writing the signatures: at registration (a ``petitions.hooks`` after_insert callback, in bulk, in the
-registration's transaction), when a petition's summary or content is saved again, and all over again
+"""Writing the signatures: at registration (a ``petitions.hooks`` deferred callback, in bulk: by the worker
+after commit, or in the registration's transaction when huey is immediate), when a petition's summary or content is saved again, and all over again
 (``xinfang rebuild-signatures``, for petitions written before this app or copied in by SQL)."""
 
 from __future__ import annotations
@@ -55,6 +55,21 @@ def sign_bulk(petitions: list[Petition]) -> None:
     """Sign newly inserted petitions: two statements for the whole chunk (registration's chunks are at most
     ``xinfang.bulk.ROWS_PER_STATEMENT`` petitions, so the signatures take one multi-row INSERT)."""
     _write((p.pk, p.summary, p.content) for p in petitions)
+
+
+def sign_new(petitions: list[Petition], *, fresh: bool) -> None:
+    """Registration's deferred callback (``petitions.hooks``): run by the worker with the petitions
+    row-locked, so a correction's ``resign_saved`` comes before or after, never between; the petitions
+    already signed (that correction, a retried task) are skipped."""
+    if not fresh:
+        have = set(
+            TextSignature.objects.filter(petition_id__in=[p.pk for p in petitions]).values_list(
+                "petition_id", flat=True
+            )
+        )
+        petitions = [p for p in petitions if p.pk not in have]
+    if petitions:
+        sign_bulk(petitions)
 
 
 def resign_saved(sender, instance: Petition, raw=False, created=False, update_fields=None, **kwargs) -> None:

@@ -3,7 +3,9 @@ the signatures and a character-level ratio (rapidfuzz) over the candidates.
 
 ``similar(summary, content, among=...)`` is one query for the colliding petitions (grouped by petition, the
 most collisions first, at most ``CANDIDATES``), one for those inside ``among`` (a ``visible_to`` queryset: a
-candidate the reader may not see is neither shown nor counted) one for their signatures and one for the texts of the best of them.
+candidate the reader may not see is neither shown nor counted) one for their signatures and one for the texts of the best of them;
+and one for the petitions whose signature the worker has not written yet (``petitions.deferral``), compared
+from their own text.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from django.db import connection
 from rapidfuzz import fuzz
 
-from xinfang.petitions.models import Petition
+from xinfang.petitions.models import DeferredWork, Petition
 
 from . import minhash
 from .models import SignatureBand, TextSignature
@@ -24,6 +26,7 @@ CANDIDATES = 200  # the most-colliding petitions whose signatures are compared
 PER_BAND = 50  # petitions read from each band's bucket, newest first
 RERANK = 25  # the best of those by estimated Jaccard, compared character by character too
 LIMIT = 5
+WAITING = 200  # petitions still waiting for their signature, compared from their text
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,20 @@ def _colliding(values, exclude: set[int]) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _waiting(among, exclude: set[int]) -> list[tuple[int, str, str, object]]:
+    """The petitions registered a moment ago whose signature the worker has not written yet
+    (``petitions.deferral``), with a signature made from their text now: one query, usually answering
+    nothing. The newest ``WAITING`` of them (a worker that has been down for long: the rest wait)."""
+    qs = Petition.objects.all() if among is None else among
+    rows = (
+        qs.filter(pk__in=DeferredWork.objects.values("petition_id"))
+        .exclude(pk__in=exclude)
+        .order_by("-pk")
+        .values_list("pk", "summary", "content")[:WAITING]
+    )
+    return [(pk, s, c, minhash.signature(shingles(petition_text(s, c)))) for pk, s, c in rows]
+
+
 def similar(
     summary: str,
     content: str,
@@ -97,16 +114,24 @@ def similar(
         # The scope is applied to the candidates, not inside the collision query: a reader's scope is a large
         # share of all petitions, and IN (their keys) there would read it whole on every keystroke.
         top = list(among.filter(pk__in=top).order_by().values_list("pk", flat=True))
-    if not top:
-        return []
     # The estimated Jaccard for every candidate (numpy over the stored minima), the character ratio only for
     # the best ``RERANK`` of them: normalising a text costs more than comparing two signatures.
-    stored = TextSignature.objects.filter(petition_id__in=top).values_list("petition_id", "values")
-    estimates = sorted(
-        ((minhash.jaccard(values, minhash.from_bytes(v)), pk) for pk, v in stored), reverse=True
-    )[:RERANK]
-    rows = Petition.objects.filter(pk__in=[pk for _, pk in estimates]).values_list("pk", "summary", "content")
-    texts = {pk: (summary_, content_) for pk, summary_, content_ in rows}
+    stored = (
+        TextSignature.objects.filter(petition_id__in=top).values_list("petition_id", "values") if top else []
+    )
+    estimates = [(minhash.jaccard(values, minhash.from_bytes(v)), pk) for pk, v in stored]
+    texts = {}
+    for pk, other_summary, other_content, other in _waiting(among, exclude or set()):
+        # A candidate as the stored bands would have made it: only if it shares a band.
+        if not minhash.is_empty(other) and set(minhash.bands(values)) & set(minhash.bands(other)):
+            estimates.append((minhash.jaccard(values, other), pk))
+            texts[pk] = (other_summary, other_content)
+    if not estimates:
+        return []
+    estimates = sorted(estimates, reverse=True)[:RERANK]
+    wanted = [pk for _, pk in estimates if pk not in texts]
+    rows = Petition.objects.filter(pk__in=wanted).values_list("pk", "summary", "content") if wanted else []
+    texts |= {pk: (summary_, content_) for pk, summary_, content_ in rows}
     target = compact(text)
     matches = []
     for j, pk in estimates:

@@ -21,7 +21,12 @@ from .models import AppendOnlyError, ChainHead, Event
 HEAD = 1
 
 
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
 def jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most values: answered before the isinstance checks below
+        return value
     if isinstance(value, models.Model):
         return str(value.pk)
     if isinstance(value, dt.datetime | dt.date):
@@ -37,11 +42,12 @@ def jsonable(value: Any) -> Any:
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """Fields that changed, as {field: [old, new]}."""
-    return {
-        key: [jsonable(before.get(key)), jsonable(after.get(key))]
-        for key in sorted(set(before) | set(after))
-        if jsonable(before.get(key)) != jsonable(after.get(key))
-    }
+    changed = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = jsonable(before.get(key)), jsonable(after.get(key))
+        if old != new:
+            changed[key] = [old, new]
+    return changed
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:

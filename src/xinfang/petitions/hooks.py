@@ -8,6 +8,11 @@ Registration (``registration.register_many``) writes a chunk of petitions togeth
   petition's own parties, attachments and audit events; a callback inserts its own rows (the workflow's
   deadlines, the search documents). Bulk inserts send no ``post_save``, so this is where such rows come from.
 
+- ``deferred(petitions)``: work that need not be in the request (the search documents, the text
+  signatures): run by the worker after commit (``petitions.deferral``), or in the transaction when there is
+  no worker (huey immediate). A callback must be idempotent and skip the petitions whose rows already exist
+  (a correction saved before the worker came may have written them).
+
 Higher apps register their callbacks in ``AppConfig.ready()``; callbacks run in the order registered. With
 none registered, registration writes the petitions and nothing of any other app.
 """
@@ -19,9 +24,11 @@ from collections.abc import Callable
 from .models import Petition
 
 Callback = Callable[[list[Petition]], None]
+DeferredCallback = Callable[..., None]  # (petitions, *, fresh: bool)
 
 _before_insert: list[Callback] = []
 _after_insert: list[Callback] = []
+_deferred: list[DeferredCallback] = []
 
 
 def register_before_insert(callback: Callback) -> Callback:
@@ -34,6 +41,22 @@ def register_after_insert(callback: Callback) -> Callback:
     if callback not in _after_insert:
         _after_insert.append(callback)
     return callback
+
+
+def register_deferred(callback: DeferredCallback) -> DeferredCallback:
+    if callback not in _deferred:
+        _deferred.append(callback)
+    return callback
+
+
+def has_deferred() -> bool:
+    return bool(_deferred)
+
+
+def deferred(petitions: list[Petition], *, fresh: bool) -> None:
+    """``fresh``: called in the registration's own transaction, so nothing of these petitions exists yet."""
+    for callback in _deferred:
+        callback(petitions, fresh=fresh)
 
 
 def before_insert(petitions: list[Petition]) -> None:

@@ -431,6 +431,18 @@ class RegistrationSequence(models.Model):
         return f"{self.region_code}-{self.year}: {self.last}"
 
 
+class DeferredWork(models.Model):
+    """A registered petition whose worker-side work (``petitions.deferral``: its search document and text
+    signature) is not done yet; the worker deletes the row when it is."""
+
+    # Not the primary key: xinfang.bulk inserts every field but the key.
+    petition = models.OneToOneField(Petition, on_delete=models.CASCADE, related_name="+")
+    queued_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return str(self.petition_id)
+
+
 # The facts of a registration that every reader of a petition is shown (the API, the admin), in one order.
 REGISTRATION_FACTS = [
     "receiving_unit",

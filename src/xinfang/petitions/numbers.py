@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import sqlite3
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from .models import RegistrationSequence
@@ -30,21 +31,40 @@ def format_query_code(code: str) -> str:
 def reserve_registration_numbers(region_code: str, year: int, count: int) -> list[str]:
     """Allocate ``count`` consecutive numbers `XF-<region>-<year>-<sequence>`; safe under concurrent intake.
 
-    The increment is one UPDATE, which takes the row lock on PostgreSQL and runs under SQLite's write lock
+    The increment is one UPDATE (returning the new value), which takes the row lock on PostgreSQL and runs under SQLite's write lock
     (IMMEDIATE transactions), so two registrations (or two chunks of them) can never read the same value; the
     lock is held until the enclosing transaction ends, which ``register_many`` keeps short. A chunk reserves
     its block with one UPDATE.
     """
-    sequence = RegistrationSequence.objects.filter(region_code=region_code, year=year)
-    if not sequence.update(last=F("last") + count):
+    last = _increment(region_code, year, count)
+    if last is None:
         try:
             with transaction.atomic():
                 RegistrationSequence.objects.create(region_code=region_code, year=year)
         except IntegrityError:  # another transaction created the row first; it exists now
             pass
-        sequence.update(last=F("last") + count)
-    last = sequence.values_list("last", flat=True).get()
+        last = _increment(region_code, year, count)
     return [f"XF-{region_code}-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
+
+
+def _increment(region_code: str, year: int, count: int) -> int | None:
+    """The sequence's new last value, or None when its row does not exist yet: one statement (UPDATE ...
+    RETURNING on PostgreSQL and SQLite ≥ 3.35), else the UPDATE and a read."""
+    if connection.vendor == "postgresql" or sqlite3.sqlite_version_info >= (3, 35):
+        table = connection.ops.quote_name(RegistrationSequence._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # The model's own table name; the values are bound.
+                f'UPDATE {table} SET "last" = "last" + %s WHERE "region_code" = %s AND "year" = %s '  # nosec B608
+                'RETURNING "last"',
+                [count, region_code, year],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+    sequence = RegistrationSequence.objects.filter(region_code=region_code, year=year)
+    if not sequence.update(last=F("last") + count):
+        return None
+    return sequence.values_list("last", flat=True).get()
 
 
 def next_registration_number(region_code: str, year: int) -> str:

@@ -3,7 +3,9 @@
 The UI forms, the API, the portal, the importer and the demo generator all call it; it validates everything
 first and then writes the petitions, their petitioners, parties and attachments and their audit rows in one
 transaction, so a rejected registration leaves nothing behind. What other apps start at registration (the
-workflow's deadlines, the search documents) they add through ``petitions.hooks``, in the same transaction.
+workflow's deadlines, the urgent flag) they add through ``petitions.hooks``, in the same transaction; what
+need not be in the request (the search documents, the text signatures) the worker writes after commit
+(``deferral``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from xinfang.audit.models import Event
 from xinfang.orgs.models import OrgUnit
 
 from . import attachments as attachment_checks
-from . import hooks
+from . import deferral, hooks
 from .intake import PartyInput, Registered, Registration
 from .matching import OnFile, People
 from .models import (
@@ -207,6 +209,7 @@ def _write(items: list[_Item], on_file: OnFile, ip_address: str | None) -> None:
     bulk.insert(Attachment, attachments)
     audit.record_many(_events(items, parties, attachments, ip_address))
     hooks.after_insert(petitions)
+    deferral.defer(petitions)
 
 
 def _events(items: list[_Item], parties: list, attachments: list, ip_address: str | None) -> list[Event]:

@@ -10,7 +10,8 @@ class SearchConfig(AppConfig):
         from xinfang.petitions import hooks
 
         from . import signals  # noqa: F401
-        from .index import index_bulk
+        from .index import index_new
 
-        # Registration inserts petitions in bulk, without post_save: their documents are written with them.
-        hooks.register_after_insert(index_bulk)
+        # Registration inserts petitions in bulk, without post_save: the worker writes their documents after
+        # commit (petitions.deferral); a petition waiting for it is still found by its number.
+        hooks.register_deferred(index_new)

@@ -124,6 +124,19 @@ def index_bulk(petitions: Iterable[Petition]) -> int:
     return len(docs)
 
 
+def index_new(petitions: list[Petition], *, fresh: bool) -> int:
+    """Registration's deferred callback (``petitions.hooks``): the documents of new petitions; run again (the
+    worker retrying, a correction that indexed the petition first), it writes only those still missing."""
+    if not fresh:
+        have = set(
+            SearchDocument.objects.filter(petition_id__in=[p.pk for p in petitions]).values_list(
+                "petition_id", flat=True
+            )
+        )
+        petitions = [p for p in petitions if p.pk not in have]
+    return index_bulk(petitions) if petitions else 0
+
+
 def index_missing(chunk: int = CHUNK) -> int:
     """Index the petitions that have no document yet: rows written without signals and without registration's
     hooks (e.g. copied in SQL)."""

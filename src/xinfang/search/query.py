@@ -36,6 +36,7 @@ bench/search_limits.py times both; a wrong estimate costs time, never a wrong ro
 from __future__ import annotations
 
 import json
+import re
 
 from django.db import connection
 from django.db.models import BooleanField, F, Func, IntegerField, Max, QuerySet
@@ -52,6 +53,7 @@ PROBE_HITS = 2_000  # a page without a count (the API) looks at this many first 
 
 
 NAME_MAX = 10  # a part longer than this is not tried as a name
+REGISTRATION_NUMBER = re.compile(r"XF-[0-9]{6,12}-[0-9]{4}-[0-9]{6,}", re.IGNORECASE)
 
 
 # A match expression: ("term", word, prefix) | ("and", [nodes]) | ("or", [nodes]). Words are letters and
@@ -140,6 +142,15 @@ def first_hits(match, limit: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def number_hits(text: str) -> list[int]:
+    """The petition a whole registration number names, read from the petitions: one registered a moment ago
+    has no document until the worker writes it (``petitions.deferral``)."""
+    typed = (text or "").strip()
+    if not REGISTRATION_NUMBER.fullmatch(typed):
+        return []
+    return list(Petition.objects.filter(registration_number=typed.upper()).values_list("pk", flat=True)[:1])
+
+
 class InIds(Func):
     """``pk IN ids`` with the ids bound as one parameter (an array; JSON on SQLite), not one each: a list of
     10,000 placeholders costs more to build and parse than the lookups it asks for."""
@@ -191,6 +202,8 @@ class TextSearch:
                 term(self.identity.term, prefix=False) if self.identity is not None else text_match(text)
             )
             self.hits = self._first_hits(staged) if self.match else []
+            # A number typed whole finds its petition from the row itself, document or not.
+            self.hits[:0] = [pk for pk in number_hits(text) if pk not in self.hits]
         self.active = bool(self.match) or self.scope is not None  # whether anything is searched
         if self.identity is not None:
             identity.record_search(self.identity, user, self.filter(Petition.objects.all()), ip_address)
