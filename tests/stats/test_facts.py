@@ -196,3 +196,23 @@ def test_the_facts_answer_only_what_they_hold(built):
     assert not facts.usable(Scope.for_region("411331"), Ctx.of(Period.week(dt.date(2026, 3, 2)), NOW.date()))
     sliced = dataclasses.replace(month, slice=Slice(channels=("letter",)))
     assert not facts.usable(Scope.for_region("411331"), sliced)
+
+
+def test_the_trend_by_due_month_equals_each_months_live_rate(built):
+    months = _months(dt.date(2025, 7, 1), dt.date(2026, 6, 30))
+    span = Period.between(months[0].start, months[-1].end)
+    for reader in (None, _accused_unit_id()):
+        for code in REGIONS:
+            scope = Scope.for_region(code)
+            ctx = Ctx.of(span, NOW.date(), reader_unit_id=reader)
+            defs = [rates.TIMELY_ACCEPTANCE, rates.ON_TIME_CONCLUSION]
+            got = facts.grouped_rates(defs, scope, ctx, [scope.prefix], by_due_month=True)
+            for d in defs:
+                for month in months:
+                    live = rates.rate(d, scope, Ctx.of(month, NOW.date(), reader_unit_id=reader))
+                    assert got[d.key].get((scope.prefix, month.start), rates.ZERO) == live, (
+                        d.key,
+                        code,
+                        month,
+                    )
+            assert any(r.denominator for r in got[rates.ON_TIME_CONCLUSION.key].values())

@@ -22,6 +22,7 @@ from collections import defaultdict
 
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, Sum, When
+from django.db.models.functions import TruncMonth
 
 from xinfang.evaluation.models import Rating
 from xinfang.petitions.models import Petition
@@ -64,6 +65,15 @@ def family(defn: RateDef) -> str | None:
     return FAMILIES[defn.key]
 
 
+def answerable(defs: list[RateDef]) -> list[list[RateDef]]:
+    """The rates the facts answer (those of deadlines and ratings), by model, in their order."""
+    out: dict[type, list[RateDef]] = {}
+    for d in defs:
+        if d.model is Rating or (d.model is Deadline and d.key in FAMILIES):
+            out.setdefault(d.model, []).append(d)
+    return list(out.values())
+
+
 def _bare(ctx: Ctx) -> Ctx:
     """Nobody's view: what the facts count."""
     return dataclasses.replace(ctx, reader_unit_id=None)
@@ -95,15 +105,20 @@ def _flag(condition: Q):
 
 
 def grouped_rates(
-    defs: list[RateDef], parent: Scope, ctx: Ctx, prefixes: list[str]
-) -> dict[str, dict[str, Rate]]:
+    defs: list[RateDef], parent: Scope, ctx: Ctx, prefixes: list[str], *, by_due_month: bool = False
+) -> dict[str, dict]:
     """{rate key: {prefix: Rate}} for rates of one model, by the jurisdiction definitions, for regions inside
     the parent named by their prefixes (county level or above; they may nest: a city and its counties). Each
-    counts the rows of the units inside it, as `Scope.unit_q` does. Two or three queries."""
-    assert all(len(p) <= FACT_PREFIX for p in prefixes)
+    counts the rows of the units inside it, as `Scope.unit_q` does. Two or three queries.
 
-    def child_of(code: str) -> list[str]:
-        return [p for p in prefixes if code.startswith(p)]
+    `by_due_month`: {rate key: {(prefix, first day of the month): Rate}}, each month's petitions counted
+    apart, for the rates whose rows are the duties due in the period (the dashboard's twelve-month trend)."""
+    assert all(len(p) <= FACT_PREFIX for p in prefixes)
+    assert not by_due_month or all(FAMILIES.get(d.key) in ("accept", "handle") for d in defs)
+    months = {"_month": TruncMonth("due_on")} if by_due_month else {}
+
+    def child_of(code: str, month=None) -> list:
+        return [(p, month) if by_due_month else p for p in prefixes if code.startswith(p)]
 
     first = defs[0]
     assert all(d.model is first.model for d in defs)
@@ -119,18 +134,19 @@ def grouped_rates(
     per_county = (
         FACT_MODEL[first.model]
         .objects.filter(rows_q, code_within("region_code", parent.prefix))
+        .annotate(**months)
         .order_by()
-        .values("region_code")
+        .values("region_code", *months)
         .annotate(**aggregates)
     )
     for row in per_county:
-        for child in child_of(row["region_code"]):
+        for child in child_of(row["region_code"], row.get("_month")):
             for i, d in enumerate(defs):
                 counts = facts[d.key][child]
                 counts[0] += row[f"n{i}"] or 0
                 counts[1] += row[f"d{i}"] or 0
 
-    for key, (numerators, denominators) in _corrections(defs, parent, ctx, child_of).items():
+    for key, (numerators, denominators) in _corrections(defs, parent, ctx, child_of, months).items():
         for child in set(numerators) | set(denominators):
             counts = facts[key][child]
             counts[0] += numerators.get(child, 0)
@@ -150,16 +166,16 @@ def _special_petitions(defs: list[RateDef], ctx: Ctx) -> list[int]:
             ).values_list("petition_id", flat=True)
         )
     if ctx.reader_unit_id is not None:
-        hidden = Petition.objects.filter(hidden_q(ctx.reader_unit_id)).values("pk")
-        ids.update(
-            Petition.objects.filter(Q(pk__in=hidden) | Q(repeat_of_id__in=hidden)).values_list(
-                "pk", flat=True
-            )
-        )
+        # Two indexed lookups (the accused unit's, then the repeats of what it hides): one query ORing two
+        # subqueries reads every petition.
+        hidden = list(Petition.objects.filter(hidden_q(ctx.reader_unit_id)).values_list("pk", flat=True))
+        ids.update(hidden)
+        if hidden:
+            ids.update(Petition.objects.filter(repeat_of_id__in=hidden).values_list("pk", flat=True))
     return sorted(ids)
 
 
-def _corrections(defs, parent: Scope, ctx: Ctx, child_of) -> dict[str, tuple[dict, dict]]:
+def _corrections(defs, parent: Scope, ctx: Ctx, child_of, months: dict) -> dict[str, tuple[dict, dict]]:
     """{rate key: ({child: numerator change}, {child: denominator change})}: S live minus S as facts."""
     special = _special_petitions(defs, ctx)
     out = {d.key: (defaultdict(int), defaultdict(int)) for d in defs}
@@ -176,12 +192,12 @@ def _corrections(defs, parent: Scope, ctx: Ctx, child_of) -> dict[str, tuple[dic
     petition, code = f"{first.petition_field}_id", f"{first.unit_field}__region__code"
     rows = (
         first.model.objects.filter(rows_q, parent.unit_q(first.unit_field), **{f"{petition}__in": special})
-        .annotate(**flags)
-        .values(code, petition, *flags)
+        .annotate(**flags, **months)
+        .values(code, petition, *flags, *months)
     )
     live: dict[tuple, set[int]] = defaultdict(set)
     for row in rows:
-        for child in child_of(row[code]):
+        for child in child_of(row[code], row.get("_month")):
             for i, d in enumerate(defs):
                 for part, which in (("n", 0), ("d", 1)):
                     out[d.key][which][child] -= row[f"f{part}{i}"]
