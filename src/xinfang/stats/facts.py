@@ -131,6 +131,10 @@ def grouped_rates(
         rows_q |= rows
         aggregates[f"n{i}"] = Sum("n", filter=rows & fact_q(d.numerator(bare)))
         aggregates[f"d{i}"] = Sum("n", filter=rows & fact_q(d.denominator(bare)))
+    if first.model is Deadline:
+        # Implied by every deadline rate's rows (due in the period, a rating window up to the margin after
+        # it), said once more so the index reads only the period's facts; the comparison test guards it.
+        rows_q &= Q(due_on__lte=ctx.period.end + dt.timedelta(days=ctx.window_margin))
     per_county = (
         FACT_MODEL[first.model]
         .objects.filter(rows_q, code_within("region_code", parent.prefix))

@@ -189,11 +189,14 @@ def counts_by_child(parent: Scope, ctx: Ctx, kids: list[Region]) -> dict[str, di
     return result
 
 
-def unit_children(parent: Region, kids: list[Region]) -> dict[int, str | None]:
-    """{unit id: the prefix of the child it lies in, or None} for every unit inside the parent."""
-    units = OrgUnit.objects.filter(code_within("region__code", parent.prefix)).values_list(
-        "pk", "region__code"
-    )
+def unit_children(parent: Region, kids: list[Region], units=None) -> dict[int, str | None]:
+    """{unit id: the prefix of the child it lies in, or None} for every unit inside the parent (`units`:
+    (id, region code) pairs of a wider region, read once for several tables)."""
+    if units is None:
+        units = OrgUnit.objects.filter(code_within("region__code", parent.prefix)).values_list(
+            "pk", "region__code"
+        )
+    units = [(pk, code) for pk, code in units if code.startswith(parent.prefix)]
     prefixes = sorted({r.prefix for r in kids}, key=len, reverse=True)
     return {pk: next((p for p in prefixes if code.startswith(p)), None) for pk, code in units}
 
@@ -245,12 +248,12 @@ def rates_by_child(
     return result
 
 
-def _score(rows: list[RegionRow], parent: Region, kids: list[Region], ctx: Ctx):
+def _score(rows: list[RegionRow], parent: Region, kids: list[Region], ctx: Ctx, units=None):
     """Each child scored as a whole by the scheme in force for the parent (assessment.region_scores)."""
     scheme = assessment.active_scheme(parent, ctx.period.start)
     if scheme is None:
         return None
-    child_of_unit = unit_children(parent, kids)
+    child_of_unit = unit_children(parent, kids, units)
     values = {
         row.region.prefix: {
             **row.rates,
@@ -285,17 +288,22 @@ def jurisdiction_tables(scope: Scope, ctx: Ctx, rank_by: str = DEFAULT_RANK_BY) 
         return {}
     if rank_by not in FIGURES:
         raise ValueError(f"未知的排名指标：{rank_by}")
+    by_pk = {k.pk: k for k in kids}
     grandchildren = defaultdict(list)
-    lower = Region.objects.filter(
-        parent__in=[k for k in kids if k.level != Level.COUNTY], level__in=RANKED_LEVELS
-    )
+    lower = Region.objects.filter(parent__in=list(by_pk), level__in=RANKED_LEVELS)
     for region in lower.order_by("code"):
+        region.parent = by_pk[region.parent_id]  # the scheme in force is looked up through the parents
         grandchildren[region.parent_id].append(region)
+    for kid in kids:
+        kid.parent = scope.region
     figures = _figures(scope, ctx, kids + [r for rs in grandchildren.values() for r in rs])
-    tables = {scope.region.code: _table(scope.region, kids, ctx, rank_by, *figures)}
+    units = list(
+        OrgUnit.objects.filter(code_within("region__code", scope.prefix)).values_list("pk", "region__code")
+    )
+    tables = {scope.region.code: _table(scope.region, kids, ctx, rank_by, *figures, units)}
     for kid in kids:
         if grandchildren[kid.pk]:
-            tables[kid.code] = _table(kid, grandchildren[kid.pk], ctx, rank_by, *figures)
+            tables[kid.code] = _table(kid, grandchildren[kid.pk], ctx, rank_by, *figures, units)
     return tables
 
 
@@ -309,7 +317,7 @@ def _figures(scope: Scope, ctx: Ctx, regions: list[Region]):
     return counts, grouped
 
 
-def _table(parent: Region, kids: list[Region], ctx: Ctx, rank_by: str, counts, grouped) -> Table:
+def _table(parent: Region, kids: list[Region], ctx: Ctx, rank_by: str, counts, grouped, units=None) -> Table:
     rows = []
     for region in kids:
         c = counts[region.prefix]
@@ -317,7 +325,7 @@ def _table(parent: Region, kids: list[Region], ctx: Ctx, rank_by: str, counts, g
         rates[REPEAT.key] = Rate(c["repeat"].batches, c["total"].batches)
         rates[ONLINE_SHARE.key] = Rate(c["online"].batches, c["total"].batches)
         rows.append(RegionRow(region=region, counts=c, rates={k: rates[k] for k in RATE_KEYS}))
-    scheme = _score(rows, parent, kids, ctx)
+    scheme = _score(rows, parent, kids, ctx, units)
     for key, figure in FIGURES.items():
         sign = 1 if figure.higher_is_better else -1
         ranks = rank(
