@@ -216,3 +216,15 @@ def test_the_trend_by_due_month_equals_each_months_live_rate(built):
                         month,
                     )
             assert any(r.denominator for r in got[rates.ON_TIME_CONCLUSION.key].values())
+
+
+def test_a_provinces_tables_in_one_pass_equal_each_table_on_its_own(built):
+    ctx = Ctx.of(Period.year(2025), NOW.date(), reader_unit_id=_accused_unit_id())
+    tables = jurisdictions.jurisdiction_tables(Scope.for_region("410000"), ctx)
+    assert set(tables) == {"410000", "411300"}
+    for code, table in tables.items():
+        alone = jurisdictions.jurisdiction_table(Scope.for_region(code), ctx)
+        assert [(r.region.code, r.counts, r.rates, r.ranks) for r in table.rows] == [
+            (r.region.code, r.counts, r.rates, r.ranks) for r in alone.rows
+        ]
+        assert any(r.counts["total"].batches for r in table.rows)
