@@ -194,6 +194,8 @@ def test_the_facts_answer_only_what_they_hold(built):
     township = Region.objects.filter(code__startswith="411331", level="township").first()
     assert not facts.usable(Scope.for_region(township.code), month)
     assert not facts.usable(Scope.for_region("411331"), Ctx.of(Period.week(dt.date(2026, 3, 2)), NOW.date()))
+    national = Region.objects.get(level="national")
+    assert not facts.usable(Scope(region=national), month)  # deadlines without a unit count there
     sliced = dataclasses.replace(month, slice=Slice(channels=("letter",)))
     assert not facts.usable(Scope.for_region("411331"), sliced)
 

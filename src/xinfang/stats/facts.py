@@ -49,11 +49,15 @@ FAMILIES = {
 
 
 def usable(scope: Scope, ctx: Ctx) -> bool:
-    """Whether the facts can answer: a region of county level or above, a period of whole months (the facts'
-    dates are months), and no slice (its filters read petitions, which the facts do not hold)."""
+    """Whether the facts can answer: a region from province to county (the whole country's figures would
+    also count deadlines without a unit, which have no fact), a period of whole months (the facts' dates are
+    months), and no slice (its filters read petitions, which the facts do not hold)."""
     whole_months = ctx.period.start.day == 1 and (ctx.period.end + dt.timedelta(days=1)).day == 1
     return (
-        scope.region is not None and len(scope.prefix) <= FACT_PREFIX and whole_months and ctx.slice.is_empty
+        scope.region is not None
+        and 0 < len(scope.prefix) <= FACT_PREFIX
+        and whole_months
+        and ctx.slice.is_empty
     )
 
 
@@ -113,7 +117,7 @@ def grouped_rates(
 
     `by_due_month`: {rate key: {(prefix, first day of the month): Rate}}, each month's petitions counted
     apart, for the rates whose rows are the duties due in the period (the dashboard's twelve-month trend)."""
-    assert all(len(p) <= FACT_PREFIX for p in prefixes)
+    assert parent.prefix and all(0 < len(p) <= FACT_PREFIX for p in prefixes)
     assert not by_due_month or all(FAMILIES.get(d.key) in ("accept", "handle") for d in defs)
     months = {"_month": TruncMonth("due_on")} if by_due_month else {}
 
