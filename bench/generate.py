@@ -42,6 +42,7 @@ from xinfang.petitions import deferral
 from xinfang.petitions.models import OPEN_STATUSES, Petition, PetitionParty, Status
 from xinfang.search.index import index_missing
 from xinfang.search.models import SearchDocument
+from xinfang.stats import fact_sql, facts
 from xinfang.workflow.models import Deadline, DeadlineStatus, Extension, Reply, Routing
 
 BASE_MAX = 4_000
@@ -345,9 +346,14 @@ def _unchecked_references():
                 cursor.execute("SET session_replication_role = DEFAULT")
         else:
             cursor.execute("PRAGMA foreign_keys = OFF")  # only takes effect outside a transaction
+            # Nor the statistics facts' triggers (row by row; rebuilt after the copy).
+            for sql in fact_sql.SQLITE_DOWN:
+                cursor.execute(sql)
             try:
                 yield
             finally:
+                for sql in fact_sql.SQLITE_UP:
+                    cursor.execute(sql)
                 cursor.execute("PRAGMA foreign_keys = ON")
 
 
@@ -390,6 +396,11 @@ def amplify(copies: int, wanted: int, log=print, fix_sequences: bool = True, rem
         index_started = time.perf_counter()
         _recreate_indexes(dropped)
         log(f"    indexes rebuilt in {time.perf_counter() - index_started:.0f} s")
+        # The statistics' monthly facts: their triggers did not see the copy (PostgreSQL's replica role
+        # skips them, SQLite's were dropped for it), so they are derived once from every row (stats.facts).
+        facts_started = time.perf_counter()
+        facts.rebuild()
+        log(f"    statistics facts rebuilt in {time.perf_counter() - facts_started:.0f} s")
         if fix_sequences:
             _fix_sequences()
         _move_chain_head()

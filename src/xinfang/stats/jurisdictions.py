@@ -12,6 +12,7 @@ it), deadlines and ratings by the prefix of their unit's region code.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -22,7 +23,7 @@ from django.db.models.functions import Substr
 from xinfang.orgs.models import PREFIX_LENGTH, Level, OrgUnit, Region
 from xinfang.petitions.models import ONLINE_CHANNELS, Petition
 
-from . import assessment, peer_figures
+from . import assessment, facts, peer_figures
 from .metrics import Ctx, readable, received_in, shown_repeat
 from .rates import ONLINE_SHARE, RATES, REPEAT, ZERO, Rate, RateDef
 from .scope import Scope, code_within
@@ -152,8 +153,10 @@ def _prefix_lengths(kids: list[Region]) -> set[int]:
 
 
 def counts_by_child(parent: Scope, ctx: Ctx, kids: list[Region]) -> dict[str, dict[str, Count2]]:
-    """{child prefix: {count key: Count2}} plus "repeat" and "online": petitions grouped by the pair of child
-    prefixes of their receiving and responsible regions, one query per prefix length (one in practice)."""
+    """{child prefix: {count key: Count2}} plus "repeat" and "online": petitions grouped by the pair of
+    prefixes, as long as the longest child's, of their receiving and responsible regions, in one query; each
+    pair added once to every child whose prefix either begins with (children may nest: a city and its
+    counties)."""
     measures = {
         **{k: q for k, (_, q) in COUNTS.items()},
         "repeat": shown_repeat(ctx),
@@ -166,32 +169,49 @@ def counts_by_child(parent: Scope, ctx: Ctx, kids: list[Region]) -> dict[str, di
         aggregates[f"{names[key]}p"] = Sum("person_count", filter=q)
     wanted = {r.prefix for r in kids}
     result = {p: {key: Count2() for key in measures} for p in wanted}
-    for length in _prefix_lengths(kids):
-        rows = (
-            Petition.objects.filter(received_in(ctx) & readable(ctx) & parent.petition_q())
-            .annotate(
-                _recv=Substr("receiving_region_code", 1, length),
-                _resp=Substr("responsible_region_code", 1, length),
-            )
-            .order_by()
-            .values("_recv", "_resp")
-            .annotate(**aggregates)
+    length = max(len(p) for p in wanted)
+    rows = (
+        Petition.objects.filter(received_in(ctx) & readable(ctx) & parent.petition_q())
+        .annotate(
+            _recv=Substr("receiving_region_code", 1, length),
+            _resp=Substr("responsible_region_code", 1, length),
         )
-        for row in rows:
-            for prefix in {row["_recv"], row["_resp"]} & wanted:
+        .order_by()
+        .values("_recv", "_resp")
+        .annotate(**aggregates)
+    )
+    for row in rows:
+        codes = (row["_recv"] or "", row["_resp"] or "")
+        for prefix in wanted:
+            if codes[0].startswith(prefix) or codes[1].startswith(prefix):
                 for key in measures:
                     result[prefix][key].add(row[f"{names[key]}b"], row[f"{names[key]}p"] or 0)
     return result
 
 
+def unit_children(parent: Region, kids: list[Region], units=None) -> dict[int, str | None]:
+    """{unit id: the prefix of the child it lies in, or None} for every unit inside the parent (`units`:
+    (id, region code) pairs of a wider region, read once for several tables)."""
+    if units is None:
+        units = OrgUnit.objects.filter(code_within("region__code", parent.prefix)).values_list(
+            "pk", "region__code"
+        )
+    units = [(pk, code) for pk, code in units if code.startswith(parent.prefix)]
+    prefixes = sorted({r.prefix for r in kids}, key=len, reverse=True)
+    return {pk: next((p for p in prefixes if code.startswith(p)), None) for pk, code in units}
+
+
 def rates_by_child(
-    defs: list[RateDef], parent: Scope, ctx: Ctx, kids: list[Region]
+    defs: list[RateDef], parent: Scope, ctx: Ctx, kids: list[Region], *, live: bool = False
 ) -> dict[str, dict[str, Rate]]:
     """{rate key: {child prefix: Rate}} for rates read off one model (deadlines, or ratings), every child at
-    once, in one query: the rows any of them reads (the jurisdiction definitions, as for any region), grouped
+    once: from the per-day facts (`facts`, three small queries) unless under a slice or asked `live`, else in
+    one query: the rows any of them reads (the jurisdiction definitions, as for any region), grouped
     by the child prefix of the row's unit's region and the petition, each numerator and denominator a flag
     per petition, then summed per child. Rates count distinct petitions; flagging each (child, petition) once
     and summing is that count without ten COUNT(DISTINCT) sorts (a third faster at a million petitions)."""
+    if not live and facts.usable(parent, ctx) and all(0 < len(r.prefix) <= facts.FACT_PREFIX for r in kids):
+        return facts.grouped_rates(defs, parent, ctx, [r.prefix for r in kids])
     first = defs[0]
     assert all(d.model is first.model and d.unit_field == first.unit_field for d in defs)
     rows_q = Q()
@@ -228,18 +248,12 @@ def rates_by_child(
     return result
 
 
-def _score(rows: list[RegionRow], parent: Region, kids: list[Region], ctx: Ctx):
+def _score(rows: list[RegionRow], parent: Region, kids: list[Region], ctx: Ctx, units=None):
     """Each child scored as a whole by the scheme in force for the parent (assessment.region_scores)."""
     scheme = assessment.active_scheme(parent, ctx.period.start)
     if scheme is None:
         return None
-    child_of_unit = {}
-    units = OrgUnit.objects.filter(code_within("region__code", parent.prefix)).values_list(
-        "pk", "region__code"
-    )
-    prefixes = sorted({r.prefix for r in kids}, key=len, reverse=True)
-    for pk, code in units:
-        child_of_unit[pk] = next((p for p in prefixes if code.startswith(p)), None)
+    child_of_unit = unit_children(parent, kids, units)
     values = {
         row.region.prefix: {
             **row.rates,
@@ -262,14 +276,52 @@ def jurisdiction_table(scope: Scope, ctx: Ctx, rank_by: str = DEFAULT_RANK_BY) -
         return None
     if rank_by not in FIGURES:
         raise ValueError(f"未知的排名指标：{rank_by}")
-    counts = counts_by_child(scope, ctx, kids)
+    return _table(scope.region, kids, ctx, rank_by, *_figures(scope, ctx, kids))
+
+
+def jurisdiction_tables(scope: Scope, ctx: Ctx, rank_by: str = DEFAULT_RANK_BY) -> dict[str, Table]:
+    """{region code: Table}: the scope's table and the table of each child with children of its own (a
+    province's cities, each with its counties), every figure read in one pass for all of them (one query per
+    figure family, not one per table). Each table equals its own `jurisdiction_table`."""
+    kids = children(scope.region)
+    if not kids:
+        return {}
+    if rank_by not in FIGURES:
+        raise ValueError(f"未知的排名指标：{rank_by}")
+    by_pk = {k.pk: k for k in kids}
+    grandchildren = defaultdict(list)
+    lower = Region.objects.filter(parent__in=list(by_pk), level__in=RANKED_LEVELS)
+    for region in lower.order_by("code"):
+        region.parent = by_pk[region.parent_id]  # the scheme in force is looked up through the parents
+        grandchildren[region.parent_id].append(region)
+    for kid in kids:
+        kid.parent = scope.region
+    figures = _figures(scope, ctx, kids + [r for rs in grandchildren.values() for r in rs])
+    units = list(
+        OrgUnit.objects.filter(code_within("region__code", scope.prefix)).values_list("pk", "region__code")
+    )
+    tables = {scope.region.code: _table(scope.region, kids, ctx, rank_by, *figures, units)}
+    for kid in kids:
+        if grandchildren[kid.pk]:
+            tables[kid.code] = _table(kid, grandchildren[kid.pk], ctx, rank_by, *figures, units)
+    return tables
+
+
+def _figures(scope: Scope, ctx: Ctx, regions: list[Region]):
+    """The counts and the grouped rates of every region given (inside the scope; they may nest)."""
+    counts = counts_by_child(scope, ctx, regions)
     grouped: dict[str, dict[str, Rate]] = {}
-    for model in {d.model for d in GROUPED_RATES}:  # one query for the deadlines' rates, one for the ratings'
-        grouped |= rates_by_child([d for d in GROUPED_RATES if d.model is model], scope, ctx, kids)
+    for model in {d.model for d in GROUPED_RATES}:  # the deadlines' rates, then the ratings'
+        defs = [d for d in GROUPED_RATES if d.model is model]
+        grouped |= rates_by_child(defs, scope, ctx, regions)
     # A child another instance serves (a county peer) shows the figures its instance reported for the
     # matters sent to it, by the same filters (stats.peer_figures, docs/federation.md "Reporting up").
     filters = {**{k: q for k, (_, q) in COUNTS.items()}, "online": Q(channel__in=ONLINE_CHANNELS)}
-    peer_figures.overlay(kids, ctx, counts, grouped, filters, GROUPED_RATES, Count2)
+    peer_figures.overlay(regions, ctx, counts, grouped, filters, GROUPED_RATES, Count2)
+    return counts, grouped
+
+
+def _table(parent: Region, kids: list[Region], ctx: Ctx, rank_by: str, counts, grouped, units=None) -> Table:
     rows = []
     for region in kids:
         c = counts[region.prefix]
@@ -277,7 +329,7 @@ def jurisdiction_table(scope: Scope, ctx: Ctx, rank_by: str = DEFAULT_RANK_BY) -
         rates[REPEAT.key] = Rate(c["repeat"].batches, c["total"].batches)
         rates[ONLINE_SHARE.key] = Rate(c["online"].batches, c["total"].batches)
         rows.append(RegionRow(region=region, counts=c, rates={k: rates[k] for k in RATE_KEYS}))
-    scheme = _score(rows, scope.region, kids, ctx)
+    scheme = _score(rows, parent, kids, ctx, units)
     for key, figure in FIGURES.items():
         sign = 1 if figure.higher_is_better else -1
         ranks = rank(
@@ -286,7 +338,7 @@ def jurisdiction_table(scope: Scope, ctx: Ctx, rank_by: str = DEFAULT_RANK_BY) -
         for i, row in enumerate(rows):
             row.ranks[key] = ranks[i]
             row.ranked[key] = sum(1 for v in ranks.values() if v is not None)
-    return Table(parent=scope.region, rows=rows, rank_by=rank_by, scheme=scheme)
+    return Table(parent=parent, rows=rows, rank_by=rank_by, scheme=scheme)
 
 
 def figure_choices() -> list[tuple[str, str]]:

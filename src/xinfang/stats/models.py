@@ -461,3 +461,6 @@ class CreationIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年 {self.name}"
+
+
+from .fact_models import DeadlineFact, FactOverlap, RatingFact  # noqa: E402,F401  (the per-day facts' tables)

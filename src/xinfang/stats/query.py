@@ -19,7 +19,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from xinfang import clock, inputs
-from xinfang.orgs.models import Region
+from xinfang.orgs.models import Level, OrgUnit, Region
 
 from .metrics import Ctx
 from .models import StatisticsPolicy
@@ -135,7 +135,14 @@ def scope_choices(user) -> list[dict]:
     own = Scope.of_user(user)
     choices = [{"params": own.query, "label": own.name}]
     if own.region is not None:
-        children = Region.objects.filter(parent=own.region).order_by("code")
+        children = list(Region.objects.filter(parent=own.region).order_by("code"))
         choices += [{"params": {"region": r.code}, "label": f"{r.name}（辖区）"} for r in children]
-        choices += [{"params": {"unit": u.code}, "label": u.name} for u in own.units()]
+        # Above a county the units of the region itself only (a city's or province's bureau and departments,
+        # as the dashboard's unit table): the lower ones are a pick away in their region's own picker, and a
+        # province's 5,000 units in every statistics page cost more than its figures (bench, province shape).
+        above_county = any(r.level in (Level.PROVINCE, Level.CITY, Level.COUNTY) for r in children)
+        units = (
+            own.units() if not above_county else OrgUnit.objects.filter(region=own.region).order_by("code")
+        )
+        choices += [{"params": {"unit": u.code}, "label": u.name} for u in units]
     return choices

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from . import facts
 from .case_handling import CaseHandling, case_handling
 from .metrics import Ctx
 from .periods import Period, comparison
-from .rates import BACKLOG_RESOLUTION, ONLINE_SHARE, RATES, REPEAT, Rate, rate
+from .rates import BACKLOG_RESOLUTION, ONLINE_SHARE, RATES, REPEAT, ZERO, Rate, rate
 from .referred import Referred, referred
 from .scope import Scope
 from .volumes import Count2, Volume, long_term_petitioner_count, volume
@@ -78,8 +79,12 @@ def figures(scope: Scope, ctx: Ctx, *, heavy: bool = True) -> Figures:
     """Every figure of a scope and period; `heavy=False` (the comparison periods) skips the backlog and
     long-term counts, the matters sent down from above and the case-handling figures by channel."""
     rates = {}
+    if facts.usable(scope, ctx):  # a region's deadline and rating rates, three small queries per model
+        for defs in facts.answerable([RATES[key] for key in RATE_KEYS]):
+            got = facts.grouped_rates(defs, scope, ctx, [scope.prefix])
+            rates |= {d.key: got[d.key].get(scope.prefix, ZERO) for d in defs}
     for key in RATE_KEYS:
-        if key in (REPEAT.key, ONLINE_SHARE.key) or (key in HEAVY_KEYS and not heavy):
+        if key in rates or key in (REPEAT.key, ONLINE_SHARE.key) or (key in HEAVY_KEYS and not heavy):
             continue  # repeat and online share are read off the volume query below
         rates[key] = rate(RATES[key], scope, ctx)
     counts = volume(scope, ctx)

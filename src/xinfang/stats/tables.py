@@ -111,10 +111,12 @@ def unit_table(
     """Rows for the units inside `scope` (a jurisdiction: its units; a unit: itself), in code order.
     `own_level`: only the units of the jurisdiction's own region (a city's or a province's departments and
     bureau), for a page that shows its lower jurisdictions side by side instead of their thousands of units."""
-    units = scope.units().filter(kind__in=kinds or RESPONSIBLE_KINDS)
     if own_level and scope.region is not None:
-        units = units.filter(region=scope.region)
-    units = list(units)
+        # By the region itself, not through the ids of every unit inside it (a province's 5,000).
+        units = OrgUnit.objects.filter(region=scope.region).select_related("region").order_by("code")
+    else:
+        units = scope.units()
+    units = list(units.filter(kind__in=kinds or RESPONSIBLE_KINDS))
     # Naming the units (even all of them) lets the database seek the (unit, stage, due_on) index per unit.
     ids = [u.pk for u in units] if len(units) <= MAX_LISTED_UNITS else None
     volumes = volumes_by_unit(ctx, ids)

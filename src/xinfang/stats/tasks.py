@@ -5,9 +5,11 @@ weekly bulletins of leaders' reception and of the campaigns' progress on the wee
 month's assessment) on the 1st, all at 09:00."""
 
 from django.conf import settings
+from django.db import transaction
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from . import facts
 from .bulletins import issue_scheduled
 from .delivery import run_scheduled
 from .models import BulletinKind
@@ -58,3 +60,12 @@ def campaign_bulletin_task() -> str:
 @db_periodic_task(crontab(minute="0", hour="1", day="1"))
 def monthly_bulletin_task() -> str:
     return _summary(issue_scheduled(BulletinKind.MONTHLY))
+
+
+# The facts' triggers append a +1/-1 row per change; folding them nightly (03:15 Shanghai) keeps the monthly
+# facts one row per key (stats.facts.compact).
+@db_periodic_task(crontab(minute="15", hour="19"))
+def compact_facts_task() -> str:
+    with transaction.atomic():
+        facts.compact()
+    return "statistics facts compacted"

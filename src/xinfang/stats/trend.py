@@ -11,6 +11,7 @@ from django.db.models.functions import TruncMonth
 from xinfang import clock
 from xinfang.petitions.models import Petition
 
+from . import facts
 from .metrics import Ctx, readable, received_in
 from .periods import Period
 from .rates import ON_TIME_CONCLUSION, TIMELY_ACCEPTANCE, ZERO, Rate
@@ -48,15 +49,23 @@ def monthly_trend(scope: Scope, ctx: Ctx, months: int = 12) -> dict:
         "batches": [volumes.get(k, {}).get("batches", 0) for k in keys],
         "persons": [volumes.get(k, {}).get("persons") or 0 for k in keys],
     }
-    for defn in (TIMELY_ACCEPTANCE, ON_TIME_CONCLUSION):
-        rows = (
-            defn.queryset(scope, span)
-            .annotate(month=TruncMonth("due_on"))
-            .order_by()
-            .values("month")
-            .annotate(**defn.aggregates(span))
+    from_facts = {}
+    if facts.usable(scope, span):  # a region over whole months: the monthly facts, one pass for both rates
+        from_facts = facts.grouped_rates(
+            [TIMELY_ACCEPTANCE, ON_TIME_CONCLUSION], scope, span, [scope.prefix], by_due_month=True
         )
-        by_month = {_month_key(r["month"]): Rate(r["n"], r["d"]) for r in rows}
+    for defn in (TIMELY_ACCEPTANCE, ON_TIME_CONCLUSION):
+        if from_facts:
+            by_month = {_month_key(month): rate for (_, month), rate in from_facts[defn.key].items()}
+        else:
+            rows = (
+                defn.queryset(scope, span)
+                .annotate(month=TruncMonth("due_on"))
+                .order_by()
+                .values("month")
+                .annotate(**defn.aggregates(span))
+            )
+            by_month = {_month_key(r["month"]): Rate(r["n"], r["d"]) for r in rows}
         result[defn.key] = [
             None if (rate := by_month.get(k, ZERO)).percent is None else float(rate.percent) for k in keys
         ]
