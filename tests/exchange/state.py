@@ -15,6 +15,7 @@ from xinfang.audit.models import Event
 from xinfang.documents.models import DocumentSequence
 from xinfang.evaluation.models import Rating, Review
 from xinfang.petitions.models import Petition, Petitioner, PetitionParty, RegistrationSequence
+from xinfang.stats.fact_models import DeadlineFact, FactOverlap, RatingFact
 from xinfang.workflow.models import Deadline, Extension, Reply, Routing
 
 from ..dbroles import empty_tables
@@ -144,7 +145,10 @@ def empty_petition_tables() -> None:
     instance to import into. The audit trail refuses deletes by design, so this empties tables as the test
     runner's flush does (TRUNCATE on PostgreSQL, which row triggers do not see, run as the owner)."""
     models = [Petition, Petitioner, RegistrationSequence, Event, DocumentSequence]
+    # The statistics facts last, after the deletions their triggers record (a deadline's is taken back only
+    # while its petition exists: stats.fact_sql joins it for is_repeat); an empty instance has none.
     tables = [model._meta.db_table for model in models]
+    facts = [model._meta.db_table for model in (DeadlineFact, RatingFact, FactOverlap)]
     with transaction.atomic(), connection.cursor() as cursor:  # SQLite checks foreign keys at commit
         if connection.vendor == "postgresql":
             # Rows written earlier in this transaction still have deferred foreign-key checks pending, and
@@ -152,6 +156,7 @@ def empty_petition_tables() -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         # The audit table refuses DELETE and, to the application's role, TRUNCATE (tests/dbroles.py).
         empty_tables(tables)
+        empty_tables(facts)
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     assert not Petition.objects.exists() and not Event.objects.exists()
