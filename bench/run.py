@@ -80,7 +80,7 @@ def _generate(args, generate, measure, log) -> list[tuple]:
     if copied:
         rows.append(
             (
-                f"Bulk copy in SQL ({copied:,} petitions, {gen.rows_copied:,} rows in 10 tables, indexes rebuilt)",
+                f"Bulk copy in SQL ({copied:,} petitions, {gen.rows_copied:,} rows in {len(generate.COPIED)} tables, indexes rebuilt)",
                 f"{copied / gen.copy_seconds:,.0f} petitions/s ({gen.rows_copied / gen.copy_seconds:,.0f} rows/s)",
                 "≥ 20,000/s",
                 measure.verdict(copied / gen.copy_seconds, 20_000, higher_is_better=True),
