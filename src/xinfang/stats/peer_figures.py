@@ -75,12 +75,13 @@ def overlay(kids, ctx: Ctx, counts: dict, rates: dict, count_filters: dict[str, 
     the ranking's own count filters (petition columns); the repeat count reads the copy here, which holds
     the same intake record. ``zero`` makes an empty count (``volumes.Count2``)."""
     sources = peer_rows(kids)
-    for kid in kids:
-        if kid.prefix not in sources:  # this instance's own child: its figures count the notified visits too
-            for level, (b, p) in notified_skip_level(Scope(region=kid), ctx).items():
-                for key in ("skip_level", f"skip_level.{level}"):
-                    if key in counts[kid.prefix]:
-                        counts[kid.prefix][key].add(b, p)
+    # This instance's own children: their figures count the notified visits too (one query for all of them).
+    own = notified_by_prefix([kid.prefix for kid in kids if kid.prefix not in sources], ctx)
+    for prefix, levels in own.items():
+        for level, (b, p) in levels.items():
+            for key in ("skip_level", f"skip_level.{level}"):
+                if key in counts[prefix]:
+                    counts[prefix][key].add(b, p)
     if not sources:
         return
     filters = {**count_filters, "repeat": shown_repeat(ctx, "petition__")}
@@ -107,22 +108,34 @@ def overlay(kids, ctx: Ctx, counts: dict, rates: dict, count_filters: dict[str, 
 def notified_skip_level(scope: Scope, ctx: Ctx) -> dict[str, tuple[int, int]]:
     """{visit level: (batches, persons)} of the skip-level visits notified from above for a region scope,
     received in the period and in the slice; none for a unit (a visit notified is the jurisdiction's)."""
-    if scope.region is None or not _visit_sources:
+    if scope.region is None:
         return {}
-    result: dict[str, tuple[int, int]] = {}
+    return notified_by_prefix([scope.prefix], ctx)[scope.prefix]
+
+
+def notified_by_prefix(prefixes: list[str], ctx: Ctx) -> dict[str, dict[str, tuple[int, int]]]:
+    """``notified_skip_level`` of many regions (they may nest) from one grouped query per source: a ranking
+    asks it for every child at once."""
+    result: dict[str, dict[str, tuple[int, int]]] = {p: {} for p in prefixes}
+    if not prefixes or not _visit_sources:
+        return result
+    within = Q()
+    for prefix in set(prefixes):
+        within |= code_within("issue_region_code", prefix)
     for source in _visit_sources:
         visits = source()
         if visits is None:
             continue
         rows = (
-            visits.filter(
-                received_in(ctx) & code_within("issue_region_code", scope.prefix) & ctx.slice.petition_q()
-            )
+            visits.filter(received_in(ctx) & within & ctx.slice.petition_q())
             .order_by()
-            .values("visit_level")
+            .values("issue_region_code", "visit_level")
             .annotate(b=Count("pk"), p=Sum("person_count"))
         )
         for row in rows:
-            b, p = result.get(row["visit_level"], (0, 0))
-            result[row["visit_level"]] = (b + row["b"], p + (row["p"] or 0))
+            for prefix in prefixes:
+                if row["issue_region_code"].startswith(prefix):
+                    counts = result[prefix]
+                    b, p = counts.get(row["visit_level"], (0, 0))
+                    counts[row["visit_level"]] = (b + row["b"], p + (row["p"] or 0))
     return result
