@@ -204,7 +204,9 @@ class ReportedMatter(models.Model):
         return f"{self.peer} #{self.petition_id}"
 
 
-class ReportedDeadline(models.Model):
+class _ReportedRow(models.Model):
+    """A row a peer reported for one of its matters, at one of its units."""
+
     peer = models.ForeignKey(Peer, verbose_name="联网实例", on_delete=models.CASCADE, related_name="+")
     petition = models.ForeignKey(
         "petitions.Petition", verbose_name="信访事项", on_delete=models.CASCADE, related_name="+"
@@ -212,6 +214,12 @@ class ReportedDeadline(models.Model):
     unit = models.ForeignKey(
         ReportedUnit, verbose_name="对端单位", on_delete=models.CASCADE, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+
+class ReportedDeadline(_ReportedRow):
     stage = models.CharField("环节", max_length=32)
     rating_target = models.CharField("评价对象", max_length=10, blank=True)
     counts = models.BooleanField("计入统计", default=True)
@@ -228,14 +236,7 @@ class ReportedDeadline(models.Model):
         return f"{self.peer} #{self.petition_id} {self.stage}"
 
 
-class ReportedRating(models.Model):
-    peer = models.ForeignKey(Peer, verbose_name="联网实例", on_delete=models.CASCADE, related_name="+")
-    petition = models.ForeignKey(
-        "petitions.Petition", verbose_name="信访事项", on_delete=models.CASCADE, related_name="+"
-    )
-    unit = models.ForeignKey(
-        ReportedUnit, verbose_name="对端单位", on_delete=models.CASCADE, related_name="+"
-    )
+class ReportedRating(_ReportedRow):
     target = models.CharField("评价对象", max_length=10)
     rating = models.CharField("评价", max_length=24)
     rated_at = models.DateTimeField("评价时间")
